@@ -1,0 +1,106 @@
+package dev.forkline.pipelines.cli;
+
+import dev.forkline.pipelines.config.ConfigException;
+import dev.forkline.pipelines.run.PipelineFailedException;
+import dev.forkline.pipelines.run.UnsupportedPipelineException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code forkline} command: {@code run}, {@code validate} and {@code inspect}.
+ *
+ * <p>Exit codes: 0 all rows ok, 1 the run finished with failed rows, 2 usage or config error, 3
+ * the run aborted. Errors a user can cause print one message without a stack trace; {@code
+ * --verbose} adds the stack trace and debug logs.
+ */
+@Command(
+    name = "forkline",
+    mixinStandardHelpOptions = true,
+    versionProvider = ForklineCli.Version.class,
+    description = {
+      "Batch pipelines on Apache Beam: threads for I/O stages, worker processes for CPU stages.",
+      "Every input becomes exactly one row of a Parquet table, ok or failed."
+    },
+    subcommands = {RunCommand.class, ValidateCommand.class, InspectCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every row ok",
+      "1:the run finished, some rows failed",
+      "2:usage or config error",
+      "3:the run aborted (a bug or a broken environment)"
+    })
+public final class ForklineCli implements Runnable {
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Read before parsing by {@link Logging#verboseRequested}; declared so every command takes it. */
+  @CommandLine.Option(
+      names = {"-v", "--verbose"},
+      scope = CommandLine.ScopeType.INHERIT,
+      description = "Show debug logs, library logs and stack traces.")
+  boolean verbose;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+  }
+
+  public static void main(String[] args) {
+    Logging.configure(Logging.verboseRequested(args));
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the CLI with the given streams and returns the exit code; what tests call. */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new ForklineCli());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(ForklineCli::exitCode);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          err.println("forkline: " + message(e));
+          if (Logging.verboseRequested(args) || exitCode(e) == ExitCodes.ABORTED) {
+            if (exitCode(e) == ExitCodes.ABORTED && !Logging.verboseRequested(args)) {
+              err.println("(run again with --verbose for the stack trace)");
+            } else {
+              e.printStackTrace(err);
+            }
+          }
+          err.flush();
+          return exitCode(e);
+        });
+    return cli.execute(args);
+  }
+
+  private static int exitCode(Throwable e) {
+    if (e instanceof ConfigException
+        || e instanceof UsageException
+        || e instanceof UnsupportedPipelineException
+        || e instanceof CommandLine.ParameterException) {
+      return ExitCodes.USAGE;
+    }
+    return ExitCodes.ABORTED;
+  }
+
+  private static String message(Throwable e) {
+    if (e instanceof ConfigException || e instanceof UsageException
+        || e instanceof UnsupportedPipelineException || e instanceof PipelineFailedException) {
+      return e.getMessage();
+    }
+    return "unexpected error: " + e;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = ForklineCli.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "forkline " + (version == null ? "(development build)" : version),
+        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name")
+            + "), Apache Beam " + org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion()
+      };
+    }
+  }
+}

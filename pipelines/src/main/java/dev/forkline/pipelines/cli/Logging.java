@@ -1,0 +1,45 @@
+package dev.forkline.pipelines.cli;
+
+import java.util.Arrays;
+
+/**
+ * Configures the one SLF4J binding (slf4j-simple) before anything logs: messages to stderr,
+ * forkline at INFO, the libraries' chatter (Beam, Hadoop, Parquet) at WARN; {@code --verbose}
+ * shows DEBUG for forkline and INFO for the rest.
+ */
+public final class Logging {
+  private static final String PREFIX = "org.slf4j.simpleLogger.";
+
+  private Logging() {}
+
+  /** True if the arguments ask for verbose output. */
+  public static boolean verboseRequested(String[] args) {
+    return Arrays.asList(args).contains("--verbose") || Arrays.asList(args).contains("-v");
+  }
+
+  /** Sets slf4j-simple's properties; must run before the first logger is created. */
+  public static void configure(boolean verbose) {
+    set("logFile", "System.err");
+    set("showThreadName", "false");
+    set("showLogName", verbose ? "true" : "false");
+    set("showShortLogName", verbose ? "true" : "false");
+    set("levelInBrackets", "false");
+    set("showDateTime", verbose ? "true" : "false");
+    set("dateTimeFormat", "HH:mm:ss.SSS");
+    set("defaultLogLevel", verbose ? "info" : "warn");
+    set("log.dev.forkline", verbose ? "debug" : "info");
+    set("log.org.apache.hadoop", verbose ? "info" : "error");
+    set("log.org.apache.parquet", verbose ? "info" : "warn");
+    // Beam and Avro route some messages through java.util.logging.
+    java.util.logging.LogManager.getLogManager().reset();
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
+    org.slf4j.bridge.SLF4JBridgeHandler.install();
+  }
+
+  private static void set(String key, String value) {
+    if (System.getProperty(PREFIX + key) == null) {
+      System.setProperty(PREFIX + key, value);
+    }
+  }
+}

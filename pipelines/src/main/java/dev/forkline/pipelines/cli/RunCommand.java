@@ -1,0 +1,104 @@
+package dev.forkline.pipelines.cli;
+
+import dev.forkline.pipelines.config.ConfigException;
+import dev.forkline.pipelines.config.ConfigLoader;
+import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.run.ForklineRunner;
+import dev.forkline.pipelines.run.RunOptions;
+import dev.forkline.pipelines.run.RunResult;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code forkline run CONFIG}: runs a pipeline, shows progress, prints a summary. */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the pipeline a config describes. Progress goes to stderr; the summary to stdout.",
+      "Exit code 0 if every row is ok, 1 if some rows failed, 2 for a usage or config error."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  /** The launcher sets this when stderr is a terminal; Java cannot tell by itself. */
+  static final String TTY_PROPERTY = "forkline.stderr.tty";
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "The YAML config to run.")
+  Path config;
+
+  @Option(
+      names = "--runner",
+      paramLabel = "RUNNER",
+      defaultValue = "direct",
+      completionCandidates = Runners.class,
+      description = "Beam runner: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, embedded).")
+  String runner;
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Override a config key, e.g. --set stages.read.threads=16 (repeatable).")
+  List<String> overrides = new ArrayList<>();
+
+  @Option(
+      names = "--resume",
+      description = "Skip inputs an earlier run into the same output already finished ok.")
+  boolean resume;
+
+  @Option(
+      names = "--progress",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      description = "Progress on stderr: auto (a live line on a terminal, plain lines otherwise),"
+          + " line, plain, none (default: ${DEFAULT-VALUE}).")
+  String progress;
+
+  @Override
+  public Integer call() throws ConfigException {
+    if (!List.of("direct").contains(runner)) {
+      throw new UsageException(
+          "--runner " + runner + ": not available in this version; accepted: direct");
+    }
+    if (!List.of("auto", "line", "plain", "none").contains(progress)) {
+      throw new UsageException(
+          "--progress " + progress + ": accepted values are auto, line, plain, none");
+    }
+    ForklineConfig loaded = ConfigLoader.load(config, overrides, Path.of(""));
+    ForklineRunner.definition(loaded.pipeline());
+    boolean terminal =
+        progress.equals("line")
+            || (progress.equals("auto") && Boolean.getBoolean(TTY_PROPERTY));
+    RunOptions options =
+        new RunOptions(
+            runner,
+            resume,
+            false,
+            progress.equals("none") ? null : System.err,
+            terminal,
+            terminal ? Duration.ofSeconds(1) : Duration.ofSeconds(5));
+    RunResult result = ForklineRunner.run(loaded, options);
+    PrintWriter out = spec.commandLine().getOut();
+    out.print(RunSummary.render(result));
+    out.flush();
+    return result.allOk() ? ExitCodes.OK : ExitCodes.FAILED_ROWS;
+  }
+
+  /** The runners {@code --runner} accepts in this version. */
+  static final class Runners extends ArrayList<String> {
+    private static final long serialVersionUID = 1L;
+
+    Runners() {
+      super(List.of("direct"));
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.forkline.pipelines.cli;
+
+import dev.forkline.pipelines.config.StageConfig;
+import dev.forkline.pipelines.exec.Stage;
+import dev.forkline.pipelines.run.MetricsSnapshot;
+import dev.forkline.pipelines.run.RunResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The end-of-run summary: counts, failures by kind, wall time, throughput, time per stage. */
+final class RunSummary {
+  private RunSummary() {}
+
+  static String render(RunResult result) {
+    MetricsSnapshot m = result.metrics();
+    long ok = m.rowsOk();
+    long failed = m.rowsFailed();
+    long processed = ok + failed;
+    double seconds = Math.max(result.wallTime().toMillis(), 1) / 1000.0;
+    StringBuilder out = new StringBuilder();
+    out.append(String.format(Locale.ROOT, "%s: %s in %s%n",
+        result.config().pipeline().configName(),
+        failed == 0 ? "all rows ok" : "finished with failed rows",
+        seconds(seconds)));
+
+    line(out, "inputs", number(m.inputs()), "found in the input");
+    if (result.carriedOver() > 0) {
+      line(out, "kept", number(result.carriedOver()), "ok in an earlier run (--resume)");
+    }
+    line(out, "ok", number(ok), "");
+    line(out, "failed", number(failed), failed == 0 ? "" : kinds(m.rowsFailedByKind()));
+    line(out, "throughput", String.format(Locale.ROOT, "%.1f", processed / seconds), "rows/s");
+
+    TextTable stages =
+        new TextTable(List.of("stage", "executor", "ok", "failed", "busy", "share", "per element"))
+            .rightAlign(2).rightAlign(3).rightAlign(4).rightAlign(5).rightAlign(6);
+    long totalBusy = 0;
+    for (String stage : result.config().stages().keySet()) {
+      totalBusy += m.stageBusyMicros(stage);
+    }
+    for (StageConfig stage : result.config().stages().values()) {
+      long busy = m.stageBusyMicros(stage.name());
+      long done = m.stageDone(stage.name());
+      stages.addRow(List.of(
+          stage.name(),
+          Stage.effectiveExecutor(stage).configName(),
+          number(m.stageOk(stage.name())),
+          number(m.stageFailed(stage.name())),
+          seconds(busy / 1e6),
+          totalBusy == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100.0 * busy / totalBusy),
+          done == 0 ? "-" : String.format(Locale.ROOT, "%.1f ms", busy / 1e3 / done)));
+    }
+    out.append(System.lineSeparator());
+    indent(out, stages);
+    out.append(System.lineSeparator());
+    out.append("  table: ").append(result.table()).append(System.lineSeparator());
+    if (failed > 0) {
+      out.append("  failed rows: forkline inspect ").append(result.table())
+          .append(" --where status=failed").append(System.lineSeparator());
+    }
+    return out.toString();
+  }
+
+  private static void line(StringBuilder out, String label, String value, String note) {
+    out.append(String.format(Locale.ROOT, "  %-11s%9s  %s", label, value, note).stripTrailing())
+        .append(System.lineSeparator());
+  }
+
+  private static void indent(StringBuilder out, TextTable table) {
+    for (String line : table.lines()) {
+      out.append("  ").append(line.stripTrailing()).append(System.lineSeparator());
+    }
+  }
+
+  private static String kinds(Map<String, Long> byKind) {
+    List<String> parts = new ArrayList<>();
+    byKind.forEach((kind, count) -> parts.add(kind + " " + number(count)));
+    return String.join(", ", parts);
+  }
+
+  private static String number(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+
+  private static String seconds(double s) {
+    return s < 10 ? String.format(Locale.ROOT, "%.2f s", s) : String.format(Locale.ROOT, "%.1f s", s);
+  }
+}

@@ -1,0 +1,85 @@
+package dev.forkline.pipelines.cli;
+
+import dev.forkline.pipelines.config.ConfigException;
+import dev.forkline.pipelines.config.ConfigLoader;
+import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.config.StageConfig;
+import dev.forkline.pipelines.config.Units;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code forkline validate CONFIG...}: checks configs without running anything. */
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check configs without running them: YAML syntax, keys, types, values, input and output"
+          + " paths. Prints what each config would run, or every problem with file:line:column.",
+      "Exit code 0 if all are valid, 2 otherwise."
+    })
+final class ValidateCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(arity = "1..*", paramLabel = "CONFIG", description = "YAML config files.")
+  List<Path> configs = new ArrayList<>();
+
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Override a config key, e.g. --set stages.read.threads=16 (repeatable).")
+  List<String> overrides = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    int exit = ExitCodes.OK;
+    for (Path file : configs) {
+      try {
+        ForklineConfig config = ConfigLoader.load(file, overrides, Path.of(""));
+        out.println(file + ": ok");
+        out.println(describe(config));
+      } catch (ConfigException e) {
+        err.println(e.getMessage());
+        exit = ExitCodes.USAGE;
+      }
+    }
+    out.flush();
+    err.flush();
+    return exit;
+  }
+
+  /** A few lines saying what the config would run. */
+  static String describe(ForklineConfig config) {
+    StringBuilder text = new StringBuilder();
+    text.append("  pipeline  ").append(config.pipeline().configName()).append('\n');
+    text.append("  input     ").append(join(config.inputs())).append('\n');
+    text.append("  output    ").append(config.output()).append('\n');
+    for (StageConfig stage : config.stages().values()) {
+      text.append("  stage     ").append(String.format("%-10s", stage.name()))
+          .append(stage.executor().configName());
+      switch (stage.executor()) {
+        case THREADS -> text.append(", ").append(stage.threads()).append(" threads");
+        case PROCESSES -> text.append(", ").append(stage.workers()).append(" workers of ")
+            .append(Units.formatSize(stage.heapBytes())).append(" heap");
+        case INLINE -> { }
+      }
+      text.append(", timeout ").append(Units.formatDuration(stage.timeout()))
+          .append(", retries ").append(stage.retries()).append('\n');
+    }
+    return text.toString().stripTrailing();
+  }
+
+  private static String join(List<Path> paths) {
+    return paths.stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse("");
+  }
+}

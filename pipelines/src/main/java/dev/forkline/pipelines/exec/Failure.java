@@ -1,0 +1,12 @@
+package dev.forkline.pipelines.exec;
+
+import java.io.Serializable;
+
+/**
+ * Why an element failed: the stage it failed in, a kind from a small fixed vocabulary (the
+ * manifest's {@code failure_kind}) and a message for people.
+ */
+public record Failure(String stage, String kind, String message) implements Serializable {
+  /** A kind for failures no stage classified: a bug in forkline, reported as such. */
+  public static final String INTERNAL = "internal";
+}

@@ -1,0 +1,139 @@
+package dev.forkline.pipelines.image;
+
+import dev.forkline.pipelines.exec.StageCall;
+import dev.forkline.pipelines.exec.StageException;
+import dev.forkline.workers.image.ImageException;
+import dev.forkline.workers.image.ImageProbe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The per-element calls of the image-filter stages. */
+final class ImageCalls {
+  private ImageCalls() {}
+
+  /** Reads a file's bytes, refusing files above the size limit before reading them. */
+  static final class Read implements StageCall<ImageTask> {
+    private static final long serialVersionUID = 1L;
+    private final long maxFileBytes;
+
+    Read(long maxFileBytes) {
+      this.maxFileBytes = maxFileBytes;
+    }
+
+    @Override
+    public ImageTask call(ImageTask task) throws Exception {
+      Path path = Path.of(task.inputPath);
+      try (InputStream in = Files.newInputStream(path)) {
+        long size = Files.size(path);
+        task.bytesIn = size;
+        if (size > maxFileBytes) {
+          throw new StageException(
+              "too-large",
+              size + " bytes, above the limit of " + maxFileBytes
+                  + " (image-filter.max-file-size)");
+        }
+        // Read at most one byte past the limit: the file may grow while we read it.
+        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFileBytes + 1));
+        if (data.length > maxFileBytes) {
+          throw new StageException("too-large", "the file grew past the size limit while read");
+        }
+        task.bytesIn = data.length;
+        task.data = data;
+        return task;
+      } catch (NoSuchFileException e) {
+        throw new StageException("io", "the file disappeared before it was read");
+      } catch (AccessDeniedException e) {
+        throw new StageException("io", "permission denied");
+      }
+    }
+  }
+
+  /**
+   * Reads format and dimensions from the header and applies the pixel limit. With no filters
+   * configured the image passes through unchanged, so its bytes are the output.
+   */
+  static final class Transform implements StageCall<ImageTask> {
+    private static final long serialVersionUID = 1L;
+    private final long maxPixels;
+    private transient ImageProbe probe;
+
+    Transform(long maxPixels) {
+      this.maxPixels = maxPixels;
+    }
+
+    @Override
+    public ImageTask call(ImageTask task) throws Exception {
+      if (probe == null) {
+        probe = new ImageProbe(maxPixels);
+      }
+      ImageProbe.Info info;
+      try {
+        info = probe.probe(task.data);
+      } catch (ImageException e) {
+        throw new StageException(e.kind().label(), e.getMessage());
+      }
+      task.formatIn = info.format();
+      task.widthIn = info.width();
+      task.heightIn = info.height();
+      task.formatOut = info.format();
+      task.widthOut = info.width();
+      task.heightOut = info.height();
+      return task;
+    }
+  }
+
+  /**
+   * Writes the output file under the output folder, mirroring the input tree: to a temporary
+   * file in the same folder, then renamed, so a reader never sees half a file.
+   */
+  static final class Write implements StageCall<ImageTask> {
+    private static final long serialVersionUID = 1L;
+    private final String outputRoot;
+    private final String inputRoot;
+
+    Write(String inputRoot, String outputRoot) {
+      this.inputRoot = inputRoot;
+      this.outputRoot = outputRoot;
+    }
+
+    @Override
+    public ImageTask call(ImageTask task) throws Exception {
+      Path root = Path.of(outputRoot);
+      Path target = root.resolve(task.relativePath).normalize();
+      if (!target.startsWith(root) || target.equals(root)) {
+        throw new StageException("io", "output path escapes the output folder: " + target);
+      }
+      if (target.startsWith(Path.of(inputRoot))) {
+        throw new StageException("io", "refusing to write into the input folder: " + target);
+      }
+      Files.createDirectories(target.getParent());
+      Path temp =
+          target.resolveSibling(
+              "." + target.getFileName() + ".forkline-"
+                  + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+      try {
+        Files.write(temp, task.data);
+        try {
+          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
+              StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (IOException e) {
+        Files.deleteIfExists(temp);
+        throw e;
+      }
+      task.outputPath = target.toString();
+      task.bytesOut = task.data.length;
+      task.data = null;
+      return task;
+    }
+  }
+}

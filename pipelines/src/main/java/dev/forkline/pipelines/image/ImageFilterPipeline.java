@@ -1,0 +1,131 @@
+package dev.forkline.pipelines.image;
+
+import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.config.ImageFilterSettings;
+import dev.forkline.pipelines.exec.Stage;
+import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.run.PipelineDefinition;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+import java.util.StringJoiner;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * The image-filter pipeline: list the input folder, read each file [read], probe and transform
+ * it [transform], write it into the output tree [write], and make one manifest row per file.
+ *
+ * <p>This version's transform probes format and dimensions from the header and applies the size
+ * limits; with no filters yet, images pass through unchanged.
+ */
+public final class ImageFilterPipeline implements PipelineDefinition {
+  private static final long serialVersionUID = 1L;
+
+  /** Where output images go inside the output folder. */
+  public static final String IMAGES_DIR = "images";
+
+  @Override
+  public String tableName() {
+    return "manifest.parquet";
+  }
+
+  @Override
+  public Schema schema() {
+    return ManifestSchema.SCHEMA;
+  }
+
+  @Override
+  public String keyField() {
+    return "input";
+  }
+
+  @Override
+  public boolean stillValid(GenericRecord okRow) {
+    Object output = okRow.get("output_path");
+    return output != null && Files.isRegularFile(Path.of(output.toString()));
+  }
+
+  @Override
+  public PCollection<GenericRecord> expand(
+      Pipeline pipeline, ForklineConfig config, PCollectionView<Map<String, Boolean>> done) {
+    ImageFilterSettings settings = config.imageFilter();
+    String inputRoot = config.inputs().get(0).toString();
+    String outputRoot = config.output().resolve(IMAGES_DIR).toString();
+    ParDo.SingleOutput<String, ImageTask> list =
+        ParDo.of(new ListFilesFn(settings.include(), done));
+    if (done != null) {
+      list = list.withSideInputs(done);
+    }
+    return pipeline
+        .apply("Input folder", Create.of(inputRoot))
+        .apply("List files", list)
+        .setCoder(SerializableCoder.of(ImageTask.class))
+        .apply("Spread", Reshuffle.viaRandomKey())
+        .apply(Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
+            .withConfig(config.stage("read")))
+        .apply(Stage.of("transform", new ImageCalls.Transform(settings.maxPixels()))
+            .withConfig(config.stage("transform")))
+        .apply(Stage.of("write", new ImageCalls.Write(inputRoot, outputRoot))
+            .withConfig(config.stage("write")))
+        .apply("Manifest rows", ParDo.of(new ToRowFn(executors(config))))
+        .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));
+  }
+
+  private static String executors(ForklineConfig config) {
+    StringJoiner out = new StringJoiner(",");
+    config.stages().values().forEach(
+        s -> out.add(s.name() + "=" + Stage.effectiveExecutor(s).configName()));
+    return out.toString();
+  }
+
+  /** Turns a finished task into its manifest row and counts rows by outcome. */
+  static final class ToRowFn extends DoFn<ImageTask, GenericRecord> {
+    private final String executors;
+
+    ToRowFn(String executors) {
+      this.executors = executors;
+    }
+
+    @ProcessElement
+    public void process(@Element ImageTask task, OutputReceiver<GenericRecord> out) {
+      GenericRecord row = new GenericData.Record(ManifestSchema.SCHEMA);
+      row.put("input", task.relativePath);
+      row.put("input_path", task.inputPath);
+      row.put("output_path", task.outputPath);
+      boolean ok = task.failure == null;
+      row.put("status", ok ? "ok" : "failed");
+      if (!ok) {
+        row.put("failure_stage", task.failure.stage());
+        row.put("failure_kind", task.failure.kind());
+        row.put("failure_message", task.failure.message());
+      }
+      row.put("format_in", task.formatIn);
+      row.put("format_out", ok ? task.formatOut : null);
+      row.put("width_in", task.widthIn > 0 ? task.widthIn : null);
+      row.put("height_in", task.heightIn > 0 ? task.heightIn : null);
+      row.put("width_out", ok && task.widthOut > 0 ? task.widthOut : null);
+      row.put("height_out", ok && task.heightOut > 0 ? task.heightOut : null);
+      row.put("bytes_in", task.bytesIn >= 0 ? task.bytesIn : null);
+      row.put("bytes_out", ok && task.bytesOut >= 0 ? task.bytesOut : null);
+      row.put("executors", executors);
+      row.put("read_ms", task.stageMillis.get("read"));
+      row.put("transform_ms", task.stageMillis.get("transform"));
+      row.put("write_ms", task.stageMillis.get("write"));
+      row.put("processed_at", Instant.now().toString());
+      StageMetrics.rows(ok ? null : task.failure.kind()).inc();
+      out.output(row);
+    }
+  }
+}

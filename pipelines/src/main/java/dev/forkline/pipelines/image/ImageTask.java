@@ -1,0 +1,100 @@
+package dev.forkline.pipelines.image;
+
+import dev.forkline.pipelines.exec.Failure;
+import dev.forkline.pipelines.exec.Tracked;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One input file on its way through the image-filter stages: its paths, its bytes while they are
+ * needed, what each stage learned, and its failure if any. Becomes exactly one manifest row.
+ */
+final class ImageTask implements Tracked<ImageTask> {
+  private static final long serialVersionUID = 1L;
+
+  /** Path relative to the input folder, with '/' separators: the row's key. */
+  String relativePath;
+
+  String inputPath;
+  long bytesIn = -1;
+  byte[] data;
+  String formatIn;
+  int widthIn;
+  int heightIn;
+  String formatOut;
+  int widthOut;
+  int heightOut;
+  String outputPath;
+  long bytesOut = -1;
+  Map<String, Long> stageMillis = new LinkedHashMap<>();
+  Failure failure;
+
+  ImageTask() {}
+
+  ImageTask(String relativePath, String inputPath) {
+    this.relativePath = relativePath;
+    this.inputPath = inputPath;
+  }
+
+  @Override
+  public ImageTask copy() {
+    ImageTask c = new ImageTask(relativePath, inputPath);
+    c.bytesIn = bytesIn;
+    c.data = data;
+    c.formatIn = formatIn;
+    c.widthIn = widthIn;
+    c.heightIn = heightIn;
+    c.formatOut = formatOut;
+    c.widthOut = widthOut;
+    c.heightOut = heightOut;
+    c.outputPath = outputPath;
+    c.bytesOut = bytesOut;
+    c.stageMillis = new LinkedHashMap<>(stageMillis);
+    c.failure = failure;
+    return c;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof ImageTask t)) {
+      return false;
+    }
+    return bytesIn == t.bytesIn
+        && widthIn == t.widthIn
+        && heightIn == t.heightIn
+        && widthOut == t.widthOut
+        && heightOut == t.heightOut
+        && bytesOut == t.bytesOut
+        && Objects.equals(relativePath, t.relativePath)
+        && Objects.equals(inputPath, t.inputPath)
+        && Arrays.equals(data, t.data)
+        && Objects.equals(formatIn, t.formatIn)
+        && Objects.equals(formatOut, t.formatOut)
+        && Objects.equals(outputPath, t.outputPath)
+        && Objects.equals(stageMillis, t.stageMillis)
+        && Objects.equals(failure, t.failure);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(relativePath, inputPath, bytesIn, failure);
+  }
+
+  @Override
+  public Failure failure() {
+    return failure;
+  }
+
+  @Override
+  public void fail(Failure failure) {
+    this.failure = failure;
+    this.data = null;
+  }
+
+  @Override
+  public void addStageMillis(String stage, long millis) {
+    stageMillis.merge(stage, millis, Long::sum);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.forkline.pipelines.image;
+
+import dev.forkline.pipelines.exec.Failure;
+import dev.forkline.pipelines.exec.StageMetrics;
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Walks the input folder and emits one task per file matching the include patterns (matched
+ * against the path relative to the folder, case-insensitively for lower-case patterns). A folder
+ * that cannot be read becomes a failed task of its own, so nothing disappears silently. Symbolic
+ * links to folders are not followed (no cycles); links to files are read.
+ */
+final class ListFilesFn extends DoFn<String, ImageTask> {
+  private final List<String> include;
+  private final PCollectionView<Map<String, Boolean>> done;
+  private transient List<PathMatcher> matchers;
+  private transient Counter inputs;
+  private transient Counter skipped;
+
+  ListFilesFn(List<String> include, PCollectionView<Map<String, Boolean>> done) {
+    this.include = List.copyOf(include);
+    this.done = done;
+  }
+
+  @Setup
+  public void setup() {
+    matchers = new ArrayList<>();
+    for (String pattern : include) {
+      matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+    }
+    inputs = StageMetrics.inputs();
+    skipped = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_SKIPPED);
+  }
+
+  @ProcessElement
+  public void process(ProcessContext context) throws IOException {
+    Path root = Path.of(context.element());
+    Map<String, Boolean> finished = done == null ? Map.of() : context.sideInput(done);
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            if (attrs.isDirectory() || attrs.isOther()) {
+              return FileVisitResult.CONTINUE;
+            }
+            Path relative = root.relativize(file);
+            if (!matches(relative)) {
+              return FileVisitResult.CONTINUE;
+            }
+            String key = relative.toString().replace('\\', '/');
+            inputs.inc();
+            if (finished.containsKey(key)) {
+              skipped.inc();
+              return FileVisitResult.CONTINUE;
+            }
+            context.output(new ImageTask(key, file.toString()));
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            String key = root.relativize(file).toString().replace('\\', '/');
+            if (key.isEmpty()) {
+              key = ".";
+            }
+            inputs.inc();
+            ImageTask task = new ImageTask(key, file.toString());
+            task.fail(new Failure("list", "io", "cannot read: " + e));
+            context.output(task);
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private boolean matches(Path relative) {
+    Path lower = Path.of(relative.toString().toLowerCase(Locale.ROOT));
+    for (PathMatcher matcher : matchers) {
+      if (matcher.matches(relative) || matcher.matches(lower)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.forkline.pipelines.image;
+
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+
+/** The columns of the image-filter manifest: one row per input file. */
+final class ManifestSchema {
+  static final Schema SCHEMA =
+      SchemaBuilder.record("ImageManifestRow")
+          .namespace("dev.forkline.image")
+          .doc("One row per input file of an image-filter run.")
+          .fields()
+          .requiredString("input")
+          .optionalString("input_path")
+          .optionalString("output_path")
+          .requiredString("status")
+          .optionalString("failure_stage")
+          .optionalString("failure_kind")
+          .optionalString("failure_message")
+          .optionalString("format_in")
+          .optionalString("format_out")
+          .optionalInt("width_in")
+          .optionalInt("height_in")
+          .optionalInt("width_out")
+          .optionalInt("height_out")
+          .optionalLong("bytes_in")
+          .optionalLong("bytes_out")
+          .optionalString("executors")
+          .optionalLong("read_ms")
+          .optionalLong("transform_ms")
+          .optionalLong("write_ms")
+          .optionalString("processed_at")
+          .endRecord();
+
+  private ManifestSchema() {}
+}

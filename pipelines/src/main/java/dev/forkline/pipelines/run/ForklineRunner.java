@@ -1,0 +1,279 @@
+package dev.forkline.pipelines.run;
+
+import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.config.PipelineType;
+import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.image.ImageFilterPipeline;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.Distinct;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a validated config: builds the pipeline, writes its result table atomically, shows
+ * progress and returns the final counters. Shared by every pipeline and every runner.
+ *
+ * <pre>{@code
+ * RunResult result = ForklineRunner.run(config, RunOptions.quiet());
+ * }</pre>
+ *
+ * <p>The table is written into a staging folder inside the output folder and renamed over the
+ * previous table only when the run succeeded, so an interrupted run never leaves half a table and
+ * never destroys the last good one.
+ */
+public final class ForklineRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(ForklineRunner.class);
+  private static final String STAGING_PREFIX = ".forkline-staging-";
+
+  private ForklineRunner() {}
+
+  /** The definition of a pipeline type; fails clearly for pipelines this version cannot run. */
+  public static PipelineDefinition definition(PipelineType type) {
+    return switch (type) {
+      case IMAGE_FILTER -> new ImageFilterPipeline();
+      case URL_SCRAPE ->
+          throw new UnsupportedPipelineException(
+              "pipeline 'url-scrape' is validated but cannot run in this version yet; it arrives"
+                  + " with the scrape pipeline (see the README's status section)");
+    };
+  }
+
+  /**
+   * Runs a config to the end.
+   *
+   * @throws PipelineFailedException if the pipeline itself failed (not an element: those become
+   *     failed rows)
+   */
+  public static RunResult run(ForklineConfig config, RunOptions options) {
+    PipelineDefinition definition = definition(config.pipeline());
+    Path output = config.output();
+    Path table = output.resolve(definition.tableName());
+    Path staging = output.resolve(STAGING_PREFIX + UUID.randomUUID());
+    try {
+      Files.createDirectories(output);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the output folder " + output, e);
+    }
+    boolean resume = options.resume() && Files.isRegularFile(table);
+    if (options.resume() && !resume) {
+      LOG.info("--resume: no earlier table at {}; processing every input", table);
+    }
+
+    Pipeline pipeline = Pipeline.create(pipelineOptions(config, options));
+    PCollection<GenericRecord> rows;
+    if (resume) {
+      PCollection<GenericRecord> earlier =
+          pipeline
+              .apply("Read earlier table", ParquetIO.read(definition.schema()).from(table.toString()))
+              .apply("Keep finished rows", ParDo.of(new KeepFinishedFn(definition)))
+              .setCoder(AvroCoder.of(GenericRecord.class, definition.schema()));
+      String key = definition.keyField();
+      PCollectionView<Map<String, Boolean>> done =
+          earlier
+              .apply("Finished keys", MapElements.into(TypeDescriptors.strings())
+                  .via((GenericRecord r) -> String.valueOf(r.get(key))))
+              .apply("Distinct keys", Distinct.create())
+              .apply("As map", MapElements
+                  .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans()))
+                  .via((String k) -> KV.of(k, true)))
+              .apply("Finished view", View.asMap());
+      PCollection<GenericRecord> fresh = definition.expand(pipeline, config, done);
+      rows =
+          PCollectionList.of(earlier)
+              .and(fresh)
+              .apply("All rows", Flatten.pCollections())
+              .setCoder(AvroCoder.of(GenericRecord.class, definition.schema()));
+    } else {
+      rows = definition.expand(pipeline, config, null);
+    }
+    String tableName = definition.tableName();
+    rows.apply(
+        "Write table",
+        FileIO.<GenericRecord>write()
+            .via(ParquetIO.sink(definition.schema()))
+            .to(staging.toString())
+            .withNaming((window, pane, numShards, shardIndex, compression) -> tableName)
+            .withNumShards(1));
+
+    long start = System.nanoTime();
+    PipelineResult result;
+    try {
+      result = pipeline.run();
+      MetricsSnapshot last = await(result, config, options, start);
+      Duration wall = Duration.ofNanos(System.nanoTime() - start);
+      Path written = staging.resolve(tableName);
+      if (!Files.exists(written) && last.rowsOk() + last.rowsFailed() == 0) {
+        // FileIO writes no shard for an empty input; an empty table is still the right answer.
+        writeEmptyTable(definition, written);
+      }
+      publish(written, table);
+      return new RunResult(config, last, table, last.get(StageMetrics.RESUME_CARRIED), wall);
+    } catch (Pipeline.PipelineExecutionException e) {
+      throw new PipelineFailedException(
+          "the pipeline failed: " + rootMessage(e), e.getCause() == null ? e : e.getCause());
+    } finally {
+      deleteRecursively(staging);
+      deleteBeamTempFolders(output);
+    }
+  }
+
+  private static MetricsSnapshot await(
+      PipelineResult result, ForklineConfig config, RunOptions options, long start) {
+    ProgressMonitor monitor =
+        options.progress() == null
+            ? null
+            : new ProgressMonitor(
+                options.progress(), options.progressIsTerminal(), config.pipeline().stages(), start);
+    org.joda.time.Duration tick = org.joda.time.Duration.millis(
+        options.progressInterval().toMillis());
+    PipelineResult.State state;
+    while (true) {
+      state = result.waitUntilFinish(tick);
+      if (state != null && state.isTerminal()) {
+        break;
+      }
+      if (monitor != null) {
+        monitor.update(MetricsSnapshot.of(result, false));
+      }
+    }
+    if (monitor != null) {
+      monitor.finish();
+    }
+    if (state != PipelineResult.State.DONE) {
+      throw new PipelineFailedException("the pipeline ended in state " + state, null);
+    }
+    return MetricsSnapshot.of(result, true);
+  }
+
+  private static PipelineOptions pipelineOptions(ForklineConfig config, RunOptions options) {
+    if (!"direct".equals(options.runner())) {
+      throw new UnsupportedPipelineException(
+          "runner '" + options.runner() + "' is not available in this version; use --runner direct");
+    }
+    DirectOptions direct = PipelineOptionsFactory.as(DirectOptions.class);
+    direct.setRunner(DirectRunner.class);
+    direct.setBlockOnRun(false);
+    direct.setEnforceImmutability(options.strictChecks());
+    direct.setEnforceEncodability(options.strictChecks());
+    direct.setJobName("forkline-" + config.pipeline().configName());
+    direct.setStableUniqueNames(PipelineOptions.CheckEnabled.ERROR);
+    return direct;
+  }
+
+  private static void writeEmptyTable(PipelineDefinition definition, Path file) {
+    try {
+      Files.createDirectories(file.getParent());
+      try (FileChannel channel =
+          FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ParquetIO.Sink sink = ParquetIO.sink(definition.schema());
+        sink.open(channel);
+        sink.flush();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write an empty table to " + file, e);
+    }
+  }
+
+  /** Moves the finished table over the previous one in a single rename where possible. */
+  private static void publish(Path written, Path table) {
+    try {
+      if (!Files.isRegularFile(written)) {
+        throw new PipelineFailedException("the pipeline finished without writing " + written, null);
+      }
+      try {
+        Files.move(written, table, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(written, table, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move the finished table to " + table, e);
+    }
+  }
+
+  private static void deleteBeamTempFolders(Path output) {
+    try (Stream<Path> children = Files.list(output)) {
+      children
+          .filter(p -> p.getFileName().toString().startsWith(".temp-beam"))
+          .forEach(ForklineRunner::deleteRecursively);
+    } catch (IOException e) {
+      LOG.debug("could not tidy {}: {}", output, e.toString());
+    }
+  }
+
+  private static void deleteRecursively(Path path) {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(path)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      LOG.debug("could not delete {}: {}", path, e.toString());
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  /** Keeps an earlier run's ok rows whose results still stand; counts them. */
+  static final class KeepFinishedFn extends DoFn<GenericRecord, GenericRecord> {
+    private final PipelineDefinition definition;
+    private transient Counter carried;
+
+    KeepFinishedFn(PipelineDefinition definition) {
+      this.definition = definition;
+    }
+
+    @Setup
+    public void setup() {
+      carried = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_CARRIED);
+    }
+
+    @ProcessElement
+    public void process(@Element GenericRecord row, OutputReceiver<GenericRecord> out) {
+      Object status = row.get(definition.statusField());
+      if (status != null && "ok".equals(status.toString()) && definition.stillValid(row)) {
+        carried.inc();
+        out.output(row);
+      }
+    }
+  }
+}

@@ -1,0 +1,45 @@
+package dev.forkline.pipelines.run;
+
+import dev.forkline.pipelines.config.ForklineConfig;
+import java.io.Serializable;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * A pipeline forkline can run: its stages from input to one result row per input. The runner
+ * around it does what every pipeline shares: resume, the Parquet table, progress and the summary.
+ */
+public interface PipelineDefinition extends Serializable {
+
+  /** The result table's file name inside the output folder, e.g. {@code manifest.parquet}. */
+  String tableName();
+
+  /** The Avro schema of a result row; every column but the key is nullable. */
+  Schema schema();
+
+  /** The column identifying an input (a path, a URL): one row per distinct value. */
+  String keyField();
+
+  /** The column holding {@code ok} or {@code failed}. */
+  default String statusField() {
+    return "status";
+  }
+
+  /** Whether an ok row of an earlier run still stands (e.g. its output file still exists). */
+  default boolean stillValid(GenericRecord okRow) {
+    return true;
+  }
+
+  /**
+   * Adds the pipeline's transforms and returns its result rows, exactly one per input.
+   *
+   * @param done with {@code --resume}: keys of inputs an earlier run finished; null otherwise.
+   *     These inputs must produce no row here (the runner carries their earlier rows over).
+   */
+  PCollection<GenericRecord> expand(
+      Pipeline pipeline, ForklineConfig config, PCollectionView<Map<String, Boolean>> done);
+}

@@ -1,0 +1,86 @@
+package dev.forkline.pipelines.run;
+
+import dev.forkline.pipelines.config.StageSpec;
+import dev.forkline.pipelines.exec.StageMetrics;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The live progress line: per stage, elements done, failures and throughput, from Beam metrics.
+ * On a terminal one line is redrawn in place about once a second; otherwise a plain line is
+ * printed at each interval when something changed, so logs stay readable.
+ */
+final class ProgressMonitor {
+  private static final String CLEAR_LINE = "\r\u001b[K";
+
+  private final PrintStream out;
+  private final boolean terminal;
+  private final List<StageSpec> stages;
+  private final long startNanos;
+  private MetricsSnapshot previous;
+  private long previousNanos;
+  private String lastLine = "";
+
+  ProgressMonitor(PrintStream out, boolean terminal, List<StageSpec> stages, long startNanos) {
+    this.out = out;
+    this.terminal = terminal;
+    this.stages = stages;
+    this.startNanos = startNanos;
+    this.previousNanos = startNanos;
+  }
+
+  /** Prints the current state. */
+  void update(MetricsSnapshot now) {
+    long nanos = System.nanoTime();
+    String line = render(now, nanos);
+    previous = now;
+    previousNanos = nanos;
+    if (terminal) {
+      out.print(CLEAR_LINE + line);
+      out.flush();
+    } else if (!line.substring(line.indexOf(']') + 1).equals(lastLine)) {
+      out.println(line);
+    }
+    lastLine = line.substring(line.indexOf(']') + 1);
+  }
+
+  /** Clears the in-place line before the summary is printed. */
+  void finish() {
+    if (terminal) {
+      out.print(CLEAR_LINE);
+      out.flush();
+    }
+  }
+
+  String render(MetricsSnapshot now, long nanos) {
+    StringBuilder line = new StringBuilder();
+    line.append('[').append(clock(Duration.ofNanos(nanos - startNanos))).append("] ");
+    long inputs = now.inputs();
+    long rows = now.rowsOk() + now.rowsFailed() + now.get(StageMetrics.RESUME_SKIPPED);
+    line.append(String.format(Locale.ROOT, "rows %,d/%,d", rows, inputs));
+    double seconds = (nanos - previousNanos) / 1e9;
+    for (StageSpec stage : stages) {
+      long done = now.stageDone(stage.name());
+      line.append(" | ").append(stage.name()).append(' ')
+          .append(String.format(Locale.ROOT, "%,d", done));
+      long failed = now.stageFailed(stage.name());
+      if (failed > 0) {
+        line.append(String.format(Locale.ROOT, " (%,d failed)", failed));
+      }
+      if (previous != null && seconds > 0.2) {
+        double rate = (done - previous.stageDone(stage.name())) / seconds;
+        line.append(String.format(Locale.ROOT, " %.0f/s", rate));
+      }
+    }
+    return line.toString();
+  }
+
+  static String clock(Duration d) {
+    long s = d.toSeconds();
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
+        : String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
+  }
+}
