@@ -1,5 +1,6 @@
 package dev.forkline.pipelines;
 
+import dev.forkline.pipelines.table.ParquetTables;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import dev.forkline.pipelines.table.ParquetTables;
 import org.apache.avro.generic.GenericRecord;
 
 /** Files tests make: small real images, broken ones, configs; and reading result tables back. */

@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
 /**
  * The {@code forkline} command: {@code run}, {@code validate} and {@code inspect}.
  *
- * <p>Exit codes: 0 all rows ok, 1 the run finished with failed rows, 2 usage or config error, 3
- * the run aborted. Errors a user can cause print one message without a stack trace; {@code
- * --verbose} adds the stack trace and debug logs.
+ * <p>Exit codes: 0 all rows ok, 1 the run finished with failed rows, 2 usage or config error, 3 the
+ * run aborted. Errors a user can cause print one message without a stack trace; {@code --verbose}
+ * adds the stack trace and debug logs.
  */
 @Command(
     name = "forkline",
@@ -34,7 +34,9 @@ public final class ForklineCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  /** Read before parsing by {@link Logging#verboseRequested}; declared so every command takes it. */
+  /**
+   * Read before parsing by {@link Logging#verboseRequested}; declared so every command takes it.
+   */
   @CommandLine.Option(
       names = {"-v", "--verbose"},
       scope = CommandLine.ScopeType.INHERIT,
@@ -48,7 +50,8 @@ public final class ForklineCli implements Runnable {
 
   public static void main(String[] args) {
     Logging.configure(Logging.verboseRequested(args));
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs the CLI with the given streams and returns the exit code; what tests call. */
@@ -84,8 +87,10 @@ public final class ForklineCli implements Runnable {
   }
 
   private static String message(Throwable e) {
-    if (e instanceof ConfigException || e instanceof UsageException
-        || e instanceof UnsupportedPipelineException || e instanceof PipelineFailedException) {
+    if (e instanceof ConfigException
+        || e instanceof UsageException
+        || e instanceof UnsupportedPipelineException
+        || e instanceof PipelineFailedException) {
       return e.getMessage();
     }
     return "unexpected error: " + e;
@@ -98,8 +103,12 @@ public final class ForklineCli implements Runnable {
       String version = ForklineCli.class.getPackage().getImplementationVersion();
       return new String[] {
         "forkline " + (version == null ? "(development build)" : version),
-        "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vm.name")
-            + "), Apache Beam " + org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion()
+        "Java "
+            + System.getProperty("java.version")
+            + " ("
+            + System.getProperty("java.vm.name")
+            + "), Apache Beam "
+            + org.apache.beam.sdk.util.ReleaseInfo.getReleaseInfo().getVersion()
       };
     }
   }

@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Configures the one SLF4J binding (slf4j-simple) before anything logs: messages to stderr,
- * forkline at INFO, the libraries' chatter (Beam, Hadoop, Parquet) at WARN; {@code --verbose}
- * shows DEBUG for forkline and INFO for the rest.
+ * forkline at INFO, the libraries' chatter (Beam, Hadoop, Parquet) at WARN; {@code --verbose} shows
+ * DEBUG for forkline and INFO for the rest.
  */
 public final class Logging {
   private static final String PREFIX = "org.slf4j.simpleLogger.";

@@ -59,8 +59,9 @@ final class RunCommand implements Callable<Integer> {
       names = "--progress",
       paramLabel = "MODE",
       defaultValue = "auto",
-      description = "Progress on stderr: auto (a live line on a terminal, plain lines otherwise),"
-          + " line, plain, none (default: ${DEFAULT-VALUE}).")
+      description =
+          "Progress on stderr: auto (a live line on a terminal, plain lines otherwise),"
+              + " line, plain, none (default: ${DEFAULT-VALUE}).")
   String progress;
 
   @Override
@@ -76,8 +77,7 @@ final class RunCommand implements Callable<Integer> {
     ForklineConfig loaded = ConfigLoader.load(config, overrides, Path.of(""));
     ForklineRunner.definition(loaded.pipeline());
     boolean terminal =
-        progress.equals("line")
-            || (progress.equals("auto") && Boolean.getBoolean(TTY_PROPERTY));
+        progress.equals("line") || (progress.equals("auto") && Boolean.getBoolean(TTY_PROPERTY));
     RunOptions options =
         new RunOptions(
             runner,

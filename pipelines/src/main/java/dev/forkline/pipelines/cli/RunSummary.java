@@ -20,10 +20,13 @@ final class RunSummary {
     long processed = ok + failed;
     double seconds = Math.max(result.wallTime().toMillis(), 1) / 1000.0;
     StringBuilder out = new StringBuilder();
-    out.append(String.format(Locale.ROOT, "%s: %s in %s%n",
-        result.config().pipeline().configName(),
-        failed == 0 ? "all rows ok" : "finished with failed rows",
-        seconds(seconds)));
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%s: %s in %s%n",
+            result.config().pipeline().configName(),
+            failed == 0 ? "all rows ok" : "finished with failed rows",
+            seconds(seconds)));
 
     line(out, "inputs", number(m.inputs()), "found in the input");
     if (result.carriedOver() > 0) {
@@ -35,7 +38,11 @@ final class RunSummary {
 
     TextTable stages =
         new TextTable(List.of("stage", "executor", "ok", "failed", "busy", "share", "per element"))
-            .rightAlign(2).rightAlign(3).rightAlign(4).rightAlign(5).rightAlign(6);
+            .rightAlign(2)
+            .rightAlign(3)
+            .rightAlign(4)
+            .rightAlign(5)
+            .rightAlign(6);
     long totalBusy = 0;
     for (String stage : result.config().stages().keySet()) {
       totalBusy += m.stageBusyMicros(stage);
@@ -43,22 +50,25 @@ final class RunSummary {
     for (StageConfig stage : result.config().stages().values()) {
       long busy = m.stageBusyMicros(stage.name());
       long done = m.stageDone(stage.name());
-      stages.addRow(List.of(
-          stage.name(),
-          Stage.effectiveExecutor(stage).configName(),
-          number(m.stageOk(stage.name())),
-          number(m.stageFailed(stage.name())),
-          seconds(busy / 1e6),
-          totalBusy == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100.0 * busy / totalBusy),
-          done == 0 ? "-" : String.format(Locale.ROOT, "%.1f ms", busy / 1e3 / done)));
+      stages.addRow(
+          List.of(
+              stage.name(),
+              Stage.effectiveExecutor(stage).configName(),
+              number(m.stageOk(stage.name())),
+              number(m.stageFailed(stage.name())),
+              seconds(busy / 1e6),
+              totalBusy == 0 ? "-" : String.format(Locale.ROOT, "%.0f%%", 100.0 * busy / totalBusy),
+              done == 0 ? "-" : String.format(Locale.ROOT, "%.1f ms", busy / 1e3 / done)));
     }
     out.append(System.lineSeparator());
     indent(out, stages);
     out.append(System.lineSeparator());
     out.append("  table: ").append(result.table()).append(System.lineSeparator());
     if (failed > 0) {
-      out.append("  failed rows: forkline inspect ").append(result.table())
-          .append(" --where status=failed").append(System.lineSeparator());
+      out.append("  failed rows: forkline inspect ")
+          .append(result.table())
+          .append(" --where status=failed")
+          .append(System.lineSeparator());
     }
     return out.toString();
   }
@@ -85,6 +95,8 @@ final class RunSummary {
   }
 
   private static String seconds(double s) {
-    return s < 10 ? String.format(Locale.ROOT, "%.2f s", s) : String.format(Locale.ROOT, "%.1f s", s);
+    return s < 10
+        ? String.format(Locale.ROOT, "%.2f s", s)
+        : String.format(Locale.ROOT, "%.1f s", s);
   }
 }

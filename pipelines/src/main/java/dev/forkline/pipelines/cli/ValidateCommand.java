@@ -65,16 +65,24 @@ final class ValidateCommand implements Callable<Integer> {
     text.append("  input     ").append(join(config.inputs())).append('\n');
     text.append("  output    ").append(config.output()).append('\n');
     for (StageConfig stage : config.stages().values()) {
-      text.append("  stage     ").append(String.format("%-10s", stage.name()))
+      text.append("  stage     ")
+          .append(String.format("%-10s", stage.name()))
           .append(stage.executor().configName());
       switch (stage.executor()) {
         case THREADS -> text.append(", ").append(stage.threads()).append(" threads");
-        case PROCESSES -> text.append(", ").append(stage.workers()).append(" workers of ")
-            .append(Units.formatSize(stage.heapBytes())).append(" heap");
-        case INLINE -> { }
+        case PROCESSES ->
+            text.append(", ")
+                .append(stage.workers())
+                .append(" workers of ")
+                .append(Units.formatSize(stage.heapBytes()))
+                .append(" heap");
+        case INLINE -> {}
       }
-      text.append(", timeout ").append(Units.formatDuration(stage.timeout()))
-          .append(", retries ").append(stage.retries()).append('\n');
+      text.append(", timeout ")
+          .append(Units.formatDuration(stage.timeout()))
+          .append(", retries ")
+          .append(stage.retries())
+          .append('\n');
     }
     return text.toString().stripTrailing();
   }

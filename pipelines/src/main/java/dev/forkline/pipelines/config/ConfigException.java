@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A config that cannot run. Carries every problem found, each with its location, so one
- * {@code forkline validate} shows them all. The CLI prints {@link #getMessage()} and exits 2.
+ * A config that cannot run. Carries every problem found, each with its location, so one {@code
+ * forkline validate} shows them all. The CLI prints {@link #getMessage()} and exits 2.
  */
 public final class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -73,7 +73,8 @@ public final class ConfigLoader {
       }
       return Files.readString(file, StandardCharsets.UTF_8);
     } catch (NoSuchFileException e) {
-      throw new ConfigException(at, "config file not found (looked at " + file.toAbsolutePath() + ")");
+      throw new ConfigException(
+          at, "config file not found (looked at " + file.toAbsolutePath() + ")");
     } catch (MalformedInputException e) {
       throw new ConfigException(at, "is not UTF-8 text; a config is a YAML file");
     } catch (IOException e) {
@@ -85,8 +86,7 @@ public final class ConfigLoader {
     String name = root.requiredChoice("pipeline", PipelineType.configNames());
     PipelineType type = name == null ? null : PipelineType.fromConfigName(name).orElse(null);
 
-    List<Path> inputs =
-        root.has("input") ? root.paths("input") : List.of();
+    List<Path> inputs = root.has("input") ? root.paths("input") : List.of();
     if (!root.has("input") || (inputs.isEmpty() && root.node("input").isEmpty())) {
       root.context()
           .problem(
@@ -97,7 +97,8 @@ public final class ConfigLoader {
     Path output = root.path("output");
     if (!root.has("output") || root.node("output").isEmpty()) {
       root.context()
-          .problem(root.location(), "missing required key 'output': the folder results are written to");
+          .problem(
+              root.location(), "missing required key 'output': the folder results are written to");
     }
 
     ImageFilterSettings imageFilter = null;
@@ -140,18 +141,23 @@ public final class ConfigLoader {
         checkOutput(root, type, inputs, output);
       }
     }
-    return new ForklineConfig(
-        file, type, inputs, output, stages, imageFilter, urlScrape);
+    return new ForklineConfig(file, type, inputs, output, stages, imageFilter, urlScrape);
   }
 
   private static StageConfig readStage(Section s, StageSpec spec) {
-    String executorName = s.choice("executor", spec.executor().configName(), Executor.configNames());
+    String executorName =
+        s.choice("executor", spec.executor().configName(), Executor.configNames());
     Executor executor = Executor.fromConfigName(executorName);
-    int threads = s.integer("threads", Math.max(1, spec.threads() == 0 ? 8 : spec.threads()), 1, 4096);
+    int threads =
+        s.integer("threads", Math.max(1, spec.threads() == 0 ? 8 : spec.threads()), 1, 4096);
     int workers =
-        s.integer("workers", Math.max(1, spec.workers() == 0 ? PipelineType.defaultWorkers()
-            : spec.workers()), 1, 256);
-    long heap = s.size("heap", spec.heapBytes() == 0 ? 256L << 20 : spec.heapBytes(), MIN_HEAP, MAX_HEAP);
+        s.integer(
+            "workers",
+            Math.max(1, spec.workers() == 0 ? PipelineType.defaultWorkers() : spec.workers()),
+            1,
+            256);
+    long heap =
+        s.size("heap", spec.heapBytes() == 0 ? 256L << 20 : spec.heapBytes(), MIN_HEAP, MAX_HEAP);
     Duration timeout = s.duration("timeout", spec.timeout(), Duration.ofMillis(10));
     int retries = s.integer("retries", spec.retries(), 0, 100);
     s.finish();
@@ -160,7 +166,8 @@ public final class ConfigLoader {
 
   private static void checkInputs(Section root, PipelineType type, List<Path> inputs) {
     if (type.inputIsDirectory() && inputs.size() > 1) {
-      root.problem("input", "give one folder; " + type.configName() + " reads " + type.inputDescription());
+      root.problem(
+          "input", "give one folder; " + type.configName() + " reads " + type.inputDescription());
       return;
     }
     for (Path input : inputs) {
@@ -168,10 +175,16 @@ public final class ConfigLoader {
       if (!Files.exists(input)) {
         problem = "'" + input + "' does not exist";
       } else if (type.inputIsDirectory() && !Files.isDirectory(input)) {
-        problem = "'" + input + "' is a file; " + type.configName() + " reads " + type.inputDescription();
+        problem =
+            "'" + input + "' is a file; " + type.configName() + " reads " + type.inputDescription();
       } else if (!type.inputIsDirectory() && Files.isDirectory(input)) {
-        problem = "'" + input + "' is a folder; " + type.configName() + " reads "
-            + type.inputDescription();
+        problem =
+            "'"
+                + input
+                + "' is a folder; "
+                + type.configName()
+                + " reads "
+                + type.inputDescription();
       } else if (!Files.isReadable(input)) {
         problem = "'" + input + "' is not readable by this user";
       }
@@ -191,7 +204,8 @@ public final class ConfigLoader {
       existing = existing.getParent();
     }
     if (existing == null || !Files.isWritable(existing)) {
-      root.problem("output", "cannot create or write '" + output + "' (" + existing + " is not writable)");
+      root.problem(
+          "output", "cannot create or write '" + output + "' (" + existing + " is not writable)");
       return;
     }
     if (type.inputIsDirectory()) {
@@ -201,7 +215,10 @@ public final class ConfigLoader {
         if (realOutput.startsWith(realInput) || realInput.startsWith(realOutput)) {
           root.problem(
               "output",
-              "'" + output + "' overlaps the input folder '" + input
+              "'"
+                  + output
+                  + "' overlaps the input folder '"
+                  + input
                   + "'; forkline never writes into its input: choose a folder outside it");
         }
       }

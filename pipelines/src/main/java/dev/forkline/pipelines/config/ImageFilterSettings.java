@@ -4,8 +4,8 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * The {@code image-filter:} section: which files of the input folder are images to process and
- * the limits that refuse a file before any pixel is decoded.
+ * The {@code image-filter:} section: which files of the input folder are images to process and the
+ * limits that refuse a file before any pixel is decoded.
  *
  * @param include glob patterns matched against each file's path relative to the input folder
  * @param maxPixels the largest width x height accepted; larger is a {@code too-large} failure
@@ -31,8 +31,10 @@ public record ImageFilterSettings(List<String> include, long maxPixels, long max
   static ImageFilterSettings read(Section s) {
     List<String> include = s.strings("include", DEFAULT_INCLUDE);
     if (include.isEmpty()) {
-      s.problem("include", "the list is empty, so no file would be processed; give glob patterns"
-          + " such as '**.jpg' (or leave the key out for all common image types)");
+      s.problem(
+          "include",
+          "the list is empty, so no file would be processed; give glob patterns"
+              + " such as '**.jpg' (or leave the key out for all common image types)");
     }
     for (String pattern : include) {
       try {

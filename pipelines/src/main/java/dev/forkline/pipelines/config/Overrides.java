@@ -21,7 +21,8 @@ final class Overrides {
     for (String part : parts) {
       if (part.isEmpty()) {
         throw new ConfigException(
-            Location.flag(flag), "'" + key + "' is not a key path; use dots between keys, e.g. stages.read.threads");
+            Location.flag(flag),
+            "'" + key + "' is not a key path; use dots between keys, e.g. stages.read.threads");
       }
     }
     ConfigNode value = YamlTree.parse(override.substring(eq + 1), flag, false);
@@ -39,24 +40,32 @@ final class Overrides {
           node.put(part, at, child);
         }
         node = child;
-      } else if (node.kind() == ConfigNode.Kind.LIST && part.matches("\\d+")
+      } else if (node.kind() == ConfigNode.Kind.LIST
+          && part.matches("\\d+")
           && Integer.parseInt(part) < node.items().size()) {
         node = node.items().get(Integer.parseInt(part));
       } else {
-        throw new ConfigException(at, "cannot set '" + key + "': '" + String.join(".",
-            java.util.Arrays.copyOfRange(parts, 0, i)) + "' is " + node.describe()
-            + ", not a mapping");
+        throw new ConfigException(
+            at,
+            "cannot set '"
+                + key
+                + "': '"
+                + String.join(".", java.util.Arrays.copyOfRange(parts, 0, i))
+                + "' is "
+                + node.describe()
+                + ", not a mapping");
       }
     }
     String last = parts[parts.length - 1];
     if (node.kind() == ConfigNode.Kind.MAP) {
       node.put(last, at, value);
-    } else if (node.kind() == ConfigNode.Kind.LIST && last.matches("\\d+")
+    } else if (node.kind() == ConfigNode.Kind.LIST
+        && last.matches("\\d+")
         && Integer.parseInt(last) < node.items().size()) {
       node.set(Integer.parseInt(last), value);
     } else {
-      throw new ConfigException(at, "cannot set '" + key + "': its parent is " + node.describe()
-          + ", not a mapping");
+      throw new ConfigException(
+          at, "cannot set '" + key + "': its parent is " + node.describe() + ", not a mapping");
     }
   }
 }

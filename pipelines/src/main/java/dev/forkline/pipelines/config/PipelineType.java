@@ -12,28 +12,66 @@ public enum PipelineType {
       "a folder of images",
       true,
       List.of(
-          new StageSpec("read", "read each file's bytes", Executor.THREADS, 8, 0, 0,
-              Duration.ofSeconds(30), 1),
-          new StageSpec("transform", "probe, decode, filter and encode each image",
-              Executor.PROCESSES, 0, defaultWorkers(), 512L << 20, Duration.ofSeconds(60), 2),
-          new StageSpec("write", "write each output file atomically", Executor.THREADS, 4, 0, 0,
-              Duration.ofSeconds(30), 1))),
+          new StageSpec(
+              "read",
+              "read each file's bytes",
+              Executor.THREADS,
+              8,
+              0,
+              0,
+              Duration.ofSeconds(30),
+              1),
+          new StageSpec(
+              "transform",
+              "probe, decode, filter and encode each image",
+              Executor.PROCESSES,
+              0,
+              defaultWorkers(),
+              512L << 20,
+              Duration.ofSeconds(60),
+              2),
+          new StageSpec(
+              "write",
+              "write each output file atomically",
+              Executor.THREADS,
+              4,
+              0,
+              0,
+              Duration.ofSeconds(30),
+              1))),
   URL_SCRAPE(
       "url-scrape",
       "one or more URL lists (text, one URL per line, or CSV with a url column)",
       false,
       List.of(
-          new StageSpec("fetch", "fetch each URL over HTTP", Executor.THREADS, 32, 0, 0,
-              Duration.ofSeconds(30), 3),
-          new StageSpec("parse", "parse each page and extract fields", Executor.PROCESSES, 0,
-              defaultWorkers(), 256L << 20, Duration.ofSeconds(30), 1)));
+          new StageSpec(
+              "fetch",
+              "fetch each URL over HTTP",
+              Executor.THREADS,
+              32,
+              0,
+              0,
+              Duration.ofSeconds(30),
+              3),
+          new StageSpec(
+              "parse",
+              "parse each page and extract fields",
+              Executor.PROCESSES,
+              0,
+              defaultWorkers(),
+              256L << 20,
+              Duration.ofSeconds(30),
+              1)));
 
   private final String configName;
   private final String inputDescription;
   private final boolean inputIsDirectory;
   private final List<StageSpec> stages;
 
-  PipelineType(String configName, String inputDescription, boolean inputIsDirectory,
+  PipelineType(
+      String configName,
+      String inputDescription,
+      boolean inputIsDirectory,
       List<StageSpec> stages) {
     this.configName = configName;
     this.inputDescription = inputDescription;

@@ -86,7 +86,9 @@ public final class Section {
   public Optional<ConfigNode> node(String key) {
     accepted.add(key);
     ConfigNode value = node.entries().get(key);
-    return value == null || value.kind() == ConfigNode.Kind.NULL ? Optional.empty() : Optional.of(value);
+    return value == null || value.kind() == ConfigNode.Kind.NULL
+        ? Optional.empty()
+        : Optional.of(value);
   }
 
   /** The keys this mapping holds, in file order. */
@@ -193,7 +195,8 @@ public final class Section {
     }
     if (parsed < min || parsed > max) {
       context.problem(
-          value.get().location(), pathOf(key) + ": " + parsed + " is out of range; expected " + expected);
+          value.get().location(),
+          pathOf(key) + ": " + parsed + " is out of range; expected " + expected);
       return defaultValue;
     }
     return (int) parsed;
@@ -338,7 +341,8 @@ public final class Section {
     }
     if (value.kind() != ConfigNode.Kind.MAP) {
       context.problem(
-          value.location(), pathOf(key) + ": expected a mapping (key: value lines), found " + value.describe());
+          value.location(),
+          pathOf(key) + ": expected a mapping (key: value lines), found " + value.describe());
       return new Section(context, pathOf(key), ConfigNode.map(value.location()));
     }
     return new Section(context, pathOf(key), value);
@@ -377,7 +381,8 @@ public final class Section {
       return parse.apply(text);
     } catch (NumberFormatException e) {
       context.problem(
-          value.get().location(), pathOf(key) + ": " + value.get().describe() + " is not " + expected);
+          value.get().location(),
+          pathOf(key) + ": " + value.get().describe() + " is not " + expected);
     } catch (IllegalArgumentException e) {
       context.problem(value.get().location(), pathOf(key) + ": " + e.getMessage());
     }

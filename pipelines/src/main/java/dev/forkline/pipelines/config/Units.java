@@ -5,7 +5,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Parses and prints the human units configs use: durations like {@code 30s}, sizes like {@code 512m}. */
+/**
+ * Parses and prints the human units configs use: durations like {@code 30s}, sizes like {@code
+ * 512m}.
+ */
 public final class Units {
   private static final Pattern DURATION =
       Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
@@ -16,7 +19,8 @@ public final class Units {
   public static final String DURATION_FORMS = "a number with a unit: 500ms, 30s, 5m, 2h, 1d";
 
   /** What the size syntax accepts, for error messages. */
-  public static final String SIZE_FORMS = "bytes, or a number with k, m, g or t: 65536, 64k, 512m, 2g";
+  public static final String SIZE_FORMS =
+      "bytes, or a number with k, m, g or t: 65536, 64k, 512m, 2g";
 
   private Units() {}
 
@@ -42,7 +46,9 @@ public final class Units {
     return Duration.ofMillis(Math.round(millis));
   }
 
-  /** Parses {@code 65536}, {@code 64k}, {@code 512m}, {@code 2g}, {@code 1.5GiB} into bytes (x1024). */
+  /**
+   * Parses {@code 65536}, {@code 64k}, {@code 512m}, {@code 2g}, {@code 1.5GiB} into bytes (x1024).
+   */
   public static long parseSize(String text) {
     Matcher m = SIZE.matcher(text.strip());
     if (!m.matches()) {

@@ -50,11 +50,14 @@ public record UrlScrapeSettings(
     Section fields = s.section("extract");
     for (String name : fields.keys()) {
       if (!name.matches("[a-z][a-z0-9_]*")) {
-        fields.problem(name, "field names become Parquet columns: use lowercase letters, digits"
-            + " and '_', starting with a letter (e.g. 'price', 'author_name')");
+        fields.problem(
+            name,
+            "field names become Parquet columns: use lowercase letters, digits"
+                + " and '_', starting with a letter (e.g. 'price', 'author_name')");
       }
       Section field = fields.section(name);
-      String css = field.requiredString("css", "a CSS selector such as 'h1' or 'meta[name=author]'");
+      String css =
+          field.requiredString("css", "a CSS selector such as 'h1' or 'meta[name=author]'");
       String attr = field.string("attr", "text");
       boolean all = field.bool("all", false);
       field.finish();

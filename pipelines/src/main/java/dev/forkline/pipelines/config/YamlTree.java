@@ -87,8 +87,7 @@ final class YamlTree {
       case VALUE_NULL -> {
         return ConfigNode.scalar(ConfigNode.Kind.NULL, null, location);
       }
-      default ->
-          throw new ConfigException(location, "unsupported YAML value (" + token + ") here");
+      default -> throw new ConfigException(location, "unsupported YAML value (" + token + ") here");
     }
   }
 
@@ -110,8 +109,13 @@ final class YamlTree {
     message
         .lines()
         .map(String::strip)
-        .filter(l -> !l.isEmpty() && !l.equals(firstLine) && !l.startsWith("in ")
-            && !l.startsWith("^") && !l.startsWith("at [Source"))
+        .filter(
+            l ->
+                !l.isEmpty()
+                    && !l.equals(firstLine)
+                    && !l.startsWith("in ")
+                    && !l.startsWith("^")
+                    && !l.startsWith("at [Source"))
         .filter(l -> Character.isLetter(l.charAt(0)))
         .findFirst()
         .ifPresent(l -> out.append("; ").append(l));

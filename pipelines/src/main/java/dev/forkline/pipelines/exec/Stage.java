@@ -8,8 +8,8 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Applies a {@link StageCall} to every element that has not failed yet, counting outcomes and
- * busy time under the stage's name, and turning any exception into a failed element.
+ * Applies a {@link StageCall} to every element that has not failed yet, counting outcomes and busy
+ * time under the stage's name, and turning any exception into a failed element.
  *
  * <pre>{@code
  * items.apply("read", Stage.of("read", new ReadCall()).withConfig(config.stage("read")));

@@ -1,6 +1,8 @@
 package dev.forkline.pipelines.exec;
 
-/** A per-element failure a stage call recognised, with its kind; the element becomes a failed row. */
+/**
+ * A per-element failure a stage call recognised, with its kind; the element becomes a failed row.
+ */
 public class StageException extends Exception {
   private static final long serialVersionUID = 1L;
 

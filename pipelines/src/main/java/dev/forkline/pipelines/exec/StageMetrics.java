@@ -19,10 +19,13 @@ public final class StageMetrics {
   public static final String NAMESPACE = "forkline";
   public static final String INPUTS = "inputs";
   public static final String ROWS_OK = "rows.ok";
+
   /** Inputs {@code --resume} skipped because an earlier run finished them. */
   public static final String RESUME_SKIPPED = "resume.skipped";
+
   /** Rows of an earlier run {@code --resume} kept in the new table. */
   public static final String RESUME_CARRIED = "resume.carried";
+
   public static final String ROWS_FAILED_PREFIX = "rows.failed.";
   public static final String OK_SUFFIX = ".ok";
   public static final String FAILED_SUFFIX = ".failed";

@@ -4,8 +4,8 @@ import java.io.Serializable;
 
 /**
  * An element that carries its own outcome through the stages of a pipeline: once failed, later
- * stages pass it through untouched, and the last step turns it into a failed row. That is how
- * every input becomes exactly one output row.
+ * stages pass it through untouched, and the last step turns it into a failed row. That is how every
+ * input becomes exactly one output row.
  */
 public interface Tracked<T extends Tracked<T>> extends Serializable {
   /**

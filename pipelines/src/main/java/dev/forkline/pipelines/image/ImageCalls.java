@@ -36,7 +36,9 @@ final class ImageCalls {
         if (size > maxFileBytes) {
           throw new StageException(
               "too-large",
-              size + " bytes, above the limit of " + maxFileBytes
+              size
+                  + " bytes, above the limit of "
+                  + maxFileBytes
                   + " (image-filter.max-file-size)");
         }
         // Read at most one byte past the limit: the file may grow while we read it.
@@ -90,8 +92,8 @@ final class ImageCalls {
   }
 
   /**
-   * Writes the output file under the output folder, mirroring the input tree: to a temporary
-   * file in the same folder, then renamed, so a reader never sees half a file.
+   * Writes the output file under the output folder, mirroring the input tree: to a temporary file
+   * in the same folder, then renamed, so a reader never sees half a file.
    */
   static final class Write implements StageCall<ImageTask> {
     private static final long serialVersionUID = 1L;
@@ -116,13 +118,16 @@ final class ImageCalls {
       Files.createDirectories(target.getParent());
       Path temp =
           target.resolveSibling(
-              "." + target.getFileName() + ".forkline-"
-                  + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+              "."
+                  + target.getFileName()
+                  + ".forkline-"
+                  + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
       try {
         Files.write(temp, task.data);
         try {
-          Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE,
-              StandardCopyOption.REPLACE_EXISTING);
+          Files.move(
+              temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }

@@ -24,8 +24,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * The image-filter pipeline: list the input folder, read each file [read], probe and transform
- * it [transform], write it into the output tree [write], and make one manifest row per file.
+ * The image-filter pipeline: list the input folder, read each file [read], probe and transform it
+ * [transform], write it into the output tree [write], and make one manifest row per file.
  *
  * <p>This version's transform probes format and dimensions from the header and applies the size
  * limits; with no filters yet, images pass through unchanged.
@@ -73,20 +73,25 @@ public final class ImageFilterPipeline implements PipelineDefinition {
         .apply("List files", list)
         .setCoder(SerializableCoder.of(ImageTask.class))
         .apply("Spread", Reshuffle.viaRandomKey())
-        .apply(Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
-            .withConfig(config.stage("read")))
-        .apply(Stage.of("transform", new ImageCalls.Transform(settings.maxPixels()))
-            .withConfig(config.stage("transform")))
-        .apply(Stage.of("write", new ImageCalls.Write(inputRoot, outputRoot))
-            .withConfig(config.stage("write")))
+        .apply(
+            Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
+                .withConfig(config.stage("read")))
+        .apply(
+            Stage.of("transform", new ImageCalls.Transform(settings.maxPixels()))
+                .withConfig(config.stage("transform")))
+        .apply(
+            Stage.of("write", new ImageCalls.Write(inputRoot, outputRoot))
+                .withConfig(config.stage("write")))
         .apply("Manifest rows", ParDo.of(new ToRowFn(executors(config))))
         .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));
   }
 
   private static String executors(ForklineConfig config) {
     StringJoiner out = new StringJoiner(",");
-    config.stages().values().forEach(
-        s -> out.add(s.name() + "=" + Stage.effectiveExecutor(s).configName()));
+    config
+        .stages()
+        .values()
+        .forEach(s -> out.add(s.name() + "=" + Stage.effectiveExecutor(s).configName()));
     return out.toString();
   }
 

@@ -20,10 +20,10 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * Walks the input folder and emits one task per file matching the include patterns (matched
- * against the path relative to the folder, case-insensitively for lower-case patterns). A folder
- * that cannot be read becomes a failed task of its own, so nothing disappears silently. Symbolic
- * links to folders are not followed (no cycles); links to files are read.
+ * Walks the input folder and emits one task per file matching the include patterns (matched against
+ * the path relative to the folder, case-insensitively for lower-case patterns). A folder that
+ * cannot be read becomes a failed task of its own, so nothing disappears silently. Symbolic links
+ * to folders are not followed (no cycles); links to files are read.
  */
 final class ListFilesFn extends DoFn<String, ImageTask> {
   private final List<String> include;

@@ -44,8 +44,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a validated config: builds the pipeline, writes its result table atomically, shows
- * progress and returns the final counters. Shared by every pipeline and every runner.
+ * Runs a validated config: builds the pipeline, writes its result table atomically, shows progress
+ * and returns the final counters. Shared by every pipeline and every runner.
  *
  * <pre>{@code
  * RunResult result = ForklineRunner.run(config, RunOptions.quiet());
@@ -98,18 +98,24 @@ public final class ForklineRunner {
     if (resume) {
       PCollection<GenericRecord> earlier =
           pipeline
-              .apply("Read earlier table", ParquetIO.read(definition.schema()).from(table.toString()))
+              .apply(
+                  "Read earlier table", ParquetIO.read(definition.schema()).from(table.toString()))
               .apply("Keep finished rows", ParDo.of(new KeepFinishedFn(definition)))
               .setCoder(AvroCoder.of(GenericRecord.class, definition.schema()));
       String key = definition.keyField();
       PCollectionView<Map<String, Boolean>> done =
           earlier
-              .apply("Finished keys", MapElements.into(TypeDescriptors.strings())
-                  .via((GenericRecord r) -> String.valueOf(r.get(key))))
+              .apply(
+                  "Finished keys",
+                  MapElements.into(TypeDescriptors.strings())
+                      .via((GenericRecord r) -> String.valueOf(r.get(key))))
               .apply("Distinct keys", Distinct.create())
-              .apply("As map", MapElements
-                  .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans()))
-                  .via((String k) -> KV.of(k, true)))
+              .apply(
+                  "As map",
+                  MapElements.into(
+                          TypeDescriptors.kvs(
+                              TypeDescriptors.strings(), TypeDescriptors.booleans()))
+                      .via((String k) -> KV.of(k, true)))
               .apply("Finished view", View.asMap());
       PCollection<GenericRecord> fresh = definition.expand(pipeline, config, done);
       rows =
@@ -157,9 +163,12 @@ public final class ForklineRunner {
         options.progress() == null
             ? null
             : new ProgressMonitor(
-                options.progress(), options.progressIsTerminal(), config.pipeline().stages(), start);
-    org.joda.time.Duration tick = org.joda.time.Duration.millis(
-        options.progressInterval().toMillis());
+                options.progress(),
+                options.progressIsTerminal(),
+                config.pipeline().stages(),
+                start);
+    org.joda.time.Duration tick =
+        org.joda.time.Duration.millis(options.progressInterval().toMillis());
     PipelineResult.State state;
     while (true) {
       state = result.waitUntilFinish(tick);
@@ -182,7 +191,9 @@ public final class ForklineRunner {
   private static PipelineOptions pipelineOptions(ForklineConfig config, RunOptions options) {
     if (!"direct".equals(options.runner())) {
       throw new UnsupportedPipelineException(
-          "runner '" + options.runner() + "' is not available in this version; use --runner direct");
+          "runner '"
+              + options.runner()
+              + "' is not available in this version; use --runner direct");
     }
     DirectOptions direct = PipelineOptionsFactory.as(DirectOptions.class);
     direct.setRunner(DirectRunner.class);
@@ -215,7 +226,8 @@ public final class ForklineRunner {
         throw new PipelineFailedException("the pipeline finished without writing " + written, null);
       }
       try {
-        Files.move(written, table, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            written, table, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(written, table, StandardCopyOption.REPLACE_EXISTING);
       }

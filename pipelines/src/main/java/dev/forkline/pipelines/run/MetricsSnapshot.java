@@ -4,10 +4,10 @@ import dev.forkline.pipelines.exec.StageMetrics;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
 
 /**
  * forkline's counters at one moment, read through Beam's metrics API so it works on every runner.

@@ -10,8 +10,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * A pipeline forkline can run: its stages from input to one result row per input. The runner
- * around it does what every pipeline shares: resume, the Parquet table, progress and the summary.
+ * A pipeline forkline can run: its stages from input to one result row per input. The runner around
+ * it does what every pipeline shares: resume, the Parquet table, progress and the summary.
  */
 public interface PipelineDefinition extends Serializable {
 

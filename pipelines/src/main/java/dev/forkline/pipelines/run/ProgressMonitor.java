@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The live progress line: per stage, elements done, failures and throughput, from Beam metrics.
- * On a terminal one line is redrawn in place about once a second; otherwise a plain line is
- * printed at each interval when something changed, so logs stay readable.
+ * The live progress line: per stage, elements done, failures and throughput, from Beam metrics. On
+ * a terminal one line is redrawn in place about once a second; otherwise a plain line is printed at
+ * each interval when something changed, so logs stay readable.
  */
 final class ProgressMonitor {
   private static final String CLEAR_LINE = "\r\u001b[K";
@@ -63,7 +63,9 @@ final class ProgressMonitor {
     double seconds = (nanos - previousNanos) / 1e9;
     for (StageSpec stage : stages) {
       long done = now.stageDone(stage.name());
-      line.append(" | ").append(stage.name()).append(' ')
+      line.append(" | ")
+          .append(stage.name())
+          .append(' ')
           .append(String.format(Locale.ROOT, "%,d", done));
       long failed = now.stageFailed(stage.name());
       if (failed > 0) {

@@ -27,7 +27,7 @@ public record RunOptions(
   }
 
   public RunOptions withResume(boolean resume) {
-    return new RunOptions(runner, resume, strictChecks, progress, progressIsTerminal,
-        progressInterval);
+    return new RunOptions(
+        runner, resume, strictChecks, progress, progressIsTerminal, progressInterval);
   }
 }

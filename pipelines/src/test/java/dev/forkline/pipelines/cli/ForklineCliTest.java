@@ -41,8 +41,10 @@ class ForklineCliTest {
     int code = cli("validate", config("stages:\n  read:\n    treads: 8\n").toString());
     assertEquals(ExitCodes.USAGE, code);
     String message = err.toString();
-    assertTrue(message.contains("config.yaml:6:5: unknown key 'treads' in stages.read; did you"
-        + " mean 'threads'? Accepted keys: executor, threads, workers, heap, timeout, retries"),
+    assertTrue(
+        message.contains(
+            "config.yaml:6:5: unknown key 'treads' in stages.read; did you"
+                + " mean 'threads'? Accepted keys: executor, threads, workers, heap, timeout, retries"),
         message);
     assertFalse(message.contains("\tat "), message);
     assertEquals("", out.toString());
@@ -60,8 +62,10 @@ class ForklineCliTest {
   void badSetOverrideExitsTwo() throws Exception {
     int code = cli("validate", config("").toString(), "--set", "stages.read.threads=0");
     assertEquals(ExitCodes.USAGE, code);
-    assertTrue(err.toString().contains("--set stages.read.threads=0: stages.read.threads: 0 is"
-        + " out of range"), err.toString());
+    assertTrue(
+        err.toString()
+            .contains("--set stages.read.threads=0: stages.read.threads: 0 is" + " out of range"),
+        err.toString());
   }
 
   @Test

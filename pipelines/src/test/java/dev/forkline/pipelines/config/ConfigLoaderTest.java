@@ -57,8 +57,10 @@ class ConfigLoaderTest {
   @Test
   void stageKnobsAreRead() throws Exception {
     ForklineConfig config =
-        load(MINIMAL + "stages:\n  transform:\n    executor: inline\n    heap: 1g\n"
-            + "    timeout: 1.5m\n    retries: 0\n  read: {threads: 3}\n");
+        load(
+            MINIMAL
+                + "stages:\n  transform:\n    executor: inline\n    heap: 1g\n"
+                + "    timeout: 1.5m\n    retries: 0\n  read: {threads: 3}\n");
     StageConfig transform = config.stage("transform");
     assertEquals(Executor.INLINE, transform.executor());
     assertEquals(1L << 30, transform.heapBytes());
@@ -80,64 +82,86 @@ class ConfigLoaderTest {
   void unknownTopLevelKeyListsTheTopLevelKeys() throws IOException {
     String message = error(MINIMAL + "ouptut_dir: x\n");
     assertTrue(message.contains(":4:1: unknown key 'ouptut_dir' at the top level"), message);
-    assertTrue(message.contains("Accepted keys: pipeline, input, output, image-filter, url-scrape,"
-        + " stages"), message);
+    assertTrue(
+        message.contains(
+            "Accepted keys: pipeline, input, output, image-filter, url-scrape," + " stages"),
+        message);
   }
 
   @Test
   void unknownStageSuggestsTheStage() throws IOException {
     String message = error(MINIMAL + "stages:\n  wirte: {threads: 2}\n");
-    assertTrue(message.contains(":5:3: unknown key 'wirte' in stages; did you mean 'write'?"
-        + " Accepted keys: read, transform, write"), message);
+    assertTrue(
+        message.contains(
+            ":5:3: unknown key 'wirte' in stages; did you mean 'write'?"
+                + " Accepted keys: read, transform, write"),
+        message);
   }
 
   @Test
   void wrongTypeSaysWhatIsExpected() throws IOException {
     String message = error(MINIMAL + "stages:\n  read:\n    threads: eight\n");
-    assertTrue(message.endsWith(":6:14: stages.read.threads: 'eight' is not a whole number from 1"
-        + " to 4096"), message);
+    assertTrue(
+        message.endsWith(
+            ":6:14: stages.read.threads: 'eight' is not a whole number from 1" + " to 4096"),
+        message);
   }
 
   @Test
   void mappingWhereAScalarIsExpected() throws IOException {
     String message = error(MINIMAL + "stages:\n  read:\n    threads: {a: 1}\n");
-    assertTrue(message.contains("stages.read.threads: expected a whole number from 1 to 4096,"
-        + " found a mapping"), message);
+    assertTrue(
+        message.contains(
+            "stages.read.threads: expected a whole number from 1 to 4096," + " found a mapping"),
+        message);
   }
 
   @Test
   void outOfRangeNumber() throws IOException {
     String message = error(MINIMAL + "stages:\n  read:\n    threads: 0\n");
-    assertTrue(message.contains("stages.read.threads: 0 is out of range; expected a whole number"
-        + " from 1 to 4096"), message);
+    assertTrue(
+        message.contains(
+            "stages.read.threads: 0 is out of range; expected a whole number" + " from 1 to 4096"),
+        message);
   }
 
   @Test
   void badExecutorSuggestsTheExecutor() throws IOException {
     String message = error(MINIMAL + "stages:\n  read:\n    executor: thread\n");
-    assertTrue(message.contains(":6:15: stages.read.executor: 'thread' is not accepted; did you"
-        + " mean 'threads'? Accepted values: threads, processes, inline"), message);
+    assertTrue(
+        message.contains(
+            ":6:15: stages.read.executor: 'thread' is not accepted; did you"
+                + " mean 'threads'? Accepted values: threads, processes, inline"),
+        message);
   }
 
   @Test
   void badDurationShowsTheAcceptedForms() throws IOException {
     String message = error(MINIMAL + "stages:\n  read:\n    timeout: 30\n");
-    assertTrue(message.contains("stages.read.timeout: '30' is not a duration; expected a number"
-        + " with a unit: 500ms, 30s, 5m, 2h, 1d"), message);
+    assertTrue(
+        message.contains(
+            "stages.read.timeout: '30' is not a duration; expected a number"
+                + " with a unit: 500ms, 30s, 5m, 2h, 1d"),
+        message);
   }
 
   @Test
   void badSizeShowsTheAcceptedForms() throws IOException {
     String message = error(MINIMAL + "stages:\n  transform:\n    heap: lots\n");
-    assertTrue(message.contains("stages.transform.heap: 'lots' is not a size; expected bytes, or a"
-        + " number with k, m, g or t"), message);
+    assertTrue(
+        message.contains(
+            "stages.transform.heap: 'lots' is not a size; expected bytes, or a"
+                + " number with k, m, g or t"),
+        message);
   }
 
   @Test
   void missingRequiredKeysAreAllReported() throws IOException {
     String message = error("stages: {}\n");
-    assertTrue(message.contains("missing required key 'pipeline'; accepted values: image-filter,"
-        + " url-scrape"), message);
+    assertTrue(
+        message.contains(
+            "missing required key 'pipeline'; accepted values: image-filter," + " url-scrape"),
+        message);
     assertTrue(message.contains("missing required key 'input'"), message);
     assertTrue(message.contains("missing required key 'output'"), message);
   }
@@ -145,15 +169,23 @@ class ConfigLoaderTest {
   @Test
   void unknownPipelineSuggestsTheClosest() throws IOException {
     String message = error("pipeline: image-filtr\ninput: images\noutput: out\n");
-    assertTrue(message.contains(":1:11: pipeline: 'image-filtr' is not accepted; did you mean"
-        + " 'image-filter'? Accepted values: image-filter, url-scrape"), message);
+    assertTrue(
+        message.contains(
+            ":1:11: pipeline: 'image-filtr' is not accepted; did you mean"
+                + " 'image-filter'? Accepted values: image-filter, url-scrape"),
+        message);
   }
 
   @Test
   void missingInputFolderIsAnError() throws IOException {
     String message = error("pipeline: image-filter\ninput: photos\noutput: out\n");
-    assertTrue(message.contains(":2:8: input: '" + dir.resolve("photos") + "' does not exist"
-        + " (expected a folder of images)"), message);
+    assertTrue(
+        message.contains(
+            ":2:8: input: '"
+                + dir.resolve("photos")
+                + "' does not exist"
+                + " (expected a folder of images)"),
+        message);
   }
 
   @Test
@@ -166,15 +198,19 @@ class ConfigLoaderTest {
   @Test
   void outputInsideInputIsRefused() throws IOException {
     String message = error("pipeline: image-filter\ninput: images\noutput: images/out\n");
-    assertTrue(message.contains("output: '" + images.resolve("out")
-        + "' overlaps the input folder"), message);
+    assertTrue(
+        message.contains("output: '" + images.resolve("out") + "' overlaps the input folder"),
+        message);
   }
 
   @Test
   void sectionOfTheOtherPipelineIsAnError() throws IOException {
     String message = error(MINIMAL + "url-scrape:\n  per-host: 2\n");
-    assertTrue(message.contains(":4:1: url-scrape: this section configures the url-scrape"
-        + " pipeline, but this config runs 'image-filter'"), message);
+    assertTrue(
+        message.contains(
+            ":4:1: url-scrape: this section configures the url-scrape"
+                + " pipeline, but this config runs 'image-filter'"),
+        message);
   }
 
   @Test
@@ -192,8 +228,11 @@ class ConfigLoaderTest {
   @Test
   void emptyFileSaysWhatIsNeeded() throws IOException {
     String message = error("# nothing\n");
-    assertTrue(message.endsWith("config.yaml:1:1: the config is empty; it needs at least the keys"
-        + " pipeline, input and output"), message);
+    assertTrue(
+        message.endsWith(
+            "config.yaml:1:1: the config is empty; it needs at least the keys"
+                + " pipeline, input and output"),
+        message);
   }
 
   @Test
@@ -223,15 +262,19 @@ class ConfigLoaderTest {
   @Test
   void overrideWithAnUnknownKeyNamesTheFlag() throws IOException {
     String message = error(MINIMAL, "stages.read.treads=4");
-    assertEquals("--set stages.read.treads=4: unknown key 'treads' in stages.read; did you mean"
-        + " 'threads'? Accepted keys: executor, threads, workers, heap, timeout, retries", message);
+    assertEquals(
+        "--set stages.read.treads=4: unknown key 'treads' in stages.read; did you mean"
+            + " 'threads'? Accepted keys: executor, threads, workers, heap, timeout, retries",
+        message);
   }
 
   @Test
   void overrideWithABadValueNamesTheFlag() throws IOException {
     String message = error(MINIMAL, "stages.read.threads=many");
-    assertEquals("--set stages.read.threads=many: stages.read.threads: 'many' is not a whole"
-        + " number from 1 to 4096", message);
+    assertEquals(
+        "--set stages.read.threads=many: stages.read.threads: 'many' is not a whole"
+            + " number from 1 to 4096",
+        message);
   }
 
   @Test
@@ -253,8 +296,9 @@ class ConfigLoaderTest {
   void urlScrapeConfigReadsItsSection() throws Exception {
     Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1/\n");
     ForklineConfig config =
-        load("pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  per-host: 2\n"
-            + "  delay: 250ms\n  extract:\n    title: {css: h1}\n");
+        load(
+            "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  per-host: 2\n"
+                + "  delay: 250ms\n  extract:\n    title: {css: h1}\n");
     assertEquals(2, config.urlScrape().perHost());
     assertEquals(Duration.ofMillis(250), config.urlScrape().hostDelay());
     assertEquals("h1", config.urlScrape().extract().get("title").css());
@@ -265,8 +309,9 @@ class ConfigLoaderTest {
   void extractFieldWithoutCssIsAnError() throws IOException {
     Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1/\n");
     String message =
-        error("pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  extract:\n"
-            + "    title: {attr: text}\n");
+        error(
+            "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  extract:\n"
+                + "    title: {attr: text}\n");
     assertTrue(message.contains("url-scrape.extract.title: missing required key 'css'"), message);
   }
 }

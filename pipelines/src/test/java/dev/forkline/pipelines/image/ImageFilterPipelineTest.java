@@ -29,9 +29,7 @@ class ImageFilterPipelineTest {
   @TempDir Path dir;
 
   private ForklineConfig config(String extra) throws Exception {
-    Path file =
-        TestFiles.config(
-            dir, "pipeline: image-filter\ninput: in\noutput: out\n" + extra);
+    Path file = TestFiles.config(dir, "pipeline: image-filter\ninput: in\noutput: out\n" + extra);
     return ConfigLoader.load(file, List.of(), dir);
   }
 
@@ -50,8 +48,8 @@ class ImageFilterPipelineTest {
 
     Map<String, GenericRecord> rows = rowsBy(result.table(), "input");
     assertEquals(
-        java.util.Set.of("a.png", "sub/deeper/b.jpg", "c.BMP", "empty.png", "notes.jpg",
-            "riff.webp"),
+        java.util.Set.of(
+            "a.png", "sub/deeper/b.jpg", "c.BMP", "empty.png", "notes.jpg", "riff.webp"),
         rows.keySet());
     GenericRecord a = rows.get("a.png");
     assertEquals("ok", str(a, "status"));
@@ -81,9 +79,12 @@ class ImageFilterPipelineTest {
     GenericRecord row = rowsBy(result.table(), "input").get("x/y/pic.png");
     assertEquals(copy.toString(), str(row, "output_path"));
     try (Stream<Path> files = Files.walk(dir.resolve("out"))) {
-      assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")
-          || p.getFileName().toString().startsWith(".forkline-staging")
-          || p.getFileName().toString().startsWith(".temp-beam")));
+      assertTrue(
+          files.noneMatch(
+              p ->
+                  p.getFileName().toString().endsWith(".tmp")
+                      || p.getFileName().toString().startsWith(".forkline-staging")
+                      || p.getFileName().toString().startsWith(".temp-beam")));
     }
   }
 
@@ -122,14 +123,15 @@ class ImageFilterPipelineTest {
     RunResult second = ForklineRunner.run(config, RunOptions.quiet().withResume(true));
 
     Map<String, GenericRecord> after = rowsBy(second.table(), "input");
-    assertEquals(java.util.Set.of("one.png", "two.png", "three.png", "four.png", "bad.png"),
-        after.keySet());
+    assertEquals(
+        java.util.Set.of("one.png", "two.png", "three.png", "four.png", "bad.png"), after.keySet());
     assertEquals(2, second.carriedOver());
     assertEquals(3, second.metrics().rowsOk() + second.metrics().rowsFailed());
-    assertEquals(str(before.get("one.png"), "processed_at"), str(after.get("one.png"),
-        "processed_at"));
-    assertFalse(str(before.get("two.png"), "processed_at")
-        .equals(str(after.get("two.png"), "processed_at")));
+    assertEquals(
+        str(before.get("one.png"), "processed_at"), str(after.get("one.png"), "processed_at"));
+    assertFalse(
+        str(before.get("two.png"), "processed_at")
+            .equals(str(after.get("two.png"), "processed_at")));
     assertTrue(Files.exists(dir.resolve("out/images/two.png")));
     assertEquals("failed", str(after.get("bad.png"), "status"));
   }

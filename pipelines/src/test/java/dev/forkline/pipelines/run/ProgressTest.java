@@ -30,11 +30,17 @@ class ProgressTest {
     ForklineConfig config =
         ConfigLoader.load(
             TestFiles.config(dir, "pipeline: image-filter\ninput: in\noutput: out\n"),
-            List.of(), dir);
+            List.of(),
+            dir);
     ByteArrayOutputStream progress = new ByteArrayOutputStream();
     RunOptions options =
-        new RunOptions("direct", false, true,
-            new PrintStream(progress, true, StandardCharsets.UTF_8), false, Duration.ofMillis(50));
+        new RunOptions(
+            "direct",
+            false,
+            true,
+            new PrintStream(progress, true, StandardCharsets.UTF_8),
+            false,
+            Duration.ofMillis(50));
 
     RunResult result = ForklineRunner.run(config, options);
 
@@ -42,8 +48,11 @@ class ProgressTest {
     assertFalse(text.isEmpty(), "no progress printed");
     assertFalse(text.contains("\r"), "plain mode must not redraw lines: " + text);
     String first = text.lines().findFirst().orElseThrow();
-    assertTrue(first.matches("\\[\\d\\d:\\d\\d] rows [\\d,]+/[\\d,]+ \\| read [\\d,]+.*"
-        + "\\| transform [\\d,]+.*\\| write [\\d,]+.*"), first);
+    assertTrue(
+        first.matches(
+            "\\[\\d\\d:\\d\\d] rows [\\d,]+/[\\d,]+ \\| read [\\d,]+.*"
+                + "\\| transform [\\d,]+.*\\| write [\\d,]+.*"),
+        first);
     assertEquals(40, result.metrics().rowsOk());
     assertEquals(40, result.metrics().stageOk("read"));
     assertEquals(40, result.metrics().stageDone("write"));
@@ -54,10 +63,24 @@ class ProgressTest {
   void terminalModeRedrawsOneLine() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     ProgressMonitor monitor =
-        new ProgressMonitor(new PrintStream(bytes, true, StandardCharsets.UTF_8), true,
-            PipelineType.IMAGE_FILTER.stages(), System.nanoTime());
-    monitor.update(new MetricsSnapshot(Map.of("inputs", 10L, "read.ok", 4L, "read.failed", 1L,
-        "rows.ok", 3L, "rows.failed.corrupt", 1L)));
+        new ProgressMonitor(
+            new PrintStream(bytes, true, StandardCharsets.UTF_8),
+            true,
+            PipelineType.IMAGE_FILTER.stages(),
+            System.nanoTime());
+    monitor.update(
+        new MetricsSnapshot(
+            Map.of(
+                "inputs",
+                10L,
+                "read.ok",
+                4L,
+                "read.failed",
+                1L,
+                "rows.ok",
+                3L,
+                "rows.failed.corrupt",
+                1L)));
     monitor.finish();
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(text.startsWith("\r\u001b[K[00:00] rows 4/10 | read 5 (1 failed)"), text);

@@ -23,8 +23,12 @@ public final class ImageFormats {
     if (startsWith(b, 'I', 'I', 42, 0) || startsWith(b, 'M', 'M', 0, 42)) {
       return "tiff";
     }
-    if (startsWith(b, 'R', 'I', 'F', 'F') && b.length >= 12 && b[8] == 'W' && b[9] == 'E'
-        && b[10] == 'B' && b[11] == 'P') {
+    if (startsWith(b, 'R', 'I', 'F', 'F')
+        && b.length >= 12
+        && b[8] == 'W'
+        && b[9] == 'E'
+        && b[10] == 'B'
+        && b[11] == 'P') {
       return "webp";
     }
     if (startsWith(b, '8', 'B', 'P', 'S')) {

@@ -54,7 +54,9 @@ public final class ImageProbe {
         }
         throw new ImageException(
             ImageException.Kind.UNSUPPORTED,
-            "not a recognised image format (first bytes: " + ImageFormats.hexPrefix(bytes, 8) + ")");
+            "not a recognised image format (first bytes: "
+                + ImageFormats.hexPrefix(bytes, 8)
+                + ")");
       }
       ImageReader reader = readers.next();
       try {
@@ -70,8 +72,14 @@ public final class ImageProbe {
         if (info.pixels() > maxPixels) {
           throw new ImageException(
               ImageException.Kind.TOO_LARGE,
-              width + "x" + height + " = " + info.pixels() + " pixels, above the limit of "
-                  + maxPixels + " (image-filter.max-pixels)");
+              width
+                  + "x"
+                  + height
+                  + " = "
+                  + info.pixels()
+                  + " pixels, above the limit of "
+                  + maxPixels
+                  + " (image-filter.max-pixels)");
         }
         return info;
       } finally {
@@ -81,7 +89,8 @@ public final class ImageProbe {
       throw new ImageException(
           ImageException.Kind.CORRUPT,
           (sniffed == null ? "unreadable image header" : "unreadable " + sniffed + " header")
-              + ": " + e.getMessage());
+              + ": "
+              + e.getMessage());
     }
   }
 }
