@@ -5,6 +5,7 @@ import dev.forkline.pipelines.config.ConfigLoader;
 import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.StageConfig;
 import dev.forkline.pipelines.config.Units;
+import dev.forkline.pipelines.exec.Stage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,8 +82,13 @@ final class ValidateCommand implements Callable<Integer> {
       text.append(", timeout ")
           .append(Units.formatDuration(stage.timeout()))
           .append(", retries ")
-          .append(stage.retries())
-          .append('\n');
+          .append(stage.retries());
+      if (Stage.effectiveExecutor(stage) != stage.executor()) {
+        text.append(" (this version runs it ")
+            .append(Stage.effectiveExecutor(stage).configName())
+            .append(')');
+      }
+      text.append('\n');
     }
     return text.toString().stripTrailing();
   }
