@@ -4,7 +4,6 @@ import dev.forkline.pipelines.exec.StageCall;
 import dev.forkline.pipelines.exec.StageException;
 import dev.forkline.workers.image.ImageException;
 import dev.forkline.workers.image.ImageProbe;
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -99,10 +98,12 @@ final class ImageCalls {
     private static final long serialVersionUID = 1L;
     private final String outputRoot;
     private final String inputRoot;
+    private final String scratch;
 
-    Write(String inputRoot, String outputRoot) {
+    Write(String inputRoot, String outputRoot, String scratch) {
       this.inputRoot = inputRoot;
       this.outputRoot = outputRoot;
+      this.scratch = scratch;
     }
 
     @Override
@@ -117,12 +118,9 @@ final class ImageCalls {
       }
       Files.createDirectories(target.getParent());
       Path temp =
-          target.resolveSibling(
-              "."
-                  + target.getFileName()
-                  + ".forkline-"
-                  + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                  + ".tmp");
+          Files.createDirectories(Path.of(scratch))
+              .resolve(
+                  "write-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
       try {
         Files.write(temp, task.data);
         try {
@@ -131,9 +129,8 @@ final class ImageCalls {
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
-      } catch (IOException e) {
+      } finally {
         Files.deleteIfExists(temp);
-        throw e;
       }
       task.outputPath = target.toString();
       task.bytesOut = task.data.length;

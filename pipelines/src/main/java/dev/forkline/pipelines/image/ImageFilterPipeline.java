@@ -5,6 +5,7 @@ import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.run.PipelineDefinition;
+import dev.forkline.pipelines.run.RunContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -58,8 +59,9 @@ public final class ImageFilterPipeline implements PipelineDefinition {
   }
 
   @Override
-  public PCollection<GenericRecord> expand(
-      Pipeline pipeline, ForklineConfig config, PCollectionView<Map<String, Boolean>> done) {
+  public PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context) {
+    ForklineConfig config = context.config();
+    PCollectionView<Map<String, Boolean>> done = context.done();
     ImageFilterSettings settings = config.imageFilter();
     String inputRoot = config.inputs().get(0).toString();
     String outputRoot = config.output().resolve(IMAGES_DIR).toString();
@@ -80,7 +82,9 @@ public final class ImageFilterPipeline implements PipelineDefinition {
             Stage.of("transform", new ImageCalls.Transform(settings.maxPixels()))
                 .withConfig(config.stage("transform")))
         .apply(
-            Stage.of("write", new ImageCalls.Write(inputRoot, outputRoot))
+            Stage.of(
+                    "write",
+                    new ImageCalls.Write(inputRoot, outputRoot, context.scratch().toString()))
                 .withConfig(config.stage("write")))
         .apply("Manifest rows", ParDo.of(new ToRowFn(executors(config))))
         .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));

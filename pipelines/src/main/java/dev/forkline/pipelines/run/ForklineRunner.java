@@ -81,20 +81,40 @@ public final class ForklineRunner {
   public static RunResult run(ForklineConfig config, RunOptions options) {
     PipelineDefinition definition = definition(config.pipeline());
     Path output = config.output();
-    Path table = output.resolve(definition.tableName());
-    Path staging = output.resolve(STAGING_PREFIX + UUID.randomUUID());
     try {
       Files.createDirectories(output);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the output folder " + output, e);
     }
+    try (OutputLock lock = OutputLock.acquire(output)) {
+      removeLeftovers(output);
+      Path staging = output.resolve(STAGING_PREFIX + UUID.randomUUID());
+      Thread cleanup = new Thread(() -> deleteRecursively(staging), "forkline-cleanup");
+      Runtime.getRuntime().addShutdownHook(cleanup);
+      try {
+        return runLocked(definition, config, options, staging);
+      } finally {
+        deleteRecursively(staging);
+        removeLeftovers(output);
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException e) {
+          // The JVM is already shutting down; the hook does the cleaning.
+        }
+      }
+    }
+  }
+
+  private static RunResult runLocked(
+      PipelineDefinition definition, ForklineConfig config, RunOptions options, Path staging) {
+    Path table = config.output().resolve(definition.tableName());
     boolean resume = options.resume() && Files.isRegularFile(table);
     if (options.resume() && !resume) {
       LOG.info("--resume: no earlier table at {}; processing every input", table);
     }
-
     Pipeline pipeline = Pipeline.create(pipelineOptions(config, options));
     PCollection<GenericRecord> rows;
+    Path scratch = staging.resolve("scratch");
     if (resume) {
       PCollection<GenericRecord> earlier =
           pipeline
@@ -102,29 +122,16 @@ public final class ForklineRunner {
                   "Read earlier table", ParquetIO.read(definition.schema()).from(table.toString()))
               .apply("Keep finished rows", ParDo.of(new KeepFinishedFn(definition)))
               .setCoder(AvroCoder.of(GenericRecord.class, definition.schema()));
-      String key = definition.keyField();
-      PCollectionView<Map<String, Boolean>> done =
-          earlier
-              .apply(
-                  "Finished keys",
-                  MapElements.into(TypeDescriptors.strings())
-                      .via((GenericRecord r) -> String.valueOf(r.get(key))))
-              .apply("Distinct keys", Distinct.create())
-              .apply(
-                  "As map",
-                  MapElements.into(
-                          TypeDescriptors.kvs(
-                              TypeDescriptors.strings(), TypeDescriptors.booleans()))
-                      .via((String k) -> KV.of(k, true)))
-              .apply("Finished view", View.asMap());
-      PCollection<GenericRecord> fresh = definition.expand(pipeline, config, done);
+      PCollectionView<Map<String, Boolean>> done = finishedKeys(earlier, definition.keyField());
+      PCollection<GenericRecord> fresh =
+          definition.expand(pipeline, new RunContext(config, done, scratch));
       rows =
           PCollectionList.of(earlier)
               .and(fresh)
               .apply("All rows", Flatten.pCollections())
               .setCoder(AvroCoder.of(GenericRecord.class, definition.schema()));
     } else {
-      rows = definition.expand(pipeline, config, null);
+      rows = definition.expand(pipeline, new RunContext(config, null, scratch));
     }
     String tableName = definition.tableName();
     rows.apply(
@@ -136,9 +143,8 @@ public final class ForklineRunner {
             .withNumShards(1));
 
     long start = System.nanoTime();
-    PipelineResult result;
     try {
-      result = pipeline.run();
+      PipelineResult result = pipeline.run();
       MetricsSnapshot last = await(result, config, options, start);
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       Path written = staging.resolve(tableName);
@@ -151,10 +157,24 @@ public final class ForklineRunner {
     } catch (Pipeline.PipelineExecutionException e) {
       throw new PipelineFailedException(
           "the pipeline failed: " + rootMessage(e), e.getCause() == null ? e : e.getCause());
-    } finally {
-      deleteRecursively(staging);
-      deleteBeamTempFolders(output);
     }
+  }
+
+  /** The keys of an earlier run's kept rows, as a map side input (a set, in effect). */
+  private static PCollectionView<Map<String, Boolean>> finishedKeys(
+      PCollection<GenericRecord> earlier, String key) {
+    return earlier
+        .apply(
+            "Finished keys",
+            MapElements.into(TypeDescriptors.strings())
+                .via((GenericRecord r) -> String.valueOf(r.get(key))))
+        .apply("Distinct keys", Distinct.create())
+        .apply(
+            "As map",
+            MapElements.into(
+                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans()))
+                .via((String k) -> KV.of(k, true)))
+        .apply("Finished view", View.asMap());
   }
 
   private static MetricsSnapshot await(
@@ -236,10 +256,18 @@ public final class ForklineRunner {
     }
   }
 
-  private static void deleteBeamTempFolders(Path output) {
+  /**
+   * Deletes what runs leave in the output folder: staging folders of runs that were killed and
+   * Beam's temp folders. Safe only under the output lock.
+   */
+  private static void removeLeftovers(Path output) {
     try (Stream<Path> children = Files.list(output)) {
       children
-          .filter(p -> p.getFileName().toString().startsWith(".temp-beam"))
+          .filter(
+              p -> {
+                String name = p.getFileName().toString();
+                return name.startsWith(STAGING_PREFIX) || name.startsWith(".temp-beam");
+              })
           .forEach(ForklineRunner::deleteRecursively);
     } catch (IOException e) {
       LOG.debug("could not tidy {}: {}", output, e.toString());

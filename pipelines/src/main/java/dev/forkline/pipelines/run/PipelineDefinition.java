@@ -1,13 +1,10 @@
 package dev.forkline.pipelines.run;
 
-import dev.forkline.pipelines.config.ForklineConfig;
 import java.io.Serializable;
-import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * A pipeline forkline can run: its stages from input to one result row per input. The runner around
@@ -35,11 +32,8 @@ public interface PipelineDefinition extends Serializable {
   }
 
   /**
-   * Adds the pipeline's transforms and returns its result rows, exactly one per input.
-   *
-   * @param done with {@code --resume}: keys of inputs an earlier run finished; null otherwise.
-   *     These inputs must produce no row here (the runner carries their earlier rows over).
+   * Adds the pipeline's transforms and returns its result rows: exactly one per input, except the
+   * inputs in {@link RunContext#done()}, which get none.
    */
-  PCollection<GenericRecord> expand(
-      Pipeline pipeline, ForklineConfig config, PCollectionView<Map<String, Boolean>> done);
+  PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context);
 }
