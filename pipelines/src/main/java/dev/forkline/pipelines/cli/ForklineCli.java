@@ -1,7 +1,7 @@
 package dev.forkline.pipelines.cli;
 
 import dev.forkline.pipelines.config.ConfigException;
-import dev.forkline.pipelines.run.OutputInUseException;
+import dev.forkline.pipelines.run.OutputFolderException;
 import dev.forkline.pipelines.run.PipelineFailedException;
 import dev.forkline.pipelines.run.UnsupportedPipelineException;
 import java.io.PrintWriter;
@@ -81,7 +81,7 @@ public final class ForklineCli implements Runnable {
     if (e instanceof ConfigException
         || e instanceof UsageException
         || e instanceof UnsupportedPipelineException
-        || e instanceof OutputInUseException
+        || e instanceof OutputFolderException
         || e instanceof CommandLine.ParameterException) {
       return ExitCodes.USAGE;
     }
@@ -92,7 +92,7 @@ public final class ForklineCli implements Runnable {
     if (e instanceof ConfigException
         || e instanceof UsageException
         || e instanceof UnsupportedPipelineException
-        || e instanceof OutputInUseException
+        || e instanceof OutputFolderException
         || e instanceof PipelineFailedException) {
       return e.getMessage();
     }

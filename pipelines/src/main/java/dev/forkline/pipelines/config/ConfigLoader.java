@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -65,18 +64,40 @@ public final class ConfigLoader {
     return config;
   }
 
+  /** Configs are small; a larger file is surely not a config, and YAML parsing is not linear. */
+  static final long MAX_CONFIG_BYTES = 1 << 20;
+
   private static String readFile(Path file) throws ConfigException {
     Location at = Location.flag(file.toString());
     try {
+      if (Files.isSymbolicLink(file) && !Files.exists(file)) {
+        throw new ConfigException(
+            at, "is a symbolic link to " + Files.readSymbolicLink(file) + ", which does not exist");
+      }
+      if (!Files.exists(file)) {
+        throw new ConfigException(
+            at, "config file not found (looked at " + file.toAbsolutePath() + ")");
+      }
       if (Files.isDirectory(file)) {
         throw new ConfigException(at, "is a folder; give the path of a YAML config file");
       }
+      if (!Files.isRegularFile(file)) {
+        throw new ConfigException(
+            at, "is not a regular file (a FIFO or device); give the path of a YAML config file");
+      }
+      long size = Files.size(file);
+      if (size > MAX_CONFIG_BYTES) {
+        throw new ConfigException(
+            at,
+            "is "
+                + Units.formatSize(size)
+                + "; a config is a small YAML file (at most "
+                + Units.formatSize(MAX_CONFIG_BYTES)
+                + ")");
+      }
       return Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(
-          at, "config file not found (looked at " + file.toAbsolutePath() + ")");
     } catch (MalformedInputException e) {
-      throw new ConfigException(at, "is not UTF-8 text; a config is a YAML file");
+      throw new ConfigException(at, "is not UTF-8 text; a config is a YAML file in UTF-8");
     } catch (IOException e) {
       throw new ConfigException(at, "cannot read the config: " + e);
     }
@@ -86,19 +107,14 @@ public final class ConfigLoader {
     String name = root.requiredChoice("pipeline", PipelineType.configNames());
     PipelineType type = name == null ? null : PipelineType.fromConfigName(name).orElse(null);
 
-    List<Path> inputs = root.has("input") ? root.paths("input") : List.of();
-    if (!root.has("input") || (inputs.isEmpty() && root.node("input").isEmpty())) {
-      root.context()
-          .problem(
-              root.location(),
-              "missing required key 'input': "
-                  + (type == null ? "the input of the pipeline" : type.inputDescription()));
+    String inputHint = type == null ? "the input of the pipeline" : type.inputDescription();
+    List<Path> inputs = root.paths("input");
+    if (root.node("input").isEmpty()) {
+      root.missing("input", inputHint);
     }
     Path output = root.path("output");
-    if (!root.has("output") || root.node("output").isEmpty()) {
-      root.context()
-          .problem(
-              root.location(), "missing required key 'output': the folder results are written to");
+    if (root.node("output").isEmpty()) {
+      root.missing("output", "the folder results are written to");
     }
 
     ImageFilterSettings imageFilter = null;
@@ -196,12 +212,21 @@ public final class ConfigLoader {
 
   private static void checkOutput(Section root, PipelineType type, List<Path> inputs, Path output) {
     if (Files.exists(output) && !Files.isDirectory(output)) {
-      root.problem("output", "'" + output + "' is a file; output is a folder (created if missing)");
+      root.problem(
+          "output",
+          "'"
+              + output
+              + "' exists and is not a folder; output is a folder (created if"
+              + " missing)");
       return;
     }
     Path existing = output;
     while (existing != null && !Files.exists(existing)) {
       existing = existing.getParent();
+    }
+    if (existing != null && !Files.isDirectory(existing)) {
+      root.problem("output", "cannot create '" + output + "': '" + existing + "' is not a folder");
+      return;
     }
     if (existing == null || !Files.isWritable(existing)) {
       root.problem(

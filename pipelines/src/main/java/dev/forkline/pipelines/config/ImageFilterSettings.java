@@ -19,6 +19,9 @@ public record ImageFilterSettings(List<String> include, long maxPixels, long max
 
   public static final long DEFAULT_MAX_FILE_BYTES = 256L << 20;
 
+  /** A file is held in memory as one byte array while it is processed. */
+  public static final long MAX_FILE_BYTES = 2047L << 20;
+
   public static final List<String> DEFAULT_INCLUDE =
       List.of(
           "**.jpg", "**.jpeg", "**.png", "**.gif", "**.bmp", "**.tif", "**.tiff", "**.webp",
@@ -39,12 +42,21 @@ public record ImageFilterSettings(List<String> include, long maxPixels, long max
     for (String pattern : include) {
       try {
         java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + pattern);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        s.problem(
+            "include",
+            "'"
+                + pattern
+                + "' is not a valid glob pattern: "
+                + e.getDescription()
+                + " at character "
+                + (e.getIndex() + 1));
       } catch (IllegalArgumentException e) {
         s.problem("include", "'" + pattern + "' is not a valid glob pattern: " + e.getMessage());
       }
     }
     long maxPixels = s.longValue("max-pixels", DEFAULT_MAX_PIXELS, 1, Long.MAX_VALUE);
-    long maxFile = s.size("max-file-size", DEFAULT_MAX_FILE_BYTES, 1, 1L << 40);
+    long maxFile = s.size("max-file-size", DEFAULT_MAX_FILE_BYTES, 1, MAX_FILE_BYTES);
     s.finish();
     return new ImageFilterSettings(include, maxPixels, maxFile);
   }

@@ -1,12 +1,42 @@
 package dev.forkline.pipelines.config;
 
 /**
- * Applies one {@code --set key=value} flag to a parsed config tree. The value is YAML, so {@code
- * stages.read.threads=16}, {@code input=[a.txt, b.txt]} and {@code url-scrape.delay=1s} all work;
- * the result is validated exactly like the file, and problems name the flag.
+ * Applies one {@code --set key=value} flag to a parsed config tree: {@code stages.read.threads=16},
+ * {@code input=[a.txt, b.txt]}, {@code image-filter.include=**.png} (see {@link #value}). The
+ * result is validated exactly like the file, and problems name the flag.
  */
 final class Overrides {
   private Overrides() {}
+
+  private static final java.util.regex.Pattern NUMBER =
+      java.util.regex.Pattern.compile("[-+]?(\\d[\\d_]*)(\\.\\d+)?([eE][-+]?\\d+)?");
+
+  /**
+   * The value of a flag. A list or mapping ({@code [a, b]}, {@code {css: h1}}) is YAML; anything
+   * else is one scalar taken literally (so {@code **.png}, {@code %out} or {@code a #1} need no
+   * quoting): a number, {@code true}/{@code false}, {@code null} or nothing, or else a string, with
+   * one pair of surrounding quotes removed.
+   */
+  static ConfigNode value(String text, String flag, Location at) throws ConfigException {
+    if (text.startsWith("[") || text.startsWith("{")) {
+      return YamlTree.parse(text, flag, false);
+    }
+    if (text.isEmpty() || text.equals("null") || text.equals("~")) {
+      return ConfigNode.scalar(ConfigNode.Kind.NULL, null, at);
+    }
+    if (text.equals("true") || text.equals("false")) {
+      return ConfigNode.scalar(ConfigNode.Kind.BOOLEAN, text, at);
+    }
+    if (NUMBER.matcher(text).matches()) {
+      return ConfigNode.scalar(ConfigNode.Kind.NUMBER, text, at);
+    }
+    if (text.length() >= 2
+        && (text.charAt(0) == '"' || text.charAt(0) == '\'')
+        && text.charAt(text.length() - 1) == text.charAt(0)) {
+      text = text.substring(1, text.length() - 1);
+    }
+    return ConfigNode.scalar(ConfigNode.Kind.STRING, text, at);
+  }
 
   static void apply(ConfigNode root, String override) throws ConfigException {
     String flag = "--set " + override;
@@ -25,11 +55,8 @@ final class Overrides {
             "'" + key + "' is not a key path; use dots between keys, e.g. stages.read.threads");
       }
     }
-    ConfigNode value = YamlTree.parse(override.substring(eq + 1), flag, false);
-    if (value == null) {
-      value = ConfigNode.scalar(ConfigNode.Kind.NULL, null, Location.flag(flag));
-    }
     Location at = Location.flag(flag);
+    ConfigNode value = value(override.substring(eq + 1).strip(), flag, at);
     ConfigNode node = root;
     for (int i = 0; i < parts.length - 1; i++) {
       String part = parts[i];

@@ -114,16 +114,29 @@ public final class Section {
     context.problem(at, pathOf(key) + ": " + message);
   }
 
-  /** A required string; records "missing" with {@code hint} when absent. */
+  /** A required string; records "missing" with {@code hint} when absent or empty. */
   public String requiredString(String key, String hint) {
     Optional<ConfigNode> value = node(key);
     if (value.isEmpty()) {
-      context.problem(
-          location(),
-          (path.isEmpty() ? "" : path + ": ") + "missing required key '" + key + "': " + hint);
+      missing(key, hint);
       return null;
     }
     return scalarText(key, value.get(), "a string");
+  }
+
+  /**
+   * Records that a required key is absent (at this section) or empty (at the empty value), with
+   * {@code hint} saying what it should be.
+   */
+  public void missing(String key, String hint) {
+    ConfigNode value = node.entries().get(key);
+    if (value == null) {
+      context.problem(
+          location(),
+          (path.isEmpty() ? "" : path + ": ") + "missing required key '" + key + "': " + hint);
+    } else {
+      context.problem(value.location(), pathOf(key) + ": has no value; expected " + hint);
+    }
   }
 
   /** An optional string. */
@@ -140,13 +153,7 @@ public final class Section {
   public String requiredChoice(String key, List<String> choices) {
     Optional<ConfigNode> value = node(key);
     if (value.isEmpty()) {
-      context.problem(
-          location(),
-          (path.isEmpty() ? "" : path + ": ")
-              + "missing required key '"
-              + key
-              + "'; accepted values: "
-              + String.join(", ", choices));
+      missing(key, "one of " + String.join(", ", choices));
       return null;
     }
     return choiceOf(key, value.get(), choices, null);
@@ -167,7 +174,7 @@ public final class Section {
             + ": '"
             + text
             + "' is not accepted"
-            + (hint == null ? "" : "; did you mean '" + hint + "'?")
+            + (hint == null ? "." : "; did you mean '" + hint + "'?")
             + " Accepted values: "
             + String.join(", ", choices));
     return fallback;
@@ -362,7 +369,7 @@ public final class Section {
               + key
               + "' "
               + where
-              + (hint == null ? "" : "; did you mean '" + hint + "'?")
+              + (hint == null ? "." : "; did you mean '" + hint + "'?")
               + " Accepted keys: "
               + String.join(", ", accepted));
     }

@@ -85,9 +85,21 @@ public final class Units {
     return trim(ms / 3_600_000.0) + "h";
   }
 
-  /** Prints a byte count with a binary unit: {@code 512m}, {@code 1.5g}, {@code 800}. */
+  /**
+   * Prints a byte count with a binary unit: exactly when it is a whole number of a unit ({@code
+   * 512m}, {@code 2047m}, {@code 64k}), else rounded to one decimal ({@code 1.5g}).
+   */
   public static String formatSize(long bytes) {
     String[] units = {"", "k", "m", "g", "t"};
+    if (bytes > 0) {
+      int exact = 0;
+      while (exact < units.length - 1 && bytes % (1L << (10 * (exact + 1))) == 0) {
+        exact++;
+      }
+      if (exact > 0 || bytes < 1024) {
+        return (bytes >> (10 * exact)) + units[exact];
+      }
+    }
     double value = bytes;
     int unit = 0;
     while (value >= 1024 && unit < units.length - 1) {

@@ -4,6 +4,7 @@ import dev.forkline.pipelines.exec.StageCall;
 import dev.forkline.pipelines.exec.StageException;
 import dev.forkline.workers.image.ImageException;
 import dev.forkline.workers.image.ImageProbe;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -20,6 +21,10 @@ final class ImageCalls {
   /** Reads a file's bytes, refusing files above the size limit before reading them. */
   static final class Read implements StageCall<ImageTask> {
     private static final long serialVersionUID = 1L;
+
+    /** The largest byte array the JVM allocates. */
+    static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private final long maxFileBytes;
 
     Read(long maxFileBytes) {
@@ -29,30 +34,50 @@ final class ImageCalls {
     @Override
     public ImageTask call(ImageTask task) throws Exception {
       Path path = Path.of(task.inputPath);
+      long limit = Math.min(maxFileBytes, MAX_ARRAY);
       try (InputStream in = Files.newInputStream(path)) {
         long size = Files.size(path);
         task.bytesIn = size;
-        if (size > maxFileBytes) {
-          throw new StageException(
-              "too-large",
-              size
-                  + " bytes, above the limit of "
-                  + maxFileBytes
-                  + " (image-filter.max-file-size)");
+        if (size > limit) {
+          throw new StageException("too-large", tooLarge(size, limit));
         }
-        // Read at most one byte past the limit: the file may grow while we read it.
-        byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxFileBytes + 1));
-        if (data.length > maxFileBytes) {
-          throw new StageException("too-large", "the file grew past the size limit while read");
+        // Read at most one byte past the limit: the file may grow while it is read.
+        byte[] data = in.readNBytes((int) Math.min(MAX_ARRAY, limit + 1));
+        if (data.length > limit) {
+          throw new StageException("too-large", "the file grew past the limit while it was read");
         }
         task.bytesIn = data.length;
         task.data = data;
         return task;
       } catch (NoSuchFileException e) {
-        throw new StageException("io", "the file disappeared before it was read");
+        throw new StageException("io", whyMissing(path));
       } catch (AccessDeniedException e) {
         throw new StageException("io", "permission denied");
       }
+    }
+
+    private String tooLarge(long size, long limit) {
+      return size
+          + " bytes, above the limit of "
+          + limit
+          + (limit == maxFileBytes
+              ? " (image-filter.max-file-size)"
+              : " (a file is held in memory: at most 2 GiB)");
+    }
+
+    /** Why a listed file cannot be opened: a dangling link, a name Java cannot encode, or gone. */
+    static String whyMissing(Path path) {
+      if (Files.isSymbolicLink(path)) {
+        try {
+          return "dangling symbolic link to " + Files.readSymbolicLink(path);
+        } catch (IOException e) {
+          return "dangling symbolic link";
+        }
+      }
+      if (path.toString().indexOf('\uFFFD') >= 0) {
+        return "the file name is not valid UTF-8, so it cannot be opened by name; rename the file";
+      }
+      return "the file disappeared before it was read";
     }
   }
 

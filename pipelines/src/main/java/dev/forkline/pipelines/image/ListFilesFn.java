@@ -56,42 +56,64 @@ final class ListFilesFn extends DoFn<String, ImageTask> {
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (attrs.isDirectory() || attrs.isOther()) {
+            if (attrs.isDirectory()) {
               return FileVisitResult.CONTINUE;
             }
-            Path relative = root.relativize(file);
-            if (!matches(relative)) {
+            String key = root.relativize(file).toString();
+            if (!matches(key)) {
               return FileVisitResult.CONTINUE;
             }
-            String key = relative.toString().replace('\\', '/');
             inputs.inc();
             if (finished.containsKey(key)) {
               skipped.inc();
               return FileVisitResult.CONTINUE;
             }
-            context.output(new ImageTask(key, file.toString()));
+            ImageTask task = new ImageTask(key, file.toString());
+            if (attrs.isOther()) {
+              task.fail(
+                  new Failure(
+                      "list", "io", "not a regular file (a FIFO, socket or device); not read"));
+            }
+            context.output(task);
             return FileVisitResult.CONTINUE;
           }
 
           @Override
           public FileVisitResult visitFileFailed(Path file, IOException e) {
-            String key = root.relativize(file).toString().replace('\\', '/');
+            String key = root.relativize(file).toString();
             if (key.isEmpty()) {
               key = ".";
             }
             inputs.inc();
             ImageTask task = new ImageTask(key, file.toString());
-            task.fail(new Failure("list", "io", "cannot read: " + e));
+            task.fail(new Failure("list", "io", "cannot read this folder: " + reason(e)));
             context.output(task);
             return FileVisitResult.CONTINUE;
           }
         });
   }
 
-  private boolean matches(Path relative) {
-    Path lower = Path.of(relative.toString().toLowerCase(Locale.ROOT));
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof java.nio.file.FileSystemLoopException) {
+      return "a symbolic link loop";
+    }
+    String message = e.getMessage();
+    return message == null ? e.getClass().getSimpleName() : message;
+  }
+
+  /**
+   * Matches the include globs against the relative path, and against it in lower case. Control
+   * characters (a newline in a name) are matched as '_': a glob's '*' does not match them.
+   */
+  private boolean matches(String relative) {
+    String plain = relative.replaceAll("\\p{Cntrl}", "_");
+    Path path = Path.of(plain);
+    Path lower = Path.of(plain.toLowerCase(Locale.ROOT));
     for (PathMatcher matcher : matchers) {
-      if (matcher.matches(relative) || matcher.matches(lower)) {
+      if (matcher.matches(path) || matcher.matches(lower)) {
         return true;
       }
     }

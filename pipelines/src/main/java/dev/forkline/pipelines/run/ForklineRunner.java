@@ -84,7 +84,8 @@ public final class ForklineRunner {
     try {
       Files.createDirectories(output);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the output folder " + output, e);
+      throw new OutputFolderException(
+          "cannot create the output folder " + output + ": " + e.getMessage());
     }
     try (OutputLock lock = OutputLock.acquire(output)) {
       removeLeftovers(output);

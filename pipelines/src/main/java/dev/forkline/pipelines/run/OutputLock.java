@@ -1,7 +1,6 @@
 package dev.forkline.pipelines.run;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -43,7 +42,7 @@ final class OutputLock implements AutoCloseable {
       if (lock == null) {
         String holder = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).strip();
         channel.close();
-        throw new OutputInUseException(
+        throw new OutputFolderException(
             "another forkline run"
                 + (holder.isEmpty() ? "" : " (" + holder + ")")
                 + " is writing to "
@@ -57,7 +56,8 @@ final class OutputLock implements AutoCloseable {
           0);
       return new OutputLock(channel, lock);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot lock the output folder " + output, e);
+      throw new OutputFolderException(
+          "cannot lock the output folder " + output + " (" + file + "): " + e.getMessage());
     }
   }
 

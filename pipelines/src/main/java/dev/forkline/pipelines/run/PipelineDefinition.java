@@ -26,7 +26,10 @@ public interface PipelineDefinition extends Serializable {
     return "status";
   }
 
-  /** Whether an ok row of an earlier run still stands (e.g. its output file still exists). */
+  /**
+   * Whether an ok row of an earlier run still stands: its input still exists (a row for a deleted
+   * input would break one row per input) and so does its output.
+   */
   default boolean stillValid(GenericRecord okRow) {
     return true;
   }

@@ -204,6 +204,10 @@ public final class ParquetTables {
     if (!Files.exists(file)) {
       throw new UsageException(file + ": no such file");
     }
+    if (!Files.isRegularFile(file)) {
+      throw new UsageException(
+          file + ": not a regular file (a FIFO or device), not a Parquet file");
+    }
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();
       if (size < MIN_LENGTH) {

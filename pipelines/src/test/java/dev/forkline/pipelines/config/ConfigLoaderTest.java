@@ -159,8 +159,7 @@ class ConfigLoaderTest {
   void missingRequiredKeysAreAllReported() throws IOException {
     String message = error("stages: {}\n");
     assertTrue(
-        message.contains(
-            "missing required key 'pipeline'; accepted values: image-filter," + " url-scrape"),
+        message.contains("missing required key 'pipeline': one of image-filter, url-scrape"),
         message);
     assertTrue(message.contains("missing required key 'input'"), message);
     assertTrue(message.contains("missing required key 'output'"), message);
@@ -313,5 +312,80 @@ class ConfigLoaderTest {
             "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  extract:\n"
                 + "    title: {attr: text}\n");
     assertTrue(message.contains("url-scrape.extract.title: missing required key 'css'"), message);
+  }
+
+  @Test
+  void emptyValueOfARequiredKeyPointsAtTheValue() throws IOException {
+    String message = error("pipeline: image-filter\ninput: images\noutput:\n");
+    assertTrue(
+        message.contains(
+            ":3:8: output: has no value; expected the folder results are" + " written to"),
+        message);
+  }
+
+  @Test
+  void emptyOverrideOfARequiredKeyNamesTheFlag() throws IOException {
+    String message = error(MINIMAL, "output=");
+    assertEquals(
+        "--set output=: output: has no value; expected the folder results are written to", message);
+  }
+
+  @Test
+  void overrideValuesNeedNoYamlQuoting() throws Exception {
+    ForklineConfig config = load(MINIMAL, "image-filter.include=**.png", "output=%out #1");
+    assertEquals(List.of("**.png"), config.imageFilter().include());
+    assertEquals(dir.resolve("%out #1"), config.output());
+  }
+
+  @Test
+  void overrideListIsYaml() throws Exception {
+    ForklineConfig config = load(MINIMAL, "image-filter.include=[\"**.png\", '**.gif']");
+    assertEquals(List.of("**.png", "**.gif"), config.imageFilter().include());
+  }
+
+  @Test
+  void outputUnderAFileIsAnError() throws IOException {
+    Files.writeString(dir.resolve("file.txt"), "x");
+    String message = error(MINIMAL.replace("output: out", "output: file.txt/sub"));
+    assertTrue(
+        message.contains(
+            "output: cannot create '"
+                + dir.resolve("file.txt/sub")
+                + "': '"
+                + dir.resolve("file.txt")
+                + "' is not a folder"),
+        message);
+  }
+
+  @Test
+  void maxFileSizeIsCappedAtWhatFitsInMemory() throws IOException {
+    String message = error(MINIMAL + "image-filter:\n  max-file-size: 3g\n");
+    assertTrue(
+        message.contains(
+            "image-filter.max-file-size: '3g' is out of range; expected from 1" + " to 2047m"),
+        message);
+  }
+
+  @Test
+  void badGlobIsOneLine() throws IOException {
+    String message = error(MINIMAL + "image-filter:\n  include: ['[a-']\n");
+    assertEquals(1, message.lines().count(), message);
+    assertTrue(message.contains("'[a-' is not a valid glob pattern"), message);
+  }
+
+  @Test
+  void configThatIsNotARegularFileIsRefused() throws Exception {
+    Path fifo = dir.resolve("fifo.yaml");
+    Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+    assertEquals(0, mkfifo.waitFor());
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> ConfigLoader.load(fifo, List.of(), dir));
+    assertTrue(e.getMessage().contains("is not a regular file"), e.getMessage());
+  }
+
+  @Test
+  void hugeConfigIsRefusedBeforeParsing() throws IOException {
+    String message = error("# " + "x".repeat(2 << 20) + "\n" + MINIMAL);
+    assertTrue(message.contains("a config is a small YAML file (at most 1m)"), message);
   }
 }

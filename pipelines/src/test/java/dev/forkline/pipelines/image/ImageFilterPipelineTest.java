@@ -145,6 +145,61 @@ class ImageFilterPipelineTest {
     assertTrue(result.allOk());
   }
 
+  @Test
+  void awkwardFileNamesAndKindsEachGetExactlyOneRow() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("back\\slash.png"), "png", 8, 8);
+    image(in.resolve("back/slash.png"), "png", 9, 9);
+    image(in.resolve("new\nline.png"), "png", 10, 10);
+    image(in.resolve("sp ace ü.png"), "png", 11, 11);
+    Files.createSymbolicLink(in.resolve("dangling.png"), dir.resolve("nowhere.png"));
+    Process mkfifo = new ProcessBuilder("mkfifo", in.resolve("fifo.png").toString()).start();
+    assertEquals(0, mkfifo.waitFor());
+    try (java.io.RandomAccessFile sparse =
+        new java.io.RandomAccessFile(in.resolve("huge.png").toFile(), "rw")) {
+      sparse.setLength(3L << 30);
+    }
+
+    RunResult result =
+        ForklineRunner.run(config("image-filter:\n  max-file-size: 2047m\n"), RunOptions.quiet());
+
+    Map<String, GenericRecord> rows = rowsBy(result.table(), "input");
+    assertEquals(
+        java.util.Set.of(
+            "back\\slash.png",
+            "back/slash.png",
+            "new\nline.png",
+            "sp ace ü.png",
+            "dangling.png",
+            "fifo.png",
+            "huge.png"),
+        rows.keySet());
+    assertEquals(8, rows.get("back\\slash.png").get("width_in"));
+    assertEquals(9, rows.get("back/slash.png").get("width_in"));
+    assertTrue(Files.isRegularFile(dir.resolve("out/images/back\\slash.png")));
+    assertEquals("ok", str(rows.get("new\nline.png"), "status"));
+    assertEquals("ok", str(rows.get("sp ace ü.png"), "status"));
+    assertFailed(rows.get("dangling.png"), "read", "io");
+    assertTrue(str(rows.get("dangling.png"), "failure_message").startsWith("dangling symbolic"));
+    assertFailed(rows.get("fifo.png"), "list", "io");
+    assertFailed(rows.get("huge.png"), "read", "too-large");
+  }
+
+  @Test
+  void resumeDropsRowsOfDeletedInputs() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("keep.png"), "png", 10, 10);
+    Path gone = image(in.resolve("gone.png"), "png", 10, 10);
+    ForklineConfig config = config("");
+    ForklineRunner.run(config, RunOptions.quiet());
+    Files.delete(gone);
+
+    RunResult second = ForklineRunner.run(config, RunOptions.quiet().withResume(true));
+
+    assertEquals(java.util.Set.of("keep.png"), rowsBy(second.table(), "input").keySet());
+    assertEquals(1, second.carriedOver());
+  }
+
   private static void assertFailed(GenericRecord row, String stage, String kind) {
     assertEquals("failed", str(row, "status"), () -> row.toString());
     assertEquals(stage, str(row, "failure_stage"), () -> row.toString());

@@ -30,9 +30,9 @@ class ForklineRunnerTest {
     ForklineConfig config = config();
     Files.createDirectories(config.output());
     try (OutputLock held = OutputLock.acquire(config.output())) {
-      OutputInUseException e =
+      OutputFolderException e =
           assertThrows(
-              OutputInUseException.class, () -> ForklineRunner.run(config, RunOptions.quiet()));
+              OutputFolderException.class, () -> ForklineRunner.run(config, RunOptions.quiet()));
       assertTrue(e.getMessage().contains("another forkline run (pid "), e.getMessage());
       assertTrue(e.getMessage().contains("choose another output folder"), e.getMessage());
     }
