@@ -23,7 +23,12 @@ import picocli.CommandLine.Command;
       "Batch pipelines on Apache Beam: threads for I/O stages, worker processes for CPU stages.",
       "Every input becomes exactly one row of a Parquet table, ok or failed."
     },
-    subcommands = {RunCommand.class, ValidateCommand.class, InspectCommand.class},
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      InspectCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:every row ok",
@@ -46,7 +51,8 @@ public final class ForklineCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "a command is required: run, validate, inspect or help");
   }
 
   public static void main(String[] args) {
@@ -61,6 +67,14 @@ public final class ForklineCli implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(ForklineCli::exitCode);
+    cli.setParameterExceptionHandler(
+        (e, arguments) -> {
+          err.println("forkline: " + e.getMessage());
+          CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+          err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+          err.flush();
+          return ExitCodes.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           err.println("forkline: " + message(e));

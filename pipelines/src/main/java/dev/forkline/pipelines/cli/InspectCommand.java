@@ -36,9 +36,10 @@ import picocli.CommandLine.Spec;
     footer = {
       "",
       "Examples:",
-      "  forkline inspect out/results.parquet --schema",
-      "  forkline inspect out/results.parquet --where status=failed --columns id,error",
-      "  forkline inspect out/results.parquet --where status=failed --limit 0"
+      "  forkline inspect out/image-filter/manifest.parquet --schema",
+      "  forkline inspect out/image-filter/manifest.parquet --where status=failed \\",
+      "      --columns input,failure_kind,failure_message",
+      "  forkline inspect out/image-filter/manifest.parquet --where status=failed --limit 0"
     })
 public final class InspectCommand implements Callable<Integer> {
   /** Cells longer than this are cut with {@code …} unless {@code --wide}. */

@@ -24,7 +24,14 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run the pipeline a config describes. Progress goes to stderr; the summary to stdout.",
-      "Exit code 0 if every row is ok, 1 if some rows failed, 2 for a usage or config error."
+      "Paths in the config resolve against its folder; paths in --set against the current one."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:every row ok",
+      "1:the run finished, some rows failed",
+      "2:usage or config error",
+      "3:the run aborted (a bug or a broken environment)"
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -47,12 +54,20 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
-      description = "Override a config key, e.g. --set stages.read.threads=16 (repeatable).")
+      description = {
+        "Override a config key (repeatable). Examples:",
+        "  --set stages.read.threads=16",
+        "  --set output=out/run2",
+        "  --set image-filter.include=**.png",
+        "  --set 'image-filter.include=[\"**.png\", \"**.gif\"]'"
+      })
   List<String> overrides = new ArrayList<>();
 
   @Option(
       names = "--resume",
-      description = "Skip inputs an earlier run into the same output already finished ok.")
+      description =
+          "Keep the ok rows of the table an earlier finished run left in the same output folder"
+              + " (when their input and output files still exist) and process only the rest.")
   boolean resume;
 
   @Option(

@@ -3,8 +3,10 @@ package dev.forkline.pipelines.cli;
 import dev.forkline.pipelines.config.ConfigException;
 import dev.forkline.pipelines.config.ConfigLoader;
 import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.config.StageConfig;
 import dev.forkline.pipelines.config.Units;
+import dev.forkline.pipelines.config.UrlScrapeSettings;
 import dev.forkline.pipelines.exec.Stage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -36,7 +38,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
-      description = "Override a config key, e.g. --set stages.read.threads=16 (repeatable).")
+      description = {"Override a config key (repeatable), e.g.", "  --set stages.read.threads=16"})
   List<String> overrides = new ArrayList<>();
 
   @Override
@@ -65,6 +67,40 @@ final class ValidateCommand implements Callable<Integer> {
     text.append("  pipeline  ").append(config.pipeline().configName()).append('\n');
     text.append("  input     ").append(join(config.inputs())).append('\n');
     text.append("  output    ").append(config.output()).append('\n');
+    if (config.imageFilter() != null) {
+      ImageFilterSettings f = config.imageFilter();
+      text.append("  include   ").append(String.join(", ", f.include())).append('\n');
+      text.append("  limits    ")
+          .append(String.format(java.util.Locale.ROOT, "%,d", f.maxPixels()))
+          .append(" pixels, ")
+          .append(Units.formatSize(f.maxFileBytes()))
+          .append(" per file\n");
+    }
+    if (config.urlScrape() != null) {
+      UrlScrapeSettings u = config.urlScrape();
+      text.append("  fetch     ")
+          .append(u.perHost())
+          .append(" per host, delay ")
+          .append(Units.formatDuration(u.hostDelay()))
+          .append(", body up to ")
+          .append(Units.formatSize(u.maxBodyBytes()))
+          .append(", ")
+          .append(u.maxRedirects())
+          .append(" redirects, user-agent '")
+          .append(u.userAgent())
+          .append("'\n");
+      u.extract()
+          .forEach(
+              (name, e) ->
+                  text.append("  extract   ")
+                      .append(name)
+                      .append(": ")
+                      .append(e.css())
+                      .append(" -> ")
+                      .append(e.attr())
+                      .append(e.all() ? " (all)" : "")
+                      .append('\n'));
+    }
     for (StageConfig stage : config.stages().values()) {
       text.append("  stage     ")
           .append(String.format("%-10s", stage.name()))

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Parses YAML text into a {@link ConfigNode} tree that remembers where each key and value is.
@@ -37,8 +39,7 @@ final class YamlTree {
       }
       return root;
     } catch (JsonProcessingException e) {
-      throw new ConfigException(
-          at(e.getLocation(), source, lineBased), "YAML syntax error: " + syntaxMessage(e));
+      throw syntaxError(e, source, lineBased);
     } catch (IOException e) {
       throw new ConfigException(Location.flag(source), "cannot read YAML: " + e.getMessage());
     }
@@ -87,7 +88,10 @@ final class YamlTree {
       case VALUE_NULL -> {
         return ConfigNode.scalar(ConfigNode.Kind.NULL, null, location);
       }
-      default -> throw new ConfigException(location, "unsupported YAML value (" + token + ") here");
+      default ->
+          throw new ConfigException(
+              location,
+              "a tagged value (such as !!binary) is not accepted here; write a plain value");
     }
   }
 
@@ -98,27 +102,45 @@ final class YamlTree {
     return new Location(source, location.getLineNr(), Math.max(1, location.getColumnNr()));
   }
 
-  /** SnakeYAML's messages embed the snippet and position again; keep the first sentence. */
-  private static String syntaxMessage(JsonProcessingException e) {
-    String message = e.getOriginalMessage();
-    if (message == null) {
-      return "unreadable YAML";
+  /**
+   * A YAML syntax error at the position SnakeYAML found the problem, in plain words. Jackson's own
+   * position and message point at the start of the construct and repeat the snippet.
+   */
+  private static ConfigException syntaxError(
+      JsonProcessingException e, String source, boolean lineBased) {
+    Location location = at(e.getLocation(), source, lineBased);
+    String problem = e.getOriginalMessage();
+    if (e.getCause() instanceof MarkedYAMLException marked) {
+      Mark mark =
+          marked.getProblemMark() != null ? marked.getProblemMark() : marked.getContextMark();
+      if (mark != null && lineBased) {
+        location = new Location(source, mark.getLine() + 1, mark.getColumn() + 1);
+      }
+      problem = marked.getProblem() != null ? marked.getProblem() : marked.getContext();
     }
-    String firstLine = message.strip().lines().findFirst().orElse(message).strip();
-    StringBuilder out = new StringBuilder(firstLine);
-    message
-        .lines()
-        .map(String::strip)
-        .filter(
-            l ->
-                !l.isEmpty()
-                    && !l.equals(firstLine)
-                    && !l.startsWith("in ")
-                    && !l.startsWith("^")
-                    && !l.startsWith("at [Source"))
-        .filter(l -> Character.isLetter(l.charAt(0)))
-        .findFirst()
-        .ifPresent(l -> out.append("; ").append(l));
-    return out.toString();
+    return new ConfigException(location, "YAML syntax error: " + plain(problem, e));
+  }
+
+  /** Known SnakeYAML and Jackson phrasings, said plainly. */
+  private static String plain(String problem, JsonProcessingException e) {
+    String p = problem == null ? "" : problem.strip();
+    String all = String.valueOf(e.getMessage());
+    if (p.contains("\\t(TAB)") || p.contains("\t(TAB)")) {
+      return "a tab character; YAML indents with spaces only";
+    }
+    if (all.contains("while scanning a quoted scalar")) {
+      return "a quoted string is never closed (a missing \" or ')";
+    }
+    if (all.contains("Expected a field name")) {
+      return "a key must be a plain word, not a list or a mapping";
+    }
+    if (all.contains("nesting depth")) {
+      return "the document is nested too deeply (more than 1000 levels)";
+    }
+    if (p.startsWith("found undefined alias")) {
+      return "an alias (*name) that no anchor (&name) defines; quote values that start with *";
+    }
+    String line = p.lines().findFirst().orElse("").strip();
+    return line.isEmpty() ? "unreadable YAML" : line;
   }
 }

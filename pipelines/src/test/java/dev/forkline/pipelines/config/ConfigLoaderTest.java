@@ -1,6 +1,7 @@
 package dev.forkline.pipelines.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -387,5 +388,26 @@ class ConfigLoaderTest {
   void hugeConfigIsRefusedBeforeParsing() throws IOException {
     String message = error("# " + "x".repeat(2 << 20) + "\n" + MINIMAL);
     assertTrue(message.contains("a config is a small YAML file (at most 1m)"), message);
+  }
+
+  @Test
+  void tabIsReportedWhereItIs() throws IOException {
+    String message = error(MINIMAL + "stages:\n\tread: {}\n");
+    assertTrue(
+        message.endsWith(":5:1: YAML syntax error: a tab character; YAML indents with spaces only"),
+        message);
+  }
+
+  @Test
+  void unclosedQuoteIsSaidPlainly() throws IOException {
+    String message = error("pipeline: \"image-filter\ninput: images\n");
+    assertTrue(message.contains("a quoted string is never closed"), message);
+  }
+
+  @Test
+  void listAsKeyIsSaidPlainly() throws IOException {
+    String message = error(MINIMAL + "? [a, b]\n: 1\n");
+    assertTrue(message.contains("a key must be a plain word, not a list or a mapping"), message);
+    assertFalse(message.contains("snakeyaml"), message);
   }
 }
