@@ -3,6 +3,7 @@ package dev.forkline.pipelines.image;
 import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Stage;
+import dev.forkline.pipelines.exec.StageChain;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.RunContext;
@@ -16,12 +17,15 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 
@@ -37,12 +41,6 @@ public final class ImageFilterPipeline implements PipelineDefinition {
 
   /** Where output images go inside the output folder. */
   public static final String IMAGES_DIR = "images";
-
-  /**
-   * Keys the listing is spread over. Few keys on purpose: the Direct runner keeps timers per key
-   * and scans them all on every step, so one key per file made a 2,000-file run 10x slower.
-   */
-  private static final int SPREAD_BUCKETS = 16;
 
   @Override
   public String tableName() {
@@ -76,7 +74,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     ImageFilterSettings settings = config.imageFilter();
     String inputRoot = config.inputs().get(0).toString();
     String outputRoot = config.output().resolve(IMAGES_DIR).toString();
-    ParDo.SingleOutput<String, ImageTask> list =
+    ParDo.SingleOutput<String, KV<Integer, ImageTask>> list =
         ParDo.of(new ListFilesFn(settings.include(), done));
     if (done != null) {
       list = list.withSideInputs(done);
@@ -84,19 +82,20 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     return pipeline
         .apply("Input folder", Create.of(inputRoot))
         .apply("List files", list)
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ImageTask.class)))
+        .apply("Batch", GroupByKey.create())
+        .apply("Unbatch", ParDo.of(new UnbatchFn()))
         .setCoder(SerializableCoder.of(ImageTask.class))
-        .apply("Spread", Reshuffle.<ImageTask>viaRandomKey().withNumBuckets(SPREAD_BUCKETS))
         .apply(
-            Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
-                .withConfig(config.stage("read")))
-        .apply(
-            Stage.of("transform", new ImageCalls.Transform(settings.maxPixels()))
-                .withConfig(config.stage("transform")))
-        .apply(
-            Stage.of(
-                    "write",
-                    new ImageCalls.Write(inputRoot, outputRoot, context.scratch().toString()))
-                .withConfig(config.stage("write")))
+            StageChain.of(
+                Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
+                    .withConfig(config.stage("read")),
+                Stage.of("transform", new ImageCalls.Transform(settings.maxPixels()))
+                    .withConfig(config.stage("transform")),
+                Stage.of(
+                        "write",
+                        new ImageCalls.Write(inputRoot, outputRoot, context.scratch().toString()))
+                    .withConfig(config.stage("write"))))
         .apply("Manifest rows", ParDo.of(new ToRowFn(executors(config))))
         .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));
   }
@@ -108,6 +107,20 @@ public final class ImageFilterPipeline implements PipelineDefinition {
         .values()
         .forEach(s -> out.add(s.name() + "=" + Stage.effectiveExecutor(s).configName()));
     return out.toString();
+  }
+
+  /**
+   * Emits the tasks of one batch (see {@link ListFilesFn#BATCH_BYTES}): one batch is one bundle of
+   * the stages that follow, spread over the runner's workers.
+   */
+  static final class UnbatchFn extends DoFn<KV<Integer, Iterable<ImageTask>>, ImageTask> {
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<ImageTask>> batch, OutputReceiver<ImageTask> out) {
+      for (ImageTask task : batch.getValue()) {
+        out.output(task);
+      }
+    }
   }
 
   /** Turns a finished task into its manifest row and counts rows by outcome. */
