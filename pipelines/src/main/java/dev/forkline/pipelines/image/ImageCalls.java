@@ -12,6 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The per-element calls of the image-filter stages. */
@@ -125,10 +128,24 @@ final class ImageCalls {
     private final String inputRoot;
     private final String scratch;
 
+    /** Folders this instance made or found: most files share a folder, skip the syscalls. */
+    private transient Set<Path> folders;
+
     Write(String inputRoot, String outputRoot, String scratch) {
       this.inputRoot = inputRoot;
       this.outputRoot = outputRoot;
       this.scratch = scratch;
+    }
+
+    private Path ensureFolder(Path folder) throws IOException {
+      if (folders == null) {
+        folders = ConcurrentHashMap.newKeySet();
+      }
+      if (!folders.contains(folder)) {
+        Files.createDirectories(folder);
+        folders.add(folder);
+      }
+      return folder;
     }
 
     @Override
@@ -141,21 +158,22 @@ final class ImageCalls {
       if (target.startsWith(Path.of(inputRoot))) {
         throw new StageException("io", "refusing to write into the input folder: " + target);
       }
-      Files.createDirectories(target.getParent());
+      ensureFolder(target.getParent());
       Path temp =
-          Files.createDirectories(Path.of(scratch))
+          ensureFolder(Path.of(scratch))
               .resolve(
                   "write-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
       try {
-        Files.write(temp, task.data);
+        Files.write(temp, task.data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
           Files.move(
               temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
-      } finally {
+      } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(temp);
+        throw e;
       }
       task.outputPath = target.toString();
       task.bytesOut = task.data.length;
