@@ -14,5 +14,12 @@ public final class ExitCodes {
   /** The run was aborted by an unexpected error (a bug or a broken environment). */
   public static final int ABORTED = 3;
 
+  /** The exit code list of {@code --help}, shared by the commands that run pipelines. */
+  static final String HELP_OK = "0:every row ok";
+
+  static final String HELP_FAILED_ROWS = "1:the run finished, some rows failed";
+  static final String HELP_USAGE = "2:usage or config error";
+  static final String HELP_ABORTED = "3:the run aborted (a bug or a broken environment)";
+
   private ExitCodes() {}
 }

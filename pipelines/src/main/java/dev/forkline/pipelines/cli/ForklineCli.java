@@ -31,10 +31,10 @@ import picocli.CommandLine.Command;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:every row ok",
-      "1:the run finished, some rows failed",
-      "2:usage or config error",
-      "3:the run aborted (a bug or a broken environment)"
+      ExitCodes.HELP_OK,
+      ExitCodes.HELP_FAILED_ROWS,
+      ExitCodes.HELP_USAGE,
+      ExitCodes.HELP_ABORTED
     })
 public final class ForklineCli implements Runnable {
 

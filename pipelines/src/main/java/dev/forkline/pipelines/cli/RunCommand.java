@@ -28,10 +28,10 @@ import picocli.CommandLine.Spec;
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
-      "0:every row ok",
-      "1:the run finished, some rows failed",
-      "2:usage or config error",
-      "3:the run aborted (a bug or a broken environment)"
+      ExitCodes.HELP_OK,
+      ExitCodes.HELP_FAILED_ROWS,
+      ExitCodes.HELP_USAGE,
+      ExitCodes.HELP_ABORTED
     })
 final class RunCommand implements Callable<Integer> {
 

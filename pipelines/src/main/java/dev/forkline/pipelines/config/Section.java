@@ -182,31 +182,7 @@ public final class Section {
 
   /** An integer in [min, max]. */
   public int integer(String key, int defaultValue, int min, int max) {
-    Optional<ConfigNode> value = node(key);
-    if (value.isEmpty()) {
-      return defaultValue;
-    }
-    String expected = "a whole number from " + min + " to " + max;
-    String text = scalarText(key, value.get(), expected);
-    if (text == null) {
-      return defaultValue;
-    }
-    long parsed;
-    try {
-      parsed = Long.parseLong(text.strip().replace("_", ""));
-    } catch (NumberFormatException e) {
-      context.problem(
-          value.get().location(),
-          pathOf(key) + ": " + value.get().describe() + " is not " + expected);
-      return defaultValue;
-    }
-    if (parsed < min || parsed > max) {
-      context.problem(
-          value.get().location(),
-          pathOf(key) + ": " + parsed + " is out of range; expected " + expected);
-      return defaultValue;
-    }
-    return (int) parsed;
+    return (int) longValue(key, defaultValue, min, max);
   }
 
   /** A long in [min, max]. */
