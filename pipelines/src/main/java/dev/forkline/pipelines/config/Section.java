@@ -260,20 +260,9 @@ public final class Section {
 
   /** A path or a list of paths; empty when absent. */
   public List<Path> paths(String key) {
-    Optional<ConfigNode> value = node(key);
     List<Path> out = new ArrayList<>();
-    if (value.isEmpty()) {
-      return out;
-    }
-    if (value.get().kind() == ConfigNode.Kind.LIST) {
-      for (ConfigNode item : value.get().items()) {
-        Path p = pathOf(key, item);
-        if (p != null) {
-          out.add(p);
-        }
-      }
-    } else {
-      Path p = pathOf(key, value.get());
+    for (ConfigNode item : oneOrMany(node(key))) {
+      Path p = pathOf(key, item);
       if (p != null) {
         out.add(p);
       }
@@ -287,16 +276,22 @@ public final class Section {
     if (value.isEmpty()) {
       return defaultValue;
     }
-    List<ConfigNode> items =
-        value.get().kind() == ConfigNode.Kind.LIST ? value.get().items() : List.of(value.get());
     List<String> out = new ArrayList<>();
-    for (ConfigNode item : items) {
+    for (ConfigNode item : oneOrMany(value)) {
       String text = scalarText(key, item, "a string or a list of strings");
       if (text != null) {
         out.add(text);
       }
     }
     return out;
+  }
+
+  /** The items of a list value, or the value alone; nothing when absent. */
+  private static List<ConfigNode> oneOrMany(Optional<ConfigNode> value) {
+    if (value.isEmpty()) {
+      return List.of();
+    }
+    return value.get().kind() == ConfigNode.Kind.LIST ? value.get().items() : List.of(value.get());
   }
 
   private Path pathOf(String key, ConfigNode value) {
