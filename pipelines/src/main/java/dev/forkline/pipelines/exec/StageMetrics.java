@@ -1,6 +1,8 @@
 package dev.forkline.pipelines.exec;
 
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Distribution;
+import org.apache.beam.sdk.metrics.Gauge;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
@@ -10,10 +12,19 @@ import org.apache.beam.sdk.metrics.Metrics;
  * <ul>
  *   <li>{@code inputs}: inputs discovered (files matched, URLs read);
  *   <li>{@code STAGE.ok}, {@code STAGE.failed}: elements a stage finished;
+ *   <li>{@code STAGE.failed.KIND}: failed elements of a stage by failure kind;
  *   <li>{@code STAGE.busy_us}: time the stage's calls took, summed over elements;
+ *   <li>{@code STAGE.retries}: attempts after the first;
+ *   <li>{@code STAGE.latency_ms} (distribution): time per element, waiting included;
+ *   <li>{@code STAGE.in_flight} (gauge): elements submitted and not finished;
+ *   <li>{@code STAGE.worker_starts}, {@code STAGE.worker_deaths.KIND}: worker processes of a
+ *       process-pool stage ({@code crash}, {@code timeout}, {@code oom}, {@code recycled});
  *   <li>{@code rows.ok}, {@code rows.failed.KIND}: rows of the result table;
  *   <li>{@code resume.skipped}, {@code resume.carried}: inputs and rows {@code --resume} kept.
  * </ul>
+ *
+ * <p>Beam collects metrics per thread: update them only from a DoFn's own thread, never from an
+ * executor's.
  */
 public final class StageMetrics {
   public static final String NAMESPACE = "forkline";
@@ -30,22 +41,63 @@ public final class StageMetrics {
   public static final String OK_SUFFIX = ".ok";
   public static final String FAILED_SUFFIX = ".failed";
   public static final String BUSY_SUFFIX = ".busy_us";
+  public static final String RETRIES_SUFFIX = ".retries";
+  public static final String WORKER_STARTS_SUFFIX = ".worker_starts";
+  public static final String WORKER_DEATHS_SUFFIX = ".worker_deaths.";
 
+  private final String stage;
   private final Counter ok;
   private final Counter failed;
   private final Counter busyMicros;
+  private final Counter retries;
+  private final Distribution latencyMillis;
+  private final Gauge inFlight;
 
-  /** The counters of one stage. */
+  /** The metrics of one stage. */
   public StageMetrics(String stage) {
+    this.stage = stage;
     this.ok = Metrics.counter(NAMESPACE, stage + OK_SUFFIX);
     this.failed = Metrics.counter(NAMESPACE, stage + FAILED_SUFFIX);
     this.busyMicros = Metrics.counter(NAMESPACE, stage + BUSY_SUFFIX);
+    this.retries = Metrics.counter(NAMESPACE, stage + RETRIES_SUFFIX);
+    this.latencyMillis = Metrics.distribution(NAMESPACE, stage + ".latency_ms");
+    this.inFlight = Metrics.gauge(NAMESPACE, stage + ".in_flight");
   }
 
   /** Counts one finished element and the time its call took. */
   public void finished(boolean succeeded, long nanos) {
     (succeeded ? ok : failed).inc();
     busyMicros.inc(nanos / 1_000);
+  }
+
+  /** Counts one element's outcome: ok or failed by kind, busy time, retries and latency. */
+  public void finished(Outcome<?> outcome) {
+    finished(outcome.ok(), outcome.callNanos());
+    if (!outcome.ok()) {
+      Metrics.counter(NAMESPACE, stage + FAILED_SUFFIX + "." + outcome.kind()).inc();
+    }
+    if (outcome.attempts() > 1) {
+      retries.inc(outcome.attempts() - 1L);
+    }
+    latencyMillis.update(outcome.elapsedNanos() / 1_000_000);
+  }
+
+  /** Reports the elements in flight now. */
+  public void inFlight(long elements) {
+    inFlight.set(elements);
+  }
+
+  /** Counts worker processes started and ended by a process-pool stage. */
+  public void workers(long starts, java.util.Map<String, Long> deathsByKind) {
+    if (starts > 0) {
+      Metrics.counter(NAMESPACE, stage + WORKER_STARTS_SUFFIX).inc(starts);
+    }
+    deathsByKind.forEach(
+        (kind, n) -> {
+          if (n > 0) {
+            Metrics.counter(NAMESPACE, stage + WORKER_DEATHS_SUFFIX + kind).inc(n);
+          }
+        });
   }
 
   /** The counter of discovered inputs. */

@@ -1,0 +1,144 @@
+package dev.forkline.pipelines.exec;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.joda.time.Instant;
+
+/**
+ * The elements of one bundle of a DoFn that works asynchronously: what was started, what finished
+ * and can be emitted now, and what must wait for the end of the bundle. Used only from the DoFn's
+ * own thread (Beam's outputs may not be called from other threads); the futures complete anywhere.
+ *
+ * <p>A finished element is emitted from {@code @ProcessElement} when it belongs to the window of
+ * the element being processed and its timestamp is not earlier (the only outputs Beam allows
+ * there); all others at the end of the bundle, each with its own timestamp and window. The end of
+ * the bundle checks that every element started was emitted exactly once.
+ */
+final class AsyncBundle<I, R> {
+  /** One element in flight, with what is needed to emit its result where it belongs. */
+  static final class Pending<I, R> {
+    final I input;
+    final Instant timestamp;
+    final BoundedWindow window;
+    final CompletableFuture<R> future;
+
+    Pending(I input, Instant timestamp, BoundedWindow window, CompletableFuture<R> future) {
+      this.input = input;
+      this.timestamp = timestamp;
+      this.window = window;
+      this.future = future;
+    }
+
+    R result() {
+      return future.join();
+    }
+  }
+
+  private final String stage;
+  private final Set<Pending<I, R>> pending = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final ConcurrentLinkedQueue<Pending<I, R>> completed = new ConcurrentLinkedQueue<>();
+  private final List<Pending<I, R>> held = new ArrayList<>();
+  private long started;
+  private long emitted;
+
+  AsyncBundle(String stage) {
+    this.stage = stage;
+  }
+
+  /** Forgets the previous bundle, which {@link #finish} emptied. */
+  void reset() {
+    pending.clear();
+    completed.clear();
+    held.clear();
+    started = 0;
+    emitted = 0;
+  }
+
+  /** Tracks a started element; its future must complete normally. */
+  void add(Pending<I, R> element) {
+    started++;
+    pending.add(element);
+    element.future.whenComplete((r, t) -> completed.add(element));
+  }
+
+  /** An element that finished in the caller's thread, to emit at once. */
+  void countEmittedDirectly() {
+    started++;
+    emitted++;
+  }
+
+  /** Emits, through {@code emit}, the finished elements that may go out with the current one. */
+  void emitReady(BoundedWindow window, Instant timestamp, Consumer<Pending<I, R>> emit) {
+    Pending<I, R> done;
+    while ((done = completed.poll()) != null) {
+      if (!pending.remove(done)) {
+        continue; // emitted already, at the end of an earlier bundle
+      }
+      if (done.window.equals(window) && !done.timestamp.isBefore(timestamp)) {
+        emit.accept(done);
+        emitted++;
+      } else {
+        held.add(done);
+      }
+    }
+  }
+
+  /**
+   * Waits for the rest of the bundle, at most {@code timeoutNanos} in all; elements not finished by
+   * then are handed to {@code cancel}, which must complete their futures. Then emits everything
+   * through {@code emit} and checks that each element started was emitted once.
+   */
+  void finish(long timeoutNanos, Consumer<Pending<I, R>> cancel, Consumer<Pending<I, R>> emit)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeoutNanos;
+    for (Pending<I, R> element : pending) {
+      try {
+        element.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        cancel.accept(element);
+        if (!element.future.isDone()) {
+          throw new IllegalStateException(
+              "bug in forkline: stage " + stage + " could not cancel an element at the deadline");
+        }
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(
+            "bug in forkline: stage " + stage + " lost an element's outcome", e.getCause());
+      }
+    }
+    for (Pending<I, R> element : held) {
+      emit.accept(element);
+      emitted++;
+    }
+    for (Pending<I, R> element : pending) {
+      emit.accept(element);
+      emitted++;
+    }
+    held.clear();
+    pending.clear();
+    completed.clear();
+    if (emitted != started) {
+      throw new IllegalStateException(
+          "bug in forkline: stage "
+              + stage
+              + " started "
+              + started
+              + " elements in a bundle but emitted "
+              + emitted);
+    }
+  }
+
+  /** Elements started and not yet emitted. */
+  int open() {
+    return pending.size() + held.size();
+  }
+}

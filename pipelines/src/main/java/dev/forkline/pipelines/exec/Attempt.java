@@ -1,0 +1,36 @@
+package dev.forkline.pipelines.exec;
+
+import java.time.Duration;
+
+/** One attempt of a call: its number and the time it has left before it is interrupted. */
+public final class Attempt {
+  private final int number;
+  private final int maxAttempts;
+  private final long deadlineNanos;
+
+  Attempt(int number, int maxAttempts, long deadlineNanos) {
+    this.number = number;
+    this.maxAttempts = maxAttempts;
+    this.deadlineNanos = deadlineNanos;
+  }
+
+  /** An attempt for calls made outside an executor (tests, tools): first of one, with a timeout. */
+  public static Attempt single(Duration timeout) {
+    return new Attempt(1, 1, System.nanoTime() + timeout.toNanos());
+  }
+
+  /** 1 for the first attempt. */
+  public int number() {
+    return number;
+  }
+
+  /** How many attempts the element may get in all. */
+  public int maxAttempts() {
+    return maxAttempts;
+  }
+
+  /** Time left before this attempt's deadline, never negative. */
+  public Duration remaining() {
+    return Duration.ofNanos(Math.max(0, deadlineNanos - System.nanoTime()));
+  }
+}

@@ -1,0 +1,310 @@
+package dev.forkline.pipelines.exec;
+
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.beam.sdk.coders.CannotProvideCoderException;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.joda.time.Instant;
+
+/**
+ * Runs a blocking call per element on threads: many calls in flight, bounded, each with a deadline
+ * and bounded retries. Results come out as they complete; every element becomes exactly one output
+ * or one {@link CallFailure}, and no failing element fails the bundle.
+ *
+ * <pre>{@code
+ * WithFailures.Result<PCollection<Page>, CallFailure<String>> pages =
+ *     urls.apply("Fetch", Threaded.of(new FetchCall())
+ *         .withStageName("fetch")
+ *         .withThreads(64)
+ *         .withTimeout(Duration.ofSeconds(30))
+ *         .withRetries(3)
+ *         .withPerKeyLimit(Fetch::host, 4, Duration.ofMillis(500)));
+ * pages.output();    // PCollection<Page>
+ * pages.failures();  // PCollection<CallFailure<String>>
+ * }</pre>
+ *
+ * <p>The threads and the in-flight bound belong to the stage in the JVM, shared by every DoFn
+ * instance the runner makes. A permit is taken in {@code @ProcessElement} before an element starts,
+ * so a full stage blocks its input and memory stays bounded whatever the input's size. {@link
+ * #inline()} runs the same call in the DoFn's own thread, one element at a time.
+ */
+public final class Threaded<I, O>
+    extends PTransform<PCollection<I>, WithFailures.Result<PCollection<O>, CallFailure<I>>> {
+  private final BlockingCall<I, O> call;
+  private final String stage;
+  private final CallSettings settings;
+  private final SerializableFunction<I, String> keyFn;
+  private final Coder<O> outputCoder;
+
+  private Threaded(
+      BlockingCall<I, O> call,
+      String stage,
+      CallSettings settings,
+      SerializableFunction<I, String> keyFn,
+      Coder<O> outputCoder) {
+    this.call = call;
+    this.stage = stage;
+    this.settings = settings;
+    this.keyFn = keyFn;
+    this.outputCoder = outputCoder;
+  }
+
+  /** Runs {@code call} with {@link CallSettings#defaults()}: 16 threads, 30 s, no retries. */
+  public static <I, O> Threaded<I, O> of(BlockingCall<I, O> call) {
+    if (call == null) {
+      throw new IllegalArgumentException("Threaded.of needs a call");
+    }
+    return new Threaded<>(call, "call", CallSettings.defaults(), null, null);
+  }
+
+  /** The stage's name in metrics, thread names and failure records. */
+  public Threaded<I, O> withStageName(String stage) {
+    if (stage == null || !stage.matches("[a-z][a-z0-9-]*")) {
+      throw new IllegalArgumentException(
+          "a stage name is lower-case letters, digits and '-', starting with a letter: " + stage);
+    }
+    return new Threaded<>(call, stage, settings, keyFn, outputCoder);
+  }
+
+  /** Calls in flight at once in this JVM, which is also the thread count. */
+  public Threaded<I, O> withThreads(int threads) {
+    return with(settings.withThreads(threads).withInline(false));
+  }
+
+  /**
+   * Runs the call in the DoFn's thread, one element at a time; retries and deadlines still hold.
+   */
+  public Threaded<I, O> inline() {
+    return with(settings.withInline(true));
+  }
+
+  /** The deadline of one attempt; the call's thread is interrupted when it passes. */
+  public Threaded<I, O> withTimeout(Duration timeout) {
+    return with(settings.withTimeout(timeout));
+  }
+
+  /** Attempts after the first, for failures the call marks retryable. */
+  public Threaded<I, O> withRetries(int retries) {
+    return with(settings.withRetries(retries));
+  }
+
+  /** The most an element may take in all, back-off included. */
+  public Threaded<I, O> withDeadline(Duration deadline) {
+    return with(settings.withDeadline(deadline));
+  }
+
+  /** Back-off between attempts: doubling from {@code initial}, capped at {@code max}, jittered. */
+  public Threaded<I, O> withBackoff(Duration initial, Duration max) {
+    return with(settings.withBackoff(initial, max));
+  }
+
+  /**
+   * At most {@code limit} calls in flight per key and at least {@code minDelay} between two starts
+   * for the same key, across every DoFn instance in the JVM (per-host politeness).
+   */
+  public Threaded<I, O> withPerKeyLimit(
+      SerializableFunction<I, String> keyFn, int limit, Duration minDelay) {
+    if (keyFn == null) {
+      throw new IllegalArgumentException("withPerKeyLimit needs a key function");
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException("a per-key limit is at least 1, got " + limit);
+    }
+    return new Threaded<>(
+        call, stage, settings.withPerKeyLimit(limit, minDelay), keyFn, outputCoder);
+  }
+
+  /** How long the end of a bundle waits for its unfinished elements before failing them. */
+  public Threaded<I, O> withBundleTimeout(Duration timeout) {
+    return with(settings.withBundleTimeout(timeout));
+  }
+
+  /** The coder of the outputs, when it cannot be inferred from the call's type. */
+  public Threaded<I, O> withOutputCoder(Coder<O> coder) {
+    return new Threaded<>(call, stage, settings, keyFn, coder);
+  }
+
+  /** All settings at once (from a stage's config). */
+  public Threaded<I, O> withSettings(CallSettings settings) {
+    return with(settings);
+  }
+
+  public CallSettings settings() {
+    return settings;
+  }
+
+  private Threaded<I, O> with(CallSettings changed) {
+    return new Threaded<>(call, stage, changed, keyFn, outputCoder);
+  }
+
+  @Override
+  public WithFailures.Result<PCollection<O>, CallFailure<I>> expand(PCollection<I> input) {
+    TupleTag<O> outputs = new TupleTag<>() {};
+    TupleTag<CallFailure<I>> failures = new TupleTag<>() {};
+    String id = stage + "-" + UUID.randomUUID();
+    PCollectionTuple result =
+        input.apply(
+            "Call " + stage,
+            ParDo.of(new ThreadedFn<>(id, stage, call, settings, keyFn, outputs, failures))
+                .withOutputTags(outputs, TupleTagList.of(failures)));
+    result.get(outputs).setCoder(outputCoder(input));
+    result.get(failures).setCoder(CallFailure.coder(input.getCoder()));
+    return WithFailures.Result.of(result, outputs, failures);
+  }
+
+  private Coder<O> outputCoder(PCollection<I> input) {
+    if (outputCoder != null) {
+      return outputCoder;
+    }
+    try {
+      TypeDescriptor<O> type =
+          TypeDescriptors.extractFromTypeParameters(
+              call,
+              BlockingCall.class,
+              new TypeDescriptors.TypeVariableExtractor<BlockingCall<I, O>, O>() {});
+      return input.getPipeline().getCoderRegistry().getCoder(type);
+    } catch (CannotProvideCoderException | IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "stage "
+              + stage
+              + ": cannot infer the coder of the call's output ("
+              + e.getMessage()
+              + "); give it with withOutputCoder(...)",
+          e);
+    }
+  }
+
+  /** Submits each element to the stage's shared executor and emits outcomes as they come. */
+  static final class ThreadedFn<I, O> extends DoFn<I, O> {
+    private final String id;
+    private final String stage;
+    private final BlockingCall<I, O> call;
+    private final CallSettings settings;
+    private final SerializableFunction<I, String> keyFn;
+    private final TupleTag<O> outputs;
+    private final TupleTag<CallFailure<I>> failures;
+
+    private transient CallExecutor<I, O> executor;
+    private transient AsyncBundle<I, Outcome<O>> bundle;
+    private transient StageMetrics metrics;
+
+    ThreadedFn(
+        String id,
+        String stage,
+        BlockingCall<I, O> call,
+        CallSettings settings,
+        SerializableFunction<I, String> keyFn,
+        TupleTag<O> outputs,
+        TupleTag<CallFailure<I>> failures) {
+      this.id = id;
+      this.stage = stage;
+      this.call = call;
+      this.settings = settings;
+      this.keyFn = keyFn;
+      this.outputs = outputs;
+      this.failures = failures;
+    }
+
+    @Setup
+    public void setup() throws Exception {
+      executor =
+          SharedExecutors.acquire(id, () -> new CallExecutor<>(stage, call, keyFn, settings));
+      bundle = new AsyncBundle<>(stage);
+      metrics = new StageMetrics(stage);
+    }
+
+    @StartBundle
+    public void startBundle() {
+      bundle.reset();
+    }
+
+    @ProcessElement
+    public void process(
+        @Element I element,
+        @Timestamp Instant timestamp,
+        BoundedWindow window,
+        MultiOutputReceiver out)
+        throws InterruptedException {
+      if (settings.inline()) {
+        Outcome<O> outcome = executor.runInline(element);
+        bundle.countEmittedDirectly();
+        emit(element, outcome, out, timestamp);
+        return;
+      }
+      executor.acquirePermit();
+      AsyncBundle.Pending<I, Outcome<O>> pending;
+      try {
+        pending = new AsyncBundle.Pending<>(element, timestamp, window, executor.submit(element));
+      } catch (RuntimeException e) {
+        executor.releasePermit();
+        throw e;
+      }
+      pending.future.whenComplete((o, t) -> executor.releasePermit());
+      bundle.add(pending);
+      metrics.inFlight(executor.inFlight());
+      bundle.emitReady(window, timestamp, p -> emit(p.input, p.result(), out, p.timestamp));
+    }
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws InterruptedException {
+      long timeout = settings.effectiveBundleTimeout().toNanos();
+      bundle.finish(
+          timeout,
+          p ->
+              executor.cancel(
+                  p.future,
+                  "not finished when the bundle's deadline of "
+                      + CallExecutor.human(timeout)
+                      + " passed"),
+          p -> {
+            Outcome<O> outcome = p.result();
+            metrics.finished(outcome);
+            if (outcome.ok()) {
+              context.output(outputs, outcome.value(), p.timestamp, p.window);
+            } else {
+              context.output(failures, failure(p.input, outcome), p.timestamp, p.window);
+            }
+          });
+      metrics.inFlight(executor.inFlight());
+    }
+
+    @Teardown
+    public void teardown() {
+      if (executor != null) {
+        executor = null;
+        SharedExecutors.release(id);
+      }
+    }
+
+    private void emit(I input, Outcome<O> outcome, MultiOutputReceiver out, Instant timestamp) {
+      metrics.finished(outcome);
+      if (outcome.ok()) {
+        out.get(outputs).outputWithTimestamp(outcome.value(), timestamp);
+      } else {
+        out.get(failures).outputWithTimestamp(failure(input, outcome), timestamp);
+      }
+    }
+
+    private CallFailure<I> failure(I input, Outcome<O> outcome) {
+      return new CallFailure<>(
+          input,
+          stage,
+          outcome.kind(),
+          outcome.message(),
+          outcome.attempts(),
+          outcome.elapsedNanos() / 1_000_000);
+    }
+  }
+}
