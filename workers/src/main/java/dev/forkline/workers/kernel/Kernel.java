@@ -1,0 +1,28 @@
+package dev.forkline.workers.kernel;
+
+/**
+ * A CPU kernel: a named function from bytes to bytes that a worker JVM (or a pipeline thread) runs
+ * on each task.
+ *
+ * <p>Implementations are found with {@link java.util.ServiceLoader}: list them in {@code
+ * META-INF/services/dev.forkline.workers.kernel.Kernel}. Each needs a public no-argument
+ * constructor that is cheap (every worker instantiates every registered kernel at start-up); load
+ * heavy state lazily in {@link #apply}.
+ *
+ * <p>Thread-safety: a worker JVM calls {@link #apply} from one thread at a time, but the in-JVM
+ * executors call one instance from many threads, so kernels should be stateless or thread-safe.
+ */
+public interface Kernel {
+
+  /** The name tasks use to call this kernel, e.g. {@code "test.sleep"}; unique on a classpath. */
+  String name();
+
+  /**
+   * Runs one task.
+   *
+   * @param input the task's payload
+   * @return the result's payload (never null)
+   * @throws Exception any failure of this task; the worker reports it and lives on
+   */
+  byte[] apply(byte[] input) throws Exception;
+}
