@@ -161,23 +161,24 @@ public final class ConfigLoader {
   }
 
   private static StageConfig readStage(Section s, StageSpec spec) {
-    String executorName =
-        s.choice("executor", spec.executor().configName(), Executor.configNames());
+    String executorName = s.choice("executor", spec.executor().configName(), spec.executorNames());
     Executor executor = Executor.fromConfigName(executorName);
     int threads =
         s.integer("threads", Math.max(1, spec.threads() == 0 ? 8 : spec.threads()), 1, 4096);
-    int workers =
-        s.integer(
-            "workers",
-            Math.max(1, spec.workers() == 0 ? PipelineType.defaultWorkers() : spec.workers()),
-            1,
-            256);
-    long heap =
-        s.size("heap", spec.heapBytes() == 0 ? 256L << 20 : spec.heapBytes(), MIN_HEAP, MAX_HEAP);
+    // Only CPU stages run on worker processes, so only they take the pool's keys.
+    int workers = Math.max(1, spec.workers() == 0 ? PipelineType.defaultWorkers() : spec.workers());
+    long heap = spec.heapBytes() == 0 ? 256L << 20 : spec.heapBytes();
+    int maxTasks = 0;
+    if (spec.cpu()) {
+      workers = s.integer("workers", workers, 1, 256);
+      heap = s.size("heap", heap, MIN_HEAP, MAX_HEAP);
+      maxTasks = s.integer("max-tasks-per-worker", 0, 0, Integer.MAX_VALUE);
+    }
     Duration timeout = s.duration("timeout", spec.timeout(), Duration.ofMillis(10));
     int retries = s.integer("retries", spec.retries(), 0, 100);
     s.finish();
-    return new StageConfig(spec.name(), executor, threads, workers, heap, timeout, retries);
+    return new StageConfig(
+        spec.name(), executor, threads, workers, heap, timeout, retries, maxTasks);
   }
 
   private static void checkInputs(Section root, PipelineType type, List<Path> inputs) {

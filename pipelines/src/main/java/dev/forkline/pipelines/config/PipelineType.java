@@ -20,7 +20,8 @@ public enum PipelineType {
               0,
               0,
               Duration.ofSeconds(30),
-              1),
+              1,
+              false),
           new StageSpec(
               "transform",
               "probe, decode, filter and encode each image",
@@ -29,7 +30,8 @@ public enum PipelineType {
               defaultWorkers(),
               512L << 20,
               Duration.ofSeconds(60),
-              2),
+              2,
+              true),
           new StageSpec(
               "write",
               "write each output file atomically",
@@ -38,7 +40,8 @@ public enum PipelineType {
               0,
               0,
               Duration.ofSeconds(30),
-              1))),
+              1,
+              false))),
   URL_SCRAPE(
       "url-scrape",
       "one or more URL lists (text, one URL per line, or CSV with a url column)",
@@ -52,7 +55,8 @@ public enum PipelineType {
               0,
               0,
               Duration.ofSeconds(30),
-              3),
+              3,
+              false),
           new StageSpec(
               "parse",
               "parse each page and extract fields",
@@ -61,7 +65,8 @@ public enum PipelineType {
               defaultWorkers(),
               256L << 20,
               Duration.ofSeconds(30),
-              1)));
+              1,
+              true)));
 
   private final String configName;
   private final String inputDescription;

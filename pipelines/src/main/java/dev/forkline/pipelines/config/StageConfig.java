@@ -5,8 +5,10 @@ import java.time.Duration;
 
 /**
  * The settings of one stage after defaults and overrides: which executor runs it and its knobs.
- * {@code threads} sizes the {@code threads} executor; {@code workers} and {@code heap} the process
- * pool; {@code timeout} and {@code retries} apply to every executor.
+ * {@code threads} sizes the {@code threads} executor; {@code workers}, {@code heap} and {@code
+ * max-tasks-per-worker} the process pool; {@code timeout} and {@code retries} apply to every
+ * executor (for {@code processes}, retries are re-runs after a worker crashed, hung or ran out of
+ * memory).
  */
 public record StageConfig(
     String name,
@@ -15,7 +17,8 @@ public record StageConfig(
     int workers,
     long heapBytes,
     Duration timeout,
-    int retries)
+    int retries,
+    int maxTasksPerWorker)
     implements Serializable {
 
   /** How many elements this stage works on at once with its executor. */

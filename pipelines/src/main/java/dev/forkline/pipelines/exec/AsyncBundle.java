@@ -32,6 +32,9 @@ final class AsyncBundle<I, R> {
     final BoundedWindow window;
     final CompletableFuture<R> future;
 
+    /** What the DoFn needs to cancel the element at the bundle's deadline. */
+    Object context;
+
     Pending(I input, Instant timestamp, BoundedWindow window, CompletableFuture<R> future) {
       this.input = input;
       this.timestamp = timestamp;

@@ -32,4 +32,10 @@ public interface BlockingCall<I, O> extends Serializable {
 
   /** Called once per JVM after the last element; releases what {@link #setup} took. */
   default void teardown() {}
+
+  /**
+   * Reports the call's own metrics (a process pool's worker starts and deaths). Called from a
+   * DoFn's thread, where Beam metrics must be updated, after elements finish.
+   */
+  default void reportMetrics(StageMetrics metrics) {}
 }

@@ -26,14 +26,14 @@ import org.slf4j.LoggerFactory;
  * for), a deadline per element, and an optional per-key limit. Every element ends in exactly one
  * {@link Outcome}; no exception escapes.
  *
- * <p>One executor serves every DoFn instance of a stage in a JVM (see {@link SharedExecutors}), so
- * the thread count and the in-flight bound hold for the stage as a whole.
+ * <p>One executor serves every DoFn instance of a stage in a JVM (see {@link Shared}), so the
+ * thread count and the in-flight bound hold for the stage as a whole.
  *
  * <p>A call that ignores its interrupt keeps its thread: one second after the deadline the element
  * is failed as {@code timeout} anyway, the thread is left to finish, and the pool grows by one
  * thread until it does, so the stage keeps its capacity.
  */
-public final class CallExecutor<I, O> {
+public final class CallExecutor<I, O> implements Shared.Resource {
   private static final Logger LOG = LoggerFactory.getLogger(CallExecutor.class);
 
   /** How long a timed-out call may take to honour its interrupt before its thread is given up. */
@@ -95,13 +95,15 @@ public final class CallExecutor<I, O> {
     }
   }
 
-  /** Runs the call's {@link BlockingCall#setup}; the registry calls it once. */
-  void start() throws Exception {
+  /** Runs the call's {@link BlockingCall#setup}; {@link Shared} calls it once. */
+  @Override
+  public void open() throws Exception {
     call.setup();
   }
 
   /** Stops the threads (interrupting running calls) and runs the call's teardown. */
-  void close() {
+  @Override
+  public void close() {
     closed = true;
     if (pool != null) {
       pool.shutdownNow();
@@ -313,6 +315,9 @@ public final class CallExecutor<I, O> {
       return job.failOrRetry(r.kind(), r.getMessage(), true, r.retryAfter());
     }
     if (error instanceof StageException s) {
+      if (s.attempts() > 1) {
+        job.attempts += s.attempts() - 1;
+      }
       return job.failOrRetry(s.kind(), s.getMessage(), false, null);
     }
     if (error instanceof InterruptedException) {

@@ -58,8 +58,8 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
     return config;
   }
 
-  /** The executor that actually runs a stage's calls in this version. */
+  /** The executor that runs a stage's calls: the configured one. */
   public static Executor effectiveExecutor(StageConfig config) {
-    return Executor.INLINE;
+    return config.executor();
   }
 }

@@ -1,19 +1,10 @@
 package dev.forkline.pipelines.exec;
 
-import java.io.Serializable;
-
 /**
- * The per-element work of a stage: a plain blocking call, so the same object can run inline, on a
- * thread pool or in a worker process. Throw {@link StageException} for failures the call knows
- * (their kind goes to the manifest); anything else is classified by {@link #classify}.
+ * The per-element work of a stage of a {@link StageChain}: a {@link BlockingCall} from an element
+ * to the same element, changed. Each attempt gets its own copy of the element, so a failed attempt
+ * leaves nothing behind for the next. Throw {@link StageException} for failures the call knows
+ * (their kind goes to the result row) and {@link RetryableException} for those worth another
+ * attempt.
  */
-@FunctionalInterface
-public interface StageCall<T extends Tracked<T>> extends Serializable {
-  /** Processes one element and returns it (or a replacement); must not mark it failed itself. */
-  T call(T element) throws Exception;
-
-  /** The failure kind of an unexpected exception; {@code io} for I/O, else {@code internal}. */
-  default String classify(Exception e) {
-    return e instanceof java.io.IOException ? "io" : Failure.INTERNAL;
-  }
-}
+public interface StageCall<T extends Tracked<T>> extends BlockingCall<T, T> {}

@@ -1,25 +1,38 @@
 package dev.forkline.pipelines.exec;
 
+import dev.forkline.pipelines.config.Executor;
+import dev.forkline.pipelines.config.StageConfig;
+import dev.forkline.pipelines.exec.PoolCall.PoolSettings;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
+import org.joda.time.Instant;
 
 /**
- * Runs each element through a pipeline's stages in order, counting outcomes and busy time per stage
- * and turning any exception into a failed element that later stages pass through.
+ * Runs each element through a pipeline's stages in order, each stage on its own executor from the
+ * config: {@code threads} (a {@link CallExecutor} shared by the stage in the JVM), {@code
+ * processes} (a pool of worker JVMs, see {@link ProcessPool}) or {@code inline} (in the thread that
+ * hands the element over). Failures are data: a failed stage marks the element failed, later stages
+ * pass it through, and every input comes out exactly once.
  *
  * <pre>{@code
  * tasks.apply(StageChain.of(read, transform, write));
  * }</pre>
  *
- * <p>The stages of one element run back to back inside one step rather than as one Beam step each.
- * Payloads (file bytes, encoded images) then live only while their element is being worked on: the
- * Direct runner materialises every step's whole output before the next step runs, so separate steps
- * held a folder's worth of image bytes in memory at once. Each stage keeps its own name, metrics
- * and executor settings; this version runs every call inline.
+ * <p>The stages of one element run back to back inside one Beam step rather than as one step each:
+ * payloads (file bytes, encoded images) then live only while their element is in flight. The Direct
+ * runner materialises every step's whole output before the next step runs, so separate steps held a
+ * folder's worth of image bytes in memory at once. Elements in flight are bounded per chain in the
+ * JVM (enough to keep every stage's executor busy); a full chain blocks its input.
  */
 public final class StageChain<T extends Tracked<T>>
     extends PTransform<PCollection<T>, PCollection<T>> {
@@ -41,75 +54,396 @@ public final class StageChain<T extends Tracked<T>>
         throw new IllegalArgumentException(
             "stage " + stage.name() + ": call withConfig(...) before chaining it");
       }
+      if (stage.config().executor() == Executor.PROCESSES
+          && !(stage.call() instanceof KernelCall)) {
+        throw new IllegalArgumentException(
+            "stage " + stage.name() + " has no kernel, so it cannot run on processes");
+      }
     }
     return new StageChain<>(List.of(stages));
   }
 
   @Override
   public PCollection<T> expand(PCollection<T> input) {
-    return input.apply("Stages", ParDo.of(new ChainFn<>(stages))).setCoder(input.getCoder());
+    String id = "chain-" + UUID.randomUUID();
+    return input.apply("Stages", ParDo.of(new ChainFn<>(id, stages))).setCoder(input.getCoder());
   }
 
-  /** Runs the stages of each element in the DoFn's own thread. */
-  static final class ChainFn<T extends Tracked<T>> extends DoFn<T, T> {
-    private final List<Stage<T>> stages;
-    private transient StageMetrics[] metrics;
+  /** The executor settings of a stage from its config. */
+  static CallSettings callSettings(StageConfig config) {
+    CallSettings base =
+        CallSettings.defaults().withTimeout(config.timeout()).withRetries(config.retries());
+    return switch (config.executor()) {
+      case INLINE -> base.withInline(true);
+      case THREADS -> base.withThreads(config.threads());
+      case PROCESSES -> ProcessPool.callSettings(poolSettings(config));
+    };
+  }
 
-    ChainFn(List<Stage<T>> stages) {
+  static PoolSettings poolSettings(StageConfig config) {
+    return new PoolSettings(
+        config.workers(),
+        config.heapBytes(),
+        List.of(),
+        ProcessPool.DEFAULT_WINDOW,
+        config.maxTasksPerWorker(),
+        config.timeout(),
+        config.retries(),
+        0);
+  }
+
+  private static <T extends Tracked<T>> BlockingCall<T, T> executableCall(Stage<T> stage) {
+    if (stage.config().executor() == Executor.PROCESSES) {
+      return new PoolCall<>(
+          new CopyingKernelCall<>((KernelCall<T>) stage.call()), poolSettings(stage.config()));
+    }
+    return stage.call() instanceof KernelCall<T> kernel
+        ? new CopyingKernelCall<>(kernel)
+        : new CopyingCall<>(stage.call());
+  }
+
+  /** Elements one chain keeps in flight in a JVM: enough for every executor to be busy. */
+  static int inFlightBound(List<? extends Stage<?>> stages) {
+    int bound = 1;
+    for (Stage<?> stage : stages) {
+      CallSettings settings = callSettings(stage.config());
+      bound += settings.inline() ? 0 : settings.concurrency();
+    }
+    return bound;
+  }
+
+  /** How long the end of a bundle waits for its elements: every stage's deadline, four times. */
+  static Duration bundleTimeout(List<? extends Stage<?>> stages) {
+    Duration total = Duration.ZERO;
+    for (Stage<?> stage : stages) {
+      total = total.plus(callSettings(stage.config()).effectiveDeadline());
+    }
+    Duration derived = total.multipliedBy(4);
+    return derived.compareTo(Duration.ofMinutes(10)) > 0 ? derived : Duration.ofMinutes(10);
+  }
+
+  /** Each attempt works on its own copy, so a failed attempt leaves nothing for the next. */
+  static final class CopyingCall<T extends Tracked<T>> implements StageCall<T> {
+    private static final long serialVersionUID = 1L;
+    private final StageCall<T> call;
+
+    CopyingCall(StageCall<T> call) {
+      this.call = call;
+    }
+
+    @Override
+    public T call(T input, Attempt attempt) throws Exception {
+      return call.call(input.copy(), attempt);
+    }
+
+    @Override
+    public String classify(Exception e) {
+      return call.classify(e);
+    }
+
+    @Override
+    public void setup() throws Exception {
+      call.setup();
+    }
+
+    @Override
+    public void teardown() {
+      call.teardown();
+    }
+  }
+
+  /** {@link CopyingCall} for kernel calls: the reply is merged into a copy. */
+  static final class CopyingKernelCall<T extends Tracked<T>> implements KernelCall<T> {
+    private static final long serialVersionUID = 1L;
+    private final KernelCall<T> call;
+
+    CopyingKernelCall(KernelCall<T> call) {
+      this.call = call;
+    }
+
+    @Override
+    public String kernel() {
+      return call.kernel();
+    }
+
+    @Override
+    public byte[] request(T input) throws Exception {
+      return call.request(input);
+    }
+
+    @Override
+    public T response(T input, byte[] reply) throws Exception {
+      return call.response(input.copy(), reply);
+    }
+
+    @Override
+    public T call(T input, Attempt attempt) throws Exception {
+      return call.call(input.copy(), attempt);
+    }
+
+    @Override
+    public String classify(Exception e) {
+      return call.classify(e);
+    }
+
+    @Override
+    public void setup() throws Exception {
+      call.setup();
+    }
+
+    @Override
+    public void teardown() {
+      call.teardown();
+    }
+  }
+
+  /** The in-flight bound of a chain in the JVM, shared by its DoFn instances. */
+  static final class Permits implements Shared.Resource {
+    final Semaphore semaphore;
+
+    Permits(int permits) {
+      this.semaphore = new Semaphore(permits, true);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** One element on its way through the stages, with each stage's outcome. */
+  static final class ChainJob<T extends Tracked<T>> {
+    final T input;
+    final Outcome<?>[] outcomes;
+    T current;
+    volatile CompletableFuture<? extends Outcome<T>> running;
+    volatile int runningStage = -1;
+
+    ChainJob(T input, int stages) {
+      this.input = input;
+      this.current = input;
+      this.outcomes = new Outcome<?>[stages];
+    }
+
+    ChainJob<T> after(int index, String stage, Outcome<T> outcome) {
+      outcomes[index] = outcome;
+      running = null;
+      T next;
+      if (outcome.ok()) {
+        next = outcome.value();
+      } else {
+        next = current.copy();
+        next.fail(new Failure(stage, outcome.kind(), outcome.message()));
+      }
+      next.addStageMillis(stage, outcome.callNanos() / 1_000_000);
+      current = next;
+      return this;
+    }
+
+    /** A job that ends here with a failure in {@code stage}, for cancellations and bugs. */
+    ChainJob<T> endedWith(int index, String stage, String kind, String message) {
+      ChainJob<T> ended = new ChainJob<>(input, outcomes.length);
+      System.arraycopy(outcomes, 0, ended.outcomes, 0, Math.max(0, index));
+      ended.current = input;
+      return ended.after(index, stage, Outcome.failed(kind, message, 0, 0, 0));
+    }
+  }
+
+  /** Submits each element to its stages' executors and emits it when it has been through all. */
+  static final class ChainFn<T extends Tracked<T>> extends DoFn<T, T> {
+    private final String id;
+    private final List<Stage<T>> stages;
+    private transient List<CallExecutor<T, T>> executors;
+    private transient StageMetrics[] metrics;
+    private transient Permits permits;
+    private transient AsyncBundle<T, ChainJob<T>> bundle;
+    private transient long bundleTimeoutNanos;
+
+    ChainFn(String id, List<Stage<T>> stages) {
+      this.id = id;
       this.stages = stages;
     }
 
     @Setup
-    public void setup() {
+    public void setup() throws Exception {
+      executors = new ArrayList<>();
       metrics = new StageMetrics[stages.size()];
-      for (int i = 0; i < stages.size(); i++) {
-        metrics[i] = new StageMetrics(stages.get(i).name());
+      try {
+        for (int i = 0; i < stages.size(); i++) {
+          Stage<T> stage = stages.get(i);
+          metrics[i] = new StageMetrics(stage.name());
+          executors.add(
+              Shared.acquire(
+                  id + "/" + stage.name(),
+                  () ->
+                      new CallExecutor<>(
+                          stage.name(),
+                          executableCall(stage),
+                          null,
+                          callSettings(stage.config()))));
+        }
+        permits = Shared.acquire(id + "/permits", () -> new Permits(inFlightBound(stages)));
+      } catch (Exception e) {
+        teardown();
+        throw e;
       }
+      bundle = new AsyncBundle<>(String.join(", ", stages.stream().map(Stage::name).toList()));
+      bundleTimeoutNanos = bundleTimeout(stages).toNanos();
+    }
+
+    @StartBundle
+    public void startBundle() {
+      bundle.reset();
     }
 
     @ProcessElement
-    public void process(@Element T element, OutputReceiver<T> out) {
-      T current = element;
-      for (int i = 0; i < stages.size() && current.failure() == null; i++) {
-        current = run(stages.get(i), metrics[i], current);
+    public void process(
+        @Element T element,
+        @Timestamp Instant timestamp,
+        BoundedWindow window,
+        OutputReceiver<T> out)
+        throws InterruptedException {
+      permits.semaphore.acquire();
+      ChainJob<T> job = new ChainJob<>(element, stages.size());
+      CompletableFuture<ChainJob<T>> result;
+      try {
+        result = start(job);
+      } catch (RuntimeException e) {
+        permits.semaphore.release();
+        throw e;
       }
-      out.output(current);
+      result.whenComplete((j, t) -> permits.semaphore.release());
+      AsyncBundle.Pending<T, ChainJob<T>> pending =
+          new AsyncBundle.Pending<>(element, timestamp, window, result);
+      pending.context = job;
+      bundle.add(pending);
+      bundle.emitReady(window, timestamp, p -> emit(p.result(), out, p.timestamp));
+      report();
     }
 
-    private static <T extends Tracked<T>> T run(Stage<T> stage, StageMetrics metrics, T element) {
-      long start = System.nanoTime();
-      T result;
-      try {
-        result = stage.call().call(element.copy());
-        if (result == null) {
-          throw new IllegalStateException("stage " + stage.name() + " returned no element");
+    @FinishBundle
+    public void finishBundle(FinishBundleContext context) throws InterruptedException {
+      bundle.finish(
+          bundleTimeoutNanos,
+          this::cancel,
+          p -> {
+            ChainJob<T> job = p.result();
+            count(job);
+            context.output(job.current, p.timestamp, p.window);
+          });
+      report();
+    }
+
+    @Teardown
+    public void teardown() {
+      if (executors != null) {
+        for (int i = 0; i < executors.size(); i++) {
+          Shared.release(id + "/" + stages.get(i).name());
         }
-      } catch (StageException e) {
-        result = failed(element, stage.name(), e.kind(), e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        result = failed(element, stage.name(), "interrupted", "interrupted while running");
-      } catch (Exception e) {
-        result = failed(element, stage.name(), stage.call().classify(e), describe(e));
+        executors = null;
       }
-      long nanos = System.nanoTime() - start;
-      result.addStageMillis(stage.name(), nanos / 1_000_000);
-      metrics.finished(result.failure() == null, nanos);
+      if (permits != null) {
+        Shared.release(id + "/permits");
+        permits = null;
+      }
+    }
+
+    private CompletableFuture<ChainJob<T>> start(ChainJob<T> job) {
+      CompletableFuture<ChainJob<T>> chain = CompletableFuture.completedFuture(job);
+      for (int i = 0; i < stages.size(); i++) {
+        int index = i;
+        chain =
+            chain.thenCompose(
+                j ->
+                    j.current.failure() != null
+                        ? CompletableFuture.completedFuture(j)
+                        : runStage(index, j));
+      }
+      CompletableFuture<ChainJob<T>> result = new CompletableFuture<>();
+      chain.whenComplete(
+          (j, error) -> {
+            if (error == null) {
+              result.complete(j);
+            } else {
+              int at = Math.max(0, job.runningStage);
+              result.complete(
+                  job.endedWith(
+                      at,
+                      stages.get(at).name(),
+                      Failure.INTERNAL,
+                      "bug in forkline: " + CallExecutor.describe(unwrap(error))));
+            }
+          });
       return result;
     }
 
-    private static <T extends Tracked<T>> T failed(
-        T element, String stage, String kind, String message) {
-      T copy = element.copy();
-      copy.fail(new Failure(stage, kind, message));
-      return copy;
+    private CompletableFuture<ChainJob<T>> runStage(int index, ChainJob<T> job) {
+      CallExecutor<T, T> executor = executors.get(index);
+      String name = stages.get(index).name();
+      job.runningStage = index;
+      if (executor.settings().inline()) {
+        Outcome<T> outcome;
+        try {
+          outcome = executor.runInline(job.current);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          outcome = Outcome.failed("cancelled", "interrupted: the run is stopping", 0, 0, 0);
+        }
+        return CompletableFuture.completedFuture(job.after(index, name, outcome));
+      }
+      CompletableFuture<Outcome<T>> submitted = executor.submit(job.current);
+      job.running = submitted;
+      return submitted.thenApply(outcome -> job.after(index, name, outcome));
     }
 
-    private static String describe(Exception e) {
-      String message = e.getMessage();
-      return message == null || message.isBlank()
-          ? e.getClass().getSimpleName()
-          : e.getClass().getSimpleName() + ": " + message;
+    /** At the bundle's deadline: fail the element in the stage it is in and stop its call. */
+    @SuppressWarnings("unchecked")
+    private void cancel(AsyncBundle.Pending<T, ChainJob<T>> pending) {
+      String message =
+          "not finished when the bundle's deadline of "
+              + CallExecutor.human(bundleTimeoutNanos)
+              + " passed";
+      ChainJob<T> job = findJob(pending);
+      int at = job == null ? 0 : Math.max(0, job.runningStage);
+      if (job != null && job.running != null) {
+        executors.get(at).cancel((CompletableFuture<Outcome<T>>) job.running, message);
+      }
+      ChainJob<T> ended =
+          job == null
+              ? new ChainJob<>(pending.input, stages.size())
+                  .endedWith(0, stages.get(0).name(), "timeout", message)
+              : job.endedWith(at, stages.get(at).name(), "timeout", message);
+      pending.future.complete(ended);
+    }
+
+    @SuppressWarnings("unchecked")
+    private ChainJob<T> findJob(AsyncBundle.Pending<T, ChainJob<T>> pending) {
+      return (ChainJob<T>) pending.context;
+    }
+
+    private void emit(ChainJob<T> job, OutputReceiver<T> out, Instant timestamp) {
+      count(job);
+      out.outputWithTimestamp(job.current, timestamp);
+    }
+
+    private void count(ChainJob<T> job) {
+      for (int i = 0; i < stages.size(); i++) {
+        if (job.outcomes[i] != null) {
+          metrics[i].finished(job.outcomes[i]);
+        }
+      }
+    }
+
+    private void report() {
+      for (int i = 0; i < stages.size(); i++) {
+        metrics[i].inFlight(executors.get(i).inFlight());
+        executors.get(i).call().reportMetrics(metrics[i]);
+      }
+    }
+
+    private static Throwable unwrap(Throwable t) {
+      while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+        t = t.getCause();
+      }
+      return t;
     }
   }
 }

@@ -7,10 +7,25 @@ public class StageException extends Exception {
   private static final long serialVersionUID = 1L;
 
   private final String kind;
+  private int attempts;
 
   public StageException(String kind, String message) {
     super(message);
     this.kind = kind;
+  }
+
+  /**
+   * Says that the call made several attempts itself (a process pool re-runs a task whose worker
+   * died), so the failure record counts them.
+   */
+  public StageException withAttempts(int attempts) {
+    this.attempts = attempts;
+    return this;
+  }
+
+  /** Attempts the call made itself; 0 when it made no count of its own. */
+  public int attempts() {
+    return attempts;
   }
 
   public StageException(String kind, String message, Throwable cause) {

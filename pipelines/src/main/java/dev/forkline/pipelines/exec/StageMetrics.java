@@ -82,6 +82,13 @@ public final class StageMetrics {
     latencyMillis.update(outcome.elapsedNanos() / 1_000_000);
   }
 
+  /** Counts attempts after the first that a call made itself. */
+  public void retries(long n) {
+    if (n > 0) {
+      retries.inc(n);
+    }
+  }
+
   /** Reports the elements in flight now. */
   public void inFlight(long elements) {
     inFlight.set(elements);

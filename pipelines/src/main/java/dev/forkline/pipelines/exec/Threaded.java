@@ -159,15 +159,13 @@ public final class Threaded<I, O>
             "Call " + stage,
             ParDo.of(new ThreadedFn<>(id, stage, call, settings, keyFn, outputs, failures))
                 .withOutputTags(outputs, TupleTagList.of(failures)));
-    result.get(outputs).setCoder(outputCoder(input));
+    result.get(outputs).setCoder(outputCoder != null ? outputCoder : inferOutputCoder(input));
     result.get(failures).setCoder(CallFailure.coder(input.getCoder()));
     return WithFailures.Result.of(result, outputs, failures);
   }
 
-  private Coder<O> outputCoder(PCollection<I> input) {
-    if (outputCoder != null) {
-      return outputCoder;
-    }
+  /** The output coder the pipeline's registry gives for the call's output type. */
+  Coder<O> inferOutputCoder(PCollection<I> input) {
     try {
       TypeDescriptor<O> type =
           TypeDescriptors.extractFromTypeParameters(
@@ -219,8 +217,7 @@ public final class Threaded<I, O>
 
     @Setup
     public void setup() throws Exception {
-      executor =
-          SharedExecutors.acquire(id, () -> new CallExecutor<>(stage, call, keyFn, settings));
+      executor = Shared.acquire(id, () -> new CallExecutor<>(stage, call, keyFn, settings));
       bundle = new AsyncBundle<>(stage);
       metrics = new StageMetrics(stage);
     }
@@ -284,7 +281,7 @@ public final class Threaded<I, O>
     public void teardown() {
       if (executor != null) {
         executor = null;
-        SharedExecutors.release(id);
+        Shared.release(id);
       }
     }
 

@@ -1,9 +1,11 @@
 package dev.forkline.pipelines.image;
 
+import dev.forkline.pipelines.exec.Attempt;
+import dev.forkline.pipelines.exec.KernelCall;
+import dev.forkline.pipelines.exec.RetryableException;
 import dev.forkline.pipelines.exec.StageCall;
 import dev.forkline.pipelines.exec.StageException;
-import dev.forkline.workers.image.ImageException;
-import dev.forkline.workers.image.ImageProbe;
+import dev.forkline.workers.image.TransformKernel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -35,7 +37,7 @@ final class ImageCalls {
     }
 
     @Override
-    public ImageTask call(ImageTask task) throws Exception {
+    public ImageTask call(ImageTask task, Attempt attempt) throws Exception {
       Path path = Path.of(task.inputPath);
       long limit = Math.min(maxFileBytes, MAX_ARRAY);
       try (InputStream in = Files.newInputStream(path)) {
@@ -56,6 +58,9 @@ final class ImageCalls {
         throw new StageException("io", whyMissing(path));
       } catch (AccessDeniedException e) {
         throw new StageException("io", "permission denied");
+      } catch (IOException e) {
+        // Anything else (a network file system hiccup, EIO) may pass: worth another attempt.
+        throw new RetryableException("io", e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     }
 
@@ -85,35 +90,41 @@ final class ImageCalls {
   }
 
   /**
-   * Reads format and dimensions from the header and applies the pixel limit. With no filters
-   * configured the image passes through unchanged, so its bytes are the output.
+   * Sends the image to the transform kernel ({@link TransformKernel}): in a worker process with the
+   * {@code processes} executor, in this JVM otherwise. The kernel's reply carries the output bytes
+   * and sizes, or the kind of failure (corrupt, unsupported, too-large).
    */
-  static final class Transform implements StageCall<ImageTask> {
+  static final class Transform implements KernelCall<ImageTask> {
     private static final long serialVersionUID = 1L;
     private final long maxPixels;
-    private transient ImageProbe probe;
 
     Transform(long maxPixels) {
       this.maxPixels = maxPixels;
     }
 
     @Override
-    public ImageTask call(ImageTask task) throws Exception {
-      if (probe == null) {
-        probe = new ImageProbe(maxPixels);
+    public String kernel() {
+      return TransformKernel.NAME;
+    }
+
+    @Override
+    public byte[] request(ImageTask task) {
+      return TransformKernel.request(maxPixels, task.data);
+    }
+
+    @Override
+    public ImageTask response(ImageTask task, byte[] reply) throws Exception {
+      TransformKernel.Reply r = TransformKernel.Reply.decode(reply);
+      if (!r.ok()) {
+        throw new StageException(r.failureKind(), r.failureMessage());
       }
-      ImageProbe.Info info;
-      try {
-        info = probe.probe(task.data);
-      } catch (ImageException e) {
-        throw new StageException(e.kind().label(), e.getMessage());
-      }
-      task.formatIn = info.format();
-      task.widthIn = info.width();
-      task.heightIn = info.height();
-      task.formatOut = info.format();
-      task.widthOut = info.width();
-      task.heightOut = info.height();
+      task.formatIn = r.formatIn();
+      task.widthIn = r.widthIn();
+      task.heightIn = r.heightIn();
+      task.formatOut = r.formatOut();
+      task.widthOut = r.widthOut();
+      task.heightOut = r.heightOut();
+      task.data = r.data();
       return task;
     }
   }
@@ -149,7 +160,7 @@ final class ImageCalls {
     }
 
     @Override
-    public ImageTask call(ImageTask task) throws Exception {
+    public ImageTask call(ImageTask task, Attempt attempt) throws Exception {
       Path root = Path.of(outputRoot);
       Path target = root.resolve(task.relativePath).normalize();
       if (!target.startsWith(root) || target.equals(root)) {

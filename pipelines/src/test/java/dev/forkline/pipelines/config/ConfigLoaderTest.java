@@ -75,7 +75,7 @@ class ConfigLoaderTest {
     String message = error(MINIMAL + "stages:\n  read:\n    treads: 8\n");
     assertEquals(
         "config.yaml:6:5: unknown key 'treads' in stages.read; did you mean 'threads'?"
-            + " Accepted keys: executor, threads, workers, heap, timeout, retries",
+            + " Accepted keys: executor, threads, timeout, retries",
         message.replace(dir.toString() + "/", ""));
   }
 
@@ -127,12 +127,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anIoStageCannotRunOnProcesses() throws IOException {
+    String message = error(MINIMAL + "stages:\n  read:\n    executor: processes\n");
+    assertTrue(
+        message.contains(
+                "stages.read.executor: 'processes' is not accepted; Accepted values: threads, inline")
+            || message.contains("'processes' is not accepted")
+                && message.contains("Accepted values: threads, inline"),
+        message);
+  }
+
+  @Test
+  void aCpuStageTakesThePoolKeys() throws Exception {
+    ForklineConfig config =
+        load(
+            MINIMAL
+                + "stages:\n  transform:\n    executor: processes\n    workers: 3\n"
+                + "    heap: 128m\n    max-tasks-per-worker: 500\n");
+    StageConfig transform = config.stage("transform");
+    assertEquals(3, transform.workers());
+    assertEquals(128L << 20, transform.heapBytes());
+    assertEquals(500, transform.maxTasksPerWorker());
+  }
+
+  @Test
   void badExecutorSuggestsTheExecutor() throws IOException {
     String message = error(MINIMAL + "stages:\n  read:\n    executor: thread\n");
     assertTrue(
         message.contains(
             ":6:15: stages.read.executor: 'thread' is not accepted; did you"
-                + " mean 'threads'? Accepted values: threads, processes, inline"),
+                + " mean 'threads'? Accepted values: threads, inline"),
         message);
   }
 
@@ -264,7 +288,7 @@ class ConfigLoaderTest {
     String message = error(MINIMAL, "stages.read.treads=4");
     assertEquals(
         "--set stages.read.treads=4: unknown key 'treads' in stages.read; did you mean"
-            + " 'threads'? Accepted keys: executor, threads, workers, heap, timeout, retries",
+            + " 'threads'? Accepted keys: executor, threads, timeout, retries",
         message);
   }
 

@@ -406,6 +406,6 @@ class ThreadedTest {
     p.run().waitUntilFinish();
     assertTrue(MAX_RUNNING.get() <= 16, "saw " + MAX_RUNNING.get() + " at once");
     assertEquals(0, unused.get());
-    assertEquals(0, SharedExecutors.live(), "the executor was closed after the run");
+    assertEquals(0, Shared.live(), "the executor was closed after the run");
   }
 }

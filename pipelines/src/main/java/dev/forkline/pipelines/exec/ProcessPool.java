@@ -1,0 +1,242 @@
+package dev.forkline.pipelines.exec;
+
+import dev.forkline.pipelines.exec.PoolCall.PoolSettings;
+import java.time.Duration;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.WithFailures;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Runs a CPU kernel on each element in long-lived worker JVMs that the pipeline starts itself, so a
+ * crash, hang or out-of-memory error kills one worker, which is replaced, never the run.
+ *
+ * <pre>{@code
+ * WithFailures.Result<PCollection<Thumb>, CallFailure<Image>> thumbs =
+ *     images.apply("Thumbnail", ProcessPool.of(new ThumbnailCall())
+ *         .withStageName("thumbnail")
+ *         .withWorkers(2)
+ *         .withHeap(512L << 20)
+ *         .withTimeout(Duration.ofSeconds(60)));
+ * }</pre>
+ *
+ * <p>The pool is one per JVM and pool key (kernel, heap, flags), shared by every DoFn instance and
+ * started in {@code @Setup}, so the first element does not wait for a JVM to start. Each worker has
+ * a small window of tasks in flight and new tasks go to the least busy one. Outcomes are typed:
+ * {@code task-error} (the kernel threw; the worker lives), {@code crash}, {@code timeout} and
+ * {@code oom}; the last three are retried on a fresh worker up to {@link #withRetries} times.
+ *
+ * <p>This is {@link Threaded} with the call "send the task to a worker and wait": one mechanism,
+ * two uses.
+ */
+public final class ProcessPool<I, O>
+    extends PTransform<PCollection<I>, WithFailures.Result<PCollection<O>, CallFailure<I>>> {
+  /** Tasks in flight per worker: one running, one ready, so a worker never waits for work. */
+  public static final int DEFAULT_WINDOW = 2;
+
+  private final RemoteCall<I, O> call;
+  private final String stage;
+  private final PoolSettings settings;
+  private final Coder<O> outputCoder;
+
+  private ProcessPool(
+      RemoteCall<I, O> call, String stage, PoolSettings settings, Coder<O> outputCoder) {
+    this.call = call;
+    this.stage = stage;
+    this.settings = settings;
+    this.outputCoder = outputCoder;
+  }
+
+  /**
+   * A pool for {@code call}: one worker per core, 256 MB heap each, 60 s per task, 2 retries after
+   * a worker dies, none after a kernel exception, workers never recycled.
+   */
+  public static <I, O> ProcessPool<I, O> of(RemoteCall<I, O> call) {
+    if (call == null) {
+      throw new IllegalArgumentException("ProcessPool.of needs a call");
+    }
+    return new ProcessPool<>(
+        call,
+        "pool",
+        new PoolSettings(
+            Math.max(1, Runtime.getRuntime().availableProcessors()),
+            256L << 20,
+            List.of(),
+            DEFAULT_WINDOW,
+            0,
+            Duration.ofSeconds(60),
+            2,
+            0),
+        null);
+  }
+
+  public ProcessPool<I, O> withStageName(String stage) {
+    Threaded.of(call).withStageName(stage); // validates the name
+    return new ProcessPool<>(call, stage, settings, outputCoder);
+  }
+
+  /** Worker JVMs in the pool. */
+  public ProcessPool<I, O> withWorkers(int workers) {
+    if (workers < 1 || workers > 256) {
+      throw new IllegalArgumentException("workers must be 1 to 256, got " + workers);
+    }
+    return with(
+        new PoolSettings(
+            workers,
+            settings.heapBytes(),
+            settings.jvmFlags(),
+            settings.window(),
+            settings.maxTasksPerWorker(),
+            settings.taskTimeout(),
+            settings.crashRetries(),
+            settings.taskErrorRetries()));
+  }
+
+  /** Each worker's maximum heap ({@code -Xmx}); a worker that runs out exits and is replaced. */
+  public ProcessPool<I, O> withHeap(long bytes) {
+    if (bytes < (16L << 20)) {
+      throw new IllegalArgumentException(
+          "a worker heap is at least 16 MB, got " + bytes + " bytes");
+    }
+    return with(
+        new PoolSettings(
+            settings.workers(),
+            bytes,
+            settings.jvmFlags(),
+            settings.window(),
+            settings.maxTasksPerWorker(),
+            settings.taskTimeout(),
+            settings.crashRetries(),
+            settings.taskErrorRetries()));
+  }
+
+  /** Extra flags for the worker JVMs (for example {@code -XX:+UseParallelGC}). */
+  public ProcessPool<I, O> withJvmFlags(List<String> flags) {
+    return with(
+        new PoolSettings(
+            settings.workers(),
+            settings.heapBytes(),
+            flags,
+            settings.window(),
+            settings.maxTasksPerWorker(),
+            settings.taskTimeout(),
+            settings.crashRetries(),
+            settings.taskErrorRetries()));
+  }
+
+  /** Tasks in flight per worker. */
+  public ProcessPool<I, O> withWindow(int window) {
+    if (window < 1 || window > 64) {
+      throw new IllegalArgumentException("window must be 1 to 64, got " + window);
+    }
+    return with(
+        new PoolSettings(
+            settings.workers(),
+            settings.heapBytes(),
+            settings.jvmFlags(),
+            window,
+            settings.maxTasksPerWorker(),
+            settings.taskTimeout(),
+            settings.crashRetries(),
+            settings.taskErrorRetries()));
+  }
+
+  /** Replace a worker after this many tasks (0: never), against leaks in native code or caches. */
+  public ProcessPool<I, O> withMaxTasksPerWorker(int tasks) {
+    if (tasks < 0) {
+      throw new IllegalArgumentException("max tasks per worker is 0 (never) or more: " + tasks);
+    }
+    return with(
+        new PoolSettings(
+            settings.workers(),
+            settings.heapBytes(),
+            settings.jvmFlags(),
+            settings.window(),
+            tasks,
+            settings.taskTimeout(),
+            settings.crashRetries(),
+            settings.taskErrorRetries()));
+  }
+
+  /** The deadline of one task on a worker; past it the worker is killed and replaced. */
+  public ProcessPool<I, O> withTimeout(Duration timeout) {
+    if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    }
+    return with(
+        new PoolSettings(
+            settings.workers(),
+            settings.heapBytes(),
+            settings.jvmFlags(),
+            settings.window(),
+            settings.maxTasksPerWorker(),
+            timeout,
+            settings.crashRetries(),
+            settings.taskErrorRetries()));
+  }
+
+  /** Re-runs of an element whose worker crashed, hung or ran out of memory. */
+  public ProcessPool<I, O> withRetries(int retries) {
+    if (retries < 0) {
+      throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
+    }
+    return with(
+        new PoolSettings(
+            settings.workers(),
+            settings.heapBytes(),
+            settings.jvmFlags(),
+            settings.window(),
+            settings.maxTasksPerWorker(),
+            settings.taskTimeout(),
+            retries,
+            settings.taskErrorRetries()));
+  }
+
+  /** Re-runs of an element whose kernel threw (default 0: a kernel error is usually the input). */
+  public ProcessPool<I, O> withTaskErrorRetries(int retries) {
+    if (retries < 0) {
+      throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
+    }
+    return with(
+        new PoolSettings(
+            settings.workers(),
+            settings.heapBytes(),
+            settings.jvmFlags(),
+            settings.window(),
+            settings.maxTasksPerWorker(),
+            settings.taskTimeout(),
+            settings.crashRetries(),
+            retries));
+  }
+
+  public ProcessPool<I, O> withOutputCoder(Coder<O> coder) {
+    return new ProcessPool<>(call, stage, settings, coder);
+  }
+
+  private ProcessPool<I, O> with(PoolSettings changed) {
+    return new ProcessPool<>(call, stage, changed, outputCoder);
+  }
+
+  /** The executor settings of a pool stage: a waiting thread per task the workers can hold. */
+  static CallSettings callSettings(PoolSettings pool) {
+    return CallSettings.defaults()
+        .withThreads(pool.workers() * pool.window())
+        .withTimeout(pool.worstCase())
+        .withRetries(0);
+  }
+
+  @Override
+  public WithFailures.Result<PCollection<O>, CallFailure<I>> expand(PCollection<I> input) {
+    Threaded<I, O> threaded =
+        Threaded.<I, O>of(new PoolCall<>(call, settings))
+            .withStageName(stage)
+            .withSettings(callSettings(settings));
+    if (outputCoder != null) {
+      threaded = threaded.withOutputCoder(outputCoder);
+    } else {
+      threaded = threaded.withOutputCoder(Threaded.of(call).inferOutputCoder(input));
+    }
+    return input.apply("Pool " + stage, threaded);
+  }
+}
