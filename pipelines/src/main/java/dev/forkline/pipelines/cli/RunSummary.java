@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.cli;
 
+import dev.forkline.pipelines.config.Executor;
 import dev.forkline.pipelines.config.StageConfig;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.run.MetricsSnapshot;
@@ -53,7 +54,7 @@ final class RunSummary {
       stages.addRow(
           List.of(
               stage.name(),
-              Stage.effectiveExecutor(stage).configName(),
+              executor(stage),
               number(m.stageOk(stage.name())),
               number(m.stageFailed(stage.name())),
               seconds(busy / 1e6),
@@ -62,6 +63,19 @@ final class RunSummary {
     }
     out.append(System.lineSeparator());
     indent(out, stages);
+    for (StageConfig stage : result.config().stages().values()) {
+      long starts = m.workerStarts(stage.name());
+      if (Stage.effectiveExecutor(stage) == Executor.PROCESSES && starts > 0) {
+        Map<String, Long> deaths = m.workerDeaths(stage.name());
+        out.append("  ")
+            .append(stage.name())
+            .append(": ")
+            .append(number(starts))
+            .append(starts == 1 ? " worker JVM started" : " worker JVMs started")
+            .append(deaths.isEmpty() ? "" : "; replaced: " + kinds(deaths))
+            .append(System.lineSeparator());
+      }
+    }
     out.append(System.lineSeparator());
     out.append("  table: ").append(result.table()).append(System.lineSeparator());
     if (failed > 0) {
@@ -71,6 +85,16 @@ final class RunSummary {
           .append(System.lineSeparator());
     }
     return out.toString();
+  }
+
+  /** The executor and its size: {@code threads (8)}, {@code processes (2)}, {@code inline}. */
+  private static String executor(StageConfig stage) {
+    Executor executor = Stage.effectiveExecutor(stage);
+    return switch (executor) {
+      case INLINE -> executor.configName();
+      case THREADS -> executor.configName() + " (" + stage.threads() + ")";
+      case PROCESSES -> executor.configName() + " (" + stage.workers() + ")";
+    };
   }
 
   private static void line(StringBuilder out, String label, String value, String note) {

@@ -66,7 +66,19 @@ public final class StageChain<T extends Tracked<T>>
   @Override
   public PCollection<T> expand(PCollection<T> input) {
     String id = "chain-" + UUID.randomUUID();
+    if (runsInThisJvm(input)) {
+      for (Stage<T> stage : stages) {
+        if (stage.config().executor() == Executor.PROCESSES) {
+          String kernel = ((KernelCall<T>) stage.call()).kernel();
+          PoolPrewarm.start(id + "/" + stage.name(), poolSettings(stage.config()).spec(kernel));
+        }
+      }
+    }
     return input.apply("Stages", ParDo.of(new ChainFn<>(id, stages))).setCoder(input.getCoder());
+  }
+
+  private static boolean runsInThisJvm(PCollection<?> input) {
+    return input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
   }
 
   /** The executor settings of a stage from its config. */
@@ -281,6 +293,9 @@ public final class StageChain<T extends Tracked<T>>
                           callSettings(stage.config()))));
         }
         permits = Shared.acquire(id + "/permits", () -> new Permits(inFlightBound(stages)));
+        for (Stage<T> stage : stages) {
+          PoolPrewarm.end(id + "/" + stage.name());
+        }
       } catch (Exception e) {
         teardown();
         throw e;

@@ -85,6 +85,28 @@ public final class MetricsSnapshot {
     return rowsFailedByKind().values().stream().mapToLong(Long::longValue).sum();
   }
 
+  /** Counters whose name starts with {@code prefix}, by the rest of the name, sorted. */
+  public Map<String, Long> withPrefix(String prefix) {
+    Map<String, Long> out = new TreeMap<>();
+    counters.forEach(
+        (name, value) -> {
+          if (name.startsWith(prefix) && value > 0) {
+            out.put(name.substring(prefix.length()), value);
+          }
+        });
+    return out;
+  }
+
+  /** Worker JVMs a process-pool stage started. */
+  public long workerStarts(String stage) {
+    return get(stage + StageMetrics.WORKER_STARTS_SUFFIX);
+  }
+
+  /** Worker JVMs of a stage that ended, by how: crash, timeout, oom, recycled. */
+  public Map<String, Long> workerDeaths(String stage) {
+    return withPrefix(stage + StageMetrics.WORKER_DEATHS_SUFFIX);
+  }
+
   /** Elements a stage finished, ok or failed. */
   public long stageDone(String stage) {
     return stageOk(stage) + stageFailed(stage);

@@ -44,7 +44,7 @@ class ForklineCliTest {
     assertTrue(
         message.contains(
             "config.yaml:6:5: unknown key 'treads' in stages.read; did you"
-                + " mean 'threads'? Accepted keys: executor, threads, workers, heap, timeout, retries"),
+                + " mean 'threads'? Accepted keys: executor, threads, timeout, retries"),
         message);
     assertFalse(message.contains("\tat "), message);
     assertEquals("", out.toString());
