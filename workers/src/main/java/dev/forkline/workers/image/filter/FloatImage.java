@@ -1,0 +1,195 @@
+package dev.forkline.workers.image.filter;
+
+import dev.forkline.workers.image.Pixels;
+
+/**
+ * Float working copies of images for the filters that sum weighted pixels (resize, blur, sharpen):
+ * 4 floats per pixel, in the order R, G, B, A, with colour premultiplied by alpha when the image
+ * has alpha (so transparent pixels do not bleed their hidden colour), and separable convolution
+ * with edge clamp.
+ */
+final class FloatImage {
+  private FloatImage() {}
+
+  /** Row {@code y} of {@code p} into {@code out[off..off + 4 * width)}. */
+  static void unpackRow(Pixels p, int y, boolean premultiply, float[] out, int off) {
+    int[] src = p.argb();
+    int w = p.width();
+    int base = y * w;
+    for (int x = 0, o = off; x < w; x++, o += 4) {
+      int c = src[base + x];
+      int a = c >>> 24;
+      float r = (c >>> 16) & 0xFF;
+      float g = (c >>> 8) & 0xFF;
+      float b = c & 0xFF;
+      if (premultiply && a != 0xFF) {
+        float f = a / 255f;
+        r *= f;
+        g *= f;
+        b *= f;
+      }
+      out[o] = r;
+      out[o + 1] = g;
+      out[o + 2] = b;
+      out[o + 3] = a;
+    }
+  }
+
+  static float[] unpack(Pixels p, boolean premultiply) {
+    float[] out = new float[p.width() * p.height() * 4];
+    for (int y = 0; y < p.height(); y++) {
+      unpackRow(p, y, premultiply, out, y * p.width() * 4);
+    }
+    return out;
+  }
+
+  /**
+   * Packs floats back into pixels: clamped to 0..255 and rounded half up; divided by alpha first
+   * when {@code premultiplied}; alpha forced to 255 when {@code !alpha}.
+   */
+  static Pixels pack(int w, int h, float[] data, boolean alpha, boolean premultiplied) {
+    int n = w * h;
+    int[] out = new int[n];
+    for (int i = 0, o = 0; i < n; i++, o += 4) {
+      out[i] = packOne(data[o], data[o + 1], data[o + 2], data[o + 3], alpha, premultiplied);
+    }
+    return new Pixels(w, h, out, alpha);
+  }
+
+  static int packOne(float r, float g, float b, float a, boolean alpha, boolean premultiplied) {
+    if (!alpha) {
+      return Colors.argb(0xFF, Colors.clamp(r), Colors.clamp(g), Colors.clamp(b));
+    }
+    int ai = Colors.clamp(a);
+    if (ai == 0) {
+      return 0;
+    }
+    if (premultiplied && ai != 0xFF) {
+      float f = 255f / Math.min(a, 255f);
+      r *= f;
+      g *= f;
+      b *= f;
+    }
+    return Colors.argb(ai, Colors.clamp(r), Colors.clamp(g), Colors.clamp(b));
+  }
+
+  /** A normalized Gaussian of standard deviation {@code sigma}, radius {@code ceil(3 sigma)}. */
+  static float[] gaussian(double sigma) {
+    int radius = (int) Math.ceil(3 * sigma);
+    double[] k = new double[2 * radius + 1];
+    double sum = 0;
+    for (int i = -radius; i <= radius; i++) {
+      k[i + radius] = Math.exp(-(i * (double) i) / (2 * sigma * sigma));
+      sum += k[i + radius];
+    }
+    float[] out = new float[k.length];
+    for (int i = 0; i < k.length; i++) {
+      out[i] = (float) (k[i] / sum);
+    }
+    return out;
+  }
+
+  /**
+   * Convolves a {@code w x h} 4-channel image with {@code kx} along rows then {@code ky} along
+   * columns (odd lengths, centred), reading past the edges as the edge pixel.
+   */
+  static float[] convolve(float[] src, int w, int h, float[] kx, float[] ky) {
+    float[] tmp = new float[src.length];
+    int rx = kx.length / 2;
+    float[] padded = new float[(w + 2 * rx) * 4];
+    int stride = w * 4;
+    for (int y = 0; y < h; y++) {
+      int row = y * stride;
+      for (int i = 0; i < rx; i++) {
+        System.arraycopy(src, row, padded, i * 4, 4);
+        System.arraycopy(src, row + stride - 4, padded, (rx + w + i) * 4, 4);
+      }
+      System.arraycopy(src, row, padded, rx * 4, stride);
+      for (int x = 0; x < w; x++) {
+        float r = 0;
+        float g = 0;
+        float b = 0;
+        float a = 0;
+        for (int k = 0, p = x * 4; k < kx.length; k++, p += 4) {
+          float wk = kx[k];
+          r += wk * padded[p];
+          g += wk * padded[p + 1];
+          b += wk * padded[p + 2];
+          a += wk * padded[p + 3];
+        }
+        int o = row + x * 4;
+        tmp[o] = r;
+        tmp[o + 1] = g;
+        tmp[o + 2] = b;
+        tmp[o + 3] = a;
+      }
+    }
+    float[] out = new float[src.length];
+    int ry = ky.length / 2;
+    for (int y = 0; y < h; y++) {
+      int o = y * stride;
+      for (int k = 0; k < ky.length; k++) {
+        int sy = Math.min(h - 1, Math.max(0, y + k - ry));
+        axpy(ky[k], tmp, sy * stride, out, o, stride);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * {@code dst[0..n) += sum of w[wi + k] * src[(rows[k]) * n ..]} over {@code k < count}: the
+   * weighted sum of {@code count} rows of length {@code n} ({@code rowOf} maps k to the row's
+   * offset in {@code src}), four rows per sweep over {@code dst} to cut memory traffic.
+   */
+  static void weightedRows(
+      float[] w,
+      int wi,
+      int count,
+      float[] src,
+      java.util.function.IntUnaryOperator rowOf,
+      float[] dst,
+      int n) {
+    int k = 0;
+    for (; k + 4 <= count; k += 4) {
+      axpy4(
+          w[wi + k],
+          w[wi + k + 1],
+          w[wi + k + 2],
+          w[wi + k + 3],
+          src,
+          rowOf.applyAsInt(k),
+          rowOf.applyAsInt(k + 1),
+          rowOf.applyAsInt(k + 2),
+          rowOf.applyAsInt(k + 3),
+          dst,
+          n);
+    }
+    for (; k < count; k++) {
+      axpy(w[wi + k], src, rowOf.applyAsInt(k), dst, 0, n);
+    }
+  }
+
+  private static void axpy4(
+      float w0,
+      float w1,
+      float w2,
+      float w3,
+      float[] s,
+      int o0,
+      int o1,
+      int o2,
+      int o3,
+      float[] d,
+      int n) {
+    for (int i = 0; i < n; i++) {
+      d[i] += w0 * s[o0 + i] + w1 * s[o1 + i] + w2 * s[o2 + i] + w3 * s[o3 + i];
+    }
+  }
+
+  /** {@code dst[d..d+n) += a * src[s..s+n)}. */
+  static void axpy(float a, float[] src, int s, float[] dst, int d, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[d + i] += a * src[s + i];
+    }
+  }
+}
