@@ -16,11 +16,18 @@ public record Pixels(int width, int height, int[] argb, boolean alpha) {
 
   public Pixels {
     if (width < 1 || height < 1) {
-      throw new IllegalArgumentException("an image needs at least 1x1 pixels, not " + width + "x" + height);
+      throw new IllegalArgumentException(
+          "an image needs at least 1x1 pixels, not " + width + "x" + height);
     }
     if (argb == null || argb.length != (long) width * height) {
       throw new IllegalArgumentException(
-          "expected " + ((long) width * height) + " pixels for " + width + "x" + height + ", got "
+          "expected "
+              + ((long) width * height)
+              + " pixels for "
+              + width
+              + "x"
+              + height
+              + ", got "
               + (argb == null ? "none" : argb.length));
     }
   }
