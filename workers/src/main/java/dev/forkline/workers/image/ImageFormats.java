@@ -37,6 +37,16 @@ public final class ImageFormats {
     if (startsWith(b, 0, 0, 1, 0)) {
       return "ico";
     }
+    if (b.length >= 3 && b[0] == 'P' && b[1] >= '1' && b[1] <= '7' && isPnmSpace(b[2])) {
+      return "pnm";
+    }
+    if (b.length >= 128
+        && b[0] == 0x0A
+        && (b[1] == 0 || (b[1] >= 2 && b[1] <= 5))
+        && (b[2] == 0 || b[2] == 1)
+        && (b[3] == 1 || b[3] == 2 || b[3] == 4 || b[3] == 8)) {
+      return "pcx";
+    }
     if (b.length >= 12 && b[4] == 'f' && b[5] == 't' && b[6] == 'y' && b[7] == 'p') {
       return "heif/avif";
     }
@@ -64,6 +74,10 @@ public final class ImageFormats {
       out.append(String.format(Locale.ROOT, "%02x", b[i] & 0xFF));
     }
     return out.toString();
+  }
+
+  private static boolean isPnmSpace(byte c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t';
   }
 
   private static boolean startsWith(byte[] b, int... magic) {

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Reads an image's format and dimensions from its header, without decoding a pixel, and refuses
@@ -44,7 +45,8 @@ public final class ImageProbe {
       throw new ImageException(ImageException.Kind.CORRUPT, "empty file (0 bytes)");
     }
     String sniffed = ImageFormats.sniff(bytes);
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // In memory: ImageIO.createImageInputStream would cache an InputStream in a temp file.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         if (sniffed != null) {

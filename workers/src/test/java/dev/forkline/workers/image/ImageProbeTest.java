@@ -47,10 +47,11 @@ class ImageProbeTest {
 
   @Test
   void knownButUndecodableFormatIsNamed() {
-    byte[] webp = "RIFF\0\0\0\0WEBPVP8 ".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    ImageException e = assertThrows(ImageException.class, () -> probe.probe(webp));
+    byte[] heif =
+        "\0\0\0\030ftypheic\0\0\0\0mif1heic".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    ImageException e = assertThrows(ImageException.class, () -> probe.probe(heif));
     assertEquals(ImageException.Kind.UNSUPPORTED, e.kind());
-    assertTrue(e.getMessage().contains("webp"), e.getMessage());
+    assertTrue(e.getMessage().contains("heif"), e.getMessage());
   }
 
   @Test

@@ -1,0 +1,208 @@
+package dev.forkline.workers.image.codec;
+
+import dev.forkline.workers.image.Pixels;
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBufferByte;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
+import java.awt.image.IndexColorModel;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+import java.awt.image.SinglePixelPackedSampleModel;
+import java.awt.image.WritableRaster;
+
+/**
+ * Converts between {@link BufferedImage} and {@link Pixels} without per-pixel {@code getRGB} calls
+ * where the layout allows: packed-int images are taken as they are, interleaved byte images (BGR,
+ * ABGR, RGB, RGBA, grey, grey+alpha) and 8-bit palettes are read in one loop; anything else uses
+ * the bulk {@code getRGB}.
+ *
+ * <p>Grey samples are taken as stored: {@code getRGB} would treat Java's linear grey colour space
+ * as linear and lighten them, unlike every viewer.
+ *
+ * <p>Thread-safe: stateless.
+ */
+final class Rasters {
+  private static final int[] ARGB_MASKS = {0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000};
+  private static final int[] RGB_MASKS = {0x00FF0000, 0x0000FF00, 0x000000FF};
+
+  private Rasters() {}
+
+  /** The pixels of {@code image}; may take over its int array (do not use the image after). */
+  static Pixels toPixels(BufferedImage image) {
+    int w = image.getWidth();
+    int h = image.getHeight();
+    Raster raster = image.getRaster();
+    ColorModel cm = image.getColorModel();
+    int[] argb = null;
+    boolean hasAlphaChannel = cm.hasAlpha();
+    if (isPlain(raster)) {
+      if (cm instanceof DirectColorModel dcm && !cm.isAlphaPremultiplied()) {
+        argb = fromPackedInts(raster, dcm, w, h);
+      } else if (cm instanceof ComponentColorModel && !cm.isAlphaPremultiplied()) {
+        argb = fromInterleavedBytes(raster, cm, w, h);
+      } else if (cm instanceof IndexColorModel icm) {
+        argb = fromPalette(raster, icm, w, h);
+      }
+    }
+    if (argb == null) {
+      argb = image.getRGB(0, 0, w, h, null, 0, w);
+    }
+    return new Pixels(w, h, argb, hasAlphaChannel && anyTranslucent(argb));
+  }
+
+  private static boolean isPlain(Raster r) {
+    return r.getParent() == null
+        && r.getSampleModelTranslateX() == 0
+        && r.getSampleModelTranslateY() == 0
+        && r.getDataBuffer().getNumBanks() == 1
+        && r.getDataBuffer().getOffset() == 0;
+  }
+
+  private static int[] fromPackedInts(Raster r, DirectColorModel cm, int w, int h) {
+    if (!(r.getDataBuffer() instanceof DataBufferInt db)
+        || !(r.getSampleModel() instanceof SinglePixelPackedSampleModel sm)
+        || sm.getScanlineStride() != w
+        || cm.getRedMask() != 0x00FF0000
+        || cm.getGreenMask() != 0x0000FF00
+        || cm.getBlueMask() != 0x000000FF
+        || !cm.getColorSpace().isCS_sRGB()) {
+      return null;
+    }
+    int[] data = db.getData();
+    if (data.length != w * h) {
+      return null;
+    }
+    if (cm.getAlphaMask() == 0xFF000000) {
+      return data;
+    }
+    if (cm.getAlphaMask() != 0) {
+      return null;
+    }
+    for (int i = 0; i < data.length; i++) {
+      data[i] |= 0xFF000000;
+    }
+    return data;
+  }
+
+  private static int[] fromInterleavedBytes(Raster r, ColorModel cm, int w, int h) {
+    if (!(r.getDataBuffer() instanceof DataBufferByte db)
+        || !(r.getSampleModel() instanceof PixelInterleavedSampleModel sm)) {
+      return null;
+    }
+    int bands = sm.getNumBands();
+    for (int bits : cm.getComponentSize()) {
+      if (bits != 8) {
+        return null;
+      }
+    }
+    int colourType = cm.getColorSpace().getType();
+    boolean grey = colourType == ColorSpace.TYPE_GRAY && (bands == 1 || bands == 2);
+    boolean rgb = cm.getColorSpace().isCS_sRGB() && (bands == 3 || bands == 4);
+    if (!grey && !rgb) {
+      return null;
+    }
+    byte[] d = db.getData();
+    int[] off = sm.getBandOffsets();
+    int step = sm.getPixelStride();
+    int stride = sm.getScanlineStride();
+    int[] out = new int[w * h];
+    int o = 0;
+    for (int y = 0; y < h; y++) {
+      int p = y * stride;
+      for (int x = 0; x < w; x++, p += step) {
+        int pixel;
+        if (grey) {
+          int v = d[p + off[0]] & 0xFF;
+          int a = bands == 2 ? d[p + off[1]] & 0xFF : 0xFF;
+          pixel = a << 24 | v << 16 | v << 8 | v;
+        } else {
+          int a = bands == 4 ? d[p + off[3]] & 0xFF : 0xFF;
+          pixel =
+              a << 24
+                  | (d[p + off[0]] & 0xFF) << 16
+                  | (d[p + off[1]] & 0xFF) << 8
+                  | (d[p + off[2]] & 0xFF);
+        }
+        out[o++] = pixel;
+      }
+    }
+    return out;
+  }
+
+  private static int[] fromPalette(Raster r, IndexColorModel cm, int w, int h) {
+    if (!(r.getDataBuffer() instanceof DataBufferByte db)
+        || !(r.getSampleModel() instanceof PixelInterleavedSampleModel sm)
+        || sm.getNumBands() != 1
+        || sm.getPixelStride() != 1
+        || !cm.getColorSpace().isCS_sRGB()) {
+      return null;
+    }
+    int[] lut = new int[256];
+    cm.getRGBs(lut);
+    byte[] d = db.getData();
+    int stride = sm.getScanlineStride();
+    int base = sm.getBandOffsets()[0];
+    int[] out = new int[w * h];
+    int o = 0;
+    for (int y = 0; y < h; y++) {
+      int p = y * stride + base;
+      for (int x = 0; x < w; x++) {
+        out[o++] = lut[d[p++] & 0xFF];
+      }
+    }
+    return out;
+  }
+
+  private static boolean anyTranslucent(int[] argb) {
+    for (int p : argb) {
+      if (p >>> 24 != 0xFF) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * An INT_ARGB (if {@code keepAlpha} and the pixels have alpha) or INT_RGB image sharing {@code
+   * pixels}' array: no copy. Writers only read it.
+   */
+  static BufferedImage wrap(Pixels pixels, boolean keepAlpha) {
+    int w = pixels.width();
+    int h = pixels.height();
+    DataBufferInt buffer = new DataBufferInt(pixels.argb(), w * h);
+    if (keepAlpha && pixels.alpha()) {
+      WritableRaster raster = Raster.createPackedRaster(buffer, w, h, w, ARGB_MASKS, null);
+      return new BufferedImage(ColorModel.getRGBdefault(), raster, false, null);
+    }
+    WritableRaster raster = Raster.createPackedRaster(buffer, w, h, w, RGB_MASKS, null);
+    return new BufferedImage(
+        new DirectColorModel(24, RGB_MASKS[0], RGB_MASKS[1], RGB_MASKS[2]), raster, false, null);
+  }
+
+  /** An opaque copy of {@code pixels}, translucent pixels composited on white. */
+  static Pixels onWhite(Pixels pixels) {
+    if (!pixels.alpha()) {
+      return pixels;
+    }
+    int[] src = pixels.argb();
+    int[] out = new int[src.length];
+    for (int i = 0; i < src.length; i++) {
+      int p = src[i];
+      int a = p >>> 24;
+      if (a == 0xFF) {
+        out[i] = p;
+        continue;
+      }
+      int inv = 255 - a;
+      int r = ((p >> 16 & 0xFF) * a + 255 * inv + 127) / 255;
+      int g = ((p >> 8 & 0xFF) * a + 255 * inv + 127) / 255;
+      int b = ((p & 0xFF) * a + 255 * inv + 127) / 255;
+      out[i] = 0xFF000000 | r << 16 | g << 8 | b;
+    }
+    return new Pixels(pixels.width(), pixels.height(), out, false);
+  }
+}
