@@ -1,0 +1,239 @@
+package dev.forkline.workers.html;
+
+import dev.forkline.workers.kernel.Kernel;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The CPU work of the url-scrape pipeline's parse stage, as a kernel that runs in a worker JVM or
+ * in the pipeline's own: {@link HtmlParser} behind a binary request/reply codec.
+ *
+ * <p>A page that cannot be parsed is an answer, not an exception: the reply carries failure kind
+ * {@value #FAILED_PARSE} (or {@value #FAILED_RULE} for a rule that does not compile), the same on
+ * every executor. Exceptions are left for bugs, such as a malformed request.
+ *
+ * <p>Strings are written as an int byte count (-1 for null) and UTF-8 bytes, so values such as a
+ * large {@code outer-html} field are not limited to {@code writeUTF}'s 64 KB.
+ */
+public final class HtmlKernel implements Kernel {
+  public static final String NAME = "html.parse";
+
+  /** Failure kind: the page could not be decoded or parsed. */
+  public static final String FAILED_PARSE = "parse";
+
+  /** Failure kind: an extract rule in the request is invalid. */
+  public static final String FAILED_RULE = "rule";
+
+  private static final byte OK = 0;
+  private static final byte FAILED = 1;
+
+  private static final HtmlParser PARSER = new HtmlParser();
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /**
+   * A request: {@code contentType} (nullable string), {@code pageUrl} (nullable string), an int
+   * rule count and per rule name, css, attr (strings) and all (boolean), then an int body length
+   * and the body's bytes.
+   */
+  public static byte[] request(
+      String contentType, String pageUrl, List<ExtractRule> rules, byte[] body) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length + 256);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writeString(out, contentType);
+      writeString(out, pageUrl);
+      out.writeInt(rules.size());
+      for (ExtractRule rule : rules) {
+        writeString(out, rule.name());
+        writeString(out, rule.css());
+        writeString(out, rule.attr());
+        out.writeBoolean(rule.all());
+      }
+      out.writeInt(body.length);
+      out.write(body);
+    } catch (IOException e) {
+      throw new IllegalStateException("writing to memory cannot fail", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  @Override
+  public byte[] apply(byte[] request) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(request));
+    String contentType = readString(in);
+    String pageUrl = readString(in);
+    int ruleCount = in.readInt();
+    List<ExtractRule> rules = new ArrayList<>(ruleCount);
+    String badRule = null;
+    for (int i = 0; i < ruleCount; i++) {
+      String name = readString(in);
+      String css = readString(in);
+      String attr = readString(in);
+      boolean all = in.readBoolean();
+      try {
+        rules.add(new ExtractRule(name, css, attr, all));
+      } catch (IllegalArgumentException | NullPointerException e) {
+        badRule = badRule == null ? String.valueOf(e.getMessage()) : badRule;
+      }
+    }
+    byte[] body = new byte[in.readInt()];
+    in.readFully(body);
+    if (badRule != null) {
+      return failed(FAILED_RULE, badRule);
+    }
+    ParsedPage page;
+    try {
+      page = PARSER.parse(body, contentType, pageUrl, rules);
+    } catch (RuntimeException | StackOverflowError e) {
+      return failed(FAILED_PARSE, e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    return ok(page);
+  }
+
+  private static byte[] ok(ParsedPage p) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1024 + p.links().size() * 64);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(OK);
+      out.writeBoolean(p.html());
+      writeString(out, p.contentType());
+      writeString(out, p.charset());
+      writeString(out, p.charsetSource().label());
+      writeString(out, p.title());
+      writeString(out, p.description());
+      writeString(out, p.canonicalUrl());
+      writeString(out, p.language());
+      writeStrings(out, p.links());
+      out.writeBoolean(p.linksTruncated());
+      out.writeInt(p.textLength());
+      out.writeInt(p.bodyLength());
+      writeString(out, p.sha256());
+      out.writeInt(p.fields().size());
+      for (Map.Entry<String, List<String>> field : p.fields().entrySet()) {
+        writeString(out, field.getKey());
+        writeStrings(out, field.getValue());
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] failed(String kind, String message) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.writeByte(FAILED);
+      writeString(out, kind);
+      writeString(out, message == null ? kind : truncate(message));
+    }
+    return bytes.toByteArray();
+  }
+
+  private static String truncate(String message) {
+    return message.length() > 4000 ? message.substring(0, 4000) + "..." : message;
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    if (s == null) {
+      out.writeInt(-1);
+      return;
+    }
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
+    out.writeInt(values.size());
+    for (String v : values) {
+      writeString(out, v);
+    }
+  }
+
+  private static String readString(DataInputStream in) throws IOException {
+    int length = in.readInt();
+    if (length < 0) {
+      return null;
+    }
+    if (length > in.available()) {
+      throw new IOException("string of " + length + " bytes runs past the message's end");
+    }
+    byte[] utf8 = new byte[length];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  private static List<String> readStrings(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > in.available() / Integer.BYTES) {
+      throw new IOException("list of " + n + " strings runs past the message's end");
+    }
+    List<String> values = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      values.add(readString(in));
+    }
+    return values;
+  }
+
+  /** A decoded reply: the parsed page, or a failure's kind and message. */
+  public record Reply(String failureKind, String failureMessage, ParsedPage page) {
+
+    public boolean ok() {
+      return failureKind == null;
+    }
+
+    public static Reply decode(byte[] reply) throws IOException {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
+      byte status = in.readByte();
+      if (status == FAILED) {
+        return new Reply(readString(in), readString(in), null);
+      }
+      if (status != OK) {
+        throw new IOException("not a reply of " + NAME + ": status byte " + status);
+      }
+      boolean html = in.readBoolean();
+      String contentType = readString(in);
+      String charset = readString(in);
+      CharsetSource source = CharsetSource.ofLabel(readString(in));
+      String title = readString(in);
+      String description = readString(in);
+      String canonical = readString(in);
+      String language = readString(in);
+      List<String> links = readStrings(in);
+      boolean truncated = in.readBoolean();
+      int textLength = in.readInt();
+      int bodyLength = in.readInt();
+      String sha256 = readString(in);
+      int fieldCount = in.readInt();
+      Map<String, List<String>> fields = new LinkedHashMap<>();
+      for (int i = 0; i < fieldCount; i++) {
+        fields.put(readString(in), readStrings(in));
+      }
+      ParsedPage page =
+          new ParsedPage(
+              html,
+              contentType,
+              charset,
+              source,
+              title,
+              description,
+              canonical,
+              language,
+              links,
+              truncated,
+              textLength,
+              bodyLength,
+              sha256,
+              fields);
+      return new Reply(null, null, page);
+    }
+  }
+}

@@ -1,0 +1,377 @@
+package dev.forkline.workers.html;
+
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jsoup.Jsoup;
+import org.jsoup.internal.StringUtil;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
+import org.jsoup.select.Elements;
+import org.jsoup.select.Selector;
+
+/**
+ * Decodes and parses one fetched page and extracts its metadata, links and user fields. Stateless
+ * and thread-safe: one instance serves every thread.
+ *
+ * <p>The charset is taken from, in order: a byte-order mark (the bytes prove it, so it beats the
+ * header, as in browsers), the Content-Type header's {@code charset}, a {@code <meta>} in the first
+ * {@value #META_SCAN_BYTES} bytes, and UTF-8. A name Java does not know is skipped, not an error.
+ * Labels browsers treat as aliases are decoded as browsers do: ISO-8859-1 and US-ASCII as
+ * windows-1252, Shift_JIS as windows-31j. Malformed bytes become U+FFFD.
+ *
+ * <p>jsoup's parser and traversals are iterative, so deeply nested hostile markup costs time linear
+ * in its size and no stack.
+ */
+public final class HtmlParser {
+
+  /** The most links kept from one page; the rest only set {@link ParsedPage#linksTruncated}. */
+  public static final int MAX_LINKS = 10_000;
+
+  /** The most values one {@code all} rule takes from a page. */
+  public static final int MAX_FIELD_VALUES = 10_000;
+
+  /**
+   * The characters one {@code all} rule takes from a page: once its values reach this many, later
+   * matches are left out (the first value is always whole). Bounds the output of, say, {@code
+   * outer-html} of every nested {@code div}, which grows with the square of the depth.
+   */
+  public static final int MAX_FIELD_CHARS = 1 << 20;
+
+  /** How far into the body a {@code <meta>} charset is looked for. */
+  public static final int META_SCAN_BYTES = 4096;
+
+  private static final int SNIFF_CHARS = 1024;
+
+  private static final Pattern COMMENT = Pattern.compile("<!--.*?(-->|$)", Pattern.DOTALL);
+  private static final Pattern META_TAG =
+      Pattern.compile("<meta[\\s/][^>]*>?", Pattern.CASE_INSENSITIVE);
+  private static final Pattern ATTRIBUTE =
+      Pattern.compile("([^\\s=/>]+)(?:\\s*=\\s*(?:\"([^\"]*)\"?|'([^']*)'?|([^\\s>]+)))?");
+  private static final Pattern CHARSET_PARAM =
+      Pattern.compile("charset\\s*=\\s*[\"']?\\s*([^\\s\"';,]+)", Pattern.CASE_INSENSITIVE);
+
+  /** The decoded body and what decided its charset. */
+  private record Decoding(Charset charset, CharsetSource source, int offset) {}
+
+  /**
+   * Parses a page.
+   *
+   * @param body the raw body bytes
+   * @param contentTypeHeader the HTTP Content-Type header as sent, or null
+   * @param pageUrl the page's URL, the base for relative links; null or empty if unknown
+   * @param rules the user fields to extract
+   * @return what was found; never null
+   */
+  public ParsedPage parse(
+      byte[] body, String contentTypeHeader, String pageUrl, List<ExtractRule> rules) {
+    String mediaType = mediaType(contentTypeHeader);
+    String sha256 = sha256(body);
+    Decoding decoding = decoding(body, contentTypeHeader);
+    boolean declaredHtml =
+        "text/html".equals(mediaType) || "application/xhtml+xml".equals(mediaType);
+    if (mediaType != null && !declaredHtml) {
+      return notHtml(mediaType, decoding, body.length, sha256);
+    }
+    String text =
+        new String(body, decoding.offset(), body.length - decoding.offset(), decoding.charset());
+    if (mediaType == null && !looksLikeHtml(text)) {
+      return notHtml(null, decoding, body.length, sha256);
+    }
+
+    Document doc = Jsoup.parse(text, pageUrl == null ? "" : pageUrl);
+    doc.outputSettings().prettyPrint(false);
+    // Element.absUrl walks up to the root for the base URI on every call, which costs time
+    // quadratic in the depth of hostile markup: the document's base (after any <base href>) is
+    // resolved against once here instead.
+    String base = doc.baseUri();
+    Set<String> links = new LinkedHashSet<>();
+    boolean truncated = links(doc, base, links);
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    for (ExtractRule rule : rules) {
+      fields.put(rule.name(), extract(doc, base, rule));
+    }
+    String bodyText = doc.body().text();
+    return new ParsedPage(
+        true,
+        mediaType,
+        decoding.charset().name(),
+        decoding.source(),
+        emptyToNull(doc.title()),
+        description(doc),
+        canonical(doc, base),
+        language(doc),
+        new ArrayList<>(links),
+        truncated,
+        bodyText.codePointCount(0, bodyText.length()),
+        body.length,
+        sha256,
+        fields);
+  }
+
+  private static ParsedPage notHtml(String mediaType, Decoding decoding, int length, String hash) {
+    return new ParsedPage(
+        false,
+        mediaType,
+        decoding.charset().name(),
+        decoding.source(),
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        false,
+        0,
+        length,
+        hash,
+        Map.of());
+  }
+
+  // ---- charset -------------------------------------------------------------------------------
+
+  private static Decoding decoding(byte[] body, String contentTypeHeader) {
+    Decoding bom = bom(body);
+    if (bom != null) {
+      return bom;
+    }
+    Charset header = charset(headerCharset(contentTypeHeader));
+    if (header != null) {
+      return new Decoding(header, CharsetSource.HEADER, 0);
+    }
+    Charset meta = metaCharset(body);
+    if (meta != null) {
+      return new Decoding(meta, CharsetSource.META, 0);
+    }
+    return new Decoding(StandardCharsets.UTF_8, CharsetSource.DEFAULT, 0);
+  }
+
+  private static Decoding bom(byte[] b) {
+    if (b.length >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF) {
+      return new Decoding(StandardCharsets.UTF_8, CharsetSource.BOM, 3);
+    }
+    if (b.length >= 2 && (b[0] & 0xff) == 0xFE && (b[1] & 0xff) == 0xFF) {
+      return new Decoding(StandardCharsets.UTF_16BE, CharsetSource.BOM, 2);
+    }
+    if (b.length >= 2 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xFE) {
+      return new Decoding(StandardCharsets.UTF_16LE, CharsetSource.BOM, 2);
+    }
+    return null;
+  }
+
+  /** The media type of a Content-Type header, lower-case, or null if it names none. */
+  static String mediaType(String header) {
+    if (header == null) {
+      return null;
+    }
+    int semi = header.indexOf(';');
+    String type = (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+    return type.indexOf('/') > 0 ? type : null;
+  }
+
+  private static String headerCharset(String header) {
+    if (header == null) {
+      return null;
+    }
+    int semi = header.indexOf(';');
+    if (semi < 0) {
+      return null;
+    }
+    Matcher m = CHARSET_PARAM.matcher(header.substring(semi + 1));
+    return m.find() ? m.group(1) : null;
+  }
+
+  /** The first usable charset a {@code <meta>} near the start declares, per the HTML prescan. */
+  private static Charset metaCharset(byte[] body) {
+    String head =
+        new String(body, 0, Math.min(body.length, META_SCAN_BYTES), StandardCharsets.ISO_8859_1);
+    head = COMMENT.matcher(head).replaceAll(" ");
+    Matcher tag = META_TAG.matcher(head);
+    while (tag.find()) {
+      String charsetAttr = null;
+      String httpEquiv = null;
+      String content = null;
+      Matcher a = ATTRIBUTE.matcher(tag.group().substring(5));
+      while (a.find()) {
+        String name = a.group(1).toLowerCase(Locale.ROOT);
+        String value =
+            a.group(2) != null ? a.group(2) : a.group(3) != null ? a.group(3) : a.group(4);
+        if (value == null) {
+          continue;
+        }
+        switch (name) {
+          case "charset" -> charsetAttr = charsetAttr == null ? value.trim() : charsetAttr;
+          case "http-equiv" -> httpEquiv = httpEquiv == null ? value.trim() : httpEquiv;
+          case "content" -> content = content == null ? value : content;
+          default -> {}
+        }
+      }
+      String label = charsetAttr;
+      if (label == null && "content-type".equalsIgnoreCase(httpEquiv) && content != null) {
+        Matcher m = CHARSET_PARAM.matcher(content);
+        label = m.find() ? m.group(1) : null;
+      }
+      Charset charset = charset(label);
+      if (charset != null) {
+        // A meta found by an ASCII scan cannot be in UTF-16: the page is really UTF-8.
+        return charset.name().startsWith("UTF-16") ? StandardCharsets.UTF_8 : charset;
+      }
+    }
+    return null;
+  }
+
+  /** The charset a label names, with browsers' aliases applied; null if unknown or illegal. */
+  static Charset charset(String label) {
+    if (label == null || label.isBlank()) {
+      return null;
+    }
+    String name = label.trim().toLowerCase(Locale.ROOT);
+    name =
+        switch (name) {
+          case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "us-ascii", "ascii" ->
+              "windows-1252";
+          case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis" ->
+              "windows-31j";
+          case "x-user-defined" -> "windows-1252";
+          default -> name;
+        };
+    try {
+      return Charset.forName(name);
+    } catch (IllegalArgumentException e) { // IllegalCharsetName- and UnsupportedCharsetException
+      return null;
+    }
+  }
+
+  private static boolean looksLikeHtml(String text) {
+    String start = text.substring(0, Math.min(text.length(), SNIFF_CHARS)).toLowerCase(Locale.ROOT);
+    return start.contains("<html") || start.contains("<!doctype html");
+  }
+
+  // ---- extraction ----------------------------------------------------------------------------
+
+  /** Adds the page's http(s) links to {@code out}; true if some were left out. */
+  private static boolean links(Document doc, String base, Set<String> out) {
+    for (Element a : doc.select("a[href], area[href]")) {
+      String url = StringUtil.resolve(base, a.attr("href"));
+      String lower = url.toLowerCase(Locale.ROOT);
+      if (!lower.startsWith("http://") && !lower.startsWith("https://")) {
+        continue;
+      }
+      int hash = url.indexOf('#');
+      if (hash >= 0) {
+        url = url.substring(0, hash);
+      }
+      if (out.size() >= MAX_LINKS) {
+        if (!out.contains(url)) {
+          return true;
+        }
+        continue;
+      }
+      out.add(url);
+    }
+    return false;
+  }
+
+  private static String description(Document doc) {
+    for (Element meta : doc.select("meta[name=description][content]")) {
+      String content = meta.attr("content").trim();
+      if (!content.isEmpty()) {
+        return content;
+      }
+    }
+    return null;
+  }
+
+  private static String canonical(Document doc, String base) {
+    for (Element link : doc.select("link[rel][href]")) {
+      for (String rel : link.attr("rel").trim().split("\\s+")) {
+        if (rel.equalsIgnoreCase("canonical")) {
+          String url = StringUtil.resolve(base, link.attr("href"));
+          if (!url.isEmpty()) {
+            return url;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String language(Document doc) {
+    Element root = doc.selectFirst("html");
+    if (root != null && !root.attr("lang").isBlank()) {
+      return root.attr("lang").trim();
+    }
+    for (Element meta : doc.select("meta[http-equiv=content-language][content]")) {
+      String first = meta.attr("content").split(",", 2)[0].trim();
+      if (!first.isEmpty()) {
+        return first;
+      }
+    }
+    return null;
+  }
+
+  private static List<String> extract(Document doc, String base, ExtractRule rule) {
+    Elements matches = doc.select(Selector.evaluatorOf(rule.css()));
+    List<String> values = new ArrayList<>(rule.all() ? Math.min(matches.size(), 16) : 1);
+    long chars = 0;
+    for (Element e : matches) {
+      String value = value(e, base, rule);
+      if (value == null) {
+        continue;
+      }
+      values.add(value);
+      chars += value.length();
+      if (!rule.all() || values.size() >= MAX_FIELD_VALUES || chars >= MAX_FIELD_CHARS) {
+        break;
+      }
+    }
+    return values;
+  }
+
+  /** The rule's value on one element; null if the element lacks the attribute. */
+  private static String value(Element e, String base, ExtractRule rule) {
+    switch (rule.attr()) {
+      case ExtractRule.TEXT:
+        return e.text();
+      case ExtractRule.HTML:
+        return e.html();
+      case ExtractRule.OUTER_HTML:
+        return e.outerHtml();
+      default:
+        if (!e.hasAttr(rule.attr())) {
+          return null;
+        }
+        if (rule.isUrlAttribute()) {
+          String abs = StringUtil.resolve(base, e.attr(rule.attr()));
+          if (!abs.isEmpty()) {
+            return abs;
+          }
+        }
+        return e.attr(rule.attr());
+    }
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private static String sha256(byte[] body) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isBlank() ? null : s.trim();
+  }
+}
