@@ -12,8 +12,9 @@ public final class FetchKinds {
   public static final String ROBOTS_DENIED = "robots-denied";
 
   /**
-   * robots.txt answered 5xx, timed out or the connection failed: the host is deferred. Retried; the
-   * URL fails with this kind when its attempts run out.
+   * robots.txt answered 5xx, timed out or sent a broken body: the host is deferred. Retried; the
+   * URL fails with this kind when its attempts run out. (A robots.txt connection failure is {@code
+   * connect}.)
    */
   public static final String ROBOTS_UNAVAILABLE = "robots-unavailable";
 

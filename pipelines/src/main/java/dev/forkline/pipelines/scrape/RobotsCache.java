@@ -26,10 +26,11 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>Policy (RFC 9309): a 2xx body is parsed (its first {@code robotsMaxBytes}) with
  * crawler-commons, matching the user agent's product token; up to 5 redirects are followed, more
- * mean allow all; any 4xx means allow all; a 5xx, a connection failure or a timeout defers the
- * host: its URLs fail with the retryable kind {@code robots-unavailable} (the executor retries them
- * after the failure is {@code robotsRetryAfter} old, when robots.txt is fetched again) and fail for
- * good with that kind when their attempts run out.
+ * mean allow all; any 4xx means allow all; a 5xx, a timeout or a broken body defers the host: its
+ * URLs fail with the retryable kind {@code robots-unavailable} (the executor retries them after the
+ * failure is {@code robotsRetryAfter} old, when robots.txt is fetched again) and fail for good with
+ * that kind when their attempts run out. A connection failure defers the same way but keeps the
+ * kind {@code connect}: the host is down, not only its robots.txt.
  */
 public final class RobotsCache {
   private static final int MAX_ROBOTS_REDIRECTS = 5;
@@ -219,8 +220,13 @@ public final class RobotsCache {
     long leftNanos = settings.robotsRetryAfter().toNanos() - (System.nanoTime() - entry.failedAt);
     Duration retryAfter = leftNanos > 0 ? Duration.ofNanos(leftNanos) : null;
     String why = cause == null ? "failed" : cause.getMessage();
+    // A host that refuses connections is down, not just its robots.txt: say so.
+    String kind =
+        cause instanceof StageException s && FetchKinds.CONNECT.equals(s.kind())
+            ? FetchKinds.CONNECT
+            : FetchKinds.ROBOTS_UNAVAILABLE;
     return new RetryableException(
-        FetchKinds.ROBOTS_UNAVAILABLE,
+        kind,
         origin
             + "/robots.txt could not be fetched ("
             + why
