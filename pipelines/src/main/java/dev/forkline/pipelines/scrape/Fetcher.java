@@ -4,22 +4,24 @@ import dev.forkline.pipelines.exec.Attempt;
 import dev.forkline.pipelines.exec.BlockingCall;
 import dev.forkline.pipelines.exec.RetryableException;
 import dev.forkline.pipelines.exec.StageException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 
 /**
  * Fetches one URL politely and within a deadline: normalizes it, honours robots.txt and the host's
@@ -91,7 +93,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
       if (settings.respectRobots()) {
         robots().check(uri, deadline);
       }
-      HttpResponse<InputStream> response;
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
       try {
         response = HttpIo.send(client, uri, settings.userAgent(), deadline);
       } catch (StageException e) {
@@ -143,7 +145,10 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   }
 
   private HttpIo.Body readBody(
-      HttpResponse<InputStream> response, long deadline, HostHealth health, String origin)
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+      long deadline,
+      HostHealth health,
+      String origin)
       throws StageException, InterruptedException {
     long max = settings.maxBodyBytes();
     OptionalLong length = response.headers().firstValueAsLong("Content-Length");

@@ -5,6 +5,7 @@ import dev.forkline.pipelines.exec.StageException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,18 +13,18 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
@@ -32,29 +33,12 @@ import java.util.zip.ZipException;
 /**
  * The HTTP plumbing of the fetcher and the robots cache: one shared client per connect timeout,
  * requests bounded by a deadline, and bodies read on the calling thread with a cap and a deadline
- * that closes the connection (a server trickling bytes cannot hold the thread).
+ * that closes the connection (a server trickling bytes cannot hold the thread past it).
  */
 final class HttpIo {
-  /** How often a body read checks whether its thread was interrupted. */
-  private static final long INTERRUPT_POLL_MILLIS = 100;
-
   private static final ConcurrentHashMap<Duration, HttpClient> CLIENTS = new ConcurrentHashMap<>();
-  private static final ScheduledThreadPoolExecutor TIMER = timer();
 
   private HttpIo() {}
-
-  private static ScheduledThreadPoolExecutor timer() {
-    ScheduledThreadPoolExecutor timer =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t = new Thread(r, "forkline-fetch-deadline");
-              t.setDaemon(true);
-              return t;
-            });
-    timer.setRemoveOnCancelPolicy(true);
-    return timer;
-  }
 
   /** The JVM's client for this connect timeout: HTTP/1.1, redirects not followed. */
   static HttpClient client(Duration connectTimeout) {
@@ -76,7 +60,8 @@ final class HttpIo {
    *     connection fails
    * @throws InterruptedException when the thread is interrupted; the request is cancelled
    */
-  static HttpResponse<InputStream> send(HttpClient client, URI url, String userAgent, long deadline)
+  static HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(
+      HttpClient client, URI url, String userAgent, long deadline)
       throws StageException, InterruptedException {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
@@ -89,8 +74,8 @@ final class HttpIo {
             .header("User-Agent", userAgent)
             .header("Accept-Encoding", "gzip, deflate")
             .build();
-    CompletableFuture<HttpResponse<InputStream>> future =
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream());
+    CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> future =
+        client.sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
     try {
       return future.get(left, TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
@@ -111,38 +96,20 @@ final class HttpIo {
 
   /**
    * Reads a body on this thread, decoding gzip/deflate, keeping at most {@code max} decoded bytes.
-   * At {@code deadline}, or when the thread is interrupted, the stream is closed (which closes the
-   * connection) and the read ends. Always closes the stream.
+   * At {@code deadline}, or when the thread is interrupted, the read ends and the subscription is
+   * cancelled, which closes the connection ({@link BodyStream}). Always releases the body.
    *
    * @param failIfLarger fail {@code too-large} past {@code max} instead of truncating
    */
   static Body readBody(
-      HttpResponse<InputStream> response, long max, boolean failIfLarger, long deadline)
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+      long max,
+      boolean failIfLarger,
+      long deadline)
       throws StageException, InterruptedException {
     URI url = response.uri();
-    InputStream raw = response.body();
-    AtomicBoolean expired = new AtomicBoolean();
-    AtomicBoolean interrupted = new AtomicBoolean();
-    Thread reader = Thread.currentThread();
-    ScheduledFuture<?> deadlineTask =
-        TIMER.schedule(
-            () -> {
-              expired.set(true);
-              closeQuietly(raw);
-            },
-            Math.max(0, deadline - System.nanoTime()),
-            TimeUnit.NANOSECONDS);
-    ScheduledFuture<?> interruptWatch =
-        TIMER.scheduleWithFixedDelay(
-            () -> {
-              if (reader.isInterrupted()) {
-                interrupted.set(true);
-                closeQuietly(raw);
-              }
-            },
-            INTERRUPT_POLL_MILLIS,
-            INTERRUPT_POLL_MILLIS,
-            TimeUnit.MILLISECONDS);
+    BodyStream raw = new BodyStream(deadline);
+    response.body().subscribe(raw);
     try {
       InputStream in = decoding(raw, response);
       byte[] buf = new byte[(int) Math.min(max + 1, 64 * 1024)];
@@ -169,11 +136,15 @@ final class HttpIo {
         return new Body(Arrays.copyOf(buf, (int) max), true);
       }
       return new Body(n == buf.length ? buf : Arrays.copyOf(buf, n), false);
+    } catch (InterruptedIOException e) {
+      throw interruptedReading(url);
+    } catch (BodyStream.Expired e) {
+      throw timeout(url, "reading the body");
     } catch (IOException e) {
-      if (interrupted.get() || Thread.currentThread().isInterrupted()) {
+      if (Thread.currentThread().isInterrupted()) {
         throw interruptedReading(url);
       }
-      if (expired.get()) {
+      if (System.nanoTime() >= deadline) {
         throw timeout(url, "reading the body");
       }
       if (e instanceof ZipException) {
@@ -183,9 +154,7 @@ final class HttpIo {
       }
       throw failure(url, e, deadline);
     } finally {
-      deadlineTask.cancel(false);
-      interruptWatch.cancel(false);
-      closeQuietly(raw);
+      raw.close();
     }
   }
 
@@ -195,8 +164,10 @@ final class HttpIo {
   }
 
   /** Closes a body that is not needed (a redirect, an error status): the connection is dropped. */
-  static void discard(HttpResponse<InputStream> response) {
-    closeQuietly(response.body());
+  static void discard(HttpResponse<Flow.Publisher<List<ByteBuffer>>> response) {
+    BodyStream body = new BodyStream(System.nanoTime());
+    body.close();
+    response.body().subscribe(body);
   }
 
   private static InputStream decoding(InputStream raw, HttpResponse<?> response)
@@ -272,13 +243,5 @@ final class HttpIo {
       message = t.getCause().toString();
     }
     return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
-
-  private static void closeQuietly(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException | RuntimeException e) {
-      // closing to abandon the body; nothing to report
-    }
   }
 }

@@ -6,16 +6,17 @@ import crawlercommons.robots.SimpleRobotRulesParser;
 import dev.forkline.pipelines.exec.Attempt;
 import dev.forkline.pipelines.exec.RetryableException;
 import dev.forkline.pipelines.exec.StageException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -169,7 +170,8 @@ public final class RobotsCache {
       throws StageException, InterruptedException {
     URI url = URI.create(origin + "/robots.txt");
     for (int hop = 0; hop <= MAX_ROBOTS_REDIRECTS; hop++) {
-      HttpResponse<InputStream> response = HttpIo.send(client, url, settings.userAgent(), deadline);
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response =
+          HttpIo.send(client, url, settings.userAgent(), deadline);
       int status = response.statusCode();
       if (status < 500) {
         health.success(origin);

@@ -133,6 +133,29 @@ class FetcherTest {
   }
 
   @Test
+  void anInterruptEndsABlockedBodyRead() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                fetcher().fetch(site.url("/_slow?ms=5000"), Attempt.single(Duration.ofMinutes(1)));
+              } catch (Throwable e) {
+                thrown.set(e);
+              }
+            });
+    t.start();
+    Thread.sleep(500); // headers arrived; the read waits for the next byte
+    long start = System.nanoTime();
+    t.interrupt();
+    t.join(5000);
+    assertFalse(t.isAlive(), "the fetch ignored its interrupt");
+    assertInstanceOf(InterruptedException.class, thrown.get());
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos());
+  }
+
+  @Test
   void maxFetchTimeCapsTheAttempt() {
     Fetcher f = fetcher(FetchSettings.defaults().withMaxFetchTime(Duration.ofMillis(500)));
     long start = System.nanoTime();
