@@ -1,0 +1,373 @@
+package dev.forkline.pipelines.scrape;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * A small local web site to scrape: static files from a folder plus paths that misbehave on purpose
+ * (errors, redirect loops, trickling, gzip bombs), so the fetcher can be tried and tested without
+ * the internet. Binds 127.0.0.1 only.
+ *
+ * <p>Dynamic paths: {@code /_status/NNN[?retry-after=V]} answers NNN (with that Retry-After);
+ * {@code /_redirect/loop} redirects to {@code /_redirect/loop?again} and back; {@code
+ * /_redirect/to?url=U[&status=S]} redirects to U; {@code /_redirect/chain/N} redirects N times
+ * before a page; {@code /_slow[?ms=M]} sends one byte every M ms (default 1000) for ten minutes;
+ * {@code /_retry-after} answers 503 with {@code Retry-After: 1} the first time per client and path,
+ * then 200; {@code /_gzip-bomb} sends ~1 MB of gzip that inflates to 1 GiB; {@code /_big[?mb=N]}
+ * sends N MB (default 20).
+ */
+public final class DemoSite {
+  private static final Map<String, String> TYPES =
+      Map.ofEntries(
+          Map.entry("html", "text/html; charset=utf-8"),
+          Map.entry("htm", "text/html; charset=utf-8"),
+          Map.entry("txt", "text/plain; charset=utf-8"),
+          Map.entry("css", "text/css; charset=utf-8"),
+          Map.entry("js", "text/javascript; charset=utf-8"),
+          Map.entry("json", "application/json"),
+          Map.entry("xml", "application/xml"),
+          Map.entry("csv", "text/csv; charset=utf-8"),
+          Map.entry("png", "image/png"),
+          Map.entry("jpg", "image/jpeg"),
+          Map.entry("jpeg", "image/jpeg"),
+          Map.entry("gif", "image/gif"),
+          Map.entry("webp", "image/webp"),
+          Map.entry("svg", "image/svg+xml"),
+          Map.entry("ico", "image/x-icon"),
+          Map.entry("pdf", "application/pdf"));
+
+  private static final int BOMB_MEMBERS = 1024; // x 1 MiB of zeros = 1 GiB inflated
+  private static final long SLOW_FOR_MILLIS = TimeUnit.MINUTES.toMillis(10);
+
+  private DemoSite() {}
+
+  /** A running site: its port, request counts, and {@link #close()}. */
+  public static final class Handle implements AutoCloseable {
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final Set<String> retried = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger slowAborted = new AtomicInteger();
+
+    private Handle(HttpServer server, ExecutorService executor) {
+      this.server = server;
+      this.executor = executor;
+    }
+
+    /** The port the site listens on (127.0.0.1). */
+    public int port() {
+      return server.getAddress().getPort();
+    }
+
+    /** {@code http://127.0.0.1:PORT} + path. */
+    public String url(String path) {
+      return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** How many requests asked for this path (without query). */
+    public int requests(String path) {
+      AtomicInteger n = hits.get(path);
+      return n == null ? 0 : n.get();
+    }
+
+    /** Trickling responses that ended because the client closed the connection. */
+    public int slowAborted() {
+      return slowAborted.get();
+    }
+
+    /** Stops the server and its threads (a trickle in progress is cut). */
+    @Override
+    public void close() {
+      server.stop(0);
+      executor.shutdownNow();
+    }
+  }
+
+  /**
+   * Serves {@code root} on 127.0.0.1.
+   *
+   * @param port 0 for any free port
+   * @param latency added before every response; zero for none
+   */
+  public static Handle start(Path root, int port, Duration latency) throws IOException {
+    if (!Files.isDirectory(root)) {
+      throw new IOException("the demo site's root must be a folder: " + root);
+    }
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0 (any) to 65535, got " + port);
+    }
+    Path realRoot = root.toRealPath();
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
+    AtomicInteger threadNumber = new AtomicInteger();
+    ExecutorService executor =
+        Executors.newFixedThreadPool(
+            64,
+            r -> {
+              Thread t = new Thread(r, "demo-site-" + threadNumber.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    server.setExecutor(executor);
+    Handle handle = new Handle(server, executor);
+    byte[] bombMember = gzipZeros(1 << 20);
+    long latencyMillis = latency == null ? 0 : latency.toMillis();
+    server.createContext(
+        "/",
+        exchange -> {
+          try (exchange) {
+            String path = exchange.getRequestURI().getRawPath();
+            handle.hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+            if (latencyMillis > 0) {
+              Thread.sleep(latencyMillis);
+            }
+            serve(exchange, realRoot, handle, bombMember);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (IOException | RuntimeException e) {
+            // the client went away or sent nonsense; nothing to answer
+          }
+        });
+    server.start();
+    return handle;
+  }
+
+  private static void serve(HttpExchange ex, Path root, Handle handle, byte[] bombMember)
+      throws IOException, InterruptedException {
+    String method = ex.getRequestMethod();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      text(ex, 405, "only GET and HEAD are served\n");
+      return;
+    }
+    URI uri = ex.getRequestURI();
+    String path = uri.getRawPath();
+    Map<String, String> query = query(uri.getRawQuery());
+    if (path.startsWith("/_status/")) {
+      int status = parseInt(path.substring("/_status/".length()), -1);
+      if (status < 200 || status > 599) {
+        text(ex, 400, "/_status/NNN takes a status from 200 to 599\n");
+      } else {
+        if (query.containsKey("retry-after")) {
+          ex.getResponseHeaders().set("Retry-After", query.get("retry-after"));
+        }
+        text(ex, status, "status " + status + "\n");
+      }
+    } else if (path.equals("/_redirect/loop")) {
+      redirect(ex, 302, query.containsKey("again") ? "/_redirect/loop" : "/_redirect/loop?again");
+    } else if (path.equals("/_redirect/to")) {
+      String target = query.get("url");
+      if (target == null) {
+        text(ex, 400, "/_redirect/to needs ?url=TARGET\n");
+      } else {
+        redirect(ex, parseInt(query.getOrDefault("status", "302"), 302), target);
+      }
+    } else if (path.startsWith("/_redirect/chain/")) {
+      int n = parseInt(path.substring("/_redirect/chain/".length()), -1);
+      if (n < 0) {
+        text(ex, 400, "/_redirect/chain/N takes a count N of 0 or more\n");
+      } else if (n == 0) {
+        html(ex, "<html><body><h1>end of the chain</h1></body></html>\n");
+      } else {
+        redirect(ex, 302, "/_redirect/chain/" + (n - 1));
+      }
+    } else if (path.equals("/_slow")) {
+      slow(ex, Math.max(1, parseInt(query.getOrDefault("ms", "1000"), 1000)), handle);
+    } else if (path.equals("/_retry-after")) {
+      String client = ex.getRemoteAddress().getAddress().getHostAddress() + " " + uri;
+      if (handle.retried.add(client)) {
+        ex.getResponseHeaders().set("Retry-After", "1");
+        text(ex, 503, "busy: come back in a second\n");
+      } else {
+        html(ex, "<html><body><h1>back again</h1></body></html>\n");
+      }
+    } else if (path.equals("/_gzip-bomb")) {
+      ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+      ex.getResponseHeaders().set("Content-Encoding", "gzip");
+      ex.sendResponseHeaders(200, (long) bombMember.length * BOMB_MEMBERS);
+      try (OutputStream out = ex.getResponseBody()) {
+        for (int i = 0; i < BOMB_MEMBERS; i++) {
+          out.write(bombMember);
+        }
+      }
+    } else if (path.equals("/_big")) {
+      long size = (long) Math.max(0, parseInt(query.getOrDefault("mb", "20"), 20)) << 20;
+      ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+      ex.sendResponseHeaders(200, size == 0 ? -1 : size);
+      byte[] block = new byte[64 * 1024];
+      java.util.Arrays.fill(block, (byte) 'x');
+      try (OutputStream out = ex.getResponseBody()) {
+        for (long sent = 0; sent < size; sent += block.length) {
+          out.write(block, 0, (int) Math.min(block.length, size - sent));
+        }
+      }
+    } else {
+      file(ex, root, uri);
+    }
+  }
+
+  private static void file(HttpExchange ex, Path root, URI uri) throws IOException {
+    String decoded = uri.getPath(); // decodes %2e%2e and friends before the check below
+    if (decoded == null || decoded.indexOf('\0') >= 0 || decoded.contains("\\")) {
+      text(ex, 400, "bad path\n");
+      return;
+    }
+    Path target;
+    try {
+      target = root.resolve(decoded.replaceFirst("^/+", "")).normalize();
+    } catch (InvalidPathException e) {
+      text(ex, 400, "bad path\n");
+      return;
+    }
+    if (!target.startsWith(root)) {
+      text(ex, 403, "the path leaves the site's folder\n");
+      return;
+    }
+    if (Files.isDirectory(target)) {
+      if (!uri.getRawPath().endsWith("/")) {
+        redirect(ex, 301, uri.getRawPath() + "/");
+        return;
+      }
+      target = target.resolve("index.html");
+    }
+    if (!Files.isRegularFile(target)) {
+      text(ex, 404, "not found: " + uri.getRawPath() + "\n");
+      return;
+    }
+    if (!target.toRealPath().startsWith(root)) {
+      text(ex, 403, "the path leaves the site's folder\n");
+      return;
+    }
+    String name = target.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    ex.getResponseHeaders()
+        .set("Content-Type", TYPES.getOrDefault(ext, "application/octet-stream"));
+    long size = Files.size(target);
+    if (ex.getRequestMethod().equals("HEAD")) {
+      ex.getResponseHeaders().set("Content-Length", Long.toString(size));
+      ex.sendResponseHeaders(200, -1);
+      return;
+    }
+    ex.sendResponseHeaders(200, size == 0 ? -1 : size);
+    try (InputStream in = Files.newInputStream(target);
+        OutputStream out = ex.getResponseBody()) {
+      in.transferTo(out);
+    }
+  }
+
+  private static void slow(HttpExchange ex, int intervalMillis, Handle handle)
+      throws IOException, InterruptedException {
+    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+    ex.sendResponseHeaders(200, 0); // chunked
+    long end = System.currentTimeMillis() + SLOW_FOR_MILLIS;
+    try (OutputStream out = ex.getResponseBody()) {
+      while (System.currentTimeMillis() < end) {
+        out.write('.');
+        out.flush();
+        Thread.sleep(intervalMillis);
+      }
+    } catch (IOException e) {
+      handle.slowAborted.incrementAndGet();
+      throw e;
+    }
+  }
+
+  private static void redirect(HttpExchange ex, int status, String location) throws IOException {
+    ex.getResponseHeaders().set("Location", location);
+    text(ex, status, "see " + location + "\n");
+  }
+
+  private static void html(HttpExchange ex, String body) throws IOException {
+    send(ex, 200, "text/html; charset=utf-8", body);
+  }
+
+  private static void text(HttpExchange ex, int status, String body) throws IOException {
+    send(ex, status, "text/plain; charset=utf-8", body);
+  }
+
+  private static void send(HttpExchange ex, int status, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    boolean noBody = status == 204 || status == 304 || ex.getRequestMethod().equals("HEAD");
+    ex.sendResponseHeaders(status, noBody ? -1 : bytes.length);
+    if (!noBody) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  private static Map<String, String> query(String raw) {
+    Map<String, String> out = new java.util.HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      out.put(
+          URLDecoder.decode(key, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return out;
+  }
+
+  private static int parseInt(String s, int otherwise) {
+    try {
+      return Integer.parseInt(s);
+    } catch (NumberFormatException e) {
+      return otherwise;
+    }
+  }
+
+  private static byte[] gzipZeros(int size) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(new byte[size]);
+    } catch (IOException e) {
+      throw new IllegalStateException("gzip into memory failed", e);
+    }
+    return bytes.toByteArray();
+  }
+
+  /**
+   * Serves a folder until stopped: {@code DemoSite FOLDER [PORT [LATENCY_MS]]}; port 0 picks one.
+   */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1 || args.length > 3) {
+      System.err.println("usage: DemoSite FOLDER [PORT (default 8080, 0 = any) [LATENCY_MS]]");
+      System.exit(2);
+    }
+    Path root = Path.of(args[0]);
+    int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
+    Duration latency = Duration.ofMillis(args.length > 2 ? Long.parseLong(args[2]) : 0);
+    Handle site = start(root, port, latency);
+    Runtime.getRuntime().addShutdownHook(new Thread(site::close, "demo-site-stop"));
+    System.out.println("demo site: serving " + root.toAbsolutePath() + " at " + site.url("/"));
+    Thread.currentThread().join();
+  }
+}

@@ -1,0 +1,49 @@
+package dev.forkline.pipelines.scrape;
+
+/**
+ * The failure kinds of the fetch layer, as they appear in a failed row's {@code failure_kind}. One
+ * place, so the manifest's vocabulary stays small and documented.
+ */
+public final class FetchKinds {
+  /** The URL (from the list) is not an absolute http/https URL with a host. Not retried. */
+  public static final String INVALID_URL = "invalid-url";
+
+  /** robots.txt disallows the URL (or a redirect target) for our agent. Not retried. */
+  public static final String ROBOTS_DENIED = "robots-denied";
+
+  /**
+   * robots.txt answered 5xx, timed out or sent a broken body: the host is deferred. Retried; the
+   * URL fails with this kind when its attempts run out. (A robots.txt connection failure is {@code
+   * connect}.)
+   */
+  public static final String ROBOTS_UNAVAILABLE = "robots-unavailable";
+
+  /**
+   * A redirect could not be followed: a loop, more than the limit, a target that is not http/https
+   * or not a valid URL, or a 3xx without a Location. Not retried.
+   */
+  public static final String REDIRECT = "redirect";
+
+  /** The fetch ran past its deadline (the attempt's time left, capped by the settings). Retried. */
+  public static final String TIMEOUT = "timeout";
+
+  /** The body (decoded) is larger than the limit and the settings say fail instead of truncate. */
+  public static final String TOO_LARGE = "too-large";
+
+  /** A 4xx answer; 408 and 429 are retried, the others not. */
+  public static final String HTTP_4XX = "http-4xx";
+
+  /** A 5xx answer; 500, 502, 503 and 504 are retried, the others not. */
+  public static final String HTTP_5XX = "http-5xx";
+
+  /** The connection failed: refused, reset, closed early, or connect timed out. Retried. */
+  public static final String CONNECT = "connect";
+
+  /** The host failed too often in a row in this JVM: no request is made. Not retried. */
+  public static final String HOST_UNAVAILABLE = "host-unavailable";
+
+  /** The answer is not HTTP we can use (a 1xx or unknown status, a broken encoding). */
+  public static final String BAD_RESPONSE = "bad-response";
+
+  private FetchKinds() {}
+}

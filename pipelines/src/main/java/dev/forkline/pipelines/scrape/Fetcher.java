@@ -1,0 +1,317 @@
+package dev.forkline.pipelines.scrape;
+
+import dev.forkline.pipelines.exec.Attempt;
+import dev.forkline.pipelines.exec.BlockingCall;
+import dev.forkline.pipelines.exec.RetryableException;
+import dev.forkline.pipelines.exec.StageException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
+
+/**
+ * Fetches one URL politely and within a deadline: normalizes it, honours robots.txt and the host's
+ * error budget, follows redirects by hand, and reads the body with a size cap. Thread-safe; a
+ * {@link BlockingCall} so it runs on {@link dev.forkline.pipelines.exec.Threaded} keyed by host.
+ *
+ * <p>Only the settings are serialized; the HTTP client (one per connect timeout), the robots cache
+ * (one per settings) and the host health (one per JVM) are shared by every copy in a JVM.
+ *
+ * <p>Failure kinds: see {@link FetchKinds}. Retried ({@link RetryableException}): {@code connect},
+ * {@code timeout}, {@code robots-unavailable}, {@code http-4xx} for 408/429 and {@code http-5xx}
+ * for 500/502/503/504, with the server's {@code Retry-After} (capped) when it sends one.
+ */
+public final class Fetcher implements BlockingCall<String, FetchResult> {
+  private static final long serialVersionUID = 1L;
+  private static final ConcurrentHashMap<FetchSettings, RobotsCache> ROBOTS =
+      new ConcurrentHashMap<>();
+
+  private final FetchSettings settings;
+  private transient volatile HostHealth health;
+  private transient volatile RobotsCache robots;
+
+  /** A fetcher that shares its robots cache and host health with the others of the JVM. */
+  public Fetcher(FetchSettings settings) {
+    if (settings == null) {
+      throw new IllegalArgumentException("a Fetcher needs its settings");
+    }
+    this.settings = settings;
+  }
+
+  /** A fetcher with its own host health and robots cache (tests); lost when serialized. */
+  Fetcher(FetchSettings settings, HostHealth health) {
+    this(settings);
+    this.health = health;
+    this.robots = new RobotsCache(settings, health);
+  }
+
+  public FetchSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public FetchResult call(String url, Attempt attempt) throws Exception {
+    return fetch(url, attempt);
+  }
+
+  /**
+   * Fetches {@code url} within the attempt's time left (capped by {@code maxFetchTime}).
+   *
+   * @throws StageException a failure with one of the {@link FetchKinds}; a {@link
+   *     RetryableException} for those worth another attempt
+   * @throws InterruptedException when the thread is interrupted; the connection is closed
+   */
+  public FetchResult fetch(String url, Attempt attempt)
+      throws StageException, InterruptedException {
+    long start = System.nanoTime();
+    long deadline =
+        start + Math.min(attempt.remaining().toNanos(), settings.maxFetchTime().toNanos());
+    String requested = UrlNormalizer.normalize(url);
+    String current = requested;
+    Set<String> seen = new HashSet<>();
+    seen.add(current);
+    HttpClient client = HttpIo.client(settings.connectTimeout());
+    HostHealth health = health();
+    for (int redirects = 0; ; redirects++) {
+      URI uri = URI.create(current);
+      String origin = UrlNormalizer.origin(uri);
+      health.check(origin, settings.hostFailureLimit());
+      if (settings.respectRobots()) {
+        robots().check(uri, deadline);
+      }
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
+      try {
+        response = HttpIo.send(client, uri, settings.userAgent(), deadline);
+      } catch (StageException e) {
+        countFailure(health, origin, e);
+        throw e;
+      }
+      Instant answeredAt = Instant.now();
+      int status = response.statusCode();
+      if (status >= 500) {
+        health.failure(origin);
+      } else {
+        health.success(origin);
+      }
+      if (status >= 200 && status < 300) {
+        HttpIo.Body body = readBody(response, deadline, health, origin);
+        String[] type = contentType(response.headers());
+        return new FetchResult(
+            requested,
+            current,
+            status,
+            type[0],
+            type[1],
+            body.bytes(),
+            body.truncated(),
+            body.bytes().length,
+            (System.nanoTime() - start) / 1_000_000,
+            redirects,
+            answeredAt);
+      }
+      HttpIo.discard(response);
+      if (status >= 300 && status < 400) {
+        current = nextHop(current, status, response.headers(), redirects, seen);
+        continue;
+      }
+      throw statusFailure(current, status, response.headers());
+    }
+  }
+
+  /**
+   * The origin's robots.txt {@code Crawl-delay} (capped by the settings), for pacing a host; empty
+   * when none is set or robots.txt is not honoured.
+   */
+  public Optional<Duration> crawlDelay(String url, Attempt attempt)
+      throws StageException, InterruptedException {
+    if (!settings.respectRobots()) {
+      return Optional.empty();
+    }
+    return robots().crawlDelay(UrlNormalizer.normalize(url), attempt);
+  }
+
+  private HttpIo.Body readBody(
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+      long deadline,
+      HostHealth health,
+      String origin)
+      throws StageException, InterruptedException {
+    long max = settings.maxBodyBytes();
+    OptionalLong length = response.headers().firstValueAsLong("Content-Length");
+    boolean encoded = response.headers().firstValue("Content-Encoding").isPresent();
+    if (!settings.truncateBody() && !encoded && length.isPresent() && length.getAsLong() > max) {
+      HttpIo.discard(response);
+      throw new StageException(
+          FetchKinds.TOO_LARGE,
+          response.uri()
+              + ": Content-Length "
+              + length.getAsLong()
+              + " is over the limit of "
+              + max
+              + " bytes");
+    }
+    try {
+      return HttpIo.readBody(response, max, !settings.truncateBody(), deadline);
+    } catch (StageException e) {
+      countFailure(health, origin, e);
+      throw e;
+    }
+  }
+
+  private String nextHop(
+      String current, int status, HttpHeaders headers, int redirects, Set<String> seen)
+      throws StageException {
+    if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
+      throw new StageException(
+          FetchKinds.REDIRECT,
+          current + " answered " + status + ", which is not a redirect that can be followed");
+    }
+    String location =
+        headers
+            .firstValue("Location")
+            .orElseThrow(
+                () ->
+                    new StageException(
+                        FetchKinds.REDIRECT,
+                        current + " answered " + status + " without a Location header"));
+    if (redirects >= settings.maxRedirects()) {
+      throw new StageException(
+          FetchKinds.REDIRECT,
+          current
+              + " redirects again after "
+              + redirects
+              + " redirects; at most "
+              + settings.maxRedirects()
+              + " are followed");
+    }
+    String next;
+    try {
+      next = UrlNormalizer.resolve(current, location);
+    } catch (StageException e) {
+      throw new StageException(
+          FetchKinds.REDIRECT,
+          current
+              + " redirects to '"
+              + location
+              + "', which cannot be fetched: "
+              + e.getMessage()
+              + " (redirects are followed to http and https URLs only)");
+    }
+    if (!seen.add(next)) {
+      throw new StageException(
+          FetchKinds.REDIRECT,
+          "redirect loop: " + current + " redirects to " + next + ", which was already visited");
+    }
+    return next;
+  }
+
+  private StageException statusFailure(String url, int status, HttpHeaders headers) {
+    String message = url + " answered HTTP " + status;
+    if (status == 408 || status == 429) {
+      return new RetryableException(
+          FetchKinds.HTTP_4XX, message, retryAfter(headers, settings.maxRetryAfter()));
+    }
+    if (status == 500 || status == 502 || status == 503 || status == 504) {
+      return new RetryableException(
+          FetchKinds.HTTP_5XX, message, retryAfter(headers, settings.maxRetryAfter()));
+    }
+    if (status >= 400 && status < 500) {
+      return new StageException(FetchKinds.HTTP_4XX, message);
+    }
+    if (status >= 500 && status < 600) {
+      return new StageException(FetchKinds.HTTP_5XX, message);
+    }
+    return new StageException(
+        FetchKinds.BAD_RESPONSE, message + ", which is not a final HTTP status");
+  }
+
+  private static void countFailure(HostHealth health, String origin, StageException e) {
+    if (FetchKinds.CONNECT.equals(e.kind()) || FetchKinds.TIMEOUT.equals(e.kind())) {
+      health.failure(origin);
+    }
+  }
+
+  private static Duration retryAfter(HttpHeaders headers, Duration cap) {
+    return headers
+        .firstValue("Retry-After")
+        .map(v -> parseRetryAfter(v, cap, Instant.now()))
+        .orElse(null);
+  }
+
+  /**
+   * A {@code Retry-After} value, seconds or an HTTP date, capped; null when it is neither (the
+   * executor's back-off applies then).
+   */
+  static Duration parseRetryAfter(String value, Duration cap, Instant now) {
+    String v = value.strip();
+    Duration wait;
+    if (v.matches("[0-9]{1,12}")) {
+      wait = Duration.ofSeconds(Long.parseLong(v));
+    } else {
+      try {
+        Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+        wait = Duration.between(now, at);
+      } catch (DateTimeParseException e) {
+        return null;
+      }
+    }
+    if (wait.isNegative()) {
+      return Duration.ZERO;
+    }
+    return wait.compareTo(cap) > 0 ? cap : wait;
+  }
+
+  /** Media type (lower case, no parameters) and charset parameter of Content-Type; nullable. */
+  static String[] contentType(HttpHeaders headers) {
+    Optional<String> header = headers.firstValue("Content-Type");
+    if (header.isEmpty() || header.get().isBlank()) {
+      return new String[] {null, null};
+    }
+    String[] parts = header.get().split(";");
+    String media = parts[0].strip().toLowerCase(Locale.ROOT);
+    String charset = null;
+    for (int i = 1; i < parts.length; i++) {
+      String p = parts[i].strip();
+      int eq = p.indexOf('=');
+      if (eq > 0 && p.substring(0, eq).strip().equalsIgnoreCase("charset")) {
+        charset = p.substring(eq + 1).strip().replace("\"", "");
+        if (charset.isEmpty()) {
+          charset = null;
+        }
+      }
+    }
+    return new String[] {media.isEmpty() ? null : media, charset};
+  }
+
+  private HostHealth health() {
+    HostHealth h = health;
+    if (h == null) {
+      h = HostHealth.shared();
+      health = h;
+    }
+    return h;
+  }
+
+  private RobotsCache robots() {
+    RobotsCache r = robots;
+    if (r == null) {
+      r = ROBOTS.computeIfAbsent(settings, s -> new RobotsCache(s, HostHealth.shared()));
+      robots = r;
+    }
+    return r;
+  }
+}

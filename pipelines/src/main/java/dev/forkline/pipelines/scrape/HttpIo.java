@@ -1,0 +1,247 @@
+package dev.forkline.pipelines.scrape;
+
+import dev.forkline.pipelines.exec.RetryableException;
+import dev.forkline.pipelines.exec.StageException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
+
+/**
+ * The HTTP plumbing of the fetcher and the robots cache: one shared client per connect timeout,
+ * requests bounded by a deadline, and bodies read on the calling thread with a cap and a deadline
+ * that closes the connection (a server trickling bytes cannot hold the thread past it).
+ */
+final class HttpIo {
+  private static final ConcurrentHashMap<Duration, HttpClient> CLIENTS = new ConcurrentHashMap<>();
+
+  private HttpIo() {}
+
+  /** The JVM's client for this connect timeout: HTTP/1.1, redirects not followed. */
+  static HttpClient client(Duration connectTimeout) {
+    return CLIENTS.computeIfAbsent(
+        connectTimeout,
+        t ->
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(t)
+                .build());
+  }
+
+  /**
+   * Sends a GET and waits for the status and headers until {@code deadline} ({@link
+   * System#nanoTime}); the body is left unread.
+   *
+   * @throws StageException {@code timeout} at the deadline, {@code connect} (retryable) when the
+   *     connection fails
+   * @throws InterruptedException when the thread is interrupted; the request is cancelled
+   */
+  static HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(
+      HttpClient client, URI url, String userAgent, long deadline)
+      throws StageException, InterruptedException {
+    long left = deadline - System.nanoTime();
+    if (left <= 0) {
+      throw timeout(url, "before the request was sent");
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(url)
+            .GET()
+            .timeout(Duration.ofNanos(left))
+            .header("User-Agent", userAgent)
+            .header("Accept-Encoding", "gzip, deflate")
+            .build();
+    CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> future =
+        client.sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
+    try {
+      return future.get(left, TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      future.cancel(true);
+      throw timeout(url, "waiting for the response headers");
+    } catch (InterruptedException e) {
+      future.cancel(true);
+      throw e;
+    } catch (CancellationException e) {
+      throw timeout(url, "waiting for the response headers");
+    } catch (ExecutionException e) {
+      throw failure(url, e.getCause() == null ? e : e.getCause(), deadline);
+    }
+  }
+
+  /** The bytes of a body and whether it was cut at the limit. */
+  record Body(byte[] bytes, boolean truncated) {}
+
+  /**
+   * Reads a body on this thread, decoding gzip/deflate, keeping at most {@code max} decoded bytes.
+   * At {@code deadline}, or when the thread is interrupted, the read ends and the subscription is
+   * cancelled, which closes the connection ({@link BodyStream}). Always releases the body.
+   *
+   * @param failIfLarger fail {@code too-large} past {@code max} instead of truncating
+   */
+  static Body readBody(
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
+      long max,
+      boolean failIfLarger,
+      long deadline)
+      throws StageException, InterruptedException {
+    URI url = response.uri();
+    BodyStream raw = new BodyStream(deadline);
+    response.body().subscribe(raw);
+    try {
+      InputStream in = decoding(raw, response);
+      byte[] buf = new byte[(int) Math.min(max + 1, 64 * 1024)];
+      int n = 0;
+      while (n <= max) {
+        if (n == buf.length) {
+          buf = Arrays.copyOf(buf, (int) Math.min(max + 1, (long) buf.length * 2));
+        }
+        int r = in.read(buf, n, buf.length - n);
+        if (r < 0) {
+          break;
+        }
+        n += r;
+        if (Thread.currentThread().isInterrupted()) {
+          throw interruptedReading(url);
+        }
+      }
+      if (n > max) {
+        if (failIfLarger) {
+          throw new StageException(
+              FetchKinds.TOO_LARGE,
+              url + ": the body is larger than the limit of " + max + " bytes (decoded)");
+        }
+        return new Body(Arrays.copyOf(buf, (int) max), true);
+      }
+      return new Body(n == buf.length ? buf : Arrays.copyOf(buf, n), false);
+    } catch (InterruptedIOException e) {
+      throw interruptedReading(url);
+    } catch (BodyStream.Expired e) {
+      throw timeout(url, "reading the body");
+    } catch (IOException e) {
+      if (Thread.currentThread().isInterrupted()) {
+        throw interruptedReading(url);
+      }
+      if (System.nanoTime() >= deadline) {
+        throw timeout(url, "reading the body");
+      }
+      if (e instanceof ZipException) {
+        throw new StageException(
+            FetchKinds.BAD_RESPONSE,
+            url + ": the body is not valid " + encoding(response) + ": " + e.getMessage());
+      }
+      throw failure(url, e, deadline);
+    } finally {
+      raw.close();
+    }
+  }
+
+  private static InterruptedException interruptedReading(URI url) {
+    Thread.interrupted(); // a method that throws InterruptedException clears the flag
+    return new InterruptedException("interrupted while reading the body of " + url);
+  }
+
+  /** Closes a body that is not needed (a redirect, an error status): the connection is dropped. */
+  static void discard(HttpResponse<Flow.Publisher<List<ByteBuffer>>> response) {
+    BodyStream body = new BodyStream(System.nanoTime());
+    body.close();
+    response.body().subscribe(body);
+  }
+
+  private static InputStream decoding(InputStream raw, HttpResponse<?> response)
+      throws IOException, StageException {
+    String encoding = encoding(response);
+    switch (encoding) {
+      case "", "identity":
+        return raw;
+      case "gzip", "x-gzip":
+        return new GZIPInputStream(raw, 16 * 1024);
+      case "deflate":
+        // "deflate" is zlib-wrapped by the spec, raw deflate by some servers: look at the header.
+        java.io.PushbackInputStream in = new java.io.PushbackInputStream(raw, 1);
+        int first = in.read();
+        if (first < 0) {
+          return in;
+        }
+        in.unread(first);
+        boolean zlib = (first & 0x0f) == 8;
+        return new InflaterInputStream(in, new Inflater(!zlib), 16 * 1024);
+      default:
+        throw new StageException(
+            FetchKinds.BAD_RESPONSE,
+            response.uri()
+                + ": Content-Encoding '"
+                + encoding
+                + "' is not supported; gzip, deflate and identity are");
+    }
+  }
+
+  private static String encoding(HttpResponse<?> response) {
+    return response
+        .headers()
+        .firstValue("Content-Encoding")
+        .orElse("")
+        .strip()
+        .toLowerCase(Locale.ROOT);
+  }
+
+  static StageException timeout(URI url, String when) {
+    return new RetryableException(
+        FetchKinds.TIMEOUT, url + ": the fetch ran out of its time " + when, null);
+  }
+
+  /** Maps an I/O failure of the client to a kind: connect failures and resets are retryable. */
+  static StageException failure(URI url, Throwable t, long deadline) {
+    if (t instanceof HttpConnectTimeoutException) {
+      return new RetryableException(
+          FetchKinds.CONNECT, url + ": connecting timed out (" + t.getMessage() + ")", null);
+    }
+    if (t instanceof HttpTimeoutException || System.nanoTime() >= deadline) {
+      return timeout(url, "waiting for the server");
+    }
+    if (t instanceof ConnectException) {
+      return new RetryableException(
+          FetchKinds.CONNECT, url + ": could not connect (" + describe(t) + ")", null);
+    }
+    if (t instanceof EOFException) {
+      return new RetryableException(
+          FetchKinds.CONNECT, url + ": the connection closed early (" + describe(t) + ")", null);
+    }
+    if (t instanceof IOException) {
+      return new RetryableException(
+          FetchKinds.CONNECT, url + ": the connection failed (" + describe(t) + ")", null);
+    }
+    return new StageException(
+        FetchKinds.BAD_RESPONSE, url + ": the request failed: " + describe(t), t);
+  }
+
+  private static String describe(Throwable t) {
+    String message = t.getMessage();
+    if (message == null && t.getCause() != null) {
+      message = t.getCause().toString();
+    }
+    return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+}

@@ -1,0 +1,253 @@
+package dev.forkline.pipelines.scrape;
+
+import crawlercommons.robots.BaseRobotRules;
+import crawlercommons.robots.SimpleRobotRules;
+import crawlercommons.robots.SimpleRobotRulesParser;
+import dev.forkline.pipelines.exec.Attempt;
+import dev.forkline.pipelines.exec.RetryableException;
+import dev.forkline.pipelines.exec.StageException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * robots.txt per {@code scheme://host:port}, fetched once and kept for the JVM's life, so a
+ * thousand URLs of a site cost one robots request. Concurrent callers for the same origin wait for
+ * the one fetch in flight.
+ *
+ * <p>Policy (RFC 9309): a 2xx body is parsed (its first {@code robotsMaxBytes}) with
+ * crawler-commons, matching the user agent's product token; up to 5 redirects are followed, more
+ * mean allow all; any 4xx means allow all; a 5xx, a timeout or a broken body defers the host: its
+ * URLs fail with the retryable kind {@code robots-unavailable} (the executor retries them after the
+ * failure is {@code robotsRetryAfter} old, when robots.txt is fetched again) and fail for good with
+ * that kind when their attempts run out. A connection failure defers the same way but keeps the
+ * kind {@code connect}: the host is down, not only its robots.txt.
+ */
+public final class RobotsCache {
+  private static final int MAX_ROBOTS_REDIRECTS = 5;
+  private static final int MAX_ORIGINS = 100_000;
+
+  private final FetchSettings settings;
+  private final HttpClient client;
+  private final HostHealth health;
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+
+  /** The rules of one origin, or the deferral when its robots.txt could not be had. */
+  private static final class Entry {
+    final CompletableFuture<SimpleRobotRules> rules = new CompletableFuture<>();
+    volatile long failedAt;
+  }
+
+  /** The owner of a fetch gave up (its own deadline passed): waiters fetch anew. */
+  private static final class Abandoned extends Exception {
+    private static final long serialVersionUID = 1L;
+  }
+
+  public RobotsCache(FetchSettings settings, HostHealth health) {
+    this(settings, HttpIo.client(settings.connectTimeout()), health);
+  }
+
+  RobotsCache(FetchSettings settings, HttpClient client, HostHealth health) {
+    this.settings = settings;
+    this.client = client;
+    this.health = health;
+  }
+
+  /**
+   * Fails with {@code robots-denied} when robots.txt disallows {@code url} (normalized) for our
+   * agent; fetches robots.txt first if this origin has none yet.
+   *
+   * @throws RetryableException {@code robots-unavailable} while the origin is deferred, {@code
+   *     timeout} when the attempt ran out waiting
+   */
+  public void check(String url, Attempt attempt) throws StageException, InterruptedException {
+    check(URI.create(url), deadline(attempt));
+  }
+
+  /**
+   * The origin's {@code Crawl-delay} for our agent, capped at {@code maxCrawlDelay}; empty when
+   * robots.txt sets none.
+   */
+  public Optional<Duration> crawlDelay(String url, Attempt attempt)
+      throws StageException, InterruptedException {
+    return crawlDelay(rules(URI.create(url), deadline(attempt)));
+  }
+
+  void check(URI url, long deadline) throws StageException, InterruptedException {
+    SimpleRobotRules rules = rules(url, deadline);
+    if (!rules.isAllowed(url.toString())) {
+      throw new StageException(
+          FetchKinds.ROBOTS_DENIED,
+          url
+              + " is disallowed by "
+              + UrlNormalizer.origin(url)
+              + "/robots.txt for the agent '"
+              + settings.robotsName()
+              + "'");
+    }
+  }
+
+  Optional<Duration> crawlDelay(SimpleRobotRules rules) {
+    long millis = rules.getCrawlDelay();
+    if (millis == BaseRobotRules.UNSET_CRAWL_DELAY || millis < 0) {
+      return Optional.empty();
+    }
+    Duration delay = Duration.ofMillis(millis);
+    return Optional.of(
+        delay.compareTo(settings.maxCrawlDelay()) > 0 ? settings.maxCrawlDelay() : delay);
+  }
+
+  /** The rules of the URL's origin: cached, awaited, or fetched by this thread. */
+  SimpleRobotRules rules(URI url, long deadline) throws StageException, InterruptedException {
+    String origin = UrlNormalizer.origin(url);
+    while (true) {
+      Entry mine = new Entry();
+      Entry entry = entries.putIfAbsent(origin, mine);
+      if (entry == null) {
+        return fetchAsOwner(origin, mine, deadline);
+      }
+      if (entry.failedAt != 0 && expired(entry)) {
+        entries.remove(origin, entry);
+        continue;
+      }
+      long left = deadline - System.nanoTime();
+      try {
+        return entry.rules.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        throw HttpIo.timeout(URI.create(origin + "/robots.txt"), "waiting for robots.txt");
+      } catch (ExecutionException e) {
+        if (e.getCause() instanceof Abandoned) {
+          continue;
+        }
+        throw deferred(origin, entry, e.getCause());
+      }
+    }
+  }
+
+  private SimpleRobotRules fetchAsOwner(String origin, Entry mine, long callerDeadline)
+      throws StageException, InterruptedException {
+    long robotsDeadline = System.nanoTime() + settings.robotsTimeout().toNanos();
+    long deadline = Math.min(callerDeadline, robotsDeadline);
+    try {
+      SimpleRobotRules rules = fetch(origin, deadline);
+      mine.rules.complete(rules);
+      evictIfFull();
+      return rules;
+    } catch (StageException e) {
+      if (FetchKinds.TIMEOUT.equals(e.kind()) && callerDeadline <= robotsDeadline) {
+        // Our own attempt ran out, not the host's robots timeout: let the next caller try.
+        abandon(origin, mine);
+        throw e;
+      }
+      if (!FetchKinds.BAD_RESPONSE.equals(e.kind())) {
+        health.failure(origin); // connect, timeout or 5xx
+      }
+      mine.failedAt = Math.max(1, System.nanoTime());
+      mine.rules.completeExceptionally(e);
+      throw deferred(origin, mine, e);
+    } catch (InterruptedException | RuntimeException | Error e) {
+      abandon(origin, mine);
+      throw e;
+    }
+  }
+
+  private void abandon(String origin, Entry mine) {
+    entries.remove(origin, mine);
+    mine.rules.completeExceptionally(new Abandoned());
+  }
+
+  private SimpleRobotRules fetch(String origin, long deadline)
+      throws StageException, InterruptedException {
+    URI url = URI.create(origin + "/robots.txt");
+    for (int hop = 0; hop <= MAX_ROBOTS_REDIRECTS; hop++) {
+      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response =
+          HttpIo.send(client, url, settings.userAgent(), deadline);
+      int status = response.statusCode();
+      if (status < 500) {
+        health.success(origin);
+      }
+      if (status >= 200 && status < 300) {
+        HttpIo.Body body = HttpIo.readBody(response, settings.robotsMaxBytes(), false, deadline);
+        String contentType = response.headers().firstValue("Content-Type").orElse("text/plain");
+        return parser()
+            .parseContent(
+                url.toString(), body.bytes(), contentType, List.of(settings.robotsName()));
+      }
+      HttpIo.discard(response);
+      if (status >= 300 && status < 400) {
+        Optional<String> location = response.headers().firstValue("Location");
+        if (location.isEmpty()) {
+          return allowAll();
+        }
+        try {
+          url = URI.create(UrlNormalizer.resolve(url.toString(), location.get()));
+        } catch (StageException e) {
+          return allowAll();
+        }
+        continue;
+      }
+      if (status >= 400 && status < 500) {
+        return allowAll();
+      }
+      throw new RetryableException(
+          FetchKinds.ROBOTS_UNAVAILABLE, url + " answered " + status, null);
+    }
+    return allowAll();
+  }
+
+  private static SimpleRobotRulesParser parser() {
+    // No crawl-delay cap in the parser: above its cap it disallows everything; ours caps instead.
+    return new SimpleRobotRulesParser(Long.MAX_VALUE, 5);
+  }
+
+  private static SimpleRobotRules allowAll() {
+    return new SimpleRobotRules(SimpleRobotRules.RobotRulesMode.ALLOW_ALL);
+  }
+
+  private boolean expired(Entry entry) {
+    return System.nanoTime() - entry.failedAt >= settings.robotsRetryAfter().toNanos();
+  }
+
+  private RetryableException deferred(String origin, Entry entry, Throwable cause) {
+    long leftNanos = settings.robotsRetryAfter().toNanos() - (System.nanoTime() - entry.failedAt);
+    Duration retryAfter = leftNanos > 0 ? Duration.ofNanos(leftNanos) : null;
+    String why = cause == null ? "failed" : cause.getMessage();
+    // A host that refuses connections is down, not just its robots.txt: say so.
+    String kind =
+        cause instanceof StageException s && FetchKinds.CONNECT.equals(s.kind())
+            ? FetchKinds.CONNECT
+            : FetchKinds.ROBOTS_UNAVAILABLE;
+    return new RetryableException(
+        kind,
+        origin
+            + "/robots.txt could not be fetched ("
+            + why
+            + "); the host's URLs are deferred until it can be",
+        retryAfter);
+  }
+
+  private void evictIfFull() {
+    if (entries.size() <= MAX_ORIGINS) {
+      return;
+    }
+    for (var it = entries.values().iterator(); it.hasNext() && entries.size() > MAX_ORIGINS / 2; ) {
+      if (it.next().rules.isDone()) {
+        it.remove();
+      }
+    }
+  }
+
+  private long deadline(Attempt attempt) {
+    return System.nanoTime() + attempt.remaining().toNanos();
+  }
+}

@@ -1,0 +1,357 @@
+package dev.forkline.pipelines.scrape;
+
+import dev.forkline.pipelines.exec.StageException;
+import java.io.ByteArrayOutputStream;
+import java.net.IDN;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses, validates and normalizes the URLs of a scrape list, so equal pages get equal keys and
+ * only absolute http/https URLs with a host reach the network. Static and pure.
+ *
+ * <p>Normal form: scheme and host in lower case, an IDN host in punycode, no default port, no
+ * fragment, no user info, {@code .} and {@code ..} segments resolved, an empty path as {@code /},
+ * an empty query dropped, percent-escapes of unreserved characters decoded, other escapes in upper
+ * case, and characters that may not appear raw (non-ASCII, {@code "<>\^`{|}}) percent-encoded as
+ * UTF-8. The result always parses with {@link URI#create}.
+ */
+public final class UrlNormalizer {
+  /** Longer URLs are refused: no server accepts them and they bloat every row. */
+  public static final int MAX_LENGTH = 8192;
+
+  // RFC 3986, appendix B.
+  private static final Pattern PARTS =
+      Pattern.compile("^(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$");
+  private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+  private static final Pattern HOST_LABELS = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*\\.?");
+  private static final String HEX = "0123456789ABCDEF";
+
+  private UrlNormalizer() {}
+
+  /**
+   * The normal form of {@code raw} (surrounding whitespace ignored).
+   *
+   * @throws StageException kind {@code invalid-url}, saying what was wrong and what is accepted
+   */
+  public static String normalize(String raw) throws StageException {
+    if (raw == null || raw.isBlank()) {
+      throw invalid("an empty URL; expected an absolute http:// or https:// URL");
+    }
+    String url = raw.strip();
+    if (url.length() > MAX_LENGTH) {
+      throw invalid(
+          "a URL of " + url.length() + " characters; at most " + MAX_LENGTH + " are accepted");
+    }
+    for (int i = 0; i < url.length(); i++) {
+      char c = url.charAt(i);
+      if (Character.isWhitespace(c) || Character.isISOControl(c)) {
+        throw invalid(
+            "'"
+                + shorten(url)
+                + "' has a space or control character at position "
+                + (i + 1)
+                + "; encode it (a space is %20)");
+      }
+    }
+    Matcher m = PARTS.matcher(url);
+    if (!m.matches()) {
+      throw invalid("'" + shorten(url) + "' is not a URL");
+    }
+    String scheme = m.group(1);
+    if (scheme == null || !SCHEME.matcher(scheme).matches()) {
+      throw invalid(
+          "'" + shorten(url) + "' has no scheme; expected an absolute http:// or https:// URL");
+    }
+    scheme = scheme.toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https")) {
+      throw invalid(
+          "'"
+              + shorten(url)
+              + "' uses the scheme '"
+              + scheme
+              + ":'; only http and https URLs are fetched");
+    }
+    String authority = m.group(2);
+    if (authority == null || authority.isEmpty()) {
+      throw invalid("'" + shorten(url) + "' has no host; expected " + scheme + "://host/path");
+    }
+    String hostPort = authorityOf(url, scheme, authority);
+    String path = removeDotSegments(encode(m.group(3), "/:@"));
+    if (path.isEmpty()) {
+      path = "/";
+    }
+    if (!path.startsWith("/")) {
+      // Cannot happen after an authority by the grammar, but keep the result absolute.
+      path = "/" + path;
+    }
+    String query = m.group(4);
+    StringBuilder out = new StringBuilder(url.length() + 8);
+    out.append(scheme).append("://").append(hostPort).append(path);
+    if (query != null && !query.isEmpty()) {
+      out.append('?').append(encode(query, "/?:@"));
+    }
+    String result = out.toString();
+    try {
+      new URI(result);
+    } catch (URISyntaxException e) {
+      throw invalid("'" + shorten(url) + "' is not a valid URL: " + e.getReason());
+    }
+    return result;
+  }
+
+  /**
+   * Resolves a redirect's {@code Location} (absolute or relative) against the normalized URL that
+   * answered it, and normalizes the result. Spaces in the location are encoded, as browsers do.
+   *
+   * @throws StageException kind {@code invalid-url} when the target is not an http/https URL
+   */
+  public static String resolve(String base, String location) throws StageException {
+    if (location == null || location.isBlank()) {
+      throw invalid("an empty redirect location");
+    }
+    String ref = location.strip().replace(" ", "%20");
+    Matcher r = PARTS.matcher(ref);
+    if (!r.matches()) {
+      throw invalid("redirect location '" + shorten(ref) + "' is not a URL");
+    }
+    if (r.group(1) != null) {
+      return normalize(ref);
+    }
+    URI b = URI.create(base);
+    String baseAuthority = b.getRawAuthority();
+    String target;
+    if (r.group(2) != null) {
+      target = b.getScheme() + ":" + ref;
+    } else {
+      String refPath = r.group(3);
+      String query = r.group(4);
+      String path;
+      if (refPath.isEmpty()) {
+        path = b.getRawPath();
+        if (query == null) {
+          query = b.getRawQuery();
+        }
+      } else if (refPath.startsWith("/")) {
+        path = refPath;
+      } else {
+        String basePath = b.getRawPath();
+        path = basePath.substring(0, basePath.lastIndexOf('/') + 1) + refPath;
+      }
+      target = b.getScheme() + "://" + baseAuthority + path + (query == null ? "" : "?" + query);
+    }
+    return normalize(target);
+  }
+
+  /** {@code scheme://host[:port]} of a normalized URL: the key of robots.txt and host health. */
+  public static String origin(URI url) {
+    return url.getScheme() + "://" + url.getRawAuthority();
+  }
+
+  private static String authorityOf(String url, String scheme, String authority)
+      throws StageException {
+    if (authority.indexOf('@') >= 0) {
+      throw invalid(
+          "'"
+              + shorten(url)
+              + "' carries user info before '@'; credentials in URLs are not accepted");
+    }
+    String host;
+    String port = null;
+    if (authority.startsWith("[")) {
+      int close = authority.indexOf(']');
+      if (close < 0) {
+        throw invalid("'" + shorten(url) + "' has an unclosed IPv6 literal '['");
+      }
+      host = authority.substring(0, close + 1).toLowerCase(Locale.ROOT);
+      String rest = authority.substring(close + 1);
+      if (!rest.isEmpty()) {
+        if (!rest.startsWith(":")) {
+          throw invalid("'" + shorten(url) + "' has text after the IPv6 literal: '" + rest + "'");
+        }
+        port = rest.substring(1);
+      }
+      try {
+        new URI("http://" + host + "/");
+      } catch (URISyntaxException e) {
+        throw invalid("'" + shorten(url) + "' has an invalid IPv6 host " + host);
+      }
+    } else {
+      int colon = authority.lastIndexOf(':');
+      host = colon < 0 ? authority : authority.substring(0, colon);
+      port = colon < 0 ? null : authority.substring(colon + 1);
+      host = asciiHost(url, host);
+    }
+    if (host.isEmpty()) {
+      throw invalid("'" + shorten(url) + "' has no host; expected " + scheme + "://host/path");
+    }
+    if (port == null || port.isEmpty()) {
+      return host;
+    }
+    if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
+      throw invalid("'" + shorten(url) + "' has port '" + port + "'; a port is 0 to 65535");
+    }
+    int p = Integer.parseInt(port);
+    int defaultPort = scheme.equals("https") ? 443 : 80;
+    return p == defaultPort ? host : host + ":" + p;
+  }
+
+  private static String asciiHost(String url, String host) throws StageException {
+    if (host.isEmpty()) {
+      return host;
+    }
+    String decoded;
+    try {
+      decoded = decodeAll(host);
+    } catch (IllegalArgumentException e) {
+      throw invalid("'" + shorten(url) + "' has a host with a broken %-escape: " + host);
+    }
+    String ascii;
+    try {
+      ascii = IDN.toASCII(decoded, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+    } catch (IllegalArgumentException e) {
+      throw invalid("'" + shorten(url) + "' has an invalid host name '" + decoded + "'");
+    }
+    if (!HOST_LABELS.matcher(ascii).matches()) {
+      throw invalid(
+          "'"
+              + shorten(url)
+              + "' has an invalid host '"
+              + decoded
+              + "'; a host is dot-separated letters, digits and '-'");
+    }
+    return ascii;
+  }
+
+  /** Decodes every %XX as UTF-8; used for host names only. */
+  private static String decodeAll(String s) {
+    if (s.indexOf('%') < 0) {
+      return s;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 >= s.length() || hex(s.charAt(i + 1)) < 0 || hex(s.charAt(i + 2)) < 0) {
+          throw new IllegalArgumentException(s);
+        }
+        bytes.write(hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2)));
+        i += 2;
+      } else {
+        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+        bytes.write(b, 0, b.length);
+      }
+    }
+    return bytes.toString(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Normalizes the percent-encoding of a path or query: unreserved escapes decoded, other escapes
+   * upper-cased, a stray '%' as %25, characters not allowed raw encoded as UTF-8.
+   */
+  static String encode(String s, String extraAllowed) {
+    StringBuilder out = new StringBuilder(s.length() + 8);
+    int i = 0;
+    while (i < s.length()) {
+      char c = s.charAt(i);
+      if (c == '%') {
+        if (i + 2 < s.length() && hex(s.charAt(i + 1)) >= 0 && hex(s.charAt(i + 2)) >= 0) {
+          int b = hex(s.charAt(i + 1)) * 16 + hex(s.charAt(i + 2));
+          if (isUnreserved(b)) {
+            out.append((char) b);
+          } else {
+            appendEscape(out, b);
+          }
+          i += 3;
+        } else {
+          out.append("%25");
+          i++;
+        }
+        continue;
+      }
+      int cp = s.codePointAt(i);
+      int len = Character.charCount(cp);
+      if (cp < 0x80 && (isUnreserved(cp) || isSubDelim(cp) || extraAllowed.indexOf(cp) >= 0)) {
+        out.append((char) cp);
+      } else {
+        for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+          appendEscape(out, b & 0xff);
+        }
+      }
+      i += len;
+    }
+    return out.toString();
+  }
+
+  /** RFC 3986, 5.2.4. */
+  static String removeDotSegments(String path) {
+    String in = path;
+    StringBuilder out = new StringBuilder(path.length());
+    while (!in.isEmpty()) {
+      if (in.startsWith("../")) {
+        in = in.substring(3);
+      } else if (in.startsWith("./")) {
+        in = in.substring(2);
+      } else if (in.startsWith("/./")) {
+        in = in.substring(2);
+      } else if (in.equals("/.")) {
+        in = "/";
+      } else if (in.startsWith("/../")) {
+        in = in.substring(3);
+        dropLastSegment(out);
+      } else if (in.equals("/..")) {
+        in = "/";
+        dropLastSegment(out);
+      } else if (in.equals(".") || in.equals("..")) {
+        in = "";
+      } else {
+        int next = in.indexOf('/', in.startsWith("/") ? 1 : 0);
+        if (next < 0) {
+          next = in.length();
+        }
+        out.append(in, 0, next);
+        in = in.substring(next);
+      }
+    }
+    return out.toString();
+  }
+
+  private static void dropLastSegment(StringBuilder out) {
+    int slash = out.lastIndexOf("/");
+    out.setLength(Math.max(slash, 0));
+  }
+
+  private static boolean isUnreserved(int c) {
+    return (c >= 'a' && c <= 'z')
+        || (c >= 'A' && c <= 'Z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~';
+  }
+
+  private static boolean isSubDelim(int c) {
+    return "!$&'()*+,;=".indexOf(c) >= 0;
+  }
+
+  private static void appendEscape(StringBuilder out, int b) {
+    out.append('%').append(HEX.charAt(b >> 4)).append(HEX.charAt(b & 0xf));
+  }
+
+  private static int hex(char c) {
+    return Character.digit(c, 16);
+  }
+
+  private static String shorten(String url) {
+    return url.length() <= 200 ? url : url.substring(0, 200) + "...";
+  }
+
+  private static StageException invalid(String message) {
+    return new StageException(FetchKinds.INVALID_URL, message);
+  }
+}

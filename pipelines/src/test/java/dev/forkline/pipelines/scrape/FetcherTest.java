@@ -1,0 +1,321 @@
+package dev.forkline.pipelines.scrape;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forkline.pipelines.exec.Attempt;
+import dev.forkline.pipelines.exec.RetryableException;
+import dev.forkline.pipelines.exec.StageException;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FetcherTest {
+  private static final String PAGE = "<html><body><h1>Hello</h1></body></html>";
+  private static final Duration TEN_SECONDS = Duration.ofSeconds(10);
+
+  @TempDir static Path root;
+  private static DemoSite.Handle site;
+
+  @BeforeAll
+  static void startSite() throws IOException {
+    Files.writeString(root.resolve("page.html"), PAGE);
+    site = DemoSite.start(root, 0, Duration.ZERO);
+  }
+
+  @AfterAll
+  static void stopSite() {
+    site.close();
+  }
+
+  /** A fetcher with its own host health and robots cache, so tests do not share counts. */
+  private static Fetcher fetcher(FetchSettings settings) {
+    return new Fetcher(settings, new HostHealth());
+  }
+
+  private static Fetcher fetcher() {
+    return fetcher(FetchSettings.defaults());
+  }
+
+  private static StageException fails(Fetcher f, String url) {
+    return assertThrows(StageException.class, () -> f.fetch(url, Attempt.single(TEN_SECONDS)));
+  }
+
+  private static String redirectTo(String target) {
+    return site.url("/_redirect/to?url=" + URLEncoder.encode(target, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void fetchesAPage() throws Exception {
+    FetchResult r = fetcher().fetch(site.url("/page.html"), Attempt.single(TEN_SECONDS));
+    assertEquals(200, r.status());
+    assertEquals("text/html", r.contentType());
+    assertEquals("utf-8", r.charset());
+    assertArrayEquals(PAGE.getBytes(StandardCharsets.UTF_8), r.body());
+    assertEquals(PAGE.length(), r.bytes());
+    assertFalse(r.truncated());
+    assertEquals(0, r.redirects());
+    assertEquals(r.requestedUrl(), r.finalUrl());
+    assertTrue(r.fetchMillis() >= 0);
+    assertFalse(r.fetchedAt().isAfter(Instant.now()));
+  }
+
+  @Test
+  void followsARedirectAndRecordsTheFinalUrl() throws Exception {
+    String start = redirectTo("/page.html");
+    FetchResult r = fetcher().fetch(start, Attempt.single(TEN_SECONDS));
+    assertEquals(UrlNormalizer.normalize(start), r.requestedUrl());
+    assertEquals(site.url("/page.html"), r.finalUrl());
+    assertEquals(1, r.redirects());
+    assertArrayEquals(PAGE.getBytes(StandardCharsets.UTF_8), r.body());
+  }
+
+  @Test
+  void redirectLoopFails() {
+    StageException e = fails(fetcher(), site.url("/_redirect/loop"));
+    assertEquals(FetchKinds.REDIRECT, e.kind());
+    assertTrue(e.getMessage().contains("loop"), e.getMessage());
+  }
+
+  @Test
+  void redirectToFtpFails() {
+    StageException e = fails(fetcher(), redirectTo("ftp://127.0.0.1/file.txt"));
+    assertEquals(FetchKinds.REDIRECT, e.kind());
+    assertTrue(e.getMessage().contains("http and https"), e.getMessage());
+  }
+
+  @Test
+  void tooManyRedirectsFail() throws Exception {
+    Fetcher f = fetcher(FetchSettings.defaults().withMaxRedirects(3));
+    assertEquals(
+        3, f.fetch(site.url("/_redirect/chain/3"), Attempt.single(TEN_SECONDS)).redirects());
+    StageException e = fails(f, site.url("/_redirect/chain/4"));
+    assertEquals(FetchKinds.REDIRECT, e.kind());
+  }
+
+  @Test
+  void tricklingServerTimesOutWithinTheDeadline() throws Exception {
+    Duration deadline = Duration.ofMillis(1500);
+    long start = System.nanoTime();
+    StageException e =
+        assertThrows(
+            StageException.class,
+            () -> fetcher().fetch(site.url("/_slow?ms=100"), Attempt.single(deadline)));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertEquals(FetchKinds.TIMEOUT, e.kind());
+    assertInstanceOf(RetryableException.class, e);
+    assertTrue(took.compareTo(deadline.plusSeconds(3)) < 0, "took " + took);
+    // The connection was really closed: the server's next writes fail.
+    long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (site.slowAborted() == 0 && System.nanoTime() < until) {
+      Thread.sleep(50);
+    }
+    assertTrue(site.slowAborted() > 0, "the server still trickles to a closed fetch");
+  }
+
+  @Test
+  void anInterruptEndsABlockedBodyRead() throws Exception {
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                fetcher().fetch(site.url("/_slow?ms=5000"), Attempt.single(Duration.ofMinutes(1)));
+              } catch (Throwable e) {
+                thrown.set(e);
+              }
+            });
+    t.start();
+    Thread.sleep(500); // headers arrived; the read waits for the next byte
+    long start = System.nanoTime();
+    t.interrupt();
+    t.join(5000);
+    assertFalse(t.isAlive(), "the fetch ignored its interrupt");
+    assertInstanceOf(InterruptedException.class, thrown.get());
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(3).toNanos());
+  }
+
+  @Test
+  void maxFetchTimeCapsTheAttempt() {
+    Fetcher f = fetcher(FetchSettings.defaults().withMaxFetchTime(Duration.ofMillis(500)));
+    long start = System.nanoTime();
+    StageException e = fails(f, site.url("/_slow?ms=100"));
+    assertEquals(FetchKinds.TIMEOUT, e.kind());
+    assertTrue(System.nanoTime() - start < Duration.ofSeconds(4).toNanos());
+  }
+
+  @Test
+  void hugeBodyIsTruncatedWhenConfigured() throws Exception {
+    Fetcher f = fetcher(FetchSettings.defaults().withMaxBody(1 << 20, true));
+    FetchResult r = f.fetch(site.url("/_big"), Attempt.single(TEN_SECONDS));
+    assertTrue(r.truncated());
+    assertEquals(1 << 20, r.bytes());
+    assertEquals(1 << 20, r.body().length);
+  }
+
+  @Test
+  void hugeBodyFailsWhenConfigured() {
+    Fetcher f = fetcher(FetchSettings.defaults().withMaxBody(1 << 20, false));
+    StageException e = fails(f, site.url("/_big"));
+    assertEquals(FetchKinds.TOO_LARGE, e.kind());
+  }
+
+  @Test
+  void gzipBombIsCappedOnTheDecodedSize() throws Exception {
+    Fetcher f = fetcher(FetchSettings.defaults().withMaxBody(2 << 20, true));
+    FetchResult r = f.fetch(site.url("/_gzip-bomb"), Attempt.single(TEN_SECONDS));
+    assertTrue(r.truncated());
+    assertEquals(2 << 20, r.bytes());
+  }
+
+  @Test
+  void gzipBombFailsTooLargeWhenConfigured() {
+    Fetcher f = fetcher(FetchSettings.defaults().withMaxBody(2 << 20, false));
+    StageException e = fails(f, site.url("/_gzip-bomb"));
+    assertEquals(FetchKinds.TOO_LARGE, e.kind());
+  }
+
+  @Test
+  void notFoundIsHttp4xxAndNotRetried() {
+    StageException e = fails(fetcher(), site.url("/missing.html"));
+    assertEquals(FetchKinds.HTTP_4XX, e.kind());
+    assertFalse(e instanceof RetryableException);
+  }
+
+  @Test
+  void serviceUnavailableIsRetryable() {
+    StageException e = fails(fetcher(), site.url("/_status/503"));
+    assertEquals(FetchKinds.HTTP_5XX, e.kind());
+    assertInstanceOf(RetryableException.class, e);
+  }
+
+  @Test
+  void otherServerErrorsAreNotRetried() {
+    StageException e = fails(fetcher(), site.url("/_status/501"));
+    assertEquals(FetchKinds.HTTP_5XX, e.kind());
+    assertFalse(e instanceof RetryableException);
+  }
+
+  @Test
+  void tooManyRequestsCarriesRetryAfter() {
+    StageException e = fails(fetcher(), site.url("/_status/429?retry-after=7"));
+    assertEquals(FetchKinds.HTTP_4XX, e.kind());
+    RetryableException r = assertInstanceOf(RetryableException.class, e);
+    assertEquals(Duration.ofSeconds(7), r.retryAfter());
+  }
+
+  @Test
+  void retryAfterIsCapped() {
+    Fetcher f = fetcher(FetchSettings.defaults().withMaxRetryAfter(Duration.ofSeconds(30)));
+    RetryableException r =
+        assertInstanceOf(
+            RetryableException.class, fails(f, site.url("/_status/429?retry-after=86400")));
+    assertEquals(Duration.ofSeconds(30), r.retryAfter());
+  }
+
+  @Test
+  void retryAfterThenSuccess() throws Exception {
+    Fetcher f = fetcher();
+    RetryableException r =
+        assertInstanceOf(RetryableException.class, fails(f, site.url("/_retry-after?t=1")));
+    assertEquals(FetchKinds.HTTP_5XX, r.kind());
+    assertEquals(Duration.ofSeconds(1), r.retryAfter());
+    assertEquals(200, f.fetch(site.url("/_retry-after?t=1"), Attempt.single(TEN_SECONDS)).status());
+  }
+
+  @Test
+  void retryAfterHttpDateIsParsed() {
+    Instant now = Instant.parse("2025-01-01T00:00:00Z");
+    assertEquals(
+        Duration.ofSeconds(90),
+        Fetcher.parseRetryAfter("Wed, 01 Jan 2025 00:01:30 GMT", Duration.ofMinutes(10), now));
+    assertEquals(
+        Duration.ZERO,
+        Fetcher.parseRetryAfter("Tue, 31 Dec 2024 00:00:00 GMT", Duration.ofMinutes(10), now));
+    assertNull(Fetcher.parseRetryAfter("soon", Duration.ofMinutes(10), now));
+  }
+
+  @Test
+  void connectionRefusedIsConnect() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    StageException e = fails(fetcher(), "http://127.0.0.1:" + port + "/");
+    assertEquals(FetchKinds.CONNECT, e.kind());
+    assertInstanceOf(RetryableException.class, e);
+  }
+
+  @Test
+  void invalidUrlFailsWithoutARequest() {
+    StageException e = fails(fetcher(), "file:///etc/passwd");
+    assertEquals(FetchKinds.INVALID_URL, e.kind());
+  }
+
+  @Test
+  void hostErrorBudgetTripsAndSkipsTheHost() {
+    Fetcher f = fetcher(FetchSettings.defaults().withHostFailureLimit(3));
+    String url = site.url("/_status/500");
+    for (int i = 0; i < 3; i++) {
+      assertEquals(FetchKinds.HTTP_5XX, fails(f, url).kind());
+    }
+    int before = site.requests("/_status/500");
+    StageException e = fails(f, site.url("/page.html"));
+    assertEquals(FetchKinds.HOST_UNAVAILABLE, e.kind());
+    assertEquals(before, site.requests("/_status/500"));
+  }
+
+  @Test
+  void aSuccessResetsTheHostErrorBudget() throws Exception {
+    Fetcher f = fetcher(FetchSettings.defaults().withHostFailureLimit(3));
+    for (int round = 0; round < 2; round++) {
+      fails(f, site.url("/_status/502"));
+      fails(f, site.url("/_status/502"));
+      f.fetch(site.url("/page.html"), Attempt.single(TEN_SECONDS));
+    }
+    fails(f, site.url("/_status/502"));
+    assertEquals(FetchKinds.HTTP_5XX, fails(f, site.url("/_status/502")).kind());
+  }
+
+  @Test
+  void contentTypeWithoutCharset() throws Exception {
+    Files.write(root.resolve("blob.bin"), new byte[] {1, 2, 3});
+    FetchResult r = fetcher().fetch(site.url("/blob.bin"), Attempt.single(TEN_SECONDS));
+    assertEquals("application/octet-stream", r.contentType());
+    assertNull(r.charset());
+  }
+
+  @Test
+  void fetcherSurvivesSerialization() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(new Fetcher(FetchSettings.defaults()));
+    }
+    Fetcher copy;
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (Fetcher) in.readObject();
+    }
+    assertEquals(200, copy.fetch(site.url("/page.html"), Attempt.single(TEN_SECONDS)).status());
+  }
+}

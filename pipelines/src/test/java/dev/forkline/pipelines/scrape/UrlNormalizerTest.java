@@ -1,0 +1,105 @@
+package dev.forkline.pipelines.scrape;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forkline.pipelines.exec.StageException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class UrlNormalizerTest {
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "HTTP://Example.COM/a, http://example.com/a",
+    "http://example.com, http://example.com/",
+    "http://example.com:80/x, http://example.com/x",
+    "https://example.com:443/x, https://example.com/x",
+    "https://example.com:8443/x, https://example.com:8443/x",
+    "http://example.com:8080, http://example.com:8080/",
+    "http://example.com/a#frag, http://example.com/a",
+    "http://example.com/a/./b/../c, http://example.com/a/c",
+    "http://example.com/../../a, http://example.com/a",
+    "http://example.com/a/%2e%2E/b, http://example.com/b",
+    "http://example.com/%7euser/%41, http://example.com/~user/A",
+    "http://example.com/a%2fb%3a, http://example.com/a%2Fb%3A",
+    "http://example.com/100%, http://example.com/100%25",
+    "http://example.com/caf\u00e9, http://example.com/caf%C3%A9",
+    "http://example.com/a?b=c&d=%7e#x, http://example.com/a?b=c&d=~",
+    "http://example.com/a?, http://example.com/a",
+    "http://b\u00fccher.example/, http://xn--bcher-kva.example/",
+    "http://B%C3%BCcher.example/, http://xn--bcher-kva.example/",
+    "'  http://example.com/a  ', http://example.com/a",
+    "http://[::1]:8080/x, http://[::1]:8080/x",
+    "http://127.0.0.1/, http://127.0.0.1/",
+  })
+  void normalizes(String raw, String expected) throws StageException {
+    assertEquals(expected, UrlNormalizer.normalize(raw));
+  }
+
+  @ParameterizedTest(name = "[{index}] '{0}'")
+  @ValueSource(
+      strings = {
+        "file:///etc/passwd",
+        "ftp://example.com/x",
+        "javascript:alert(1)",
+        "mailto:someone@example.com",
+        "example.com/no-scheme",
+        "http:/one-slash",
+        "http://",
+        "http://:80/",
+        "http://exa mple.com/",
+        "http://example.com/a b",
+        "http://example.com:99999/",
+        "http://example.com:abc/",
+        "http://user:pw@example.com/",
+        "http://exa<mple.com/",
+        "",
+        "   ",
+      })
+  void refuses(String raw) {
+    StageException e = assertThrows(StageException.class, () -> UrlNormalizer.normalize(raw));
+    assertEquals(FetchKinds.INVALID_URL, e.kind());
+  }
+
+  @Test
+  void refusalSaysWhatIsAccepted() {
+    StageException e =
+        assertThrows(StageException.class, () -> UrlNormalizer.normalize("ftp://example.com/x"));
+    assertTrue(e.getMessage().contains("only http and https"), e.getMessage());
+  }
+
+  @Test
+  void refusesOverlongUrls() {
+    String url = "http://example.com/" + "a".repeat(UrlNormalizer.MAX_LENGTH);
+    StageException e = assertThrows(StageException.class, () -> UrlNormalizer.normalize(url));
+    assertEquals(FetchKinds.INVALID_URL, e.kind());
+  }
+
+  @ParameterizedTest(name = "{1} from {0}")
+  @CsvSource({
+    "http://example.com/a/b, c, http://example.com/a/c",
+    "http://example.com/a/b, /c, http://example.com/c",
+    "http://example.com/a/b, ../c, http://example.com/c",
+    "http://example.com/a/b?q=1, ?r=2, http://example.com/a/b?r=2",
+    "http://example.com/a/b, //other.example/x, http://other.example/x",
+    "https://example.com/a, HTTP://Other.example:80/x#y, http://other.example/x",
+    "http://example.com/a, /with space, http://example.com/with%20space",
+  })
+  void resolvesRedirectLocations(String base, String location, String expected)
+      throws StageException {
+    assertEquals(expected, UrlNormalizer.resolve(base, location));
+  }
+
+  @Test
+  void resolveRefusesNonHttpTargets() {
+    StageException e =
+        assertThrows(
+            StageException.class,
+            () -> UrlNormalizer.resolve("http://example.com/", "ftp://example.com/file"));
+    assertEquals(FetchKinds.INVALID_URL, e.kind());
+  }
+}
