@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ValidateCommand.class,
       InspectCommand.class,
+      DemoSiteCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -52,7 +53,7 @@ public final class ForklineCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "a command is required: run, validate, inspect or help");
+        spec.commandLine(), "a command is required: run, validate, inspect, demo-site or help");
   }
 
   public static void main(String[] args) {

@@ -90,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
           "--progress " + progress + ": accepted values are auto, line, plain, none");
     }
     ForklineConfig loaded = ConfigLoader.load(config, overrides, Path.of(""));
-    ForklineRunner.definition(loaded.pipeline());
+    ForklineRunner.definition(loaded);
     boolean terminal =
         progress.equals("line") || (progress.equals("auto") && Boolean.getBoolean(TTY_PROPERTY));
     RunOptions options =

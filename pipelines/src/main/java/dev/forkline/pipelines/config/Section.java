@@ -286,6 +286,20 @@ public final class Section {
     return out;
   }
 
+  /**
+   * The items of a list (or a single value) under {@code key}, for structured lists the caller
+   * reads itself (report problems with {@link #problemAt}); {@code null} when the key is absent.
+   */
+  public List<ConfigNode> list(String key) {
+    Optional<ConfigNode> value = node(key);
+    return value.isEmpty() ? null : oneOrMany(value);
+  }
+
+  /** Records a problem at a value's own location, prefixed with the key's path. */
+  public void problemAt(ConfigNode value, String key, String message) {
+    context.problem(value.location(), pathOf(key) + ": " + message);
+  }
+
   /** The items of a list value, or the value alone; nothing when absent. */
   private static List<ConfigNode> oneOrMany(Optional<ConfigNode> value) {
     if (value.isEmpty()) {

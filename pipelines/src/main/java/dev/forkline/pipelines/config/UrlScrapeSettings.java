@@ -15,6 +15,14 @@ import java.util.Map;
  * @param maxBodyBytes the largest body read (after decompression)
  * @param maxRedirects how many redirects are followed
  * @param extract user fields: name to CSS selector, attribute and whether to take all matches
+ * @param truncateBody over {@code maxBodyBytes}: keep the first bytes (true) or fail as too-large
+ * @param connectTimeout how long a connect may take
+ * @param respectRobots obey robots.txt
+ * @param maxCrawlDelay the longest robots.txt {@code Crawl-delay} honoured
+ * @param hostFailureLimit consecutive failures after which a host's other URLs fail fast; 0 never
+ * @param demoSite a folder served on 127.0.0.1 during the run (the bundled demo site), or null
+ * @param demoSitePort the demo site's port
+ * @param demoSiteLatency a fixed delay of every demo-site response
  */
 public record UrlScrapeSettings(
     String userAgent,
@@ -22,7 +30,15 @@ public record UrlScrapeSettings(
     Duration hostDelay,
     long maxBodyBytes,
     int maxRedirects,
-    Map<String, Extract> extract)
+    Map<String, Extract> extract,
+    boolean truncateBody,
+    Duration connectTimeout,
+    boolean respectRobots,
+    Duration maxCrawlDelay,
+    int hostFailureLimit,
+    java.nio.file.Path demoSite,
+    int demoSitePort,
+    Duration demoSiteLatency)
     implements Serializable {
 
   /** One user field: a CSS selector, what to take from the match, and whether to take all. */
@@ -34,7 +50,26 @@ public record UrlScrapeSettings(
   public static final List<String> SPECIAL_ATTRS = List.of("text", "html", "outer-html");
 
   public UrlScrapeSettings {
-    extract = Map.copyOf(extract);
+    extract = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extract));
+  }
+
+  /** The defaults, for tests and tools. */
+  public static UrlScrapeSettings defaults() {
+    return new UrlScrapeSettings(
+        DEFAULT_USER_AGENT,
+        4,
+        Duration.ZERO,
+        5L << 20,
+        5,
+        Map.of(),
+        true,
+        Duration.ofSeconds(10),
+        true,
+        Duration.ofSeconds(30),
+        10,
+        null,
+        8088,
+        Duration.ZERO);
   }
 
   static UrlScrapeSettings read(Section s) {
@@ -46,10 +81,35 @@ public record UrlScrapeSettings(
     Duration delay = s.duration("delay", Duration.ZERO, Duration.ZERO);
     long maxBody = s.size("max-body", 5L << 20, 1024, 1L << 31);
     int maxRedirects = s.integer("max-redirects", 5, 0, 50);
+    String onLarge = s.choice("on-large", "truncate", List.of("truncate", "fail"));
+    Duration connectTimeout =
+        s.duration("connect-timeout", Duration.ofSeconds(10), Duration.ofMillis(10));
+    boolean robots = s.bool("robots", true);
+    Duration maxCrawlDelay = s.duration("max-crawl-delay", Duration.ofSeconds(30), Duration.ZERO);
+    int hostFailures = s.integer("host-error-budget", 10, 0, 1_000_000);
+    java.nio.file.Path demoSite = s.path("demo-site");
+    if (demoSite != null && !java.nio.file.Files.isDirectory(demoSite)) {
+      s.problem(
+          "demo-site",
+          "'"
+              + demoSite
+              + "' is not a folder; give the folder the demo site"
+              + " serves (the bundled one is data/site)");
+    }
+    int demoPort = s.integer("demo-site-port", 8088, 1, 65535);
+    Duration demoLatency = s.duration("demo-site-latency", Duration.ZERO, Duration.ZERO);
     Map<String, Extract> extract = new LinkedHashMap<>();
     Section fields = s.section("extract");
     for (String name : fields.keys()) {
-      if (!name.matches("[a-z][a-z0-9_]*")) {
+      if (dev.forkline.pipelines.scrape.PageColumns.BUILT_IN.contains(name)) {
+        fields.problem(
+            name,
+            "'"
+                + name
+                + "' is a built-in column of the table; give the field another name (e.g. 'my_"
+                + name
+                + "')");
+      } else if (!name.matches("[a-z][a-z0-9_]*")) {
         fields.problem(
             name,
             "field names become Parquet columns: use lowercase letters, digits"
@@ -66,6 +126,20 @@ public record UrlScrapeSettings(
       }
     }
     s.finish();
-    return new UrlScrapeSettings(userAgent, perHost, delay, maxBody, maxRedirects, extract);
+    return new UrlScrapeSettings(
+        userAgent,
+        perHost,
+        delay,
+        maxBody,
+        maxRedirects,
+        extract,
+        !"fail".equals(onLarge),
+        connectTimeout,
+        robots,
+        maxCrawlDelay,
+        hostFailures,
+        demoSite,
+        demoPort,
+        demoLatency);
   }
 }

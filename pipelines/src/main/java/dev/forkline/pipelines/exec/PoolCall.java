@@ -80,7 +80,10 @@ final class PoolCall<I, O> implements BlockingCall<I, O> {
   public O call(I input, Attempt attempt) throws Exception {
     TaskResult result = lease.pool().call(remote.kernel(), remote.request(input));
     if (result.ok()) {
-      return remote.response(input, result.payload());
+      return remote.response(
+          input,
+          result.payload(),
+          "worker " + result.workerId() + (result.pid() > 0 ? " (pid " + result.pid() + ")" : ""));
     }
     throw new StageException(result.kind(), describe(result)).withAttempts(result.attempts());
   }

@@ -20,9 +20,20 @@ public interface RemoteCall<I, O> extends BlockingCall<I, O> {
   /** The result for this element, given the kernel's reply. */
   O response(I input, byte[] reply) throws Exception;
 
+  /**
+   * The result for this element, given the kernel's reply and where it ran: {@code "worker 3 (pid
+   * 4242)"} in a process pool, {@link #IN_PROCESS} in this JVM. Override to record it.
+   */
+  default O response(I input, byte[] reply, String worker) throws Exception {
+    return response(input, reply);
+  }
+
+  /** The {@code worker} of a kernel that ran in the pipeline's own JVM. */
+  String IN_PROCESS = "in-process";
+
   /** Runs the kernel in this JVM. */
   @Override
   default O call(I input, Attempt attempt) throws Exception {
-    return response(input, Kernels.get(kernel()).apply(request(input)));
+    return response(input, Kernels.get(kernel()).apply(request(input)), IN_PROCESS);
   }
 }

@@ -3,6 +3,8 @@ package dev.forkline.pipelines.exec;
 import dev.forkline.pipelines.config.Executor;
 import dev.forkline.pipelines.config.StageConfig;
 import java.io.Serializable;
+import java.time.Duration;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
  * One named stage of a pipeline: the per-element call and the executor settings from the config.
@@ -18,11 +20,23 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
   private final String name;
   private final StageCall<T> call;
   private final StageConfig config;
+  private final SerializableFunction<T, String> keyFn;
+  private final int perKeyLimit;
+  private final Duration perKeyDelay;
 
-  private Stage(String name, StageCall<T> call, StageConfig config) {
+  private Stage(
+      String name,
+      StageCall<T> call,
+      StageConfig config,
+      SerializableFunction<T, String> keyFn,
+      int perKeyLimit,
+      Duration perKeyDelay) {
     this.name = name;
     this.call = call;
     this.config = config;
+    this.keyFn = keyFn;
+    this.perKeyLimit = perKeyLimit;
+    this.perKeyDelay = perKeyDelay;
   }
 
   /** A stage running {@code call}; give it its settings with {@link #withConfig}. */
@@ -33,7 +47,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
     if (call == null) {
       throw new IllegalArgumentException("stage " + name + " needs a call");
     }
-    return new Stage<>(name, call, null);
+    return new Stage<>(name, call, null, null, 0, Duration.ZERO);
   }
 
   /** The stage's executor and knobs from the config. */
@@ -42,7 +56,42 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
       throw new IllegalArgumentException(
           "stage " + name + " got the config of " + (config == null ? "nothing" : config.name()));
     }
-    return new Stage<>(name, call, config);
+    return new Stage<>(name, call, config, keyFn, perKeyLimit, perKeyDelay);
+  }
+
+  /**
+   * At most {@code limit} calls in flight per key and at least {@code minDelay} between two starts
+   * for one key, across the JVM (per-host politeness; the key of a URL is its host). Applies with
+   * the {@code threads} and {@code inline} executors.
+   */
+  public Stage<T> withPerKeyLimit(
+      SerializableFunction<T, String> keyFn, int limit, Duration minDelay) {
+    if (keyFn == null) {
+      throw new IllegalArgumentException(
+          "stage " + name + ": a per-key limit needs a key function");
+    }
+    if (limit < 1) {
+      throw new IllegalArgumentException(
+          "stage " + name + ": a per-key limit is at least 1, got " + limit);
+    }
+    if (minDelay == null || minDelay.isNegative()) {
+      throw new IllegalArgumentException(
+          "stage " + name + ": the per-key delay must be zero or more, got " + minDelay);
+    }
+    return new Stage<>(name, call, config, keyFn, limit, minDelay);
+  }
+
+  /** The key function of the per-key limit, or null. */
+  SerializableFunction<T, String> keyFn() {
+    return keyFn;
+  }
+
+  int perKeyLimit() {
+    return perKeyLimit;
+  }
+
+  Duration perKeyDelay() {
+    return perKeyDelay;
   }
 
   public String name() {

@@ -92,6 +92,14 @@ public final class StageChain<T extends Tracked<T>>
     };
   }
 
+  /** A stage's call settings: its config's, plus its per-key limit if it has one. */
+  static CallSettings settingsOf(Stage<?> stage) {
+    CallSettings settings = callSettings(stage.config());
+    return stage.keyFn() == null
+        ? settings
+        : settings.withPerKeyLimit(stage.perKeyLimit(), stage.perKeyDelay());
+  }
+
   static PoolSettings poolSettings(StageConfig config) {
     return new PoolSettings(
         config.workers(),
@@ -189,6 +197,11 @@ public final class StageChain<T extends Tracked<T>>
     }
 
     @Override
+    public T response(T input, byte[] reply, String worker) throws Exception {
+      return call.response(input.copy(), reply, worker);
+    }
+
+    @Override
     public T call(T input, Attempt attempt) throws Exception {
       return call.call(input.copy(), attempt);
     }
@@ -246,6 +259,7 @@ public final class StageChain<T extends Tracked<T>>
         next.fail(new Failure(stage, outcome.kind(), outcome.message()));
       }
       next.addStageMillis(stage, outcome.callNanos() / 1_000_000);
+      next.recordAttempts(stage, outcome.attempts());
       current = next;
       return this;
     }
@@ -287,10 +301,7 @@ public final class StageChain<T extends Tracked<T>>
                   id + "/" + stage.name(),
                   () ->
                       new CallExecutor<>(
-                          stage.name(),
-                          executableCall(stage),
-                          null,
-                          callSettings(stage.config()))));
+                          stage.name(), executableCall(stage), stage.keyFn(), settingsOf(stage))));
         }
         permits = Shared.acquire(id + "/permits", () -> new Permits(inFlightBound(stages)));
         for (Stage<T> stage : stages) {

@@ -22,4 +22,7 @@ public interface Tracked<T extends Tracked<T>> extends Serializable {
 
   /** Adds the time one stage spent on this element, for the manifest's per-step times. */
   void addStageMillis(String stage, long millis);
+
+  /** Records how many attempts a stage took for this element (ok or failed); optional. */
+  default void recordAttempts(String stage, int attempts) {}
 }

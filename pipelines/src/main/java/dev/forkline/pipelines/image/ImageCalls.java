@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.image;
 
+import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Attempt;
 import dev.forkline.pipelines.exec.KernelCall;
 import dev.forkline.pipelines.exec.RetryableException;
@@ -91,15 +92,17 @@ final class ImageCalls {
 
   /**
    * Sends the image to the transform kernel ({@link TransformKernel}): in a worker process with the
-   * {@code processes} executor, in this JVM otherwise. The kernel's reply carries the output bytes
-   * and sizes, or the kind of failure (corrupt, unsupported, too-large).
+   * {@code processes} executor, in this JVM otherwise. The kernel decodes (after checking the
+   * header's size), turns the image upright, runs the filter chain and encodes; its reply carries
+   * the output bytes and what was learnt, or the kind of failure (corrupt, unsupported, too-large,
+   * filter, encode).
    */
   static final class Transform implements KernelCall<ImageTask> {
     private static final long serialVersionUID = 1L;
-    private final long maxPixels;
+    private final ImageFilterSettings settings;
 
-    Transform(long maxPixels) {
-      this.maxPixels = maxPixels;
+    Transform(ImageFilterSettings settings) {
+      this.settings = settings;
     }
 
     @Override
@@ -109,21 +112,48 @@ final class ImageCalls {
 
     @Override
     public byte[] request(ImageTask task) {
-      return TransformKernel.request(maxPixels, task.data);
+      return new TransformKernel.Request(
+              settings.maxPixels(),
+              settings.autoOrient(),
+              settings.filters(),
+              task.targetFormat != null ? task.targetFormat : "png",
+              settings.quality(),
+              settings.keepMetadata())
+          .encode(task.data);
     }
 
     @Override
     public ImageTask response(ImageTask task, byte[] reply) throws Exception {
+      return response(task, reply, IN_PROCESS);
+    }
+
+    @Override
+    public ImageTask response(ImageTask task, byte[] reply, String worker) throws Exception {
       TransformKernel.Reply r = TransformKernel.Reply.decode(reply);
+      task.worker = worker;
+      TransformKernel.Source source = r.source();
+      if (source != null) {
+        task.formatIn = source.format();
+        task.widthIn = source.width();
+        task.heightIn = source.height();
+        task.decoder = source.decoder();
+        task.exifOrientation = source.orientation();
+        task.exifMake = source.make();
+        task.exifModel = source.model();
+        task.exifDateTime = source.dateTimeOriginal();
+        task.gpsLat = source.latitude();
+        task.gpsLon = source.longitude();
+      }
       if (!r.ok()) {
         throw new StageException(r.failureKind(), r.failureMessage());
       }
-      task.formatIn = r.formatIn();
-      task.widthIn = r.widthIn();
-      task.heightIn = r.heightIn();
       task.formatOut = r.formatOut();
       task.widthOut = r.widthOut();
       task.heightOut = r.heightOut();
+      task.filters = r.filtersApplied();
+      task.decodeMs = r.decodeNanos() / 1e6;
+      task.filterMs = r.filterNanos() / 1e6;
+      task.encodeMs = r.encodeNanos() / 1e6;
       task.data = r.data();
       return task;
     }
@@ -162,7 +192,8 @@ final class ImageCalls {
     @Override
     public ImageTask call(ImageTask task, Attempt attempt) throws Exception {
       Path root = Path.of(outputRoot);
-      Path target = root.resolve(task.relativePath).normalize();
+      String relative = task.outputRelative != null ? task.outputRelative : task.relativePath;
+      Path target = root.resolve(relative).normalize();
       if (!target.startsWith(root) || target.equals(root)) {
         throw new StageException("io", "output path escapes the output folder: " + target);
       }

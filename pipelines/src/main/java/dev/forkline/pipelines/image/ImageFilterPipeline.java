@@ -33,8 +33,8 @@ import org.apache.beam.sdk.values.PCollectionView;
  * The image-filter pipeline: list the input folder, read each file [read], probe and transform it
  * [transform], write it into the output tree [write], and make one manifest row per file.
  *
- * <p>This version's transform probes format and dimensions from the header and applies the size
- * limits; with no filters yet, images pass through unchanged.
+ * <p>The transform decodes each image (after refusing oversize ones from their header), turns it
+ * upright by EXIF, runs the configured filter chain and encodes the output format.
  */
 public final class ImageFilterPipeline implements PipelineDefinition {
   private static final long serialVersionUID = 1L;
@@ -75,7 +75,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     String inputRoot = config.inputs().get(0).toString();
     String outputRoot = config.output().resolve(IMAGES_DIR).toString();
     ParDo.SingleOutput<String, KV<Integer, ImageTask>> list =
-        ParDo.of(new ListFilesFn(settings.include(), done));
+        ParDo.of(new ListFilesFn(settings, done));
     if (done != null) {
       list = list.withSideInputs(done);
     }
@@ -90,7 +90,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
             StageChain.of(
                 Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
                     .withConfig(config.stage("read")),
-                Stage.of("transform", new ImageCalls.Transform(settings.maxPixels()))
+                Stage.of("transform", new ImageCalls.Transform(settings))
                     .withConfig(config.stage("transform")),
                 Stage.of(
                         "write",
@@ -152,10 +152,22 @@ public final class ImageFilterPipeline implements PipelineDefinition {
       row.put("height_out", ok && task.heightOut > 0 ? task.heightOut : null);
       row.put("bytes_in", task.bytesIn >= 0 ? task.bytesIn : null);
       row.put("bytes_out", ok && task.bytesOut >= 0 ? task.bytesOut : null);
+      row.put("decoder", task.decoder);
+      row.put("filters", ok ? task.filters : null);
+      row.put("exif_make", task.exifMake);
+      row.put("exif_model", task.exifModel);
+      row.put("exif_datetime_original", task.exifDateTime);
+      row.put("exif_orientation", task.exifOrientation);
+      row.put("gps_lat", task.gpsLat);
+      row.put("gps_lon", task.gpsLon);
+      row.put("worker", task.worker);
       row.put("executors", executors);
       row.put("read_ms", task.stageMillis.get("read"));
       row.put("transform_ms", task.stageMillis.get("transform"));
       row.put("write_ms", task.stageMillis.get("write"));
+      row.put("decode_ms", task.decodeMs >= 0 ? task.decodeMs : null);
+      row.put("filter_ms", task.filterMs >= 0 ? task.filterMs : null);
+      row.put("encode_ms", task.encodeMs >= 0 ? task.encodeMs : null);
       row.put("processed_at", Instant.now().toString());
       StageMetrics.rows(ok ? null : task.failure.kind()).inc();
       out.output(row);

@@ -28,6 +28,28 @@ final class ImageTask implements Tracked<ImageTask> {
   int heightOut;
   String outputPath;
   long bytesOut = -1;
+
+  /** The output path relative to the output folder, from the name template; set when listed. */
+  String outputRelative;
+
+  /** The format the output is encoded in (png, jpeg, bmp, tiff, gif); set when listed. */
+  String targetFormat;
+
+  String decoder;
+  String filters;
+  String exifMake;
+  String exifModel;
+  String exifDateTime;
+  Integer exifOrientation;
+  Double gpsLat;
+  Double gpsLon;
+
+  /** Where the transform ran: a worker JVM's pid, or this JVM's. */
+  String worker;
+
+  double decodeMs = -1;
+  double filterMs = -1;
+  double encodeMs = -1;
   Map<String, Long> stageMillis = new LinkedHashMap<>();
   Failure failure;
 
@@ -51,6 +73,20 @@ final class ImageTask implements Tracked<ImageTask> {
     c.heightOut = heightOut;
     c.outputPath = outputPath;
     c.bytesOut = bytesOut;
+    c.outputRelative = outputRelative;
+    c.targetFormat = targetFormat;
+    c.decoder = decoder;
+    c.filters = filters;
+    c.exifMake = exifMake;
+    c.exifModel = exifModel;
+    c.exifDateTime = exifDateTime;
+    c.exifOrientation = exifOrientation;
+    c.gpsLat = gpsLat;
+    c.gpsLon = gpsLon;
+    c.worker = worker;
+    c.decodeMs = decodeMs;
+    c.filterMs = filterMs;
+    c.encodeMs = encodeMs;
     c.stageMillis = new LinkedHashMap<>(stageMillis);
     c.failure = failure;
     return c;
@@ -73,6 +109,20 @@ final class ImageTask implements Tracked<ImageTask> {
         && Objects.equals(formatIn, t.formatIn)
         && Objects.equals(formatOut, t.formatOut)
         && Objects.equals(outputPath, t.outputPath)
+        && Objects.equals(outputRelative, t.outputRelative)
+        && Objects.equals(targetFormat, t.targetFormat)
+        && Objects.equals(decoder, t.decoder)
+        && Objects.equals(filters, t.filters)
+        && Objects.equals(exifMake, t.exifMake)
+        && Objects.equals(exifModel, t.exifModel)
+        && Objects.equals(exifDateTime, t.exifDateTime)
+        && Objects.equals(exifOrientation, t.exifOrientation)
+        && Objects.equals(gpsLat, t.gpsLat)
+        && Objects.equals(gpsLon, t.gpsLon)
+        && Objects.equals(worker, t.worker)
+        && decodeMs == t.decodeMs
+        && filterMs == t.filterMs
+        && encodeMs == t.encodeMs
         && Objects.equals(stageMillis, t.stageMillis)
         && Objects.equals(failure, t.failure);
   }

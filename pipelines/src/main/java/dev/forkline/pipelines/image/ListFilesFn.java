@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.image;
 
+import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Failure;
 import dev.forkline.pipelines.exec.StageMetrics;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,14 +39,16 @@ final class ListFilesFn extends DoFn<String, KV<Integer, ImageTask>> {
 
   static final int BATCH_FILES = 1024;
 
+  private final ImageFilterSettings settings;
   private final List<String> include;
   private final PCollectionView<Map<String, Boolean>> done;
   private transient List<PathMatcher> matchers;
   private transient Counter inputs;
   private transient Counter skipped;
 
-  ListFilesFn(List<String> include, PCollectionView<Map<String, Boolean>> done) {
-    this.include = List.copyOf(include);
+  ListFilesFn(ImageFilterSettings settings, PCollectionView<Map<String, Boolean>> done) {
+    this.settings = settings;
+    this.include = settings.include();
     this.done = done;
   }
 
@@ -63,6 +67,7 @@ final class ListFilesFn extends DoFn<String, KV<Integer, ImageTask>> {
     Path root = Path.of(context.element());
     Map<String, Boolean> finished = done == null ? Map.of() : context.sideInput(done);
     Batcher batcher = new Batcher();
+    Map<String, String> outputs = new HashMap<>();
     Files.walkFileTree(
         root,
         new SimpleFileVisitor<>() {
@@ -76,12 +81,31 @@ final class ListFilesFn extends DoFn<String, KV<Integer, ImageTask>> {
               return FileVisitResult.CONTINUE;
             }
             inputs.inc();
+            String relative = key.replace(java.io.File.separatorChar, '/');
+            String format = OutputNames.targetFormat(settings.format(), relative);
+            String output =
+                settings.outputName(
+                    relative, format, OutputNames.extension(settings.format(), relative));
+            String earlier = outputs.putIfAbsent(output, relative);
             if (finished.containsKey(key)) {
               skipped.inc();
               return FileVisitResult.CONTINUE;
             }
             ImageTask task = new ImageTask(key, file.toString());
-            if (attrs.isOther()) {
+            task.outputRelative = output;
+            task.targetFormat = format;
+            if (earlier != null) {
+              task.fail(
+                  new Failure(
+                      "list",
+                      "io",
+                      "its output name '"
+                          + output
+                          + "' is already the output of '"
+                          + earlier
+                          + "'; make names unique with image-filter.name"
+                          + " (e.g. '{dir}/{name}.{ext}')"));
+            } else if (attrs.isOther()) {
               task.fail(
                   new Failure(
                       "list", "io", "not a regular file (a FIFO, socket or device); not read"));

@@ -1,9 +1,9 @@
 package dev.forkline.pipelines.run;
 
 import dev.forkline.pipelines.config.ForklineConfig;
-import dev.forkline.pipelines.config.PipelineType;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.image.ImageFilterPipeline;
+import dev.forkline.pipelines.scrape.UrlScrapePipeline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -62,13 +62,10 @@ public final class ForklineRunner {
   private ForklineRunner() {}
 
   /** The definition of a pipeline type; fails clearly for pipelines this version cannot run. */
-  public static PipelineDefinition definition(PipelineType type) {
-    return switch (type) {
+  public static PipelineDefinition definition(ForklineConfig config) {
+    return switch (config.pipeline()) {
       case IMAGE_FILTER -> new ImageFilterPipeline();
-      case URL_SCRAPE ->
-          throw new UnsupportedPipelineException(
-              "pipeline 'url-scrape' is validated but cannot run in this version yet; it arrives"
-                  + " with the scrape pipeline (see the README's status section)");
+      case URL_SCRAPE -> new UrlScrapePipeline(config.urlScrape());
     };
   }
 
@@ -79,7 +76,7 @@ public final class ForklineRunner {
    *     failed rows)
    */
   public static RunResult run(ForklineConfig config, RunOptions options) {
-    PipelineDefinition definition = definition(config.pipeline());
+    PipelineDefinition definition = definition(config);
     Path output = config.output();
     try {
       Files.createDirectories(output);
@@ -92,8 +89,12 @@ public final class ForklineRunner {
       Path staging = output.resolve(STAGING_PREFIX + UUID.randomUUID());
       Thread cleanup = new Thread(() -> deleteRecursively(staging), "forkline-cleanup");
       Runtime.getRuntime().addShutdownHook(cleanup);
-      try {
+      try (AutoCloseable beside = prepare(definition, config)) {
         return runLocked(definition, config, options, staging);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new PipelineFailedException("stopping what ran beside the pipeline failed", e);
       } finally {
         deleteRecursively(staging);
         removeLeftovers(output);
@@ -103,6 +104,16 @@ public final class ForklineRunner {
           // The JVM is already shutting down; the hook does the cleaning.
         }
       }
+    }
+  }
+
+  private static AutoCloseable prepare(PipelineDefinition definition, ForklineConfig config) {
+    try {
+      return definition.prepare(config);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new OutputFolderException(e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.run;
 
+import dev.forkline.pipelines.config.ForklineConfig;
 import java.io.Serializable;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -39,4 +40,12 @@ public interface PipelineDefinition extends Serializable {
    * inputs in {@link RunContext#done()}, which get none.
    */
   PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context);
+
+  /**
+   * Starts what the run needs beside the pipeline (the url-scrape demo site) and returns what stops
+   * it; called before the pipeline is built, closed after it finished.
+   */
+  default AutoCloseable prepare(ForklineConfig config) throws Exception {
+    return () -> {};
+  }
 }

@@ -15,11 +15,13 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.run.ForklineRunner;
 import dev.forkline.pipelines.run.RunOptions;
 import dev.forkline.pipelines.run.RunResult;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,21 +63,21 @@ class ImageFilterPipelineTest {
     assertEquals("ok", str(rows.get("c.BMP"), "status"));
     assertFailed(rows.get("empty.png"), "transform", "corrupt");
     assertFailed(rows.get("notes.jpg"), "transform", "unsupported");
-    assertFailed(rows.get("riff.webp"), "transform", "unsupported");
+    assertFailed(rows.get("riff.webp"), "transform", "corrupt");
     assertEquals(3, result.metrics().rowsOk());
-    assertEquals(Map.of("corrupt", 1L, "unsupported", 2L), result.metrics().rowsFailedByKind());
+    assertEquals(Map.of("corrupt", 2L, "unsupported", 1L), result.metrics().rowsFailedByKind());
     assertEquals(6, result.metrics().inputs());
   }
 
   @Test
-  void outputMirrorsTheInputTreeByteForByte() throws Exception {
+  void outputMirrorsTheInputTreeWithTheSamePixels() throws Exception {
     Path in = dir.resolve("in");
     Path source = image(in.resolve("x/y/pic.png"), "png", 16, 16);
 
     RunResult result = ForklineRunner.run(config(""), RunOptions.quiet());
 
     Path copy = dir.resolve("out/images/x/y/pic.png");
-    assertArrayEquals(Files.readAllBytes(source), Files.readAllBytes(copy));
+    assertArrayEquals(pixels(source), pixels(copy));
     GenericRecord row = rowsBy(result.table(), "input").get("x/y/pic.png");
     assertEquals(copy.toString(), str(row, "output_path"));
     try (Stream<Path> files = Files.walk(dir.resolve("out"))) {
@@ -86,6 +88,164 @@ class ImageFilterPipelineTest {
                       || p.getFileName().toString().startsWith(".forkline-staging")
                       || p.getFileName().toString().startsWith(".temp-beam")));
     }
+  }
+
+  @Test
+  void theFilterChainAndOutputFormatApply() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("wide.jpg"), "jpg", 40, 20);
+
+    RunResult result =
+        ForklineRunner.run(
+            config(
+                "image-filter:\n  filters:\n    - resize: {width: 20}\n    - grayscale\n"
+                    + "  format: png\n"),
+            RunOptions.quiet());
+
+    GenericRecord row = rowsBy(result.table(), "input").get("wide.jpg");
+    assertEquals("ok", str(row, "status"), row::toString);
+    Path out = dir.resolve("out/images/wide.png");
+    assertEquals(out.toString(), str(row, "output_path"));
+    BufferedImage image = ImageIO.read(out.toFile());
+    assertEquals(20, image.getWidth());
+    assertEquals(10, image.getHeight());
+    for (int rgb : image.getRGB(0, 0, 20, 10, null, 0, 20)) {
+      int r = (rgb >> 16) & 0xFF;
+      int g = (rgb >> 8) & 0xFF;
+      int b = rgb & 0xFF;
+      assertTrue(r == g && g == b, "grayscale pixel " + Integer.toHexString(rgb));
+    }
+    assertEquals("jpeg", str(row, "format_in"));
+    assertEquals("png", str(row, "format_out"));
+    assertEquals(20, row.get("width_out"));
+    assertTrue(str(row, "filters").contains("resize"), () -> str(row, "filters"));
+    assertTrue(str(row, "filters").contains("grayscale"), () -> str(row, "filters"));
+    assertTrue(str(row, "decoder") != null && !str(row, "decoder").isEmpty());
+    assertTrue(str(row, "worker") != null);
+    assertTrue(row.get("decode_ms") != null && row.get("encode_ms") != null);
+  }
+
+  @Test
+  void theThreeExecutorsWriteIdenticalImages() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("a.png"), "png", 50, 40);
+    image(in.resolve("b.jpg"), "jpg", 64, 48);
+    image(in.resolve("c/d.bmp"), "bmp", 33, 17);
+    image(in.resolve("e.gif"), "gif", 20, 30);
+    String filters =
+        "image-filter:\n  filters:\n    - resize: {width: 25, method: lanczos3}\n"
+            + "    - sharpen: {sigma: 1}\n  format: png\n";
+    Map<String, Map<String, byte[]>> outputs = new java.util.TreeMap<>();
+    for (String executor : List.of("inline", "threads", "processes")) {
+      Path file =
+          TestFiles.config(
+              dir,
+              "pipeline: image-filter\ninput: in\noutput: out-"
+                  + executor
+                  + "\n"
+                  + filters
+                  + "stages:\n  transform: {executor: "
+                  + executor
+                  + ", workers: 2}\n");
+      RunResult result =
+          ForklineRunner.run(ConfigLoader.load(file, List.of(), dir), RunOptions.quiet());
+      assertTrue(result.allOk(), executor);
+      Map<String, byte[]> files = new java.util.TreeMap<>();
+      Path root = dir.resolve("out-" + executor + "/images");
+      try (Stream<Path> walk = Files.walk(root)) {
+        for (Path p : walk.filter(Files::isRegularFile).toList()) {
+          files.put(root.relativize(p).toString(), Files.readAllBytes(p));
+        }
+      }
+      outputs.put(executor, files);
+    }
+    Map<String, byte[]> inline = outputs.get("inline");
+    assertEquals(java.util.Set.of("a.png", "b.png", "c/d.png", "e.png"), inline.keySet());
+    for (String executor : List.of("threads", "processes")) {
+      assertEquals(inline.keySet(), outputs.get(executor).keySet(), executor);
+      for (String name : inline.keySet()) {
+        assertArrayEquals(inline.get(name), outputs.get(executor).get(name), executor + " " + name);
+      }
+    }
+  }
+
+  @Test
+  void badFilesEachGetOneFailedRowOfTheirKind() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("good.png"), "png", 30, 20);
+    Path jpeg = image(in.resolve("full.jpg"), "jpg", 200, 150);
+    byte[] bytes = Files.readAllBytes(jpeg);
+    Files.delete(jpeg);
+    Files.write(in.resolve("truncated.jpg"), java.util.Arrays.copyOf(bytes, bytes.length / 3));
+    byte[] flipped = Files.readAllBytes(image(in.resolve("tmp.png"), "png", 30, 20));
+    Files.delete(in.resolve("tmp.png"));
+    flipped[1] ^= 0x40; // "PNG" magic broken
+    Files.write(in.resolve("flipped.png"), flipped);
+    Files.write(in.resolve("zero.gif"), new byte[0]);
+    Files.writeString(in.resolve("text.bmp"), "hello, I am not a bitmap");
+    Files.write(in.resolve("bomb.png"), pngHeader(100_000, 100_000));
+
+    RunResult result = ForklineRunner.run(config(""), RunOptions.quiet());
+
+    Map<String, GenericRecord> rows = rowsBy(result.table(), "input");
+    assertEquals(6, rows.size());
+    assertEquals("ok", str(rows.get("good.png"), "status"));
+    assertFailed(rows.get("truncated.jpg"), "transform", "corrupt");
+    assertFailed(rows.get("zero.gif"), "transform", "corrupt");
+    assertFailed(rows.get("bomb.png"), "transform", "too-large");
+    assertTrue(
+        List.of("corrupt", "unsupported").contains(str(rows.get("flipped.png"), "failure_kind")));
+    assertTrue(
+        List.of("corrupt", "unsupported").contains(str(rows.get("text.bmp"), "failure_kind")));
+    assertFalse(result.allOk());
+  }
+
+  @Test
+  void aWorkerThatRunsOutOfMemoryFailsOnlyItsImageAsOom() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("small.png"), "png", 20, 20);
+    image(in.resolve("big.png"), "png", 4000, 3000);
+
+    RunResult result =
+        ForklineRunner.run(
+            config(
+                "image-filter:\n  filters: [grayscale]\n"
+                    + "stages:\n  transform: {executor: processes, workers: 1, heap: 32m,"
+                    + " retries: 0}\n"),
+            RunOptions.quiet());
+
+    Map<String, GenericRecord> rows = rowsBy(result.table(), "input");
+    assertFailed(rows.get("big.png"), "transform", "oom");
+    assertEquals("ok", str(rows.get("small.png"), "status"));
+  }
+
+  @Test
+  void twoInputsWithTheSameOutputNameDoNotOverwriteEachOther() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("photo.jpg"), "jpg", 10, 10);
+    image(in.resolve("photo.png"), "png", 12, 12);
+
+    RunResult result =
+        ForklineRunner.run(config("image-filter:\n  format: png\n"), RunOptions.quiet());
+
+    Map<String, GenericRecord> rows = rowsBy(result.table(), "input");
+    long ok = rows.values().stream().filter(r -> "ok".equals(str(r, "status"))).count();
+    assertEquals(1, ok);
+    GenericRecord failed =
+        rows.values().stream().filter(r -> "failed".equals(str(r, "status"))).findFirst().get();
+    assertTrue(str(failed, "failure_message").contains("already the output of"));
+  }
+
+  @Test
+  void theNameTemplatePlacesOutputs() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("sub/pic.png"), "png", 10, 10);
+
+    ForklineRunner.run(
+        config("image-filter:\n  format: jpeg\n  name: \"{dir}/small-{stem}.{format}.{ext}\"\n"),
+        RunOptions.quiet());
+
+    assertTrue(Files.isRegularFile(dir.resolve("out/images/sub/small-pic.jpeg.jpg")));
   }
 
   @Test
@@ -198,6 +358,24 @@ class ImageFilterPipelineTest {
 
     assertEquals(java.util.Set.of("keep.png"), rowsBy(second.table(), "input").keySet());
     assertEquals(1, second.carriedOver());
+  }
+
+  private static int[] pixels(Path file) throws java.io.IOException {
+    BufferedImage image = ImageIO.read(file.toFile());
+    return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+  }
+
+  /** A valid PNG signature and IHDR claiming the given size, and nothing else: a tiny bomb. */
+  private static byte[] pngHeader(int width, int height) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(33);
+    b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+    b.putInt(13).put("IHDR".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    b.putInt(width).putInt(height).put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0);
+    b.put((byte) 0);
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(b.array(), 12, 17);
+    b.putInt((int) crc.getValue());
+    return b.array();
   }
 
   private static void assertFailed(GenericRecord row, String stage, String kind) {

@@ -1,88 +1,260 @@
 package dev.forkline.workers.image;
 
+import dev.forkline.workers.image.codec.Decoded;
+import dev.forkline.workers.image.codec.ImageCodec;
+import dev.forkline.workers.image.codec.ImageMetadata;
+import dev.forkline.workers.image.filter.AutoOrient;
+import dev.forkline.workers.image.filter.Filter;
+import dev.forkline.workers.image.filter.Filters;
 import dev.forkline.workers.kernel.Kernel;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The CPU work of the image-filter pipeline's transform stage, as a kernel that runs in a worker
- * JVM or in the pipeline's own. This version reads the format and size from the header and applies
- * the pixel limit; with no filters yet, the image's bytes are its output.
+ * JVM or in the pipeline's own: decode (after the header's size check), turn upright by EXIF, apply
+ * the filter chain, encode.
  *
- * <p>An image that cannot be processed (corrupt, unsupported, too large) is an answer, not an
- * exception: the reply carries its failure kind, the same on every executor. Exceptions are left
- * for bugs.
+ * <p>An image that cannot be processed (corrupt, unsupported, too large, a filter that does not fit
+ * it) is an answer, not an exception: the reply carries its failure kind, the same on every
+ * executor. Exceptions are left for bugs. Thread-safe: the only state is a cache of parsed chains.
  */
 public final class TransformKernel implements Kernel {
   public static final String NAME = "image.transform";
 
+  private static final String AUTO_ORIENT = "auto-orient";
   private static final byte OK = 0;
   private static final byte FAILED = 1;
+
+  /** Parsed filter chains by their text: a run uses one chain for every image. */
+  private final Map<List<String>, List<Filter>> chains = new ConcurrentHashMap<>();
 
   @Override
   public String name() {
     return NAME;
   }
 
-  /** A request: the pixel limit and the file's bytes. */
-  public static byte[] request(long maxPixels, byte[] data) {
-    return ByteBuffer.allocate(Long.BYTES + data.length).putLong(maxPixels).put(data).array();
+  /**
+   * What to do with one image.
+   *
+   * @param maxPixels the largest width x height decoded; larger fails as too-large
+   * @param autoOrient turn the pixels upright by the EXIF orientation first
+   * @param filters the chain, each filter in its {@code Filter.describe()} form
+   * @param format the output format (png, jpeg, bmp, tiff, gif)
+   * @param quality JPEG quality, 1 to 100
+   * @param keepMetadata copy EXIF into the output where the format allows
+   */
+  public record Request(
+      long maxPixels,
+      boolean autoOrient,
+      List<String> filters,
+      String format,
+      int quality,
+      boolean keepMetadata) {
+
+    public Request {
+      filters = List.copyOf(filters);
+    }
+
+    /** The request's bytes, with the image's. */
+    public byte[] encode(byte[] data) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.length + 256);
+      try (DataOutputStream out = new DataOutputStream(bytes)) {
+        out.writeLong(maxPixels);
+        out.writeBoolean(autoOrient);
+        out.writeInt(filters.size());
+        for (String f : filters) {
+          out.writeUTF(f);
+        }
+        out.writeUTF(format);
+        out.writeInt(quality);
+        out.writeBoolean(keepMetadata);
+        out.writeInt(data.length);
+        out.write(data);
+      } catch (IOException e) {
+        throw new IllegalStateException("writing to memory cannot fail", e);
+      }
+      return bytes.toByteArray();
+    }
   }
 
   @Override
-  public byte[] apply(byte[] request) throws IOException {
-    ByteBuffer in = ByteBuffer.wrap(request);
-    long maxPixels = in.getLong();
-    byte[] data = new byte[in.remaining()];
-    in.get(data);
-    ImageProbe.Info info;
-    try {
-      info = new ImageProbe(maxPixels).probe(data);
-    } catch (ImageException e) {
-      return failed(e.kind().label(), e.getMessage());
+  public byte[] apply(byte[] requestBytes) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(requestBytes));
+    long maxPixels = in.readLong();
+    boolean autoOrient = in.readBoolean();
+    int n = in.readInt();
+    List<String> filterLines = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      filterLines.add(in.readUTF());
     }
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(data.length + 64);
+    String format = in.readUTF();
+    int quality = in.readInt();
+    boolean keep = in.readBoolean();
+    byte[] data = new byte[in.readInt()];
+    in.readFully(data);
+
+    long t0 = System.nanoTime();
+    Decoded decoded;
+    try {
+      decoded = ImageCodec.decode(data, maxPixels);
+    } catch (ImageException e) {
+      return failed(e.kind().label(), e.getMessage(), null);
+    }
+    data = null; // the encoded input is not needed any more; let a big one go
+    long t1 = System.nanoTime();
+    ImageMetadata meta = decoded.metadata();
+    Pixels pixels = decoded.pixels();
+    StringJoiner applied = new StringJoiner("; ");
+    boolean listed = filterLines.stream().anyMatch(l -> l.startsWith(AUTO_ORIENT));
+    if (autoOrient && !listed && meta.orientation() != 1) {
+      pixels = AutoOrient.apply(pixels, meta.orientation());
+      applied.add(AUTO_ORIENT + " orientation=" + meta.orientation());
+    }
+    List<Filter> chain = chains.computeIfAbsent(filterLines, TransformKernel::parse);
+    for (Filter filter : chain) {
+      if (filter.describe().startsWith(AUTO_ORIENT)) {
+        // Listed explicitly: turn upright here, by the image's own orientation.
+        if (meta.orientation() != 1) {
+          pixels = AutoOrient.apply(pixels, meta.orientation());
+          applied.add(AUTO_ORIENT + " orientation=" + meta.orientation());
+        }
+        continue;
+      }
+      try {
+        pixels = filter.apply(pixels);
+      } catch (IllegalArgumentException e) {
+        return failed("filter", filter.describe() + ": " + e.getMessage(), decoded);
+      }
+      if ((long) pixels.width() * pixels.height() > maxPixels) {
+        return failed(
+            "too-large",
+            filter.describe()
+                + " made "
+                + pixels.width()
+                + "x"
+                + pixels.height()
+                + " pixels, above the limit of "
+                + maxPixels
+                + " (image-filter.max-pixels)",
+            decoded);
+      }
+      applied.add(filter.describe());
+    }
+    long t2 = System.nanoTime();
+    byte[] encoded;
+    try {
+      encoded = ImageCodec.encode(pixels, format, quality, keep ? meta.exif() : null);
+    } catch (IOException e) {
+      return failed("encode", "cannot encode as " + format + ": " + e.getMessage(), decoded);
+    }
+    long t3 = System.nanoTime();
+
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length + 512);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(OK);
-      out.writeUTF(info.format());
-      out.writeInt(info.width());
-      out.writeInt(info.height());
-      out.writeUTF(info.format());
-      out.writeInt(info.width());
-      out.writeInt(info.height());
-      out.writeInt(data.length);
-      out.write(data);
+      writeDecoded(out, decoded);
+      out.writeUTF(format);
+      out.writeInt(pixels.width());
+      out.writeInt(pixels.height());
+      out.writeUTF(applied.toString());
+      out.writeLong(t1 - t0);
+      out.writeLong(t2 - t1);
+      out.writeLong(t3 - t2);
+      out.writeInt(encoded.length);
+      out.write(encoded);
     }
     return bytes.toByteArray();
   }
 
-  private static byte[] failed(String kind, String message) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+  private static List<Filter> parse(List<String> lines) {
+    List<Filter> out = new ArrayList<>(lines.size());
+    for (String line : lines) {
+      out.add(Filters.parse(line));
+    }
+    return List.copyOf(out);
+  }
+
+  private static void writeDecoded(DataOutputStream out, Decoded decoded) throws IOException {
+    out.writeBoolean(decoded != null);
+    if (decoded == null) {
+      return;
+    }
+    ImageMetadata m = decoded.metadata();
+    out.writeUTF(decoded.format());
+    out.writeUTF(decoded.decoder());
+    out.writeInt(decoded.pixels().width());
+    out.writeInt(decoded.pixels().height());
+    out.writeInt(m.orientation());
+    writeNullable(out, m.make());
+    writeNullable(out, m.model());
+    writeNullable(out, m.dateTimeOriginal());
+    out.writeDouble(m.latitude() == null ? Double.NaN : m.latitude());
+    out.writeDouble(m.longitude() == null ? Double.NaN : m.longitude());
+  }
+
+  private static void writeNullable(DataOutputStream out, String s) throws IOException {
+    out.writeBoolean(s != null);
+    if (s != null) {
+      out.writeUTF(truncate(s, 1000));
+    }
+  }
+
+  private static String readNullable(DataInputStream in) throws IOException {
+    return in.readBoolean() ? in.readUTF() : null;
+  }
+
+  private static byte[] failed(String kind, String message, Decoded decoded) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FAILED);
       out.writeUTF(kind);
-      out.writeUTF(message == null ? kind : truncate(message));
+      out.writeUTF(message == null ? kind : truncate(message, 4000));
+      writeDecoded(out, decoded);
     }
     return bytes.toByteArray();
   }
 
-  private static String truncate(String message) {
-    return message.length() > 4000 ? message.substring(0, 4000) + "..." : message;
+  private static String truncate(String message, int max) {
+    return message.length() > max ? message.substring(0, max) + "..." : message;
   }
 
-  /** A decoded reply: the image's format and size in and out and its bytes, or a failure. */
+  /** What was decoded: format, decoder, size and EXIF facts. */
+  public record Source(
+      String format,
+      String decoder,
+      int width,
+      int height,
+      int orientation,
+      String make,
+      String model,
+      String dateTimeOriginal,
+      Double latitude,
+      Double longitude) {}
+
+  /**
+   * A decoded reply: a failure (with what was decoded, if the failure came after decoding) or the
+   * output image with its format, size, the filters applied and the time of each step.
+   */
   public record Reply(
       String failureKind,
       String failureMessage,
-      String formatIn,
-      int widthIn,
-      int heightIn,
+      Source source,
       String formatOut,
       int widthOut,
       int heightOut,
+      String filtersApplied,
+      long decodeNanos,
+      long filterNanos,
+      long encodeNanos,
       byte[] data) {
 
     public boolean ok() {
@@ -90,24 +262,56 @@ public final class TransformKernel implements Kernel {
     }
 
     public static Reply decode(byte[] reply) throws IOException {
-      DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(reply));
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
       byte status = in.readByte();
       if (status == FAILED) {
-        return new Reply(in.readUTF(), in.readUTF(), null, 0, 0, null, 0, 0, null);
+        String kind = in.readUTF();
+        String message = in.readUTF();
+        return new Reply(kind, message, readSource(in), null, 0, 0, null, 0, 0, 0, null);
       }
       if (status != OK) {
         throw new IOException("not a reply of " + NAME + ": status byte " + status);
       }
-      String formatIn = in.readUTF();
-      int widthIn = in.readInt();
-      int heightIn = in.readInt();
+      Source source = readSource(in);
       String formatOut = in.readUTF();
       int widthOut = in.readInt();
       int heightOut = in.readInt();
+      String applied = in.readUTF();
+      long decode = in.readLong();
+      long filter = in.readLong();
+      long encode = in.readLong();
       byte[] data = new byte[in.readInt()];
       in.readFully(data);
       return new Reply(
-          null, null, formatIn, widthIn, heightIn, formatOut, widthOut, heightOut, data);
+          null, null, source, formatOut, widthOut, heightOut, applied, decode, filter, encode,
+          data);
+    }
+
+    private static Source readSource(DataInputStream in) throws IOException {
+      if (!in.readBoolean()) {
+        return null;
+      }
+      String format = in.readUTF();
+      String decoder = in.readUTF();
+      int w = in.readInt();
+      int h = in.readInt();
+      int orientation = in.readInt();
+      String make = readNullable(in);
+      String model = readNullable(in);
+      String date = readNullable(in);
+      double lat = in.readDouble();
+      double lon = in.readDouble();
+      return new Source(
+          format,
+          decoder,
+          w,
+          h,
+          orientation,
+          make,
+          model,
+          date,
+          Double.isNaN(lat) ? null : lat,
+          Double.isNaN(lon) ? null : lon);
     }
   }
 }

@@ -1,0 +1,129 @@
+package dev.forkline.pipelines.scrape;
+
+import dev.forkline.pipelines.exec.Attempt;
+import dev.forkline.pipelines.exec.KernelCall;
+import dev.forkline.pipelines.exec.StageCall;
+import dev.forkline.pipelines.exec.StageException;
+import dev.forkline.workers.html.ExtractRule;
+import dev.forkline.workers.html.HtmlKernel;
+import dev.forkline.workers.html.ParsedPage;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The per-element calls of the url-scrape stages. */
+final class ScrapeCalls {
+  private ScrapeCalls() {}
+
+  /**
+   * Fetches a URL ({@link Fetcher}): robots.txt, redirects, the body under its size cap and the
+   * deadline of the attempt. Failures come as {@link StageException}s of the fetch kinds; the
+   * retryable ones (429, 5xx, connection errors) are retried by the executor.
+   */
+  static final class Fetch implements StageCall<UrlTask> {
+    private static final long serialVersionUID = 1L;
+    private final Fetcher fetcher;
+
+    Fetch(FetchSettings settings) {
+      this.fetcher = new Fetcher(settings);
+    }
+
+    @Override
+    public UrlTask call(UrlTask task, Attempt attempt) throws Exception {
+      task.attempts = attempt.number();
+      FetchResult r = fetcher.fetch(task.url, attempt);
+      task.finalUrl = r.finalUrl();
+      task.httpStatus = r.status();
+      task.contentType = r.contentType();
+      task.headerCharset = r.charset();
+      task.body = r.body();
+      task.bytes = r.bytes();
+      task.truncated = r.truncated();
+      task.redirects = r.redirects();
+      task.fetchedAt = r.fetchedAt().toString();
+      task.fetchMs = r.fetchMillis();
+      return task;
+    }
+
+    @Override
+    public String classify(Exception e) {
+      return fetcher.classify(e);
+    }
+
+    @Override
+    public void teardown() {
+      fetcher.teardown();
+    }
+  }
+
+  /**
+   * Parses a fetched page with the {@code html.parse} kernel: charset, title, description,
+   * canonical, language, links, text length, SHA-256, and the user's fields. Runs in a worker JVM
+   * with {@code executor: processes}, so a page that hangs or exhausts the parser kills one worker.
+   */
+  static final class Parse implements KernelCall<UrlTask> {
+    private static final long serialVersionUID = 1L;
+    private final List<String[]> rules;
+
+    Parse(List<ExtractRule> rules) {
+      // ExtractRule is not serializable: keep its parts.
+      this.rules = new ArrayList<>();
+      for (ExtractRule r : rules) {
+        this.rules.add(new String[] {r.name(), r.css(), r.attr(), Boolean.toString(r.all())});
+      }
+    }
+
+    private List<ExtractRule> rules() {
+      List<ExtractRule> out = new ArrayList<>();
+      for (String[] r : rules) {
+        out.add(new ExtractRule(r[0], r[1], r[2], Boolean.parseBoolean(r[3])));
+      }
+      return out;
+    }
+
+    @Override
+    public String kernel() {
+      return HtmlKernel.NAME;
+    }
+
+    @Override
+    public byte[] request(UrlTask task) {
+      String type = task.contentType;
+      if (type != null && task.headerCharset != null && !type.contains("charset")) {
+        type = type + "; charset=" + task.headerCharset;
+      }
+      return HtmlKernel.request(
+          type,
+          task.finalUrl != null ? task.finalUrl : task.url,
+          rules(),
+          task.body == null ? new byte[0] : task.body);
+    }
+
+    @Override
+    public UrlTask response(UrlTask task, byte[] reply) throws Exception {
+      return response(task, reply, IN_PROCESS);
+    }
+
+    @Override
+    public UrlTask response(UrlTask task, byte[] reply, String worker) throws Exception {
+      HtmlKernel.Reply r = HtmlKernel.Reply.decode(reply);
+      if (!r.ok()) {
+        throw new StageException(r.failureKind(), r.failureMessage());
+      }
+      ParsedPage page = r.page();
+      task.html = page.html();
+      task.charset = page.charset();
+      task.charsetSource = page.charsetSource().label();
+      task.title = page.title();
+      task.description = page.description();
+      task.canonical = page.canonicalUrl();
+      task.lang = page.language();
+      task.links = page.html() ? new ArrayList<>(page.links()) : null;
+      task.textLength = page.html() ? page.textLength() : -1;
+      task.sha256 = page.sha256();
+      task.fields = page.html() ? new java.util.LinkedHashMap<>(page.fields()) : null;
+      task.body = null;
+      task.worker = worker;
+      return task;
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package dev.forkline.pipelines.scrape;
+
+import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.config.UrlScrapeSettings;
+import dev.forkline.pipelines.exec.Stage;
+import dev.forkline.pipelines.exec.StageChain;
+import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.run.PipelineDefinition;
+import dev.forkline.pipelines.run.RunContext;
+import dev.forkline.workers.html.ExtractRule;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * The url-scrape pipeline: read the URL lists, normalize and de-duplicate them [inline], fetch each
+ * page [fetch: threads, politely per host], parse it and extract fields [parse: processes], and
+ * make one row per distinct URL in {@code pages.parquet}.
+ */
+public final class UrlScrapePipeline implements PipelineDefinition {
+  private static final long serialVersionUID = 1L;
+
+  private final Map<String, UrlScrapeSettings.Extract> extract;
+  private transient Schema schema;
+
+  public UrlScrapePipeline(UrlScrapeSettings settings) {
+    this.extract = settings.extract();
+  }
+
+  @Override
+  public String tableName() {
+    return "pages.parquet";
+  }
+
+  @Override
+  public Schema schema() {
+    if (schema == null) {
+      schema = PageSchema.of(extract);
+    }
+    return schema;
+  }
+
+  @Override
+  public String keyField() {
+    return "url";
+  }
+
+  /** Serves the bundled demo site on 127.0.0.1 for the run, when the config asks for it. */
+  @Override
+  public AutoCloseable prepare(ForklineConfig config) throws Exception {
+    UrlScrapeSettings s = config.urlScrape();
+    if (s.demoSite() == null) {
+      return () -> {};
+    }
+    try {
+      DemoSite.Handle site = DemoSite.start(s.demoSite(), s.demoSitePort(), s.demoSiteLatency());
+      org.slf4j.LoggerFactory.getLogger(UrlScrapePipeline.class)
+          .info("demo site {} on http://127.0.0.1:{}/", s.demoSite(), site.port());
+      return site;
+    } catch (java.io.IOException e) {
+      throw new java.io.IOException(
+          "cannot serve the demo site on 127.0.0.1:"
+              + s.demoSitePort()
+              + " ("
+              + e.getMessage()
+              + "); is another demo site running? Stop it, or set url-scrape.demo-site-port"
+              + " and use that port in the URL list",
+          e);
+    }
+  }
+
+  @Override
+  public PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context) {
+    ForklineConfig config = context.config();
+    UrlScrapeSettings settings = config.urlScrape();
+    PCollectionView<Map<String, Boolean>> done = context.done();
+    String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
+    ParDo.SingleOutput<String, KV<Integer, UrlTask>> read = ParDo.of(new ReadListsFn(done));
+    if (done != null) {
+      read = read.withSideInputs(done);
+    }
+    Stage<UrlTask> fetch =
+        Stage.of("fetch", new ScrapeCalls.Fetch(fetchSettings(settings, config)))
+            .withConfig(config.stage("fetch"))
+            .withPerKeyLimit(new HostKey(), settings.perHost(), settings.hostDelay());
+    Stage<UrlTask> parse =
+        Stage.of("parse", new ScrapeCalls.Parse(rules(settings))).withConfig(config.stage("parse"));
+    return pipeline
+        .apply("URL lists", Create.of(lists))
+        .apply("Read, normalize, dedupe", read)
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(UrlTask.class)))
+        .apply("Batch", GroupByKey.create())
+        .apply("Unbatch", ParDo.of(new UnbatchFn()))
+        .setCoder(SerializableCoder.of(UrlTask.class))
+        .apply(StageChain.of(fetch, parse))
+        .apply("Page rows", ParDo.of(new ToRowFn(extract, executors(config))))
+        .setCoder(AvroCoder.of(GenericRecord.class, schema()));
+  }
+
+  static FetchSettings fetchSettings(UrlScrapeSettings s, ForklineConfig config) {
+    FetchSettings base = FetchSettings.from(s);
+    return base.withMaxBody(s.maxBodyBytes(), s.truncateBody())
+        .withConnectTimeout(s.connectTimeout())
+        .withMaxFetchTime(config.stage("fetch").timeout())
+        .withHostFailureLimit(s.hostFailureLimit())
+        .withRobots(
+            s.respectRobots(), base.robotsTimeout(), base.robotsRetryAfter(), s.maxCrawlDelay());
+  }
+
+  static List<ExtractRule> rules(UrlScrapeSettings settings) {
+    List<ExtractRule> rules = new ArrayList<>();
+    settings
+        .extract()
+        .forEach((name, e) -> rules.add(new ExtractRule(name, e.css(), e.attr(), e.all())));
+    return rules;
+  }
+
+  private static String executors(ForklineConfig config) {
+    StringJoiner out = new StringJoiner(",");
+    config
+        .stages()
+        .values()
+        .forEach(s -> out.add(s.name() + "=" + Stage.effectiveExecutor(s).configName()));
+    return out.toString();
+  }
+
+  /** The per-host key of the fetch stage's politeness limit: scheme, host and port. */
+  static final class HostKey
+      implements org.apache.beam.sdk.transforms.SerializableFunction<UrlTask, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String apply(UrlTask task) {
+      return task.host == null ? "" : task.host;
+    }
+  }
+
+  static final class UnbatchFn extends DoFn<KV<Integer, Iterable<UrlTask>>, UrlTask> {
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<UrlTask>> batch, OutputReceiver<UrlTask> out) {
+      for (UrlTask task : batch.getValue()) {
+        out.output(task);
+      }
+    }
+  }
+
+  /** Turns a finished task into its row and counts rows by outcome. */
+  static final class ToRowFn extends DoFn<UrlTask, GenericRecord> {
+    private final Map<String, UrlScrapeSettings.Extract> extract;
+    private final String executors;
+    private transient Schema schema;
+
+    ToRowFn(Map<String, UrlScrapeSettings.Extract> extract, String executors) {
+      this.extract = extract;
+      this.executors = executors;
+    }
+
+    @Setup
+    public void setup() {
+      schema = PageSchema.of(extract);
+    }
+
+    @ProcessElement
+    public void process(@Element UrlTask task, OutputReceiver<GenericRecord> out) {
+      GenericRecord row = new GenericData.Record(schema);
+      boolean ok = task.failure == null;
+      row.put("url", task.key);
+      row.put("input", task.input);
+      row.put("source", task.source);
+      row.put("occurrences", task.occurrences);
+      row.put("final_url", task.finalUrl);
+      row.put("status", ok ? "ok" : "failed");
+      if (!ok) {
+        row.put("failure_stage", task.failure.stage());
+        row.put("failure_kind", task.failure.kind());
+        row.put("failure_message", task.failure.message());
+      }
+      row.put("http_status", task.httpStatus > 0 ? task.httpStatus : null);
+      row.put("content_type", task.contentType);
+      row.put("charset", task.charset != null ? task.charset : task.headerCharset);
+      row.put("charset_source", task.charsetSource);
+      row.put("bytes", task.bytes >= 0 ? task.bytes : null);
+      row.put("truncated", task.bytes >= 0 ? task.truncated : null);
+      row.put("redirects", task.finalUrl != null ? task.redirects : null);
+      row.put("attempts", task.attempts > 0 ? task.attempts : null);
+      row.put("fetched_at", task.fetchedAt);
+      row.put("fetch_ms", task.fetchMs >= 0 ? task.fetchMs : null);
+      Long parse = task.stageMillis.get("parse");
+      row.put("parse_ms", ok && parse != null ? parse.doubleValue() : null);
+      row.put("title", task.title);
+      row.put("description", task.description);
+      row.put("canonical", task.canonical);
+      row.put("lang", task.lang);
+      row.put("links", task.links);
+      row.put("link_count", task.links == null ? null : task.links.size());
+      row.put("text_length", task.textLength >= 0 ? task.textLength : null);
+      row.put("sha256", task.sha256);
+      row.put("worker", task.worker);
+      row.put("executors", executors);
+      row.put("processed_at", Instant.now().toString());
+      if (task.fields != null) {
+        for (Map.Entry<String, UrlScrapeSettings.Extract> e : extract.entrySet()) {
+          List<String> values = task.fields.get(e.getKey());
+          if (values == null) {
+            continue;
+          }
+          row.put(
+              e.getKey(), e.getValue().all() ? values : (values.isEmpty() ? null : values.get(0)));
+        }
+      }
+      StageMetrics.rows(ok ? null : task.failure.kind()).inc();
+      out.output(row);
+    }
+  }
+}
