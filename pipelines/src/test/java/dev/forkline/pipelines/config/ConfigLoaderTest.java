@@ -322,10 +322,10 @@ class ConfigLoaderTest {
     ForklineConfig config =
         load(
             "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  per-host: 2\n"
-                + "  delay: 250ms\n  extract:\n    title: {css: h1}\n");
+                + "  delay: 250ms\n  extract:\n    headline: {css: h1}\n");
     assertEquals(2, config.urlScrape().perHost());
     assertEquals(Duration.ofMillis(250), config.urlScrape().hostDelay());
-    assertEquals("h1", config.urlScrape().extract().get("title").css());
+    assertEquals("h1", config.urlScrape().extract().get("headline").css());
     assertEquals(List.of("fetch", "parse"), List.copyOf(config.stages().keySet()));
   }
 
@@ -335,8 +335,8 @@ class ConfigLoaderTest {
     String message =
         error(
             "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  extract:\n"
-                + "    title: {attr: text}\n");
-    assertTrue(message.contains("url-scrape.extract.title: missing required key 'css'"), message);
+                + "    headline: {attr: text}\n");
+    assertTrue(message.contains("url-scrape.extract.headline: missing required key 'css'"), message);
   }
 
   @Test

@@ -294,8 +294,8 @@ class ThreadedTest {
     assertTrue(System.nanoTime() - start < 30_000_000_000L);
   }
 
-  @Test
-  void thePerKeyLimitAndDelayHoldUnderConcurrency() {
+  /** 60 calls over 3 hosts, each call {@code sleepMillis} long, counting starts of host0. */
+  private void runPerHost(int limit, Duration delay, int sleepMillis) {
     Pipeline p = pipeline();
     PCollection<String> urls =
         p.apply(
@@ -316,23 +316,32 @@ class ThreadedTest {
                         STARTS.add(System.nanoTime());
                       }
                       try {
-                        sleep(5);
+                        sleep(sleepMillis);
                       } finally {
                         running.decrementAndGet();
                       }
                       return url;
                     })
                 .withThreads(32)
-                .withPerKeyLimit(
-                    url -> url.substring(0, url.indexOf('/')), 2, Duration.ofMillis(15))
+                .withPerKeyLimit(url -> url.substring(0, url.indexOf('/')), limit, delay)
                 .withOutputCoder(StringUtf8Coder.of()));
     PAssert.that(result.output().apply(Count.globally())).containsInAnyOrder(60L);
     p.run().waitUntilFinish();
+  }
+
+  @Test
+  void thePerKeyLimitHoldsUnderConcurrency() {
+    runPerHost(2, Duration.ZERO, 20);
     assertTrue(MAX_BY_KEY.get() <= 2, "at most 2 per host, saw " + MAX_BY_KEY.get());
     assertEquals(2, MAX_BY_KEY.get(), "the limit was reached, so the test measured something");
+  }
+
+  @Test
+  void thePerKeyDelaySpacesStartsOfOneKey() {
+    runPerHost(8, Duration.ofMillis(15), 5);
     // The gate spaces admissions 15 ms apart; a call notices its start a scheduling delay later,
     // so single gaps jitter. The span cannot: 20 starts of host0 take at least 19 x 15 ms = 285
-    // ms, less the first start's own delay. Without the delay they would take about 50 ms.
+    // ms, less the first start's own delay. Without the delay they take about 5 x 20 / 8 ms.
     List<Long> starts = new ArrayList<>(STARTS);
     starts.sort(Long::compare);
     assertEquals(20, starts.size());
