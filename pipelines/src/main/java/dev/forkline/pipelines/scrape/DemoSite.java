@@ -41,8 +41,8 @@ import java.util.zip.GZIPOutputStream;
 public final class DemoSite {
   private static final Map<String, String> TYPES =
       Map.ofEntries(
-          Map.entry("html", "text/html; charset=utf-8"),
-          Map.entry("htm", "text/html; charset=utf-8"),
+          Map.entry("html", "text/html"),
+          Map.entry("htm", "text/html"),
           Map.entry("txt", "text/plain; charset=utf-8"),
           Map.entry("css", "text/css; charset=utf-8"),
           Map.entry("js", "text/javascript; charset=utf-8"),

@@ -164,6 +164,18 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     }
   }
 
+  private static final java.util.regex.Pattern ANSWERED =
+      java.util.regex.Pattern.compile("answered HTTP (\\d{3})");
+
+  /** The HTTP status of a failed fetch, from the failure the fetcher made of it. */
+  static Integer statusOf(UrlTask task) {
+    if (task.failure == null || !task.failure.kind().startsWith("http-")) {
+      return null;
+    }
+    java.util.regex.Matcher m = ANSWERED.matcher(String.valueOf(task.failure.message()));
+    return m.find() ? Integer.valueOf(m.group(1)) : null;
+  }
+
   /** Turns a finished task into its row and counts rows by outcome. */
   static final class ToRowFn extends DoFn<UrlTask, GenericRecord> {
     private final Map<String, UrlScrapeSettings.Extract> extract;
@@ -195,7 +207,8 @@ public final class UrlScrapePipeline implements PipelineDefinition {
         row.put("failure_kind", task.failure.kind());
         row.put("failure_message", task.failure.message());
       }
-      row.put("http_status", task.httpStatus > 0 ? task.httpStatus : null);
+      row.put(
+          "http_status", task.httpStatus > 0 ? Integer.valueOf(task.httpStatus) : statusOf(task));
       row.put("content_type", task.contentType);
       row.put("charset", task.charset != null ? task.charset : task.headerCharset);
       row.put("charset_source", task.charsetSource);

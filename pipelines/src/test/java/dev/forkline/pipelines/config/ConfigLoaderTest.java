@@ -336,7 +336,8 @@ class ConfigLoaderTest {
         error(
             "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  extract:\n"
                 + "    headline: {attr: text}\n");
-    assertTrue(message.contains("url-scrape.extract.headline: missing required key 'css'"), message);
+    assertTrue(
+        message.contains("url-scrape.extract.headline: missing required key 'css'"), message);
   }
 
   @Test
