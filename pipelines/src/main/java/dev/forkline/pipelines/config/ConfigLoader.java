@@ -204,6 +204,8 @@ public final class ConfigLoader {
                 + type.inputDescription();
       } else if (!Files.isReadable(input)) {
         problem = "'" + input + "' is not readable by this user";
+      } else if (!type.inputIsDirectory()) {
+        problem = dev.forkline.pipelines.scrape.UrlLists.headerProblem(input);
       }
       if (problem != null) {
         root.problem("input", problem + " (expected " + type.inputDescription() + ")");

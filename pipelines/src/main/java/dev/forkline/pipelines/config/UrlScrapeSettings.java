@@ -121,7 +121,15 @@ public record UrlScrapeSettings(
       String attr = field.string("attr", "text");
       boolean all = field.bool("all", false);
       field.finish();
-      if (css != null) {
+      if (css != null && attr != null && name.matches("[a-z][a-z0-9_]*")) {
+        try {
+          new dev.forkline.workers.html.ExtractRule(name, css, attr, all);
+        } catch (IllegalArgumentException e) {
+          field.problem(
+              e.getMessage().contains("selector") ? "css" : "attr",
+              e.getMessage().replaceFirst("^extract rule '[^']*': ", ""));
+          continue;
+        }
         extract.put(name, new Extract(css, attr, all));
       }
     }

@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * fields over several lines). A file is CSV when its name ends in {@code .csv}, or when its first
  * line is a header with a {@code url} column and a comma.
  */
-final class UrlLists {
+public final class UrlLists {
   private UrlLists() {}
 
   /** One entry of a list: the text and where it stands. */
@@ -30,6 +30,33 @@ final class UrlLists {
 
     ListException(String message) {
       super(message);
+    }
+  }
+
+  /**
+   * What is wrong with a list as a whole, checked before a run: a CSV list (by name) whose header
+   * has no {@code url} column. Null when the list can be read.
+   */
+  public static String headerProblem(Path file) {
+    if (!file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+      return null;
+    }
+    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String first = in.readLine();
+      if (first == null) {
+        return null;
+      }
+      List<String> header = parseCsvLine(first.replace("\uFEFF", ""));
+      if (urlColumn(header) < 0) {
+        return "'"
+            + file
+            + "' is a CSV list whose header row "
+            + header
+            + " has no 'url' column; name the column of URLs 'url'";
+      }
+      return null;
+    } catch (IOException e) {
+      return "'" + file + "' cannot be read as UTF-8 text: " + e.getMessage();
     }
   }
 

@@ -341,6 +341,59 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anInvalidCssSelectorIsAnErrorAtItsLine() throws IOException {
+    Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1/\n");
+    String message =
+        error(
+            "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  extract:\n"
+                + "    price:\n      css: \"div[\"\n");
+    assertTrue(message.contains("config.yaml:7:12: url-scrape.extract.price.css"), message);
+    assertTrue(message.contains("invalid CSS selector 'div['"), message);
+  }
+
+  @Test
+  void aCsvListWithoutAUrlColumnIsAnError() throws IOException {
+    Files.writeString(dir.resolve("urls.csv"), "id,link\n1,http://127.0.0.1/\n");
+    String message = error("pipeline: url-scrape\ninput: urls.csv\noutput: out\n");
+    assertTrue(message.contains("has no 'url' column"), message);
+  }
+
+  @Test
+  void filtersAreReadInOrderAndCheckedByName() throws Exception {
+    ForklineConfig config =
+        load(
+            MINIMAL
+                + "image-filter:\n  filters:\n    - resize: {width: 800}\n    - grayscale\n"
+                + "    - convolve: {kernel: [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]}\n");
+    List<String> filters = config.imageFilter().filters();
+    assertEquals(3, filters.size());
+    assertTrue(filters.get(0).startsWith("resize"), filters.toString());
+    assertEquals("grayscale", filters.get(1));
+    assertTrue(filters.get(2).startsWith("convolve"), filters.toString());
+  }
+
+  @Test
+  void aMisspeltFilterParameterIsAnErrorWithTheAcceptedOnes() throws IOException {
+    String message = error(MINIMAL + "image-filter:\n  filters:\n    - resize: {widht: 800}\n");
+    assertTrue(message.contains("config.yaml:6:7: image-filter.filters: resize: unknown"), message);
+    assertTrue(message.contains("accepted: width, height"), message);
+  }
+
+  @Test
+  void anUnknownFilterNamesTheAcceptedFilters() throws IOException {
+    String message = error(MINIMAL + "image-filter:\n  filters: [blurr]\n");
+    assertTrue(message.contains("unknown filter 'blurr'"), message);
+    assertTrue(message.contains("blur"), message);
+  }
+
+  @Test
+  void aNameTemplateWithAnUnknownPlaceholderIsAnError() throws IOException {
+    String message = error(MINIMAL + "image-filter:\n  name: \"{dir}/{base}.{ext}\"\n");
+    assertTrue(message.contains("unknown placeholder '{base}'"), message);
+    assertTrue(message.contains("{stem}"), message);
+  }
+
+  @Test
   void emptyValueOfARequiredKeyPointsAtTheValue() throws IOException {
     String message = error("pipeline: image-filter\ninput: images\noutput:\n");
     assertTrue(
