@@ -37,6 +37,22 @@ public final class HtmlKernel implements Kernel {
 
   private static final HtmlParser PARSER = new HtmlParser();
 
+  /** Parses a small page with a rule: jsoup's parser and selector classes. */
+  @Override
+  public void warmUp() throws IOException {
+    byte[] page =
+        ("<!doctype html><html lang=en><head><meta charset=utf-8><title>t</title>"
+                + "<meta name=description content=d><link rel=canonical href=/c></head>"
+                + "<body><h1>h</h1><p>text <a href=/a>a</a> <img src=i.png></p></body></html>")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    apply(
+        request(
+            "text/html; charset=utf-8",
+            "http://127.0.0.1/",
+            List.of(new ExtractRule("h", "h1", ExtractRule.TEXT, false)),
+            page));
+  }
+
   @Override
   public String name() {
     return NAME;

@@ -25,4 +25,12 @@ public interface Kernel {
    * @throws Exception any failure of this task; the worker reports it and lives on
    */
   byte[] apply(byte[] input) throws Exception;
+
+  /**
+   * Loads and exercises what the first task would (codecs, parsers), so a worker started ahead of
+   * its first task does not make that task pay for class loading. Called once per worker JVM on a
+   * background thread right after start; must be safe to run beside {@link #apply}. Failures are
+   * ignored.
+   */
+  default void warmUp() throws Exception {}
 }

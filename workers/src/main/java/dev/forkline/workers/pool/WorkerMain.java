@@ -49,6 +49,9 @@ public final class WorkerMain {
               Frames.MAX_FRAME_BYTES,
               channel);
       transport.send(new Message.Hello(Frames.VERSION, workerId, ProcessHandle.current().pid()));
+      if (args.length == 3 && !args[2].isEmpty()) {
+        warmUp(args[2].split(","));
+      }
       new WorkerLoop(transport, Kernels::get).run();
     } catch (IllegalArgumentException e) {
       System.err.println("forkline worker: " + e.getMessage());
@@ -62,5 +65,23 @@ public final class WorkerMain {
     }
     // End of input: the pool closed the connection.
     Runtime.getRuntime().halt(0);
+  }
+
+  /** Warms the kernels up on a background thread while the worker waits for its first task. */
+  private static void warmUp(String[] kernels) {
+    Thread thread =
+        new Thread(
+            () -> {
+              for (String name : kernels) {
+                try {
+                  Kernels.get(name).warmUp();
+                } catch (Throwable e) {
+                  System.err.println("forkline worker: warm-up of " + name + " failed: " + e);
+                }
+              }
+            },
+            "forkline-warm-up");
+    thread.setDaemon(true);
+    thread.start();
   }
 }

@@ -31,6 +31,13 @@ class KernelsTest {
   }
 
   @Test
+  void thePipelineKernelsWarmUpWithoutAFailure() throws Exception {
+    for (String name : java.util.List.of("image.transform", "html.parse")) {
+      Kernels.get(name).warmUp();
+    }
+  }
+
+  @Test
   void anUnknownNameListsTheKnownOnes() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> Kernels.get("nope"));
