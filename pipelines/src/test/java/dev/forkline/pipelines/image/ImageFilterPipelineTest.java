@@ -220,6 +220,27 @@ class ImageFilterPipelineTest {
   }
 
   @Test
+  void anImageOverrunningItsDeadlineHasItsWorkerKilledAndFailsAsTimeout() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("small.png"), "png", 20, 20);
+    image(in.resolve("big.png"), "png", 4000, 3000);
+
+    RunResult result =
+        ForklineRunner.run(
+            config(
+                "image-filter:\n  filters: [{blur: {sigma: 20}}]\n"
+                    + "stages:\n  transform: {executor: processes, workers: 1, timeout: 50ms,"
+                    + " retries: 0}\n"),
+            RunOptions.quiet());
+
+    Map<String, GenericRecord> rows = rowsBy(result.table(), "input");
+    assertEquals(2, rows.size());
+    assertFailed(rows.get("big.png"), "transform", "timeout");
+    assertTrue(str(rows.get("big.png"), "failure_message").contains("worker"));
+    assertTrue(result.metrics().workerDeaths("transform").containsKey("timeout"));
+  }
+
+  @Test
   void twoInputsWithTheSameOutputNameDoNotOverwriteEachOther() throws Exception {
     Path in = dir.resolve("in");
     image(in.resolve("photo.jpg"), "jpg", 10, 10);

@@ -267,6 +267,42 @@ class FetcherTest {
   }
 
   @Test
+  void aConnectionResetMidBodyIsARetryableConnectFailure() throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      Thread peer =
+          new Thread(
+              () -> {
+                // robots.txt, then the page: each gets headers and half a body, then a reset.
+                for (int i = 0; i < 2; i++) {
+                  try (java.net.Socket s = server.accept()) {
+                    s.getInputStream().read(new byte[4096]);
+                    boolean robots = i == 0;
+                    String head =
+                        robots
+                            ? "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+                            : "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                                + "Content-Length: 100000\r\n\r\n<html><body>";
+                    s.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                    if (!robots) {
+                      Thread.sleep(100);
+                      s.setSoLinger(true, 0); // close with RST
+                    }
+                  } catch (Exception e) {
+                    return;
+                  }
+                }
+              });
+      peer.setDaemon(true);
+      peer.start();
+      StageException e =
+          fails(fetcher(), "http://127.0.0.1:" + server.getLocalPort() + "/page.html");
+      assertEquals(FetchKinds.CONNECT, e.kind(), e.getMessage());
+      assertInstanceOf(RetryableException.class, e);
+    }
+  }
+
+  @Test
   void invalidUrlFailsWithoutARequest() {
     StageException e = fails(fetcher(), "file:///etc/passwd");
     assertEquals(FetchKinds.INVALID_URL, e.kind());

@@ -224,4 +224,47 @@ class UrlScrapePipelineTest {
     long span = (sorted.get(sorted.size() - 1) - sorted.get(0)) / 1_000_000;
     assertTrue(span >= 11 * 40 - 30, "12 starts at least 40 ms apart, span " + span + " ms");
   }
+
+  @Test
+  void retryableAnswersAreRetriedAndTheRowCountsTheAttempts() throws Exception {
+    String base = site.url("");
+    RunResult result =
+        ForklineRunner.run(
+            config(
+                base + "/_status/503\n" + base + "/_retry-after\n",
+                "stages:\n  fetch: {retries: 2}\n"),
+            RunOptions.quiet());
+
+    Map<String, GenericRecord> rows = rowsBy(result.table(), "url");
+    GenericRecord exhausted = rows.get(base + "/_status/503");
+    assertEquals("http-5xx", str(exhausted, "failure_kind"));
+    assertEquals(3, exhausted.get("attempts"));
+    assertEquals(503, exhausted.get("http_status"));
+    assertEquals(3, site.requests("/_status/503"));
+    GenericRecord recovered = rows.get(base + "/_retry-after");
+    assertEquals("ok", str(recovered, "status"));
+    assertEquals(2, recovered.get("attempts"));
+  }
+
+  @Test
+  void robotsCrawlDelaySpacesTheRequestsToAHost() throws Exception {
+    Path root = dir.resolve("polite");
+    Files.createDirectories(root);
+    Files.writeString(root.resolve("robots.txt"), "User-agent: forkline\nCrawl-delay: 1\n");
+    for (int i = 0; i < 3; i++) {
+      page(root.resolve("p" + i + ".html"), "P" + i, "");
+    }
+    try (DemoSite.Handle polite = DemoSite.start(root, 0, Duration.ZERO)) {
+      String list = polite.url("/p0.html\n") + polite.url("/p1.html\n") + polite.url("/p2.html\n");
+      RunResult result = ForklineRunner.run(config(list, "  per-host: 3\n"), RunOptions.quiet());
+      assertTrue(result.allOk());
+      List<java.time.Instant> times = new ArrayList<>();
+      for (GenericRecord row : TestFiles.rows(result.table())) {
+        times.add(java.time.Instant.parse(str(row, "fetched_at")));
+      }
+      times.sort(null);
+      Duration span = Duration.between(times.get(0), times.get(2));
+      assertTrue(span.toMillis() >= 1800, "3 requests 1 s apart span 2 s, saw " + span);
+    }
+  }
 }
