@@ -75,6 +75,23 @@ final class ValidateCommand implements Callable<Integer> {
           .append(" pixels, ")
           .append(Units.formatSize(f.maxFileBytes()))
           .append(" per file\n");
+      if (f.autoOrient()) {
+        text.append("  filter    auto-orient (by EXIF)\n");
+      }
+      for (String filter : f.filters()) {
+        text.append("  filter    ").append(filter).append('\n');
+      }
+      text.append("  write     ")
+          .append(f.format().equals("same") ? "the same format" : f.format())
+          .append(
+              f.format().equals("jpeg") || f.format().equals("same")
+                  ? ", quality " + f.quality()
+                  : "")
+          .append(", names ")
+          .append(f.nameTemplate())
+          .append(", metadata ")
+          .append(f.keepMetadata() ? "kept" : "stripped")
+          .append('\n');
     }
     if (config.urlScrape() != null) {
       UrlScrapeSettings u = config.urlScrape();
@@ -89,6 +106,19 @@ final class ValidateCommand implements Callable<Integer> {
           .append(" redirects, user-agent '")
           .append(u.userAgent())
           .append("'\n");
+      text.append("  robots    ")
+          .append(
+              u.respectRobots()
+                  ? "obeyed, Crawl-delay up to " + Units.formatDuration(u.maxCrawlDelay())
+                  : "ignored")
+          .append('\n');
+      if (u.demoSite() != null) {
+        text.append("  demo-site ")
+            .append(u.demoSite())
+            .append(" on http://127.0.0.1:")
+            .append(u.demoSitePort())
+            .append("/ during the run\n");
+      }
       u.extract()
           .forEach(
               (name, e) ->
