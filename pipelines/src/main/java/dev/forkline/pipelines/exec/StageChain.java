@@ -81,6 +81,13 @@ public final class StageChain<T extends Tracked<T>>
     return input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
   }
 
+  /** The executor of each stage, for result rows: {@code read=threads,transform=processes}. */
+  public static String executors(dev.forkline.pipelines.config.ForklineConfig config) {
+    return config.stages().values().stream()
+        .map(s -> s.name() + "=" + Stage.effectiveExecutor(s).configName())
+        .collect(Collectors.joining(","));
+  }
+
   /** The executor settings of a stage from its config. */
   static CallSettings callSettings(StageConfig config) {
     CallSettings base =

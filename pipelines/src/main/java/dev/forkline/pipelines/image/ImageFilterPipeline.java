@@ -5,6 +5,7 @@ import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
 import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.exec.UnbatchFn;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.RunContext;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import java.util.StringJoiner;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -84,7 +84,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
         .apply("List files", list)
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ImageTask.class)))
         .apply("Batch", GroupByKey.create())
-        .apply("Unbatch", ParDo.of(new UnbatchFn()))
+        .apply("Unbatch", ParDo.of(new UnbatchFn<ImageTask>()))
         .setCoder(SerializableCoder.of(ImageTask.class))
         .apply(
             StageChain.of(
@@ -96,31 +96,8 @@ public final class ImageFilterPipeline implements PipelineDefinition {
                         "write",
                         new ImageCalls.Write(inputRoot, outputRoot, context.scratch().toString()))
                     .withConfig(config.stage("write"))))
-        .apply("Manifest rows", ParDo.of(new ToRowFn(executors(config))))
+        .apply("Manifest rows", ParDo.of(new ToRowFn(StageChain.executors(config))))
         .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));
-  }
-
-  private static String executors(ForklineConfig config) {
-    StringJoiner out = new StringJoiner(",");
-    config
-        .stages()
-        .values()
-        .forEach(s -> out.add(s.name() + "=" + Stage.effectiveExecutor(s).configName()));
-    return out.toString();
-  }
-
-  /**
-   * Emits the tasks of one batch (see {@link ListFilesFn#BATCH_BYTES}): one batch is one bundle of
-   * the stages that follow, spread over the runner's workers.
-   */
-  static final class UnbatchFn extends DoFn<KV<Integer, Iterable<ImageTask>>, ImageTask> {
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<ImageTask>> batch, OutputReceiver<ImageTask> out) {
-      for (ImageTask task : batch.getValue()) {
-        out.output(task);
-      }
-    }
   }
 
   /** Turns a finished task into its manifest row and counts rows by outcome. */

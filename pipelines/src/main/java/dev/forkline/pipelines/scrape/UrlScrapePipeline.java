@@ -5,6 +5,7 @@ import dev.forkline.pipelines.config.UrlScrapeSettings;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
 import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.exec.UnbatchFn;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.RunContext;
 import dev.forkline.workers.html.ExtractRule;
@@ -13,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -109,10 +109,10 @@ public final class UrlScrapePipeline implements PipelineDefinition {
         .apply("Read, normalize, dedupe", read)
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(UrlTask.class)))
         .apply("Batch", GroupByKey.create())
-        .apply("Unbatch", ParDo.of(new UnbatchFn()))
+        .apply("Unbatch", ParDo.of(new UnbatchFn<UrlTask>()))
         .setCoder(SerializableCoder.of(UrlTask.class))
         .apply(StageChain.of(fetch, parse))
-        .apply("Page rows", ParDo.of(new ToRowFn(extract, executors(config))))
+        .apply("Page rows", ParDo.of(new ToRowFn(extract, StageChain.executors(config))))
         .setCoder(AvroCoder.of(GenericRecord.class, schema()));
   }
 
@@ -134,15 +134,6 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     return rules;
   }
 
-  private static String executors(ForklineConfig config) {
-    StringJoiner out = new StringJoiner(",");
-    config
-        .stages()
-        .values()
-        .forEach(s -> out.add(s.name() + "=" + Stage.effectiveExecutor(s).configName()));
-    return out.toString();
-  }
-
   /** The per-host key of the fetch stage's politeness limit: scheme, host and port. */
   static final class HostKey
       implements org.apache.beam.sdk.transforms.SerializableFunction<UrlTask, String> {
@@ -151,16 +142,6 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     @Override
     public String apply(UrlTask task) {
       return task.host == null ? "" : task.host;
-    }
-  }
-
-  static final class UnbatchFn extends DoFn<KV<Integer, Iterable<UrlTask>>, UrlTask> {
-    @ProcessElement
-    public void process(
-        @Element KV<Integer, Iterable<UrlTask>> batch, OutputReceiver<UrlTask> out) {
-      for (UrlTask task : batch.getValue()) {
-        out.output(task);
-      }
     }
   }
 
