@@ -89,22 +89,34 @@ final class FloatImage {
     return out;
   }
 
+  /** Receives one output row of a convolution; {@code row} is reused for the next row. */
+  interface RowSink {
+    void row(int y, float[] row);
+  }
+
   /**
-   * Convolves a {@code w x h} 4-channel image with {@code kx} along rows then {@code ky} along
-   * columns (odd lengths, centred), reading past the edges as the edge pixel.
+   * Convolves {@code in} (unpacked to 4 floats per pixel, premultiplied if {@code premultiply})
+   * with {@code kx} along rows then {@code ky} along columns (odd lengths, centred), reading past
+   * the edges as the edge pixel, and hands each output row to {@code sink} in order.
+   *
+   * <p>Only the row pass is held whole (16 bytes a pixel): the input is unpacked a row at a time
+   * and the output is never materialised, so a 12-megapixel photo needs 192 MB here, not the 576 MB
+   * of a float input, intermediate and output.
    */
-  static float[] convolve(float[] src, int w, int h, float[] kx, float[] ky) {
-    float[] tmp = new float[src.length];
+  static void convolve(Pixels in, boolean premultiply, float[] kx, float[] ky, RowSink sink) {
+    int w = in.width();
+    int h = in.height();
+    int stride = w * 4;
+    float[] tmp = new float[Math.multiplyExact(stride, h)];
     int rx = kx.length / 2;
     float[] padded = new float[(w + 2 * rx) * 4];
-    int stride = w * 4;
     for (int y = 0; y < h; y++) {
       int row = y * stride;
+      unpackRow(in, y, premultiply, padded, rx * 4);
       for (int i = 0; i < rx; i++) {
-        System.arraycopy(src, row, padded, i * 4, 4);
-        System.arraycopy(src, row + stride - 4, padded, (rx + w + i) * 4, 4);
+        System.arraycopy(padded, rx * 4, padded, i * 4, 4);
+        System.arraycopy(padded, (rx + w - 1) * 4, padded, (rx + w + i) * 4, 4);
       }
-      System.arraycopy(src, row, padded, rx * 4, stride);
       for (int x = 0; x < w; x++) {
         float r = 0;
         float g = 0;
@@ -124,16 +136,16 @@ final class FloatImage {
         tmp[o + 3] = a;
       }
     }
-    float[] out = new float[src.length];
+    float[] out = new float[stride];
     int ry = ky.length / 2;
     for (int y = 0; y < h; y++) {
-      int o = y * stride;
+      java.util.Arrays.fill(out, 0f);
       for (int k = 0; k < ky.length; k++) {
         int sy = Math.min(h - 1, Math.max(0, y + k - ry));
-        axpy(ky[k], tmp, sy * stride, out, o, stride);
+        axpy(ky[k], tmp, sy * stride, out, 0, stride);
       }
+      sink.row(y, out);
     }
-    return out;
   }
 
   /**
