@@ -18,12 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BlurMemoryTest {
 
-  /** Runs one filter on a 2000x1500 image in this JVM; exits 0 when it finished. */
+  /** Runs one filter on a 3000x2000 image in this JVM; exits 0 when it finished. */
   public static void main(String[] args) {
-    Pixels in = Pixels.filled(2000, 1500, 0xFF336699);
+    Pixels in = Pixels.filled(3000, 2000, 0xFF336699);
     Filter f = Filters.parse(args[0]);
     Pixels out = f.apply(in);
-    System.exit(out.width() == 2000 ? 0 : 1);
+    System.exit(out.width() == 3000 ? 0 : 1);
   }
 
   private static int runInSmallHeap(String filter, Path dir) throws Exception {
@@ -53,12 +53,12 @@ class BlurMemoryTest {
   }
 
   @Test
-  void blurOfThreeMegapixelsFitsIn128MbHeap(@TempDir Path dir) throws Exception {
+  void blurOfSixMegapixelsFitsIn128MbHeap(@TempDir Path dir) throws Exception {
     assertEquals(0, runInSmallHeap("blur sigma=2", dir));
   }
 
   @Test
-  void sharpenOfThreeMegapixelsFitsIn128MbHeap(@TempDir Path dir) throws Exception {
+  void sharpenOfSixMegapixelsFitsIn128MbHeap(@TempDir Path dir) throws Exception {
     assertEquals(0, runInSmallHeap("sharpen sigma=1 amount=0.5 threshold=0", dir));
   }
 }
