@@ -7,6 +7,7 @@ import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
+import java.awt.image.DataBufferUShort;
 import java.awt.image.DirectColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.PixelInterleavedSampleModel;
@@ -20,8 +21,9 @@ import java.awt.image.WritableRaster;
  * ABGR, RGB, RGBA, grey, grey+alpha) and 8-bit palettes are read in one loop; anything else uses
  * the bulk {@code getRGB}.
  *
- * <p>Grey samples are taken as stored: {@code getRGB} would treat Java's linear grey colour space
- * as linear and lighten them, unlike every viewer.
+ * <p>Grey samples are taken as stored, 8-bit and 16-bit alike: {@code getRGB} would treat Java's
+ * linear grey colour space as linear and lighten them (a 16-bit sample of 40000 would come out as
+ * 205 instead of 156), unlike every viewer.
  *
  * <p>Thread-safe: stateless.
  */
@@ -43,7 +45,10 @@ final class Rasters {
       if (cm instanceof DirectColorModel dcm && !cm.isAlphaPremultiplied()) {
         argb = fromPackedInts(raster, dcm, w, h);
       } else if (cm instanceof ComponentColorModel && !cm.isAlphaPremultiplied()) {
-        argb = fromInterleavedBytes(raster, cm, w, h);
+        argb =
+            raster.getDataBuffer() instanceof DataBufferUShort
+                ? fromInterleavedGreyShorts(raster, cm, w, h)
+                : fromInterleavedBytes(raster, cm, w, h);
       } else if (cm instanceof IndexColorModel icm) {
         argb = fromPalette(raster, icm, w, h);
       }
@@ -131,6 +136,43 @@ final class Rasters {
       }
     }
     return out;
+  }
+
+  /** 16-bit grey or grey+alpha (PNG, TIFF), scaled to 8 bits with rounding; else null. */
+  private static int[] fromInterleavedGreyShorts(Raster r, ColorModel cm, int w, int h) {
+    if (!(r.getDataBuffer() instanceof DataBufferUShort db)
+        || !(r.getSampleModel() instanceof PixelInterleavedSampleModel sm)
+        || cm.getColorSpace().getType() != ColorSpace.TYPE_GRAY) {
+      return null;
+    }
+    int bands = sm.getNumBands();
+    if (bands != 1 && bands != 2) {
+      return null;
+    }
+    for (int bits : cm.getComponentSize()) {
+      if (bits != 16) {
+        return null;
+      }
+    }
+    short[] d = db.getData();
+    int[] off = sm.getBandOffsets();
+    int step = sm.getPixelStride();
+    int stride = sm.getScanlineStride();
+    int[] out = new int[w * h];
+    int o = 0;
+    for (int y = 0; y < h; y++) {
+      int p = y * stride;
+      for (int x = 0; x < w; x++, p += step) {
+        int v = to8(d[p + off[0]]);
+        int a = bands == 2 ? to8(d[p + off[1]]) : 0xFF;
+        out[o++] = a << 24 | v << 16 | v << 8 | v;
+      }
+    }
+    return out;
+  }
+
+  private static int to8(short sample) {
+    return ((sample & 0xFFFF) * 255 + 32767) / 65535;
   }
 
   private static int[] fromPalette(Raster r, IndexColorModel cm, int w, int h) {

@@ -36,16 +36,20 @@ public final class Blur implements Filter {
 
   @Override
   public Pixels apply(Pixels in) {
-    float[] blurred = blurred(in, kernel);
-    return FloatImage.pack(in.width(), in.height(), blurred, in.alpha(), in.alpha());
-  }
-
-  /**
-   * The 4-channel float image blurred with {@code kernel}, premultiplied if {@code in} has alpha.
-   */
-  static float[] blurred(Pixels in, float[] kernel) {
-    float[] src = FloatImage.unpack(in, in.alpha());
-    return FloatImage.convolve(src, in.width(), in.height(), kernel, kernel);
+    int w = in.width();
+    boolean alpha = in.alpha();
+    int[] out = new int[in.argb().length];
+    FloatImage.convolve(
+        in,
+        alpha,
+        kernel,
+        kernel,
+        (y, row) -> {
+          for (int x = 0, i = y * w, p = 0; x < w; x++, i++, p += 4) {
+            out[i] = FloatImage.packOne(row[p], row[p + 1], row[p + 2], row[p + 3], alpha, alpha);
+          }
+        });
+    return new Pixels(w, in.height(), out, alpha);
   }
 
   @Override

@@ -89,51 +89,74 @@ final class FloatImage {
     return out;
   }
 
+  /** Receives one output row of a convolution; {@code row} is reused for the next row. */
+  interface RowSink {
+    void row(int y, float[] row);
+  }
+
   /**
-   * Convolves a {@code w x h} 4-channel image with {@code kx} along rows then {@code ky} along
-   * columns (odd lengths, centred), reading past the edges as the edge pixel.
+   * Convolves {@code in} (unpacked to 4 floats per pixel, premultiplied if {@code premultiply})
+   * with {@code kx} along rows then {@code ky} along columns (odd lengths, centred), reading past
+   * the edges as the edge pixel, and hands each output row to {@code sink} in order.
+   *
+   * <p>Neither a float copy of the image nor its output is ever whole: rows are unpacked and
+   * filtered along x one at a time into a ring of the {@code ky.length} rows the column pass needs,
+   * so the floats take {@code min(height, ky.length)} rows, not three images (a 24-megapixel photo
+   * took 1.1 GB of floats before).
    */
-  static float[] convolve(float[] src, int w, int h, float[] kx, float[] ky) {
-    float[] tmp = new float[src.length];
+  static void convolve(Pixels in, boolean premultiply, float[] kx, float[] ky, RowSink sink) {
+    int w = in.width();
+    int h = in.height();
+    int stride = w * 4;
+    int ry = ky.length / 2;
+    int cap = Math.min(h, ky.length);
+    float[] ring = new float[Math.multiplyExact(stride, cap)];
     int rx = kx.length / 2;
     float[] padded = new float[(w + 2 * rx) * 4];
-    int stride = w * 4;
+    float[] out = new float[stride];
+    int loaded = 0;
     for (int y = 0; y < h; y++) {
-      int row = y * stride;
-      for (int i = 0; i < rx; i++) {
-        System.arraycopy(src, row, padded, i * 4, 4);
-        System.arraycopy(src, row + stride - 4, padded, (rx + w + i) * 4, 4);
+      int last = Math.min(h - 1, y + ry);
+      for (; loaded <= last; loaded++) {
+        rowPass(in, loaded, premultiply, kx, padded, ring, (loaded % cap) * stride);
       }
-      System.arraycopy(src, row, padded, rx * 4, stride);
-      for (int x = 0; x < w; x++) {
-        float r = 0;
-        float g = 0;
-        float b = 0;
-        float a = 0;
-        for (int k = 0, p = x * 4; k < kx.length; k++, p += 4) {
-          float wk = kx[k];
-          r += wk * padded[p];
-          g += wk * padded[p + 1];
-          b += wk * padded[p + 2];
-          a += wk * padded[p + 3];
-        }
-        int o = row + x * 4;
-        tmp[o] = r;
-        tmp[o + 1] = g;
-        tmp[o + 2] = b;
-        tmp[o + 3] = a;
-      }
-    }
-    float[] out = new float[src.length];
-    int ry = ky.length / 2;
-    for (int y = 0; y < h; y++) {
-      int o = y * stride;
+      java.util.Arrays.fill(out, 0f);
       for (int k = 0; k < ky.length; k++) {
         int sy = Math.min(h - 1, Math.max(0, y + k - ry));
-        axpy(ky[k], tmp, sy * stride, out, o, stride);
+        axpy(ky[k], ring, (sy % cap) * stride, out, 0, stride);
       }
+      sink.row(y, out);
     }
-    return out;
+  }
+
+  /** Row {@code y} of {@code in} filtered along x with {@code kx} into {@code dst[off..]}. */
+  private static void rowPass(
+      Pixels in, int y, boolean premultiply, float[] kx, float[] padded, float[] dst, int off) {
+    int w = in.width();
+    int rx = kx.length / 2;
+    unpackRow(in, y, premultiply, padded, rx * 4);
+    for (int i = 0; i < rx; i++) {
+      System.arraycopy(padded, rx * 4, padded, i * 4, 4);
+      System.arraycopy(padded, (rx + w - 1) * 4, padded, (rx + w + i) * 4, 4);
+    }
+    for (int x = 0; x < w; x++) {
+      float r = 0;
+      float g = 0;
+      float b = 0;
+      float a = 0;
+      for (int k = 0, p = x * 4; k < kx.length; k++, p += 4) {
+        float wk = kx[k];
+        r += wk * padded[p];
+        g += wk * padded[p + 1];
+        b += wk * padded[p + 2];
+        a += wk * padded[p + 3];
+      }
+      int o = off + x * 4;
+      dst[o] = r;
+      dst[o + 1] = g;
+      dst[o + 2] = b;
+      dst[o + 3] = a;
+    }
   }
 
   /**

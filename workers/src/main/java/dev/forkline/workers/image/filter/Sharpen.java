@@ -47,24 +47,31 @@ public final class Sharpen implements Filter {
 
   @Override
   public Pixels apply(Pixels in) {
-    float[] blurred = Blur.blurred(in, kernel);
+    int w = in.width();
     int[] src = in.argb();
     int[] out = new int[src.length];
     boolean alpha = in.alpha();
     float amt = (float) amount;
-    for (int i = 0, p = 0; i < src.length; i++, p += 4) {
-      int c = src[i];
-      float f = 1;
-      if (alpha) {
-        float ba = blurred[p + 3];
-        f = ba > 0 ? 255f / ba : Float.NaN;
-      }
-      int r = channel((c >>> 16) & 0xFF, blurred[p] * f, amt);
-      int g = channel((c >>> 8) & 0xFF, blurred[p + 1] * f, amt);
-      int b = channel(c & 0xFF, blurred[p + 2] * f, amt);
-      out[i] = (c & 0xFF000000) | (r << 16) | (g << 8) | b;
-    }
-    return new Pixels(in.width(), in.height(), out, alpha);
+    FloatImage.convolve(
+        in,
+        alpha,
+        kernel,
+        kernel,
+        (y, blurred) -> {
+          for (int x = 0, i = y * w, p = 0; x < w; x++, i++, p += 4) {
+            int c = src[i];
+            float f = 1;
+            if (alpha) {
+              float ba = blurred[p + 3];
+              f = ba > 0 ? 255f / ba : Float.NaN;
+            }
+            int r = channel((c >>> 16) & 0xFF, blurred[p] * f, amt);
+            int g = channel((c >>> 8) & 0xFF, blurred[p + 1] * f, amt);
+            int b = channel(c & 0xFF, blurred[p + 2] * f, amt);
+            out[i] = (c & 0xFF000000) | (r << 16) | (g << 8) | b;
+          }
+        });
+    return new Pixels(w, in.height(), out, alpha);
   }
 
   private int channel(int v, float blurred, float amt) {

@@ -120,6 +120,39 @@ class ImageCodecDecodeTest {
   }
 
   @Test
+  void sixteenBitGreyPngGivesStoredSamplesNotLinearisedOnes() throws Exception {
+    BufferedImage grey = new BufferedImage(16, 1, BufferedImage.TYPE_USHORT_GRAY);
+    for (int x = 0; x < 16; x++) {
+      grey.getRaster().setSample(x, 0, 0, x * 17 * 257);
+    }
+    grey.getRaster().setSample(15, 0, 0, 40000);
+    Pixels p = decode(imageIo(grey, "png")).pixels();
+    for (int x = 0; x < 15; x++) {
+      assertEquals(0xFF000000 | (x * 17) * 0x010101, p.get(x, 0), "x=" + x);
+    }
+    assertEquals(0xFF000000 | 156 * 0x010101, p.get(15, 0), "40000 of 65535 is 156 of 255");
+  }
+
+  @Test
+  void sixteenBitGreyWithAlphaPngKeepsGreyAndAlpha() throws Exception {
+    java.awt.image.ComponentColorModel cm =
+        new java.awt.image.ComponentColorModel(
+            java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY),
+            new int[] {16, 16},
+            true,
+            false,
+            java.awt.Transparency.TRANSLUCENT,
+            DataBuffer.TYPE_USHORT);
+    WritableRaster raster = cm.createCompatibleWritableRaster(2, 1);
+    raster.setPixel(0, 0, new int[] {40000, 65535});
+    raster.setPixel(1, 0, new int[] {65535, 32896});
+    Pixels p = decode(imageIo(new BufferedImage(cm, raster, false, null), "png")).pixels();
+    assertEquals(0xFF000000 | 156 * 0x010101, p.get(0, 0));
+    assertEquals(0x80FFFFFF, p.get(1, 0));
+    assertTrue(p.alpha());
+  }
+
+  @Test
   void pngWithGammaChunkGivesStoredSamples() throws Exception {
     // gAMA 1/2.2 (45455): what sRGB-ish content declares; the stored samples are what to show.
     Pixels original = gradient(64, 8);

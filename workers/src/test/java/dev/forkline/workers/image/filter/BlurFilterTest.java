@@ -78,6 +78,16 @@ class BlurFilterTest {
   }
 
   @Test
+  void blurOfAnImageTallerThanItsKernelMatchesA2dReference() {
+    // 40 rows against a 9-row kernel: the column pass works from a ring of rows that wraps.
+    Pixels in = Images.smooth(6, 40);
+    in.argb()[3 * 6 + 2] = 0xFFFFFFFF;
+    in.argb()[25 * 6 + 4] = 0xFF000000;
+    in.argb()[39 * 6 + 5] = 0xFFFF0000;
+    assertPixels(toPixels(6, 40, referenceBlur(in, 1.2)), new Blur(1.2).apply(in), 1);
+  }
+
+  @Test
   void blurredImpulseIsSymmetric() {
     Pixels in = Images.gray(7, 7, new int[49]);
     in.argb()[24] = 0xFFFFFFFF;
