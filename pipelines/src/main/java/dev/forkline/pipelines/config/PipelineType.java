@@ -28,7 +28,7 @@ public enum PipelineType {
               Executor.PROCESSES,
               0,
               defaultWorkers(),
-              512L << 20,
+              1L << 30,
               Duration.ofSeconds(60),
               2,
               true),

@@ -25,7 +25,8 @@ import org.apache.beam.sdk.values.PCollection;
  * started in {@code @Setup}, so the first element does not wait for a JVM to start. Each worker has
  * a small window of tasks in flight and new tasks go to the least busy one. Outcomes are typed:
  * {@code task-error} (the kernel threw; the worker lives), {@code crash}, {@code timeout} and
- * {@code oom}; the last three are retried on a fresh worker up to {@link #withRetries} times.
+ * {@code oom}; crashes and timeouts are retried on a fresh worker up to {@link #withRetries} times,
+ * an out-of-memory death is not (the same task would run out again).
  *
  * <p>This is {@link Threaded} with the call "send the task to a worker and wait": one mechanism,
  * two uses.

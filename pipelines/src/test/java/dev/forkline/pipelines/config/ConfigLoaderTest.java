@@ -51,7 +51,7 @@ class ConfigLoaderTest {
     assertEquals(List.of("read", "transform", "write"), List.copyOf(config.stages().keySet()));
     assertEquals(Executor.THREADS, config.stage("read").executor());
     assertEquals(Executor.PROCESSES, config.stage("transform").executor());
-    assertEquals(512L << 20, config.stage("transform").heapBytes());
+    assertEquals(1L << 30, config.stage("transform").heapBytes());
     assertEquals(ImageFilterSettings.DEFAULT_MAX_PIXELS, config.imageFilter().maxPixels());
   }
 

@@ -84,7 +84,7 @@ class ProcessPoolTest {
             "throw:bad input -> task-error after 1",
             "crash:7 -> crash after 2",
             "hang -> timeout after 2",
-            "oom -> oom after 2");
+            "oom -> oom after 1");
     p.run().waitUntilFinish();
   }
 

@@ -131,6 +131,10 @@ public final class TransformKernel implements Kernel {
     long t1 = System.nanoTime();
     ImageMetadata meta = decoded.metadata();
     Pixels pixels = decoded.pixels();
+    // Keep what the reply needs, not the decoded image: a filter that makes a new image lets the
+    // input go, so a large photo needs its input and output in memory, not three copies.
+    Source source = Source.of(decoded);
+    decoded = null;
     StringJoiner applied = new StringJoiner("; ");
     boolean listed = filterLines.stream().anyMatch(l -> l.startsWith(AUTO_ORIENT));
     if (autoOrient && !listed && meta.orientation() != 1) {
@@ -150,7 +154,7 @@ public final class TransformKernel implements Kernel {
       try {
         pixels = filter.apply(pixels);
       } catch (IllegalArgumentException e) {
-        return failed("filter", filter.describe() + ": " + e.getMessage(), decoded);
+        return failed("filter", filter.describe() + ": " + e.getMessage(), source);
       }
       if ((long) pixels.width() * pixels.height() > maxPixels) {
         return failed(
@@ -163,7 +167,7 @@ public final class TransformKernel implements Kernel {
                 + " pixels, above the limit of "
                 + maxPixels
                 + " (image-filter.max-pixels)",
-            decoded);
+            source);
       }
       applied.add(filter.describe());
     }
@@ -172,14 +176,14 @@ public final class TransformKernel implements Kernel {
     try {
       encoded = ImageCodec.encode(pixels, format, quality, keep ? meta.exif() : null);
     } catch (IOException e) {
-      return failed("encode", "cannot encode as " + format + ": " + e.getMessage(), decoded);
+      return failed("encode", "cannot encode as " + format + ": " + e.getMessage(), source);
     }
     long t3 = System.nanoTime();
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length + 512);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(OK);
-      writeDecoded(out, decoded);
+      writeSource(out, source);
       out.writeUTF(format);
       out.writeInt(pixels.width());
       out.writeInt(pixels.height());
@@ -201,22 +205,21 @@ public final class TransformKernel implements Kernel {
     return List.copyOf(out);
   }
 
-  private static void writeDecoded(DataOutputStream out, Decoded decoded) throws IOException {
-    out.writeBoolean(decoded != null);
-    if (decoded == null) {
+  private static void writeSource(DataOutputStream out, Source source) throws IOException {
+    out.writeBoolean(source != null);
+    if (source == null) {
       return;
     }
-    ImageMetadata m = decoded.metadata();
-    out.writeUTF(decoded.format());
-    out.writeUTF(decoded.decoder());
-    out.writeInt(decoded.pixels().width());
-    out.writeInt(decoded.pixels().height());
-    out.writeInt(m.orientation());
-    writeNullable(out, m.make());
-    writeNullable(out, m.model());
-    writeNullable(out, m.dateTimeOriginal());
-    out.writeDouble(m.latitude() == null ? Double.NaN : m.latitude());
-    out.writeDouble(m.longitude() == null ? Double.NaN : m.longitude());
+    out.writeUTF(source.format());
+    out.writeUTF(source.decoder());
+    out.writeInt(source.width());
+    out.writeInt(source.height());
+    out.writeInt(source.orientation());
+    writeNullable(out, source.make());
+    writeNullable(out, source.model());
+    writeNullable(out, source.dateTimeOriginal());
+    out.writeDouble(source.latitude() == null ? Double.NaN : source.latitude());
+    out.writeDouble(source.longitude() == null ? Double.NaN : source.longitude());
   }
 
   private static void writeNullable(DataOutputStream out, String s) throws IOException {
@@ -230,13 +233,13 @@ public final class TransformKernel implements Kernel {
     return in.readBoolean() ? in.readUTF() : null;
   }
 
-  private static byte[] failed(String kind, String message, Decoded decoded) throws IOException {
+  private static byte[] failed(String kind, String message, Source source) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FAILED);
       out.writeUTF(kind);
       out.writeUTF(message == null ? kind : truncate(message, 4000));
-      writeDecoded(out, decoded);
+      writeSource(out, source);
     }
     return bytes.toByteArray();
   }
@@ -256,7 +259,23 @@ public final class TransformKernel implements Kernel {
       String model,
       String dateTimeOriginal,
       Double latitude,
-      Double longitude) {}
+      Double longitude) {
+
+    static Source of(Decoded decoded) {
+      ImageMetadata m = decoded.metadata();
+      return new Source(
+          decoded.format(),
+          decoded.decoder(),
+          decoded.pixels().width(),
+          decoded.pixels().height(),
+          m.orientation(),
+          m.make(),
+          m.model(),
+          m.dateTimeOriginal(),
+          m.latitude(),
+          m.longitude());
+    }
+  }
 
   /**
    * A decoded reply: a failure (with what was decoded, if the failure came after decoding) or the

@@ -47,11 +47,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Faults: a kernel exception is a {@code task-error} (retried only if {@code taskErrorRetries >
  * 0}); a worker that dies (exit, signal, OOM) or overruns the task timeout (and is then killed)
- * charges its running task one attempt and is replaced; the task is re-run on another worker while
- * its crash budget lasts, then fails as {@code crash}, {@code timeout} or {@code oom}. Tasks queued
- * on a dead worker that had not started are re-dispatched uncharged. After three consecutive
- * workers fail to start, queued tasks fail as {@code crash} with the reason, and the pool keeps
- * trying with a back-off.
+ * charges its running task one attempt and is replaced; after a crash or timeout the task is re-run
+ * on another worker while its crash budget lasts, then fails as {@code crash} or {@code timeout};
+ * an out-of-memory death fails the task as {@code oom} at once (the same task would run out again).
+ * Tasks queued on a dead worker that had not started are re-dispatched uncharged. After three
+ * consecutive workers fail to start, queued tasks fail as {@code crash} with the reason, and the
+ * pool keeps trying with a back-off.
  *
  * <p>Thread-safe. Futures are completed on the pool's own threads: attach only short callbacks, or
  * use the {@code ...Async} variants.
@@ -1023,7 +1024,9 @@ public final class WorkerPool implements AutoCloseable {
     }
     if (charge) {
       head.attempts++;
-      if (head.crashRetries < spec.crashRetries()) {
+      // Out of memory is not retried: the same task in the same heap runs out again, and each try
+      // costs a worker JVM. Crashes and timeouts may be passing (a signal, a loaded machine).
+      if (!TaskResult.OOM.equals(kind) && head.crashRetries < spec.crashRetries()) {
         head.crashRetries++;
         counts.retries.incrementAndGet();
         pending.addFirst(head);

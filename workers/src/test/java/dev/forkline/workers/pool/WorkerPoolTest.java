@@ -204,7 +204,7 @@ class WorkerPoolTest {
   }
 
   @Test
-  void runningOutOfMemoryIsAnOom() throws Exception {
+  void runningOutOfMemoryIsAnOomAndNotRetried() throws Exception {
     try (WorkerPool pool =
         WorkerPool.start(
             spec("test.oom", "test.echo").withHeap("32m").withCrashRetries(1).build())) {
@@ -212,11 +212,11 @@ class WorkerPoolTest {
 
       assertEquals(TaskResult.OOM, result.kind());
       assertEquals(3, result.exitCode());
-      assertEquals(2, result.attempts());
+      assertEquals(1, result.attempts());
       assertTrue(result.stderrTail().contains("java.lang.OutOfMemoryError"), result.stderrTail());
       assertTrue(result.message().contains("ran out of memory (-Xmx32m)"), result.message());
       assertHealthy(pool);
-      assertEquals(2, pool.drainCounters().oomDeaths());
+      assertEquals(1, pool.drainCounters().oomDeaths());
     }
   }
 
