@@ -58,6 +58,13 @@ public final class ImageFilterPipeline implements PipelineDefinition {
   }
 
   @Override
+  public String fingerprint(ForklineConfig config) {
+    ImageFilterSettings s = config.imageFilter();
+    return PipelineDefinition.hash(
+        s.autoOrient(), s.filters(), s.format(), s.quality(), s.nameTemplate(), s.keepMetadata());
+  }
+
+  @Override
   public boolean stillValid(GenericRecord okRow) {
     Object input = okRow.get("input_path");
     Object output = okRow.get("output_path");
@@ -96,16 +103,20 @@ public final class ImageFilterPipeline implements PipelineDefinition {
                         "write",
                         new ImageCalls.Write(inputRoot, outputRoot, context.scratch().toString()))
                     .withConfig(config.stage("write"))))
-        .apply("Manifest rows", ParDo.of(new ToRowFn(StageChain.executors(config))))
+        .apply(
+            "Manifest rows",
+            ParDo.of(new ToRowFn(StageChain.executors(config), fingerprint(config))))
         .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));
   }
 
   /** Turns a finished task into its manifest row and counts rows by outcome. */
   static final class ToRowFn extends DoFn<ImageTask, GenericRecord> {
     private final String executors;
+    private final String fingerprint;
 
-    ToRowFn(String executors) {
+    ToRowFn(String executors, String fingerprint) {
       this.executors = executors;
+      this.fingerprint = fingerprint;
     }
 
     @ProcessElement
@@ -139,6 +150,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
       row.put("gps_lon", task.gpsLon);
       row.put("worker", task.worker);
       row.put("executors", executors);
+      row.put(SETTINGS_FIELD, fingerprint);
       row.put("read_ms", task.stageMillis.get("read"));
       row.put("transform_ms", task.stageMillis.get("transform"));
       row.put("write_ms", task.stageMillis.get("write"));

@@ -35,6 +35,7 @@ final class ManifestSchema {
           .optionalDouble("gps_lon")
           .optionalString("worker")
           .optionalString("executors")
+          .optionalString("settings")
           .optionalLong("read_ms")
           .optionalLong("transform_ms")
           .optionalLong("write_ms")

@@ -132,7 +132,9 @@ public final class ForklineRunner {
           pipeline
               .apply(
                   "Read earlier table", ParquetIO.read(definition.schema()).from(table.toString()))
-              .apply("Keep finished rows", ParDo.of(new KeepFinishedFn(definition)))
+              .apply(
+                  "Keep finished rows",
+                  ParDo.of(new KeepFinishedFn(definition, definition.fingerprint(config))))
               .setCoder(AvroCoder.of(GenericRecord.class, definition.schema()));
       PCollectionView<Map<String, Boolean>> done = finishedKeys(earlier, definition.keyField());
       PCollection<GenericRecord> fresh =
@@ -308,10 +310,12 @@ public final class ForklineRunner {
   /** Keeps an earlier run's ok rows whose results still stand; counts them. */
   static final class KeepFinishedFn extends DoFn<GenericRecord, GenericRecord> {
     private final PipelineDefinition definition;
+    private final String fingerprint;
     private transient Counter carried;
 
-    KeepFinishedFn(PipelineDefinition definition) {
+    KeepFinishedFn(PipelineDefinition definition, String fingerprint) {
       this.definition = definition;
+      this.fingerprint = fingerprint;
     }
 
     @Setup
@@ -322,7 +326,15 @@ public final class ForklineRunner {
     @ProcessElement
     public void process(@Element GenericRecord row, OutputReceiver<GenericRecord> out) {
       Object status = row.get(definition.statusField());
-      if (status != null && "ok".equals(status.toString()) && definition.stillValid(row)) {
+      Object settings =
+          row.getSchema().getField(PipelineDefinition.SETTINGS_FIELD) == null
+              ? null
+              : row.get(PipelineDefinition.SETTINGS_FIELD);
+      boolean sameSettings = fingerprint.equals(settings == null ? "" : settings.toString());
+      if (status != null
+          && "ok".equals(status.toString())
+          && sameSettings
+          && definition.stillValid(row)) {
         carried.inc();
         out.output(row);
       }

@@ -48,4 +48,30 @@ public interface PipelineDefinition extends Serializable {
   default AutoCloseable prepare(ForklineConfig config) throws Exception {
     return () -> {};
   }
+
+  /** The column holding {@link #fingerprint} in every row. */
+  String SETTINGS_FIELD = "settings";
+
+  /**
+   * A short hash of the settings that shape a row's result (filters and output format; extract
+   * rules). {@code --resume} keeps only earlier rows made with the same fingerprint, so changing
+   * the settings and resuming redoes the inputs instead of keeping stale results.
+   */
+  default String fingerprint(ForklineConfig config) {
+    return "";
+  }
+
+  /** A hash of {@code parts} for {@link #fingerprint}: 16 hex digits of their SHA-256. */
+  static String hash(Object... parts) {
+    try {
+      java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+      for (Object part : parts) {
+        sha.update(String.valueOf(part).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        sha.update((byte) 0);
+      }
+      return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
 }

@@ -55,6 +55,7 @@ final class PageSchema {
             .optionalString("sha256")
             .optionalString("worker")
             .optionalString("executors")
+            .optionalString("settings")
             .optionalString("processed_at");
     for (Map.Entry<String, UrlScrapeSettings.Extract> e : extract.entrySet()) {
       if (e.getValue().all()) {

@@ -89,6 +89,18 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   }
 
   @Override
+  public String fingerprint(ForklineConfig config) {
+    UrlScrapeSettings s = config.urlScrape();
+    return PipelineDefinition.hash(
+        s.extract(),
+        s.userAgent(),
+        s.maxBodyBytes(),
+        s.truncateBody(),
+        s.maxRedirects(),
+        s.respectRobots());
+  }
+
+  @Override
   public PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context) {
     ForklineConfig config = context.config();
     UrlScrapeSettings settings = config.urlScrape();
@@ -112,7 +124,9 @@ public final class UrlScrapePipeline implements PipelineDefinition {
         .apply("Unbatch", ParDo.of(new UnbatchFn<UrlTask>()))
         .setCoder(SerializableCoder.of(UrlTask.class))
         .apply(StageChain.of(fetch, parse))
-        .apply("Page rows", ParDo.of(new ToRowFn(extract, StageChain.executors(config))))
+        .apply(
+            "Page rows",
+            ParDo.of(new ToRowFn(extract, StageChain.executors(config), fingerprint(config))))
         .setCoder(AvroCoder.of(GenericRecord.class, schema()));
   }
 
@@ -161,11 +175,13 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   static final class ToRowFn extends DoFn<UrlTask, GenericRecord> {
     private final Map<String, UrlScrapeSettings.Extract> extract;
     private final String executors;
+    private final String fingerprint;
     private transient Schema schema;
 
-    ToRowFn(Map<String, UrlScrapeSettings.Extract> extract, String executors) {
+    ToRowFn(Map<String, UrlScrapeSettings.Extract> extract, String executors, String fingerprint) {
       this.extract = extract;
       this.executors = executors;
+      this.fingerprint = fingerprint;
     }
 
     @Setup
@@ -211,6 +227,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
       row.put("sha256", task.sha256);
       row.put("worker", task.worker);
       row.put("executors", executors);
+      row.put(SETTINGS_FIELD, fingerprint);
       row.put("processed_at", Instant.now().toString());
       if (task.fields != null) {
         for (Map.Entry<String, UrlScrapeSettings.Extract> e : extract.entrySet()) {

@@ -318,6 +318,25 @@ class ImageFilterPipelineTest {
   }
 
   @Test
+  void resumeRedoesRowsMadeWithOtherSettings() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("a.png"), "png", 10, 10);
+    ForklineRunner.run(config("image-filter:\n  filters: [grayscale]\n"), RunOptions.quiet());
+
+    RunResult same =
+        ForklineRunner.run(
+            config("image-filter:\n  filters: [grayscale]\n"), RunOptions.quiet().withResume(true));
+    assertEquals(1, same.carriedOver());
+    RunResult changed =
+        ForklineRunner.run(
+            config("image-filter:\n  filters: [invert]\n"), RunOptions.quiet().withResume(true));
+
+    assertEquals(0, changed.carriedOver());
+    GenericRecord row = rowsBy(changed.table(), "input").get("a.png");
+    assertEquals("invert", str(row, "filters"));
+  }
+
+  @Test
   void emptyInputFolderWritesAnEmptyTable() throws Exception {
     Files.createDirectories(dir.resolve("in"));
     RunResult result = ForklineRunner.run(config(""), RunOptions.quiet());
