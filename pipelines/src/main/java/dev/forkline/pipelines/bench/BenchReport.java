@@ -56,6 +56,16 @@ public final class BenchReport {
       return measured() ? elements / wallSeconds : 0;
     }
 
+    /**
+     * The rate once running: (elements - 1) / (wall - start-up), the one-element run's wall time
+     * standing for the fixed cost; 0 when that cannot be told (start-up as long as the run).
+     */
+    public double steadyPerSecond() {
+      return measured() && elements > 1 && wallSeconds > startupSeconds
+          ? (elements - 1) / (wallSeconds - startupSeconds)
+          : 0;
+    }
+
     /** CPU time over wall time over cores, 0..1. */
     public double utilisation(int cores) {
       return measured() && cpuSeconds >= 0 ? cpuSeconds / wallSeconds / cores : -1;
@@ -138,6 +148,7 @@ public final class BenchReport {
             "elements",
             "wall s",
             "elements/s",
+            "steady/s",
             "CPU util",
             "driver peak",
             "workers peak",
@@ -148,7 +159,18 @@ public final class BenchReport {
         if (!c.measured()) {
           out.add(
               List.of(
-                  row.workload(), c.executor(), "-", "-", "-", "-", "-", "-", "-", "-", c.note()));
+                  row.workload(),
+                  c.executor(),
+                  "-",
+                  "-",
+                  "-",
+                  "-",
+                  "-",
+                  "-",
+                  "-",
+                  "-",
+                  "-",
+                  c.note()));
           continue;
         }
         String note = c.note();
@@ -156,8 +178,8 @@ public final class BenchReport {
           String ofBound =
               String.format(
                   Locale.ROOT,
-                  "%.0f %% of the %s/s bound",
-                  100 * c.perSecond() / row.bound(),
+                  "steady: %.0f %% of the %s/s bound",
+                  100 * c.steadyPerSecond() / row.bound(),
                   rate(row.bound()));
           note = note.isEmpty() ? ofBound : note + "; " + ofBound;
         }
@@ -173,6 +195,7 @@ public final class BenchReport {
                 Long.toString(c.elements()),
                 String.format(Locale.ROOT, "%.2f", c.wallSeconds()),
                 rate(c.perSecond()),
+                c.steadyPerSecond() > 0 ? rate(c.steadyPerSecond()) : "-",
                 util < 0 ? "?" : String.format(Locale.ROOT, "%.0f %%", 100 * util),
                 mib(c.driverPeakRss()),
                 c.workerProcesses() == 0
@@ -226,7 +249,7 @@ public final class BenchReport {
   public static String csv(List<Row> rows, int cores) {
     StringBuilder out = new StringBuilder();
     out.append(
-        "workload,kind,executor,setting,elements,failed,wall_s,elements_per_s,cpu_s,cpu_util,"
+        "workload,kind,executor,setting,elements,failed,wall_s,elements_per_s,steady_per_s,cpu_s,cpu_util,"
             + "driver_peak_bytes,workers_peak_bytes,worker_processes,startup_s,bound_per_s,note\n");
     for (Row row : rows) {
       for (Cell c : row.cells()) {
@@ -240,6 +263,7 @@ public final class BenchReport {
                 Long.toString(c.failed()),
                 num(c.wallSeconds()),
                 num(c.perSecond()),
+                num(c.steadyPerSecond()),
                 num(c.cpuSeconds()),
                 num(c.utilisation(cores)),
                 Long.toString(c.driverPeakRss()),

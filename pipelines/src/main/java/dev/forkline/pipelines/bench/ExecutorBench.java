@@ -576,7 +576,8 @@ public final class ExecutorBench {
             Locale.ROOT,
             "- Each cell is one run in this JVM after a 1-element run of the same workload (the"
                 + " start-up column: Beam graph, Direct runner, thread pools, worker JVMs; the"
-                + " JVM's own start is not in it). Elements/s = elements / wall time. CPU util ="
+                + " JVM's own start is not in it). Elements/s = elements / wall time; steady/s ="
+                + " (elements - 1) / (wall - start-up), the rate once running. CPU util ="
                 + " CPU time of the driver and its worker JVMs / wall / %d cores. Peak memory ="
                 + " VmHWM of the driver (reset before each run) and of each worker JVM, summed.%n",
             cores));

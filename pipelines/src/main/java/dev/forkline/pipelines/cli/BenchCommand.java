@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.cli;
 
+import dev.forkline.pipelines.bench.BenchData;
 import dev.forkline.pipelines.bench.ExecutorBench;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -42,18 +43,30 @@ final class BenchCommand implements Callable<Integer> {
               + " bench/compare.sh gives every tool).")
   Integer makeImages;
 
+  @Option(
+      names = "--make-site",
+      paramLabel = "N",
+      description =
+          "Only write a site of N ~20 KB pages into DIR/data/site (DIR/data/site/p/00000.html ...)"
+              + " and exit; with --make-images, both.")
+  Integer makeSite;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
     PrintWriter stdout = spec.commandLine().getOut();
-    if (makeImages != null) {
-      if (makeImages < 1) {
-        throw new UsageException("--make-images " + makeImages + ": give 1 or more");
+    if (makeImages != null || makeSite != null) {
+      if ((makeImages != null && makeImages < 1) || (makeSite != null && makeSite < 1)) {
+        throw new UsageException("--make-images and --make-site take 1 or more");
       }
-      Path dir =
-          ExecutorBench.prepareImages(
-              out.resolve("data").resolve("images"), makeImages, 1920, 1080);
-      stdout.println(dir.toAbsolutePath());
+      Path data = out.resolve("data");
+      if (makeImages != null) {
+        stdout.println(ExecutorBench.prepareImages(data.resolve("images"), makeImages, 1920, 1080));
+      }
+      if (makeSite != null) {
+        BenchData.site(data.resolve("site"), makeSite, 20_000);
+        stdout.println(data.resolve("site"));
+      }
       stdout.flush();
       return ExitCodes.OK;
     }
