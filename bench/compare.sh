@@ -135,6 +135,11 @@ stages:
   write: {executor: threads, threads: 4}
 EOF
 
+# Untimed: the first `forkline run` after a build records the class-data-sharing archive (several
+# seconds at exit); a user pays that once, not per batch.
+"$root/forkline" run "$work/image-filter.yaml" --progress none --set "input=$img1" \
+  --set "output=$work/warm-up" >/dev/null 2>&1 || true
+
 # ---- image batch ---------------------------------------------------------------------------
 images_task() { # images_task N SRC
   local n="$1" src="$2" d

@@ -279,6 +279,9 @@ public final class ExecutorBench {
       String stage)
       throws Exception {
     List<Cell> cells = new ArrayList<>();
+    // Untimed: the first run of a pipeline in this JVM loads and compiles its classes, which
+    // otherwise lands in the first column's start-up.
+    once(config, overrides.of("threads", Size.ONE), exclude, stageOnly, stage, "warm-up");
     for (String exec : BenchReport.EXECUTORS) {
       if (stageOnly && "fetch".equals(stage) && exec.equals("processes")) {
         cells.add(
@@ -607,7 +610,8 @@ public final class ExecutorBench {
     }
     s.append(
         "- Unlike CPython, Java threads are not serialised by a global interpreter lock: a CPU"
-            + " stage on N threads already uses N cores, so processes do not buy speed here. What"
+            + " stage on N threads already uses N cores, so processes buy no speed by themselves"
+            + " (compare the threads and processes cells of the CPU rows). What"
             + " the process pool costs: a JVM per worker (start-up, and its own heap: see the"
             + " workers' peak memory) and copying each element to and from the worker. What it"
             + " buys: isolation (a decoder crash, a runaway allocation or an infinite loop kills"
