@@ -295,7 +295,7 @@ public final class BenchReport {
    */
   public static String svg(List<Row> rows, String title) {
     String[] colors = {"#9e9e9e", "#1f77b4", "#ff7f0e"};
-    int labelWidth = 230;
+    int labelWidth = 330;
     int barHeight = 16;
     int groupGap = 14;
     int plotWidth = 420;
