@@ -28,6 +28,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       InspectCommand.class,
       DemoSiteCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

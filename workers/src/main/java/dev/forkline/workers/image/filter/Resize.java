@@ -112,6 +112,9 @@ public final class Resize implements Filter {
         p.bool("never-enlarge", false));
   }
 
+  /** The most pixels a result can have: the largest Java array. */
+  static final long MAX_PIXELS = Integer.MAX_VALUE - 8;
+
   @Override
   public Pixels apply(Pixels in) {
     int w = in.width();
@@ -138,6 +141,17 @@ public final class Resize implements Filter {
     }
     int outW = size(w, sx, width);
     int outH = size(h, sy, height);
+    if ((long) outW * outH > MAX_PIXELS) {
+      // Each side is capped, the product is not: 65535 x 65535 overflowed an int array's size.
+      throw new IllegalArgumentException(
+          "the result would be "
+              + outW
+              + "x"
+              + outH
+              + " pixels, more than one image can hold ("
+              + MAX_PIXELS
+              + "); is scale a factor you meant as a percentage? (scale=0.9 is 90 %)");
+    }
     Pixels out =
         outW == w && outH == h
             ? new Pixels(w, h, in.argb().clone(), in.alpha())

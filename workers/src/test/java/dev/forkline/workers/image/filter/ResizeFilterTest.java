@@ -38,6 +38,17 @@ class ResizeFilterTest {
   }
 
   @Test
+  void aResultTooLargeForOneImageIsARefusalNotAnOverflow() {
+    // scale is a factor: 90 asks for 90x, both sides capped at the maximum size, whose product
+    // overflowed int (NegativeArraySizeException) before the check
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class,
+            () -> resize("resize scale=90 method=bilinear", Pixels.filled(2500, 2500, -1)));
+    assertTrue(e.getMessage().contains("more than one image can hold"), e.getMessage());
+  }
+
+  @Test
   void containFitsInsideTheBox() {
     assertSize(40, 20, resize("resize width=40 height=40", Pixels.filled(100, 50, -1)));
   }

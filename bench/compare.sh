@@ -1,0 +1,303 @@
+#!/usr/bin/env bash
+# forkline against the tools users would otherwise use, on the same inputs and the same machine,
+# run back to back, reported as ratios. One command:
+#
+#   bash bench/compare.sh [--quick] [--out DIR] [--no-install]
+#
+#   image batch   N 1920x1080 JPEGs (made by `forkline bench --make-images`), chain: auto-orient,
+#                 resize to 800 px wide (lanczos3), sharpen (sigma 0.8, amount 0.6), JPEG q85
+#                 forkline (transform on processes, and on threads) vs ImageMagick (mogrify, and
+#                 convert under GNU parallel), libvips (vipsthumbnail + vips sharpen under GNU
+#                 parallel), Pillow + multiprocessing.Pool
+#   scrape        M ~20 KB pages from a local server (`forkline demo-site`, 50 ms latency), C in
+#                 flight to one host: forkline vs ThreadPoolExecutor + requests vs Scrapy
+#   libvips task  the public libvips benchmark: load a large TIFF, crop 100 px from each edge,
+#                 shrink by 10 %, 3x3 sharpen, save; time and peak memory per tool
+#
+# Each tool runs on the whole input and on one element: "fixed" is the one-element run's wall
+# time (interpreter or JVM start, pools), "steady/s" = (N - 1) / (wall(N) - wall(1)). Wall time,
+# CPU time (user + sys) and the largest single process's peak RSS come from GNU time. Missing
+# peers are installed from Debian's packages (root) or skipped with a note. Results:
+# DIR/compare.md and DIR/compare.tsv.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$root/out/compare"
+quick=0
+install=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
+    --no-install) install=0 ;;
+    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+if [ "$quick" = 1 ]; then
+  images=24; urls=400; tiff=2500
+else
+  images=200; urls=2000; tiff=5000
+fi
+conc=64
+latency_ms=50
+port="${BENCH_PORT:-8099}"
+cores="$(nproc)"
+py=/usr/bin/python3 # Debian's python: where python3-pil, -requests and -scrapy install
+mkdir -p "$out"
+work="$out/work"
+rm -rf "$work"
+mkdir -p "$work"
+tsv="$out/compare.tsv"
+notes="$out/notes.txt"
+: >"$notes"
+printf 'task\ttool\tn\twall_s\tcpu_s\tpeak_rss_kb\tper_s\tfixed_s\tsteady_per_s\tstatus\n' >"$tsv"
+
+say() { echo "compare: $*" >&2; }
+note() { say "$*"; echo "- $*" >>"$notes"; }
+
+# ---- peers -------------------------------------------------------------------------------
+if [ "$install" = 1 ]; then
+  missing=()
+  for pkg in imagemagick libvips-tools parallel python3-pil python3-requests python3-scrapy time; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing ${missing[*]} from Debian's packages"
+    if [ "$(id -u)" = 0 ]; then
+      apt-get update -qq >/dev/null 2>&1 || true
+      for pkg in "${missing[@]}"; do
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg" >/dev/null 2>&1 \
+          || note "could not install $pkg: the tools it brings are skipped"
+      done
+    else
+      note "not root: cannot install ${missing[*]}; the tools they bring are skipped"
+    fi
+  fi
+fi
+have() { command -v "$1" >/dev/null 2>&1; }
+pyhas() { [ -x "$py" ] && "$py" -c "import $1" >/dev/null 2>&1; }
+[ -x /usr/bin/time ] || { echo "compare.sh: GNU time (/usr/bin/time) is needed: apt-get install time" >&2; exit 2; }
+
+# ---- measuring -----------------------------------------------------------------------------
+# run TASK TOOL N CMD...: runs CMD under GNU time, appends a line to the TSV (without the fixed and
+# steady columns, which finish() fills in from the one-element run).
+run() {
+  local task="$1" tool="$2" n="$3"
+  shift 3
+  local tf="$work/time.$$" log="$work/log-${task}-${tool// /_}-$n.txt" status=ok
+  if ! /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$log" 2>&1; then
+    status=failed
+    note "$task / $tool (n=$n) failed; its output is in $log"
+  fi
+  read -r wall user sys rss < <(tail -1 "$tf")
+  local cpu per
+  cpu="$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')"
+  per="$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.2f", (w>0 ? n/w : 0)}')"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t-\t%s\n' "$task" "$tool" "$n" "$wall" "$cpu" "$rss" "$per" "$status" >>"$tsv"
+  say "$task / $tool: n=$n wall ${wall}s cpu ${cpu}s peak ${rss} kB -> $per/s ($status)"
+}
+
+# check_count DIR N: the tool wrote N files
+check_count() {
+  local got
+  got="$(find "$1" -type f -name '*.jpg' | wc -l)"
+  [ "$got" = "$2" ] || note "expected $2 outputs in $1, found $got"
+}
+
+# ---- inputs --------------------------------------------------------------------------------
+say "building forkline and making the inputs ($images images, $urls pages)"
+"$root/forkline" bench --make-images "$images" --make-site "$urls" --out "$out" >/dev/null
+img="$out/data/images"
+img1="$work/images-1"
+mkdir -p "$img1"
+cp "$img/img-0000.jpg" "$img1/"
+site="$out/data/site"
+
+cat >"$work/image-filter.yaml" <<EOF
+pipeline: image-filter
+input: $img
+output: $work/o
+image-filter:
+  include: ["**.jpg"]
+  auto-orient: true
+  filters:
+    - resize: {width: 800, method: lanczos3}
+    - sharpen: {sigma: 0.8, amount: 0.6}
+  format: jpeg
+  quality: 85
+  metadata: strip
+stages:
+  read: {executor: threads, threads: 8}
+  transform: {executor: processes, workers: $cores, heap: 512m}
+  write: {executor: threads, threads: 4}
+EOF
+
+# Untimed: the first `forkline run` after a build records the class-data-sharing archive (several
+# seconds at exit); a user pays that once, not per batch.
+"$root/forkline" run "$work/image-filter.yaml" --progress none --set "input=$img1" \
+  --set "output=$work/warm-up" >/dev/null 2>&1 || true
+
+# ---- image batch ---------------------------------------------------------------------------
+images_task() { # images_task N SRC
+  local n="$1" src="$2" d
+  d="$work/img-forkline-processes-$n"
+  run images "forkline (processes)" "$n" "$root/forkline" run "$work/image-filter.yaml" --progress none \
+    --set "input=$src" --set "output=$d"
+  [ "$n" = 1 ] || check_count "$d/images" "$n"
+  d="$work/img-forkline-threads-$n"
+  run images "forkline (threads)" "$n" "$root/forkline" run "$work/image-filter.yaml" --progress none \
+    --set "input=$src" --set "output=$d" --set stages.transform.executor=threads \
+    --set "stages.transform.threads=$cores"
+  [ "$n" = 1 ] || check_count "$d/images" "$n"
+  if have mogrify; then
+    d="$work/img-mogrify-$n"; mkdir -p "$d"
+    run images "ImageMagick mogrify (OpenMP)" "$n" mogrify -path "$d" -auto-orient -filter Lanczos \
+      -resize 800x -unsharp 0x0.8+0.6+0 -quality 85 -strip "$src"/*.jpg
+    [ "$n" = 1 ] || check_count "$d" "$n"
+    if have parallel; then
+      d="$work/img-convert-$n"; mkdir -p "$d"
+      run images "ImageMagick convert x parallel -j$cores" "$n" env MAGICK_THREAD_LIMIT=1 parallel -j"$cores" \
+        convert {} -auto-orient -filter Lanczos -resize 800x -unsharp 0x0.8+0.6+0 -quality 85 -strip \
+        "$d/{/}" ::: "$src"/*.jpg
+      [ "$n" = 1 ] || check_count "$d" "$n"
+    fi
+  fi
+  if have vipsthumbnail && have vips && have parallel; then
+    d="$work/img-vips-$n"; mkdir -p "$d/tmp"
+    # vipsthumbnail: auto-rotate, shrink-on-load, lanczos3 to 800 px wide; then vips sharpen
+    # (an unsharp mask on L*: sigma 0.8, slope 0.6 everywhere) and JPEG Q85.
+    run images "libvips (vipsthumbnail + vips sharpen) x parallel -j$cores" "$n" env VIPS_CONCURRENCY=1 \
+      parallel -j"$cores" "vipsthumbnail {} --size 800x -o '$d/tmp/%s.v' && vips sharpen '$d/tmp/{/.}.v' \
+'$d/{/.}.jpg[Q=85,strip]' --sigma 0.8 --x1 0 --m1 0.6 --m2 0.6 && rm '$d/tmp/{/.}.v'" ::: "$src"/*.jpg
+    [ "$n" = 1 ] || check_count "$d" "$n"
+  fi
+  if pyhas PIL; then
+    d="$work/img-pillow-$n"
+    run images "Pillow + multiprocessing.Pool($cores)" "$n" "$py" "$root/bench/peers/pillow_mp.py" "$src" "$d" "$cores"
+    [ "$n" = 1 ] || check_count "$d" "$n"
+  fi
+}
+have mogrify || note "ImageMagick (mogrify/convert) not available: skipped"
+{ have vipsthumbnail && have parallel; } || note "libvips-tools or GNU parallel not available: libvips skipped"
+pyhas PIL || note "Pillow (python3-pil) not available: skipped"
+images_task 1 "$img1"
+images_task "$images" "$img"
+
+# ---- scrape --------------------------------------------------------------------------------
+say "serving $site on 127.0.0.1:$port with ${latency_ms} ms latency"
+"$root/forkline" demo-site "$site" --port "$port" --latency "${latency_ms}ms" >"$work/site.log" 2>&1 &
+site_pid=$!
+trap 'kill "$site_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q serving "$work/site.log" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q serving "$work/site.log" || { cat "$work/site.log" >&2; echo "compare.sh: the demo site did not start" >&2; exit 3; }
+find "$site/p" -name '*.html' | sort | sed "s#^$site#http://127.0.0.1:$port#" >"$work/urls.txt"
+head -1 "$work/urls.txt" >"$work/urls-1.txt"
+# warm the server's JIT and the page cache: every page once, not timed
+"$py" - "$work/urls.txt" <<'EOF' >/dev/null 2>&1 || true
+import concurrent.futures, sys, urllib.request
+urls = [u.strip() for u in open(sys.argv[1])]
+with concurrent.futures.ThreadPoolExecutor(64) as p:
+    list(p.map(lambda u: urllib.request.urlopen(u).read(), urls))
+EOF
+
+cat >"$work/url-scrape.yaml" <<EOF
+pipeline: url-scrape
+input: $work/urls.txt
+output: $work/s
+url-scrape:
+  per-host: $conc
+  delay: 0s
+  robots: false
+  extract:
+    heading: {css: h1, attr: text}
+stages:
+  fetch: {executor: threads, threads: $conc, timeout: 30s, retries: 1}
+  parse: {executor: processes, workers: $cores, heap: 256m}
+EOF
+
+scrape_task() { # scrape_task N LIST
+  local n="$1" list="$2"
+  run scrape "forkline (parse on processes)" "$n" "$root/forkline" run "$work/url-scrape.yaml" --progress none \
+    --set "input=$list" --set "output=$work/s-forkline-processes-$n"
+  run scrape "forkline (parse on threads)" "$n" "$root/forkline" run "$work/url-scrape.yaml" --progress none \
+    --set "input=$list" --set "output=$work/s-forkline-threads-$n" --set stages.parse.executor=threads \
+    --set "stages.parse.threads=$cores"
+  if pyhas requests; then
+    run scrape "Python ThreadPoolExecutor($conc) + requests" "$n" "$py" "$root/bench/peers/py_threads.py" \
+      "$list" "$work/s-threads-$n.jsonl" "$conc"
+  fi
+  if pyhas scrapy; then
+    run scrape "Scrapy (CONCURRENT_REQUESTS=$conc)" "$n" "$py" "$root/bench/peers/scrapy_bench.py" \
+      "$list" "$work/s-scrapy-$n.jsonl" "$conc"
+  fi
+}
+pyhas requests || note "python3-requests not available: Python threads skipped"
+pyhas scrapy || note "python3-scrapy not available: Scrapy skipped"
+scrape_task 1 "$work/urls-1.txt"
+scrape_task "$urls" "$work/urls.txt"
+kill "$site_pid" 2>/dev/null || true
+
+# ---- the libvips benchmark task ------------------------------------------------------------
+tif="$work/big.tif"
+if have vips; then
+  vips resize "$img/img-0000.jpg" "$work/big.v" "$(awk -v t="$tiff" 'BEGIN{print t/1920}')" \
+    --vscale "$(awk -v t="$tiff" 'BEGIN{print t/1080}')" >/dev/null
+  vips copy "$work/big.v" "$tif" >/dev/null
+  rm -f "$work/big.v"
+elif have convert; then
+  convert "$img/img-0000.jpg" -resize "${tiff}x${tiff}!" -compress none "$tif"
+fi
+if [ -f "$tif" ]; then
+  w="$tiff"; h="$tiff"
+  cw=$((w - 200)); ch=$((h - 200))
+  cat >"$work/libvips-task.yaml" <<EOF
+pipeline: image-filter
+input: $work/tif-in
+output: $work/t
+image-filter:
+  include: ["**.tif"]
+  auto-orient: false
+  filters:
+    - crop: {x: 100, y: 100, width: $cw, height: $ch}
+    - resize: {scale: 0.9, method: bilinear}
+    - convolve: {kernel: "-1 -1 -1; -1 16 -1; -1 -1 -1", divisor: 8}
+  format: tiff
+  metadata: strip
+stages:
+  read: {executor: inline}
+  transform: {executor: inline, heap: 4g}
+  write: {executor: inline}
+EOF
+  mkdir -p "$work/tif-in"
+  ln -f "$tif" "$work/tif-in/big.tif"
+  run libvips-task "forkline (inline, one element)" 1 env FORKLINE_JAVA_OPTS=-Xmx4g "$root/forkline" run \
+    "$work/libvips-task.yaml" --progress none --set "output=$work/t-forkline"
+  if have vips; then
+    printf '3 3 8 0\n-1 -1 -1\n-1 16 -1\n-1 -1 -1\n' >"$work/mask.mat"
+    run libvips-task "libvips (vips CLI, 3 commands)" 1 sh -c "vips crop '$tif' '$work/t1.v' 100 100 $cw $ch \
+      && vips resize '$work/t1.v' '$work/t2.v' 0.9 --kernel linear \
+      && vips conv '$work/t2.v' '$work/t-vips.tif' '$work/mask.mat' --precision integer \
+      && rm -f '$work/t1.v' '$work/t2.v'"
+  fi
+  if have convert; then
+    run libvips-task "ImageMagick convert" 1 convert "$tif" -crop "${cw}x${ch}+100+100" +repage -resize 90% \
+      -morphology Convolve '3x3: -0.125,-0.125,-0.125 -0.125,2,-0.125 -0.125,-0.125,-0.125' "$work/t-im.tif"
+  fi
+  if pyhas PIL; then
+    run libvips-task "Pillow" 1 "$py" "$root/bench/peers/libvips_task.py" "$tif" "$work/t-pil.tif"
+  fi
+else
+  note "neither vips nor convert to make the large TIFF: libvips task skipped"
+fi
+
+# ---- report --------------------------------------------------------------------------------
+"$py" "$root/bench/report.py" "$tsv" "$notes" "$images" "$urls" "$conc" "$latency_ms" "$tiff" \
+  "bash bench/compare.sh$([ "$quick" = 1 ] && echo ' --quick')" >"$out/compare.md"
+cat "$out/compare.md"
+say "wrote $out/compare.md and $tsv"

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Turns bench/compare.sh's TSV into Markdown: per task, each tool's whole-command numbers, its
+fixed cost (the one-element run) and steady rate, and forkline's ratio to it.
+
+    report.py compare.tsv notes.txt IMAGES URLS CONCURRENCY LATENCY_MS TIFF_SIZE COMMAND
+"""
+import datetime
+import os
+import sys
+
+tsv, notes_file = sys.argv[1], sys.argv[2]
+images, urls, conc, latency_ms, tiff = (int(x) for x in sys.argv[3:8])
+command = sys.argv[8]
+
+rows = []
+with open(tsv) as f:
+    header = f.readline().rstrip("\n").split("\t")
+    for line in f:
+        rows.append(dict(zip(header, line.rstrip("\n").split("\t"))))
+
+
+def mem_total():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1048576
+    return 0
+
+
+def fmt_rate(v):
+    return f"{v:,.0f}" if v >= 100 else f"{v:.1f}"
+
+
+load = open("/proc/loadavg").read().split()[:3]
+print("# forkline vs other tools\n")
+print(
+    f"Measured {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, "
+    f"{mem_total():.0f} GiB memory, load average {', '.join(load)} (at the end). "
+    f"Command: `{command}`.\n"
+)
+print(
+    "Whole commands, back to back, on the same inputs: wall time (start-up included), CPU = user +"
+    " sys of the command and everything it started, peak = the largest single process's peak RSS"
+    " (GNU time; for forkline the driver JVM, for Pillow one pool process). *fixed* = wall time"
+    " of the same command on one element; *steady/s* = (N - 1) / (wall(N) - wall(1)).\n"
+)
+
+titles = {
+    "images": f"Image batch: {images} JPEGs 1920x1080 -> auto-orient, 800 px wide lanczos3,"
+    " sharpen, JPEG q85",
+    "scrape": f"Scrape: {urls} pages of ~20 KB, {latency_ms} ms server latency, {conc} in flight"
+    f" to one host (Little's-law bound {conc / (latency_ms / 1000):,.0f} pages/s)",
+    "libvips-task": f"libvips benchmark task: {tiff}x{tiff} TIFF, crop 100 px each edge, shrink"
+    " 10 %, 3x3 sharpen, save TIFF",
+}
+bound = conc / (latency_ms / 1000)
+
+for task in ["images", "scrape", "libvips-task"]:
+    task_rows = [r for r in rows if r["task"] == task]
+    if not task_rows:
+        continue
+    n_max = max(int(r["n"]) for r in task_rows)
+    big = [r for r in task_rows if int(r["n"]) == n_max]
+    one = {r["tool"]: r for r in task_rows if int(r["n"]) == 1}
+    print(f"## {titles[task]}\n")
+    ref = next((r for r in big if r["tool"].startswith("forkline") and r["status"] == "ok"), None)
+    # the best forkline variant is the reference for ratios
+    fk = [r for r in big if r["tool"].startswith("forkline") and r["status"] == "ok"]
+    if fk:
+        ref = max(fk, key=lambda r: float(r["per_s"]))
+    if task == "libvips-task":
+        print("| tool | wall s | CPU s | peak RSS | forkline time / tool time |")
+        print("| --- | --- | --- | --- | --- |")
+        for r in big:
+            ratio = (
+                f"{float(ref['wall_s']) / float(r['wall_s']):.2f}"
+                if ref and r["status"] == "ok" and float(r["wall_s"]) > 0
+                else "-"
+            )
+            status = "" if r["status"] == "ok" else " (failed)"
+            print(
+                f"| {r['tool']}{status} | {r['wall_s']} | {r['cpu_s']} |"
+                f" {int(r['peak_rss_kb']) / 1024:.0f} MiB | {ratio} |"
+            )
+        print()
+        continue
+    unit = "images" if task == "images" else "pages"
+    extra = " | steady % of bound" if task == "scrape" else ""
+    print(
+        f"| tool | wall s | {unit}/s | fixed s | steady {unit}/s | CPU s | peak RSS |"
+        f" forkline/tool ({unit}/s){extra} |"
+    )
+    print("| --- " * (8 + (1 if extra else 0)) + "|")
+    for r in big:
+        o = one.get(r["tool"])
+        fixed = float(o["wall_s"]) if o and o["status"] == "ok" else None
+        wall = float(r["wall_s"])
+        steady = (n_max - 1) / (wall - fixed) if fixed is not None and wall > fixed else None
+        per = float(r["per_s"])
+        ratio = f"{float(ref['per_s']) / per:.2f}x" if ref and per > 0 else "-"
+        status = "" if r["status"] == "ok" else " (failed)"
+        cells = [
+            f"{r['tool']}{status}",
+            r["wall_s"],
+            fmt_rate(per),
+            f"{fixed:.2f}" if fixed is not None else "-",
+            fmt_rate(steady) if steady else "-",
+            r["cpu_s"],
+            f"{int(r['peak_rss_kb']) / 1024:.0f} MiB",
+            ratio,
+        ]
+        if extra:
+            cells.append(f"{100 * steady / bound:.0f} %" if steady else "-")
+        print("| " + " | ".join(cells) + " |")
+    if ref:
+        print(f"\nRatios are against the faster forkline variant, {ref['tool']}.")
+    print()
+
+notes = open(notes_file).read().strip()
+if notes:
+    print("## Notes\n")
+    print(notes)
+    print()

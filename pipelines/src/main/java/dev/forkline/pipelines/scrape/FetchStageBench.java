@@ -1,0 +1,53 @@
+package dev.forkline.pipelines.scrape;
+
+import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.config.UrlScrapeSettings;
+import dev.forkline.pipelines.exec.Stage;
+import dev.forkline.pipelines.exec.StageChain;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.ParDo;
+
+/**
+ * The I/O-bound stage alone, for {@code forkline bench}: read the URL lists and run the {@code
+ * fetch} stage (with its per-host limit and delay) on the executor the config gives it. Pages are
+ * not parsed and no table is made, so the row measures the fetch executor against the server's
+ * latency.
+ */
+public final class FetchStageBench {
+  private FetchStageBench() {}
+
+  /** Adds read lists and fetch to {@code pipeline}; fetched pages are dropped. */
+  public static void expand(Pipeline pipeline, ForklineConfig config) {
+    UrlScrapeSettings settings = config.urlScrape();
+    String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
+    Stage<UrlTask> fetch =
+        Stage.of("fetch", new ScrapeCalls.Fetch(UrlScrapePipeline.fetchSettings(settings, config)))
+            .withConfig(config.stage("fetch"))
+            .withPerKeyLimit(
+                new UrlScrapePipeline.HostKey(), settings.perHost(), settings.hostDelay());
+    pipeline
+        .apply("URL lists", Create.of(lists))
+        .apply("Read, normalize, dedupe", ParDo.of(new ReadListsFn(null)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(UrlTask.class)))
+        .apply("Batch", GroupByKey.create())
+        .apply("Unbatch", ParDo.of(new UrlScrapePipeline.UnbatchFn()))
+        .setCoder(SerializableCoder.of(UrlTask.class))
+        .apply(StageChain.of(fetch))
+        .apply("Drop", ParDo.of(new DropFn()));
+  }
+
+  static final class DropFn extends DoFn<UrlTask, Void> {
+    @ProcessElement
+    public void process(@Element UrlTask task) {
+      // the stage counters (fetch.ok, fetch.failed) are the result
+    }
+  }
+}
