@@ -31,7 +31,7 @@ public final class ImageStageBench {
         .apply("List files", ParDo.of(new ListFilesFn(settings, null)))
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ImageTask.class)))
         .apply("Batch", GroupByKey.create())
-        .apply("Unbatch", ParDo.of(new ImageFilterPipeline.UnbatchFn()))
+        .apply("Unbatch", ParDo.of(new dev.forkline.pipelines.exec.UnbatchFn<ImageTask>()))
         .setCoder(SerializableCoder.of(ImageTask.class))
         .apply(
             StageChain.of(

@@ -38,7 +38,7 @@ public final class FetchStageBench {
         .apply("Read, normalize, dedupe", ParDo.of(new ReadListsFn(null)))
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(UrlTask.class)))
         .apply("Batch", GroupByKey.create())
-        .apply("Unbatch", ParDo.of(new UrlScrapePipeline.UnbatchFn()))
+        .apply("Unbatch", ParDo.of(new dev.forkline.pipelines.exec.UnbatchFn<UrlTask>()))
         .setCoder(SerializableCoder.of(UrlTask.class))
         .apply(StageChain.of(fetch))
         .apply("Drop", ParDo.of(new DropFn()));
