@@ -287,6 +287,7 @@ public final class StageChain<T extends Tracked<T>>
     private transient List<CallExecutor<T, T>> executors;
     private transient StageMetrics[] metrics;
     private transient Permits permits;
+    private transient org.apache.beam.sdk.metrics.Counter chainDone;
     private transient AsyncBundle<T, ChainJob<T>> bundle;
     private transient long bundleTimeoutNanos;
 
@@ -458,6 +459,12 @@ public final class StageChain<T extends Tracked<T>>
     }
 
     private void count(ChainJob<T> job) {
+      if (chainDone == null) {
+        chainDone =
+            org.apache.beam.sdk.metrics.Metrics.counter(
+                StageMetrics.NAMESPACE, StageMetrics.CHAIN_DONE);
+      }
+      chainDone.inc();
       for (int i = 0; i < stages.size(); i++) {
         if (job.outcomes[i] != null) {
           metrics[i].finished(job.outcomes[i]);

@@ -34,6 +34,9 @@ public final class StageMetrics {
   /** Inputs {@code --resume} skipped because an earlier run finished them. */
   public static final String RESUME_SKIPPED = "resume.skipped";
 
+  /** Elements that left a stage chain, ok or failed: rows on their way (progress counts them). */
+  public static final String CHAIN_DONE = "chain.done";
+
   /** Rows of an earlier run {@code --resume} kept in the new table. */
   public static final String RESUME_CARRIED = "resume.carried";
 

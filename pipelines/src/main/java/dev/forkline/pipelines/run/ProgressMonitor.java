@@ -58,7 +58,11 @@ final class ProgressMonitor {
     StringBuilder line = new StringBuilder();
     line.append('[').append(clock(Duration.ofNanos(nanos - startNanos))).append("] ");
     long inputs = now.inputs();
-    long rows = now.rowsOk() + now.rowsFailed() + now.get(StageMetrics.RESUME_SKIPPED);
+    // Rows are counted when written, which a runner may batch to the end of a bundle; elements
+    // leaving the stages are counted at once, so progress moves with the work.
+    long rows =
+        Math.max(now.rowsOk() + now.rowsFailed(), now.get(StageMetrics.CHAIN_DONE))
+            + now.get(StageMetrics.RESUME_SKIPPED);
     line.append(String.format(Locale.ROOT, "rows %,d/%,d", rows, inputs));
     double seconds = (nanos - previousNanos) / 1e9;
     for (StageSpec stage : stages) {
