@@ -35,6 +35,8 @@ public final class Logging {
     set("log.org.apache.flink", verbose ? "info" : "error");
     set("log.org.apache.spark", verbose ? "info" : "error");
     set("log.org.sparkproject", verbose ? "info" : "error");
+    // Beam's Flink runner warns that a mini-cluster job cannot be detached: it is followed anyway.
+    set("log.org.apache.beam.runners.flink", verbose ? "info" : "error");
     // Beam and Avro route some messages through java.util.logging.
     java.util.logging.LogManager.getLogManager().reset();
     java.util.logging.Logger root = java.util.logging.Logger.getLogger("");

@@ -38,8 +38,13 @@ public abstract class RunnerParity {
 
   @Test
   void imageSampleGivesTheSameRowsAsDirect() throws Exception {
+    assertImageSampleSameAsDirect(null);
+  }
+
+  /** The image sample on this test's runner at {@code master} (null: its default) vs Direct. */
+  protected void assertImageSampleSameAsDirect(String master) throws Exception {
     Path config = repo().resolve("configs/image-filter.yaml");
-    assertSameRun(config, List.of(), "manifest.parquet", "input");
+    assertSameRun(config, List.of(), "manifest.parquet", "input", master);
   }
 
   @Test
@@ -57,13 +62,14 @@ public abstract class RunnerParity {
         config,
         List.of("input=" + list, "url-scrape.demo-site-port=" + port),
         "pages.parquet",
-        "url");
+        "url",
+        null);
   }
 
-  private void assertSameRun(Path config, List<String> sets, String table, String key)
-      throws Exception {
+  private void assertSameRun(
+      Path config, List<String> sets, String table, String key, String master) throws Exception {
     RunResult direct = run(config, sets, "direct", RunOptions.quiet());
-    RunResult other = run(config, sets, runner(), RunOptions.quiet().withRunner(runner(), null));
+    RunResult other = run(config, sets, runner(), RunOptions.quiet().withRunner(runner(), master));
 
     Map<String, Map<String, String>> expected = comparable(direct.table(), key, "direct");
     Map<String, Map<String, String>> actual = comparable(other.table(), key, runner());
