@@ -4,8 +4,8 @@ import java.util.Arrays;
 
 /**
  * Configures the one SLF4J binding (slf4j-simple) before anything logs: messages to stderr,
- * forkline at INFO, the libraries' chatter (Beam, Hadoop, Parquet) at WARN; {@code --verbose} shows
- * DEBUG for forkline and INFO for the rest.
+ * forkline at INFO, the libraries' chatter (Beam, Hadoop, Parquet) at WARN, Flink's and Spark's at
+ * ERROR; {@code --verbose} shows DEBUG for forkline and INFO for the rest.
  */
 public final class Logging {
   private static final String PREFIX = "org.slf4j.simpleLogger.";
@@ -30,6 +30,13 @@ public final class Logging {
     set("log.dev.forkline", verbose ? "debug" : "info");
     set("log.org.apache.hadoop", verbose ? "info" : "error");
     set("log.org.apache.parquet", verbose ? "info" : "warn");
+    // The cluster runners' engines warn about their own set-up (no Hadoop config, no log file,
+    // long operator names) on every run: errors only unless --verbose.
+    set("log.org.apache.flink", verbose ? "info" : "error");
+    set("log.org.apache.spark", verbose ? "info" : "error");
+    set("log.org.sparkproject", verbose ? "info" : "error");
+    // Beam's Flink runner warns that a mini-cluster job cannot be detached: it is followed anyway.
+    set("log.org.apache.beam.runners.flink", verbose ? "info" : "error");
     // Beam and Avro route some messages through java.util.logging.
     java.util.logging.LogManager.getLogManager().reset();
     java.util.logging.Logger root = java.util.logging.Logger.getLogger("");

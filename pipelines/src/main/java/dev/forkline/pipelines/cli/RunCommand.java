@@ -6,6 +6,7 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.run.ForklineRunner;
 import dev.forkline.pipelines.run.RunOptions;
 import dev.forkline.pipelines.run.RunResult;
+import dev.forkline.pipelines.run.Runners;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,9 +48,29 @@ final class RunCommand implements Callable<Integer> {
       names = "--runner",
       paramLabel = "RUNNER",
       defaultValue = "direct",
-      completionCandidates = Runners.class,
-      description = "Beam runner: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, embedded).")
+      completionCandidates = RunnerNames.class,
+      description = {
+        "Beam runner: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}, embedded).",
+        "flink: an embedded Flink mini-cluster, or --flink-master; spark: Spark local[N]"
+            + " (N = cores), or --spark-master. The launcher builds these on first use."
+      })
   String runner;
+
+  @Option(
+      names = "--flink-master",
+      paramLabel = "HOST:PORT",
+      description =
+          "With --runner flink: submit to the running Flink cluster whose REST endpoint is"
+              + " HOST:PORT (default: [local], an embedded mini-cluster).")
+  String flinkMaster;
+
+  @Option(
+      names = "--spark-master",
+      paramLabel = "URL",
+      description =
+          "With --runner spark: the Spark master, e.g. local[4] or spark://HOST:7077"
+              + " (default: local[N], N = cores).")
+  String sparkMaster;
 
   @Option(
       names = "--set",
@@ -81,9 +102,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws ConfigException {
-    if (!List.of("direct").contains(runner)) {
-      throw new UsageException(
-          "--runner " + runner + ": not available in this version; accepted: direct");
+    String master = master();
+    if (!Runners.DIRECT.equals(runner)) {
+      Runners.require(runner);
     }
     if (!List.of("auto", "line", "plain", "none").contains(progress)) {
       throw new UsageException(
@@ -96,6 +117,7 @@ final class RunCommand implements Callable<Integer> {
     RunOptions options =
         new RunOptions(
             runner,
+            master,
             resume,
             false,
             progress.equals("none") ? null : System.err,
@@ -108,12 +130,34 @@ final class RunCommand implements Callable<Integer> {
     return result.allOk() ? ExitCodes.OK : ExitCodes.FAILED_ROWS;
   }
 
-  /** The runners {@code --runner} accepts in this version. */
-  static final class Runners extends ArrayList<String> {
+  /** Checks --runner and its master flag; returns the master (null: the runner's default). */
+  private String master() {
+    if (!Runners.NAMES.contains(runner)) {
+      throw new UsageException(
+          "--runner " + runner + ": unknown runner; accepted: " + String.join(", ", Runners.NAMES));
+    }
+    if (flinkMaster != null && !Runners.FLINK.equals(runner)) {
+      throw new UsageException(
+          "--flink-master needs --runner flink (the runner is " + runner + ")");
+    }
+    if (sparkMaster != null && !Runners.SPARK.equals(runner)) {
+      throw new UsageException(
+          "--spark-master needs --runner spark (the runner is " + runner + ")");
+    }
+    String master = Runners.FLINK.equals(runner) ? flinkMaster : sparkMaster;
+    String bad = Runners.checkMaster(runner, master);
+    if (bad != null) {
+      throw new UsageException(bad);
+    }
+    return master;
+  }
+
+  /** The runners {@code --runner} accepts. */
+  static final class RunnerNames extends ArrayList<String> {
     private static final long serialVersionUID = 1L;
 
-    Runners() {
-      super(List.of("direct"));
+    RunnerNames() {
+      super(Runners.NAMES);
     }
   }
 }

@@ -158,7 +158,8 @@ public final class ForklineRunner {
 
     long start = System.nanoTime();
     try {
-      PipelineResult result = pipeline.run();
+      ClusterRunner runner = clusterRunner(options);
+      PipelineResult result = runner == null ? pipeline.run() : runner.track(pipeline.run());
       MetricsSnapshot last = await(result, config, options, start);
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       Path written = staging.resolve(tableName);
@@ -191,6 +192,15 @@ public final class ForklineRunner {
         .apply("Finished view", View.asMap());
   }
 
+  private static ClusterRunner clusterRunner(RunOptions options) {
+    return Runners.DIRECT.equals(options.runner()) ? null : Runners.find(options.runner());
+  }
+
+  /**
+   * Waits for the run, printing progress from its metrics. Direct, Spark and (detached) Flink all
+   * return from {@code run()} at once and report metrics while running; a runner that blocks in
+   * {@code run()} simply arrives here finished and shows only the summary.
+   */
   private static MetricsSnapshot await(
       PipelineResult result, ForklineConfig config, RunOptions options, long start) {
     ProgressMonitor monitor =
@@ -223,18 +233,28 @@ public final class ForklineRunner {
   }
 
   private static PipelineOptions pipelineOptions(ForklineConfig config, RunOptions options) {
-    if (!"direct".equals(options.runner())) {
+    String jobName = "forkline-" + config.pipeline().configName();
+    if (!Runners.DIRECT.equals(options.runner())) {
+      String bad = Runners.checkMaster(options.runner(), options.master());
+      if (bad != null) {
+        throw new UnsupportedPipelineException(bad);
+      }
+      ClusterRunner runner = Runners.require(options.runner());
+      LOG.info("running on {}", runner.describe(options.master()));
+      PipelineOptions cluster = runner.options(jobName, options.master());
+      cluster.setStableUniqueNames(PipelineOptions.CheckEnabled.ERROR);
+      return cluster;
+    }
+    if (options.master() != null) {
       throw new UnsupportedPipelineException(
-          "runner '"
-              + options.runner()
-              + "' is not available in this version; use --runner direct");
+          "the Direct runner runs in this JVM and takes no master; use --runner flink or spark");
     }
     DirectOptions direct = PipelineOptionsFactory.as(DirectOptions.class);
     direct.setRunner(DirectRunner.class);
     direct.setBlockOnRun(false);
     direct.setEnforceImmutability(options.strictChecks());
     direct.setEnforceEncodability(options.strictChecks());
-    direct.setJobName("forkline-" + config.pipeline().configName());
+    direct.setJobName(jobName);
     direct.setStableUniqueNames(PipelineOptions.CheckEnabled.ERROR);
     return direct;
   }

@@ -6,7 +6,10 @@ import java.time.Duration;
 /**
  * How to run a config, beyond the config itself.
  *
- * @param runner the Beam runner; only {@code direct} in this version
+ * @param runner the Beam runner: {@code direct}, {@code flink} or {@code spark} (see {@link
+ *     Runners})
+ * @param master where a cluster runner submits the job ({@code host:port} for Flink, a Spark master
+ *     URL for Spark), or null for its embedded default ({@code [local]}, {@code local[N]})
  * @param resume skip inputs an earlier run of the same output finished
  * @param strictChecks keep the Direct runner's immutability and encodability checks (tests)
  * @param progress where the live progress goes (stderr), or null for none
@@ -15,19 +18,37 @@ import java.time.Duration;
  */
 public record RunOptions(
     String runner,
+    String master,
     boolean resume,
     boolean strictChecks,
     PrintStream progress,
     boolean progressIsTerminal,
     Duration progressInterval) {
 
+  /** Options for a runner's embedded default (no master). */
+  public RunOptions(
+      String runner,
+      boolean resume,
+      boolean strictChecks,
+      PrintStream progress,
+      boolean progressIsTerminal,
+      Duration progressInterval) {
+    this(runner, null, resume, strictChecks, progress, progressIsTerminal, progressInterval);
+  }
+
   /** Defaults for a test or library call: Direct runner, strict checks, no progress output. */
   public static RunOptions quiet() {
-    return new RunOptions("direct", false, true, null, false, Duration.ofSeconds(1));
+    return new RunOptions("direct", null, false, true, null, false, Duration.ofSeconds(1));
   }
 
   public RunOptions withResume(boolean resume) {
     return new RunOptions(
-        runner, resume, strictChecks, progress, progressIsTerminal, progressInterval);
+        runner, master, resume, strictChecks, progress, progressIsTerminal, progressInterval);
+  }
+
+  /** The same options on another runner; {@code master} null for its embedded default. */
+  public RunOptions withRunner(String runner, String master) {
+    return new RunOptions(
+        runner, master, resume, strictChecks, progress, progressIsTerminal, progressInterval);
   }
 }

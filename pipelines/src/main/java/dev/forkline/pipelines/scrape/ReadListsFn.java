@@ -16,15 +16,20 @@ import org.apache.beam.sdk.values.PCollectionView;
 /**
  * Reads the URL lists (one element: their paths, one per line), normalizes every entry and keeps
  * one task per distinct URL (the first place it appears, and how often), then deals the tasks into
- * batches. A line that is no fetchable URL becomes a failed {@code invalid-url} task of its own;
- * nothing is dropped without a row. With {@code --resume}, URLs an earlier run finished are
- * skipped.
+ * batches <em>by host</em>: every URL of one host lands in the same batch, so on a cluster runner
+ * one worker fetches a host and the per-host limit and delay (kept per worker JVM) hold for the
+ * whole run, as Nutch partitions its fetch lists by host. A line that is no fetchable URL becomes a
+ * failed {@code invalid-url} task of its own; nothing is dropped without a row. With {@code
+ * --resume}, URLs an earlier run finished are skipped.
  *
  * <p>De-duplication is in memory (about 200 bytes per distinct URL): lists of millions of URLs fit
  * a default heap.
  */
 final class ReadListsFn extends DoFn<String, KV<Integer, UrlTask>> {
-  /** URLs per batch: a batch is one bundle of the fetch and parse stages. */
+  /**
+   * URLs per batch on average: a batch is one bundle of the fetch and parse stages. Hosts are dealt
+   * by hash, so a batch holds whole hosts and one host's URLs are never split.
+   */
   static final int BATCH_URLS = 512;
 
   private final PCollectionView<Map<String, Boolean>> done;
@@ -59,15 +64,35 @@ final class ReadListsFn extends DoFn<String, KV<Integer, UrlTask>> {
             }
           });
     }
-    int n = 0;
+    int todo = 0;
+    for (UrlTask task : tasks.values()) {
+      if (!finished.containsKey(task.key)) {
+        todo++;
+      }
+    }
+    int batches = batches(todo);
     for (UrlTask task : tasks.values()) {
       inputs.inc();
       if (finished.containsKey(task.key)) {
         skipped.inc();
         continue;
       }
-      context.output(KV.of(n++ / BATCH_URLS, task));
+      context.output(KV.of(batchOf(task, batches), task));
     }
+  }
+
+  /** How many batches {@code urls} URLs are dealt into: one per {@value #BATCH_URLS}. */
+  static int batches(int urls) {
+    return Math.max(1, (urls + BATCH_URLS - 1) / BATCH_URLS);
+  }
+
+  /**
+   * The batch of a task: by its host (scheme-less authority, the fetch stage's politeness key), the
+   * same in every JVM; tasks without a host (invalid URLs, already failed) share the empty host.
+   */
+  static int batchOf(UrlTask task, int batches) {
+    String host = task.host == null ? "" : task.host;
+    return Math.floorMod(host.hashCode(), batches);
   }
 
   static UrlTask task(UrlLists.Entry entry) {

@@ -80,9 +80,39 @@ class ForklineCliTest {
   }
 
   @Test
-  void unavailableRunnerExitsTwo() throws Exception {
-    assertEquals(ExitCodes.USAGE, cli("run", config("").toString(), "--runner", "flink"));
-    assertTrue(err.toString().contains("--runner flink: not available"), err.toString());
+  void runnerNotBuiltIntoThisJarExitsTwoAndSaysHowToBuildIt() throws Exception {
+    // The pipelines module has no Flink or Spark on its classpath, like forkline.jar.
+    for (String runner : new String[] {"flink", "spark"}) {
+      err.getBuffer().setLength(0);
+      assertEquals(ExitCodes.USAGE, cli("run", config("").toString(), "--runner", runner));
+      assertTrue(
+          err.toString()
+              .contains("--runner " + runner + ": the " + runner + " runner is not built"),
+          err.toString());
+      assertTrue(err.toString().contains("-pl runners/" + runner), err.toString());
+    }
+  }
+
+  @Test
+  void badRunnerAndMasterValuesExitTwo() throws Exception {
+    String cfg = config("").toString();
+    assertEquals(ExitCodes.USAGE, cli("run", cfg, "--runner", "dataflow"));
+    assertTrue(err.toString().contains("accepted: direct, flink, spark"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(ExitCodes.USAGE, cli("run", cfg, "--flink-master", "localhost:8081"));
+    assertTrue(err.toString().contains("--flink-master needs --runner flink"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(
+        ExitCodes.USAGE, cli("run", cfg, "--runner", "flink", "--spark-master", "local[2]"));
+    assertTrue(err.toString().contains("--spark-master needs --runner spark"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(
+        ExitCodes.USAGE, cli("run", cfg, "--runner", "flink", "--flink-master", "localhost"));
+    assertTrue(err.toString().contains("expected HOST:PORT"), err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(
+        ExitCodes.USAGE, cli("run", cfg, "--runner", "spark", "--spark-master", "local[0]"));
+    assertTrue(err.toString().contains("expected local, local[N]"), err.toString());
   }
 
   @Test

@@ -1,11 +1,16 @@
 package dev.forkline.workers.pool;
 
 import dev.forkline.workers.kernel.Kernels;
+import java.io.File;
 import java.io.Serializable;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -28,7 +33,7 @@ import java.util.Objects;
  * @param crashRetries re-runs of a task whose worker crashed, hung or ran out of memory
  * @param taskErrorRetries re-runs of a task whose kernel threw
  * @param javaCommand the {@code java} executable for workers
- * @param classpath the workers' class path
+ * @param classpath the workers' class path ({@link #defaultClasspath()} unless set)
  */
 public record PoolSpec(
     List<String> kernels,
@@ -85,6 +90,46 @@ public record PoolSpec(
   }
 
   /** A builder with the defaults: one worker per core, 256m heap, window 2, 60 s timeout. */
+  /**
+   * The class path worker JVMs start with unless one is set: the jars of the class loaders that
+   * loaded forkline's classes, then this JVM's {@code java.class.path}. Run from the command line
+   * or on a runner in this JVM (Direct, a Flink mini-cluster, Spark local), forkline is on the
+   * application class path and that is all there is. On a cluster a Flink TaskManager or Spark
+   * executor loads the job's jars into a class loader of its own, from local files: listing them
+   * first starts the workers from the job's own jars on whichever machine runs the stage.
+   */
+  public static String defaultClasspath() {
+    LinkedHashSet<String> entries = new LinkedHashSet<>();
+    List<ClassLoader> loaders = new ArrayList<>();
+    for (ClassLoader l = PoolSpec.class.getClassLoader(); l != null; l = l.getParent()) {
+      loaders.add(0, l); // parents first, as the loaders search
+    }
+    for (ClassLoader loader : loaders) {
+      if (loader instanceof URLClassLoader urls) {
+        for (URL url : urls.getURLs()) {
+          if ("file".equals(url.getProtocol())) {
+            try {
+              entries.add(Path.of(url.toURI()).toString());
+            } catch (URISyntaxException | IllegalArgumentException e) {
+              // Not a plain local path: a worker JVM could not use it either.
+            }
+          }
+        }
+      }
+    }
+    String own = System.getProperty("java.class.path", "");
+    if (entries.isEmpty()) {
+      return own; // exactly this JVM's, empty entries (the current folder) included
+    }
+    List<String> all = new ArrayList<>(entries);
+    for (String entry : own.split(File.pathSeparator, -1)) {
+      if (!entries.contains(entry)) {
+        all.add(entry);
+      }
+    }
+    return String.join(File.pathSeparator, all);
+  }
+
   public static Builder builder(String... kernels) {
     return new Builder(Arrays.asList(kernels));
   }
@@ -156,7 +201,7 @@ public record PoolSpec(
     private int crashRetries = 2;
     private int taskErrorRetries = 0;
     private String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    private String classpath = System.getProperty("java.class.path");
+    private String classpath = defaultClasspath();
 
     private Builder(List<String> kernels) {
       this.kernels = List.copyOf(kernels);

@@ -91,4 +91,24 @@ class PoolSpecTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, action::run);
     assertTrue(e.getMessage().contains(expected), e.getMessage());
   }
+
+  @Test
+  void workersStartFromTheJarsOfTheLoaderThatLoadedForkline() throws Exception {
+    // A Flink TaskManager or Spark executor loads the job's jars into a URLClassLoader of its own.
+    java.nio.file.Path classes =
+        java.nio.file.Path.of(
+            PoolSpec.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    try (java.net.URLClassLoader job =
+        new java.net.URLClassLoader(
+            new java.net.URL[] {classes.toUri().toURL()}, ClassLoader.getPlatformClassLoader())) {
+      Class<?> spec = job.loadClass(PoolSpec.class.getName());
+      assertNotEquals(PoolSpec.class, spec);
+      String classpath = (String) spec.getMethod("defaultClasspath").invoke(null);
+      String[] entries = classpath.split(java.io.File.pathSeparator);
+      assertEquals(classes.toString(), entries[0], classpath);
+      String own = System.getProperty("java.class.path");
+      assertTrue(
+          List.of(entries).containsAll(List.of(own.split(java.io.File.pathSeparator))), classpath);
+    }
+  }
 }
