@@ -129,6 +129,63 @@ final class FloatImage {
     }
   }
 
+  /**
+   * As {@link #convolve} for an opaque image, on 3 channels in planes: each row handed to {@code
+   * sink} holds R in {@code [0, w)}, G in {@code [w, 2w)} and B in {@code [2w, 3w)}. The sums are
+   * taken in the same order as {@link #convolve}'s, so the values are the same, with a quarter less
+   * work and both passes vectorizable (weighted sums of whole rows, no gathering per pixel).
+   */
+  static void convolveOpaque(Pixels in, float[] kx, float[] ky, RowSink sink) {
+    int w = in.width();
+    int h = in.height();
+    int stride = w * 3;
+    int ry = ky.length / 2;
+    int cap = Math.min(h, ky.length);
+    float[] ring = new float[Math.multiplyExact(stride, cap)];
+    int rx = kx.length / 2;
+    int pw = w + 2 * rx;
+    float[] padded = new float[pw * 3];
+    float[] out = new float[stride];
+    int loaded = 0;
+    for (int y = 0; y < h; y++) {
+      int last = Math.min(h - 1, y + ry);
+      for (; loaded <= last; loaded++) {
+        unpackPlanes(in.argb(), loaded * w, w, padded, rx, pw);
+        for (int c = 0; c < 3; c++) {
+          int p = c * pw;
+          java.util.Arrays.fill(padded, p, p + rx, padded[p + rx]);
+          java.util.Arrays.fill(padded, p + rx + w, p + pw, padded[p + rx + w - 1]);
+          int d = (loaded % cap) * stride + c * w;
+          java.util.Arrays.fill(ring, d, d + w, 0f);
+          for (int k = 0; k < kx.length; k++) {
+            axpy(kx[k], padded, p + k, ring, d, w);
+          }
+        }
+      }
+      java.util.Arrays.fill(out, 0f);
+      for (int k = 0; k < ky.length; k++) {
+        int sy = Math.min(h - 1, Math.max(0, y + k - ry));
+        axpy(ky[k], ring, (sy % cap) * stride, out, 0, stride);
+      }
+      sink.row(y, out);
+    }
+  }
+
+  /**
+   * {@code n} opaque pixels from {@code src[s..]} into three planes of {@code dst}: R at {@code
+   * off}, G at {@code off + planeStride}, B at {@code off + 2 * planeStride}.
+   */
+  static void unpackPlanes(int[] src, int s, int n, float[] dst, int off, int planeStride) {
+    int g = off + planeStride;
+    int b = g + planeStride;
+    for (int x = 0; x < n; x++) {
+      int c = src[s + x];
+      dst[off + x] = (c >>> 16) & 0xFF;
+      dst[g + x] = (c >>> 8) & 0xFF;
+      dst[b + x] = c & 0xFF;
+    }
+  }
+
   /** Row {@code y} of {@code in} filtered along x with {@code kx} into {@code dst[off..]}. */
   private static void rowPass(
       Pixels in, int y, boolean premultiply, float[] kx, float[] padded, float[] dst, int off) {
