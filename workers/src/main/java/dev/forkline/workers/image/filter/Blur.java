@@ -44,13 +44,13 @@ public final class Blur implements Filter {
           in,
           kernel,
           kernel,
-          (y, row) -> {
+          (y, r, g, b) -> {
             for (int x = 0, i = y * w; x < w; x++, i++) {
               out[i] =
                   0xFF000000
-                      | Colors.clamp(row[x]) << 16
-                      | Colors.clamp(row[w + x]) << 8
-                      | Colors.clamp(row[2 * w + x]);
+                      | Colors.clamp(r[x]) << 16
+                      | Colors.clamp(g[x]) << 8
+                      | Colors.clamp(b[x]);
             }
           });
       return new Pixels(w, in.height(), out, false);

@@ -57,13 +57,13 @@ public final class Sharpen implements Filter {
           in,
           kernel,
           kernel,
-          (y, blurred) -> {
+          (y, br, bg, bb) -> {
             for (int x = 0, i = y * w; x < w; x++, i++) {
               int c = src[i];
-              int r = channel((c >>> 16) & 0xFF, blurred[x], amt);
-              int g = channel((c >>> 8) & 0xFF, blurred[w + x], amt);
-              int b = channel(c & 0xFF, blurred[2 * w + x], amt);
-              out[i] = (c & 0xFF000000) | (r << 16) | (g << 8) | b;
+              int r = channel((c >>> 16) & 0xFF, br[x], amt);
+              int g = channel((c >>> 8) & 0xFF, bg[x], amt);
+              int b = channel(c & 0xFF, bb[x], amt);
+              out[i] = 0xFF000000 | (r << 16) | (g << 8) | b;
             }
           });
       return new Pixels(w, in.height(), out, false);

@@ -24,10 +24,11 @@ class FloatImageTest {
           in,
           kx,
           ky,
-          (y, row) -> {
+          (y, r, g, b) -> {
             for (int x = 0; x < w; x++) {
+              float[] rgb = {r[x], g[x], b[x]};
               for (int c = 0; c < 3; c++) {
-                assertEquals(four[y][x * 4 + c], row[c * w + x], 0f, "x=" + x + " y=" + y);
+                assertEquals(four[y][x * 4 + c], rgb[c], 0f, "x=" + x + " y=" + y);
               }
             }
           });
