@@ -263,7 +263,7 @@ public final class ImageCodec {
     byte[] exif = exifToKeep == null ? null : Exif.withOrientationOne(exifToKeep);
     return switch (f) {
       case "jpeg" -> {
-        byte[] jpeg = write("jpeg", Rasters.wrap(Rasters.onWhite(pixels), false), quality, null);
+        byte[] jpeg = write("jpeg", Rasters.bgr(Rasters.onWhite(pixels)), quality, null);
         yield exif == null ? jpeg : ExifSegments.insertIntoJpeg(jpeg, exif);
       }
       case "png" -> {

@@ -39,6 +39,22 @@ public final class Blur implements Filter {
     int w = in.width();
     boolean alpha = in.alpha();
     int[] out = new int[in.argb().length];
+    if (!alpha) {
+      FloatImage.convolveOpaque(
+          in,
+          kernel,
+          kernel,
+          (y, r, g, b) -> {
+            for (int x = 0, i = y * w; x < w; x++, i++) {
+              out[i] =
+                  0xFF000000
+                      | Colors.clamp(r[x]) << 16
+                      | Colors.clamp(g[x]) << 8
+                      | Colors.clamp(b[x]);
+            }
+          });
+      return new Pixels(w, in.height(), out, false);
+    }
     FloatImage.convolve(
         in,
         alpha,

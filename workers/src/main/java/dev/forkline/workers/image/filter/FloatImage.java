@@ -129,6 +129,72 @@ final class FloatImage {
     }
   }
 
+  /** Receives one output row of {@link #convolveOpaque}, one array a channel, reused after. */
+  interface PlaneSink {
+    void row(int y, float[] r, float[] g, float[] b);
+  }
+
+  /**
+   * As {@link #convolve} for an opaque image, on 3 channels, each row in its own array. The sums
+   * are taken in the same order as {@link #convolve}'s, so the values are the same, with a quarter
+   * less work and both passes vectorized: HotSpot 17 vectorizes {@code dst[i] += a * src[i]} only
+   * when every index has the same offset, so each tap of the row pass reads a shifted copy of the
+   * padded row and each row of the ring is an array of its own.
+   */
+  static void convolveOpaque(Pixels in, float[] kx, float[] ky, PlaneSink sink) {
+    int w = in.width();
+    int h = in.height();
+    int ry = ky.length / 2;
+    int cap = Math.min(h, ky.length);
+    float[][][] ring = new float[cap][3][w];
+    int rx = kx.length / 2;
+    int pw = w + 2 * rx;
+    int[] packed = new int[w];
+    float[][] padded = new float[3][pw];
+    float[] shifted = new float[w];
+    float[][] out = new float[3][w];
+    int loaded = 0;
+    for (int y = 0; y < h; y++) {
+      int last = Math.min(h - 1, y + ry);
+      for (; loaded <= last; loaded++) {
+        System.arraycopy(in.argb(), loaded * w, packed, 0, w);
+        for (int x = 0; x < w; x++) {
+          int c = packed[x];
+          padded[0][rx + x] = (c >>> 16) & 0xFF;
+          padded[1][rx + x] = (c >>> 8) & 0xFF;
+          padded[2][rx + x] = c & 0xFF;
+        }
+        for (int c = 0; c < 3; c++) {
+          float[] p = padded[c];
+          java.util.Arrays.fill(p, 0, rx, p[rx]);
+          java.util.Arrays.fill(p, rx + w, pw, p[rx + w - 1]);
+          float[] d = ring[loaded % cap][c];
+          java.util.Arrays.fill(d, 0f);
+          for (int k = 0; k < kx.length; k++) {
+            System.arraycopy(p, k, shifted, 0, w);
+            axpy(kx[k], shifted, d, w);
+          }
+        }
+      }
+      for (int c = 0; c < 3; c++) {
+        float[] o = out[c];
+        java.util.Arrays.fill(o, 0f);
+        for (int k = 0; k < ky.length; k++) {
+          int sy = Math.min(h - 1, Math.max(0, y + k - ry));
+          axpy(ky[k], ring[sy % cap][c], o, w);
+        }
+      }
+      sink.row(y, out[0], out[1], out[2]);
+    }
+  }
+
+  /** {@code dst[0..n) += a * src[0..n)}: offsets of 0, so HotSpot vectorizes it. */
+  private static void axpy(float a, float[] src, float[] dst, int n) {
+    for (int i = 0; i < n; i++) {
+      dst[i] += a * src[i];
+    }
+  }
+
   /** Row {@code y} of {@code in} filtered along x with {@code kx} into {@code dst[off..]}. */
   private static void rowPass(
       Pixels in, int y, boolean premultiply, float[] kx, float[] padded, float[] dst, int off) {

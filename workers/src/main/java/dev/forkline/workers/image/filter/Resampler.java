@@ -174,9 +174,16 @@ final class Resampler {
     // column pass (4 floats a tap, cheaper) on full source rows and the row pass on output rows.
     double rowsFirst = (double) sh * dstW * avg(wx) + 0.25 * dstH * dstW * avg(wy);
     double columnsFirst = 0.25 * dstH * sw * avg(wy) + (double) dstH * dstW * avg(wx);
-    return columnsFirst < rowsFirst
-        ? columnsFirst(in, src, sw, dstW, dstH, wx, wy)
-        : rowsFirst(in, src, sw, dstW, dstH, wx, wy);
+    if (columnsFirst < rowsFirst) {
+      if (src == null && !in.alpha()) {
+        Pixels out = FixedPoint.columnsFirst(in, dstW, dstH, wx, wy);
+        if (out != null) {
+          return out;
+        }
+      }
+      return columnsFirst(in, src, sw, dstW, dstH, wx, wy);
+    }
+    return rowsFirst(in, src, sw, dstW, dstH, wx, wy);
   }
 
   private static double avg(Weights w) {
@@ -220,7 +227,7 @@ final class Resampler {
    * Per output row: the columns pass over full source rows (unpacked once each into a ring of rows
    * when reading the packed source), then the rows pass on that one row.
    */
-  private static Pixels columnsFirst(
+  static Pixels columnsFirst(
       Pixels in, float[] src, int sw, int dstW, int dstH, Weights wx, Weights wy) {
     boolean premultiply = in.alpha();
     int sstride = sw * 4;

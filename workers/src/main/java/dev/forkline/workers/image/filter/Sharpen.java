@@ -52,6 +52,22 @@ public final class Sharpen implements Filter {
     int[] out = new int[src.length];
     boolean alpha = in.alpha();
     float amt = (float) amount;
+    if (!alpha) {
+      FloatImage.convolveOpaque(
+          in,
+          kernel,
+          kernel,
+          (y, br, bg, bb) -> {
+            for (int x = 0, i = y * w; x < w; x++, i++) {
+              int c = src[i];
+              int r = channel((c >>> 16) & 0xFF, br[x], amt);
+              int g = channel((c >>> 8) & 0xFF, bg[x], amt);
+              int b = channel(c & 0xFF, bb[x], amt);
+              out[i] = 0xFF000000 | (r << 16) | (g << 8) | b;
+            }
+          });
+      return new Pixels(w, in.height(), out, false);
+    }
     FloatImage.convolve(
         in,
         alpha,
