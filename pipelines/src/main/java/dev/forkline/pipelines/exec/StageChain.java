@@ -37,10 +37,17 @@ import org.joda.time.Instant;
 public final class StageChain<T extends Tracked<T>>
     extends PTransform<PCollection<T>, PCollection<T>> {
   private final List<Stage<T>> stages;
+  private final ElementSink<T> finished;
 
-  private StageChain(List<Stage<T>> stages) {
+  private StageChain(List<Stage<T>> stages, ElementSink<T> finished) {
     super("Run " + stages.stream().map(Stage::name).collect(Collectors.joining(", ")));
     this.stages = List.copyOf(stages);
+    this.finished = finished;
+  }
+
+  /** Hands every element to {@code sink} as it leaves the stages (the run's journal). */
+  public StageChain<T> withFinished(ElementSink<T> sink) {
+    return new StageChain<>(stages, sink);
   }
 
   /** A chain of configured stages, in data-flow order. */
@@ -60,7 +67,7 @@ public final class StageChain<T extends Tracked<T>>
             "stage " + stage.name() + " has no kernel, so it cannot run on processes");
       }
     }
-    return new StageChain<>(List.of(stages));
+    return new StageChain<>(List.of(stages), null);
   }
 
   @Override
@@ -74,7 +81,9 @@ public final class StageChain<T extends Tracked<T>>
         }
       }
     }
-    return input.apply("Stages", ParDo.of(new ChainFn<>(id, stages))).setCoder(input.getCoder());
+    return input
+        .apply("Stages", ParDo.of(new ChainFn<>(id, stages, finished)))
+        .setCoder(input.getCoder());
   }
 
   private static boolean runsInThisJvm(PCollection<?> input) {
@@ -291,9 +300,12 @@ public final class StageChain<T extends Tracked<T>>
     private transient AsyncBundle<T, ChainJob<T>> bundle;
     private transient long bundleTimeoutNanos;
 
-    ChainFn(String id, List<Stage<T>> stages) {
+    private final ElementSink<T> finished;
+
+    ChainFn(String id, List<Stage<T>> stages, ElementSink<T> finished) {
       this.id = id;
       this.stages = stages;
+      this.finished = finished;
     }
 
     @Setup
@@ -363,6 +375,13 @@ public final class StageChain<T extends Tracked<T>>
             count(job);
             context.output(job.current, p.timestamp, p.window);
           });
+      if (finished != null) {
+        try {
+          finished.flush();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot record finished elements", e);
+        }
+      }
       report();
     }
 
@@ -465,6 +484,13 @@ public final class StageChain<T extends Tracked<T>>
                 StageMetrics.NAMESPACE, StageMetrics.CHAIN_DONE);
       }
       chainDone.inc();
+      if (finished != null) {
+        try {
+          finished.accept(job.current);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException("cannot record a finished element", e);
+        }
+      }
       for (int i = 0; i < stages.size(); i++) {
         if (job.outcomes[i] != null) {
           metrics[i].finished(job.outcomes[i]);

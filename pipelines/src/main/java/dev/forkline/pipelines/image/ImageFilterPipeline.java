@@ -25,6 +25,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -74,6 +75,26 @@ public final class ImageFilterPipeline implements PipelineDefinition {
         && Files.isRegularFile(Path.of(output.toString()));
   }
 
+  private static StageChain<ImageTask> chain(
+      ForklineConfig config,
+      RunContext context,
+      ImageFilterSettings settings,
+      String inputRoot,
+      String outputRoot,
+      ToRow toRow) {
+    StageChain<ImageTask> chain =
+        StageChain.of(
+            Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
+                .withConfig(config.stage("read")),
+            Stage.of("transform", new ImageCalls.Transform(settings))
+                .withConfig(config.stage("transform")),
+            Stage.of(
+                    "write",
+                    new ImageCalls.Write(inputRoot, outputRoot, context.scratch().toString()))
+                .withConfig(config.stage("write")));
+    return context.journal() == null ? chain : chain.withFinished(context.journal().sink(toRow));
+  }
+
   @Override
   public PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context) {
     ForklineConfig config = context.config();
@@ -81,6 +102,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     ImageFilterSettings settings = config.imageFilter();
     String inputRoot = config.inputs().get(0).toString();
     String outputRoot = config.output().resolve(IMAGES_DIR).toString();
+    ToRow toRow = new ToRow(StageChain.executors(config), fingerprint(config));
     ParDo.SingleOutput<String, KV<Integer, ImageTask>> list =
         ParDo.of(new ListFilesFn(settings, done));
     if (done != null) {
@@ -93,34 +115,39 @@ public final class ImageFilterPipeline implements PipelineDefinition {
         .apply("Batch", GroupByKey.create())
         .apply("Unbatch", ParDo.of(new UnbatchFn<ImageTask>()))
         .setCoder(SerializableCoder.of(ImageTask.class))
-        .apply(
-            StageChain.of(
-                Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
-                    .withConfig(config.stage("read")),
-                Stage.of("transform", new ImageCalls.Transform(settings))
-                    .withConfig(config.stage("transform")),
-                Stage.of(
-                        "write",
-                        new ImageCalls.Write(inputRoot, outputRoot, context.scratch().toString()))
-                    .withConfig(config.stage("write"))))
-        .apply(
-            "Manifest rows",
-            ParDo.of(new ToRowFn(StageChain.executors(config), fingerprint(config))))
+        .apply(chain(config, context, settings, inputRoot, outputRoot, toRow))
+        .apply("Manifest rows", ParDo.of(new ToRowFn(toRow)))
         .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));
   }
 
   /** Turns a finished task into its manifest row and counts rows by outcome. */
   static final class ToRowFn extends DoFn<ImageTask, GenericRecord> {
-    private final String executors;
-    private final String fingerprint;
+    private final ToRow toRow;
 
-    ToRowFn(String executors, String fingerprint) {
-      this.executors = executors;
-      this.fingerprint = fingerprint;
+    ToRowFn(ToRow toRow) {
+      this.toRow = toRow;
     }
 
     @ProcessElement
     public void process(@Element ImageTask task, OutputReceiver<GenericRecord> out) {
+      StageMetrics.rows(task.failure == null ? null : task.failure.kind()).inc();
+      out.output(toRow.apply(task));
+    }
+  }
+
+  /** A finished task's manifest row: for the table and for the run's journal. */
+  static final class ToRow implements SerializableFunction<ImageTask, GenericRecord> {
+    private static final long serialVersionUID = 1L;
+    private final String executors;
+    private final String fingerprint;
+
+    ToRow(String executors, String fingerprint) {
+      this.executors = executors;
+      this.fingerprint = fingerprint;
+    }
+
+    @Override
+    public GenericRecord apply(ImageTask task) {
       GenericRecord row = new GenericData.Record(ManifestSchema.SCHEMA);
       row.put("input", task.relativePath);
       row.put("input_path", task.inputPath);
@@ -158,8 +185,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
       row.put("filter_ms", task.filterMs >= 0 ? task.filterMs : null);
       row.put("encode_ms", task.encodeMs >= 0 ? task.encodeMs : null);
       row.put("processed_at", Instant.now().toString());
-      StageMetrics.rows(ok ? null : task.failure.kind()).inc();
-      out.output(row);
+      return row;
     }
   }
 }

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -119,33 +120,75 @@ public final class ForklineRunner {
 
   private static RunResult runLocked(
       PipelineDefinition definition, ForklineConfig config, RunOptions options, Path staging) {
-    Path table = config.output().resolve(definition.tableName());
-    boolean resume = options.resume() && Files.isRegularFile(table);
+    Path output = config.output();
+    Path table = output.resolve(definition.tableName());
+    Schema schema = definition.schema();
+    String keyField = definition.keyField();
+    if (!options.resume()) {
+      Journal.delete(output); // rows of killed runs: this run redoes every input anyway
+    }
+    boolean hasTable = Files.isRegularFile(table);
+    Journal.Recovered recovered = null;
+    if (options.resume() && Journal.exists(output)) {
+      try {
+        recovered = Journal.recover(output, schema, keyField, Journal.recoveredFile(staging));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read the journal of an interrupted run", e);
+      }
+      if (recovered != null) {
+        LOG.info(
+            "--resume: {} rows from the journal of an interrupted run{}",
+            recovered.rows(),
+            hasTable ? " and the rows of " + table : "");
+      }
+    }
+    boolean resume = options.resume() && (hasTable || recovered != null);
     if (options.resume() && !resume) {
       LOG.info("--resume: no earlier table at {}; processing every input", table);
     }
     Pipeline pipeline = Pipeline.create(pipelineOptions(config, options));
     PCollection<GenericRecord> rows;
     Path scratch = staging.resolve("scratch");
+    Journal.Target journal = Journal.Target.of(output, schema);
     if (resume) {
+      PCollectionList<GenericRecord> sources = PCollectionList.empty(pipeline);
+      if (hasTable) {
+        PCollection<GenericRecord> tableRows =
+            pipeline.apply("Read earlier table", ParquetIO.read(schema).from(table.toString()));
+        if (recovered != null) {
+          tableRows =
+              tableRows
+                  .apply(
+                      "Drop rows the journal has again",
+                      ParDo.of(new DropKeysFn(keyField, recovered.keys())))
+                  .setCoder(AvroCoder.of(GenericRecord.class, schema));
+        }
+        sources = sources.and(tableRows);
+      }
+      if (recovered != null) {
+        sources =
+            sources.and(
+                pipeline.apply(
+                    "Read journal", ParquetIO.read(schema).from(recovered.table().toString())));
+      }
       PCollection<GenericRecord> earlier =
-          pipeline
-              .apply(
-                  "Read earlier table", ParquetIO.read(definition.schema()).from(table.toString()))
+          sources
+              .apply("Earlier rows", Flatten.pCollections())
+              .setCoder(AvroCoder.of(GenericRecord.class, schema))
               .apply(
                   "Keep finished rows",
                   ParDo.of(new KeepFinishedFn(definition, definition.fingerprint(config))))
-              .setCoder(AvroCoder.of(GenericRecord.class, definition.schema()));
-      PCollectionView<Map<String, Boolean>> done = finishedKeys(earlier, definition.keyField());
+              .setCoder(AvroCoder.of(GenericRecord.class, schema));
+      PCollectionView<Map<String, Boolean>> done = finishedKeys(earlier, keyField);
       PCollection<GenericRecord> fresh =
-          definition.expand(pipeline, new RunContext(config, done, scratch));
+          definition.expand(pipeline, new RunContext(config, done, scratch, journal));
       rows =
           PCollectionList.of(earlier)
               .and(fresh)
               .apply("All rows", Flatten.pCollections())
-              .setCoder(AvroCoder.of(GenericRecord.class, definition.schema()));
+              .setCoder(AvroCoder.of(GenericRecord.class, schema));
     } else {
-      rows = definition.expand(pipeline, new RunContext(config, null, scratch));
+      rows = definition.expand(pipeline, new RunContext(config, null, scratch, journal));
     }
     String tableName = definition.tableName();
     rows.apply(
@@ -167,9 +210,12 @@ public final class ForklineRunner {
         // FileIO writes no shard for an empty input; an empty table is still the right answer.
         writeEmptyTable(definition, written);
       }
+      Journal.close(journal.run());
       publish(written, table);
+      Journal.delete(output); // the table holds every row now
       return new RunResult(config, last, table, last.get(StageMetrics.RESUME_CARRIED), wall);
     } catch (Pipeline.PipelineExecutionException e) {
+      Journal.close(journal.run());
       throw new PipelineFailedException(
           "the pipeline failed: " + rootMessage(e), e.getCause() == null ? e : e.getCause());
     }
@@ -308,7 +354,7 @@ public final class ForklineRunner {
     }
   }
 
-  private static void deleteRecursively(Path path) {
+  static void deleteRecursively(Path path) {
     if (!Files.exists(path)) {
       return;
     }
@@ -328,6 +374,24 @@ public final class ForklineRunner {
   }
 
   /** Keeps an earlier run's ok rows whose results still stand; counts them. */
+  /** Drops the rows whose key is in a set: table rows that a journal has newer rows for. */
+  static final class DropKeysFn extends DoFn<GenericRecord, GenericRecord> {
+    private final String keyField;
+    private final java.util.HashSet<String> keys;
+
+    DropKeysFn(String keyField, java.util.Set<String> keys) {
+      this.keyField = keyField;
+      this.keys = new java.util.HashSet<>(keys);
+    }
+
+    @ProcessElement
+    public void process(@Element GenericRecord row, OutputReceiver<GenericRecord> out) {
+      if (!keys.contains(String.valueOf(row.get(keyField)))) {
+        out.output(row);
+      }
+    }
+  }
+
   static final class KeepFinishedFn extends DoFn<GenericRecord, GenericRecord> {
     private final PipelineDefinition definition;
     private final String fingerprint;

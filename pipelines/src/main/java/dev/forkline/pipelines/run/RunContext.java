@@ -14,6 +14,11 @@ import org.apache.beam.sdk.values.PCollectionView;
  * @param scratch a folder inside the output folder for temporary files, on the same filesystem as
  *     the outputs (so a rename into place is atomic) and deleted after the run, or by the next run
  *     if this one is killed
+ * @param journal where to journal each element's row the moment it leaves the stages (see {@link
+ *     Journal}); null for none
  */
 public record RunContext(
-    ForklineConfig config, PCollectionView<Map<String, Boolean>> done, Path scratch) {}
+    ForklineConfig config,
+    PCollectionView<Map<String, Boolean>> done,
+    Path scratch,
+    Journal.Target journal) {}

@@ -110,6 +110,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     if (done != null) {
       read = read.withSideInputs(done);
     }
+    ToRow toRow = new ToRow(extract, StageChain.executors(config), fingerprint(config));
     Stage<UrlTask> fetch =
         Stage.of("fetch", new ScrapeCalls.Fetch(fetchSettings(settings, config)))
             .withConfig(config.stage("fetch"))
@@ -123,10 +124,11 @@ public final class UrlScrapePipeline implements PipelineDefinition {
         .apply("Batch", GroupByKey.create())
         .apply("Unbatch", ParDo.of(new UnbatchFn<UrlTask>()))
         .setCoder(SerializableCoder.of(UrlTask.class))
-        .apply(StageChain.of(fetch, parse))
         .apply(
-            "Page rows",
-            ParDo.of(new ToRowFn(extract, StageChain.executors(config), fingerprint(config))))
+            context.journal() == null
+                ? StageChain.of(fetch, parse)
+                : StageChain.of(fetch, parse).withFinished(context.journal().sink(toRow)))
+        .apply("Page rows", ParDo.of(new ToRowFn(toRow)))
         .setCoder(AvroCoder.of(GenericRecord.class, schema()));
   }
 
@@ -173,24 +175,39 @@ public final class UrlScrapePipeline implements PipelineDefinition {
 
   /** Turns a finished task into its row and counts rows by outcome. */
   static final class ToRowFn extends DoFn<UrlTask, GenericRecord> {
+    private final ToRow toRow;
+
+    ToRowFn(ToRow toRow) {
+      this.toRow = toRow;
+    }
+
+    @ProcessElement
+    public void process(@Element UrlTask task, OutputReceiver<GenericRecord> out) {
+      StageMetrics.rows(task.failure == null ? null : task.failure.kind()).inc();
+      out.output(toRow.apply(task));
+    }
+  }
+
+  /** A finished task's row: for the table and for the run's journal. */
+  static final class ToRow
+      implements org.apache.beam.sdk.transforms.SerializableFunction<UrlTask, GenericRecord> {
+    private static final long serialVersionUID = 1L;
     private final Map<String, UrlScrapeSettings.Extract> extract;
     private final String executors;
     private final String fingerprint;
     private transient Schema schema;
 
-    ToRowFn(Map<String, UrlScrapeSettings.Extract> extract, String executors, String fingerprint) {
+    ToRow(Map<String, UrlScrapeSettings.Extract> extract, String executors, String fingerprint) {
       this.extract = extract;
       this.executors = executors;
       this.fingerprint = fingerprint;
     }
 
-    @Setup
-    public void setup() {
-      schema = PageSchema.of(extract);
-    }
-
-    @ProcessElement
-    public void process(@Element UrlTask task, OutputReceiver<GenericRecord> out) {
+    @Override
+    public GenericRecord apply(UrlTask task) {
+      if (schema == null) {
+        schema = PageSchema.of(extract);
+      }
       GenericRecord row = new GenericData.Record(schema);
       boolean ok = task.failure == null;
       row.put("url", task.key);
@@ -239,8 +256,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
               e.getKey(), e.getValue().all() ? values : (values.isEmpty() ? null : values.get(0)));
         }
       }
-      StageMetrics.rows(ok ? null : task.failure.kind()).inc();
-      out.output(row);
+      return row;
     }
   }
 }

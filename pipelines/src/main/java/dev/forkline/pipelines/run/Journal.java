@@ -1,0 +1,268 @@
+package dev.forkline.pipelines.run;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The rows of a run as they are made, so a run that is killed ({@code kill -9}, a power cut) loses
+ * only the rows in flight: {@code --resume} takes the rows of the journal as well as those of the
+ * last table. The table itself is still written only at the end and renamed into place.
+ *
+ * <p>Each JVM of a run appends to its own Avro file in {@code output/.forkline-journal/}, flushed
+ * at the end of every bundle and at least once a second. A file cut in the middle of a block is
+ * read up to that block. The folder is deleted once a run's table is in place; a run without {@code
+ * --resume} deletes what killed runs left.
+ */
+public final class Journal {
+  private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
+
+  /** The journal folder inside an output folder. */
+  public static final String FOLDER = ".forkline-journal";
+
+  private static final long FLUSH_NANOS = 1_000_000_000L;
+
+  private static final Map<String, Writer> WRITERS = new ConcurrentHashMap<>();
+
+  private Journal() {}
+
+  static Path folder(Path output) {
+    return output.resolve(FOLDER);
+  }
+
+  /** Whether the output folder holds journal files of earlier runs. */
+  static boolean exists(Path output) {
+    return !files(folder(output)).isEmpty();
+  }
+
+  /** Deletes the journal folder (after a run's table is in place, or before a fresh run). */
+  static void delete(Path output) {
+    ForklineRunner.deleteRecursively(folder(output));
+  }
+
+  private static List<Path> files(Path folder) {
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> list = Files.list(folder)) {
+      return list.filter(p -> p.getFileName().toString().endsWith(".avro"))
+          .sorted(Comparator.comparing(Journal::modified).thenComparing(Path::toString))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the journal " + folder, e);
+    }
+  }
+
+  private static long modified(Path p) {
+    try {
+      return Files.getLastModifiedTime(p).toMillis();
+    } catch (IOException e) {
+      return 0;
+    }
+  }
+
+  /** What {@link #recover} found: the rows' Parquet file and their keys. */
+  record Recovered(Path table, Set<String> keys, long rows) {}
+
+  /**
+   * Gathers the rows of every journal file into one Parquet file (the newest row of each key, as
+   * files are read oldest first), streaming: memory holds the keys, not the rows. Returns null when
+   * there is no row.
+   */
+  static Recovered recover(Path output, Schema schema, String keyField, Path into)
+      throws IOException {
+    List<Path> files = files(folder(output));
+    // Pass 1: the position of the newest row of each key.
+    Map<String, Long> newest = new HashMap<>();
+    long[] position = {0};
+    for (Path file : files) {
+      read(file, schema, row -> newest.put(String.valueOf(row.get(keyField)), position[0]++));
+    }
+    if (newest.isEmpty()) {
+      return null;
+    }
+    // Pass 2: write those rows.
+    Files.createDirectories(into.getParent());
+    ParquetIO.Sink sink = ParquetIO.sink(schema);
+    position[0] = 0;
+    long[] written = {0};
+    try (FileChannel channel =
+        FileChannel.open(into, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      sink.open(channel);
+      for (Path file : files) {
+        read(
+            file,
+            schema,
+            row -> {
+              long at = position[0]++;
+              if (newest.get(String.valueOf(row.get(keyField))) == at) {
+                try {
+                  sink.write(row);
+                  written[0]++;
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              }
+            });
+      }
+      sink.flush();
+    }
+    return new Recovered(into, new HashSet<>(newest.keySet()), written[0]);
+  }
+
+  /** Reads a journal file's rows up to its end or its first broken block (a killed writer). */
+  private static void read(Path file, Schema schema, java.util.function.Consumer<GenericRecord> out)
+      throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file));
+        DataFileStream<GenericRecord> rows =
+            new DataFileStream<>(in, new GenericDatumReader<>(null, schema))) {
+      while (true) {
+        GenericRecord row;
+        try {
+          if (!rows.hasNext()) {
+            return;
+          }
+          row = rows.next();
+        } catch (RuntimeException e) {
+          LOG.debug("journal {} ends in a broken block (a killed run): {}", file, e.toString());
+          return;
+        }
+        out.accept(row);
+      }
+    } catch (IOException e) {
+      // Not even a header: the writer was killed before its first flush.
+      LOG.debug("journal {} has no readable header: {}", file, e.toString());
+    }
+  }
+
+  /** One JVM's open journal file. */
+  private static final class Writer {
+    private final DataFileWriter<GenericRecord> avro;
+    private long lastFlush = System.nanoTime();
+
+    Writer(Path file, Schema schema) throws IOException {
+      Files.createDirectories(file.getParent());
+      avro = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema));
+      avro.create(schema, Files.newOutputStream(file, StandardOpenOption.CREATE_NEW));
+    }
+
+    synchronized void append(GenericRecord row) throws IOException {
+      avro.append(row);
+      if (System.nanoTime() - lastFlush > FLUSH_NANOS) {
+        flush();
+      }
+    }
+
+    synchronized void flush() throws IOException {
+      avro.flush();
+      lastFlush = System.nanoTime();
+    }
+
+    synchronized void close() throws IOException {
+      avro.close();
+    }
+  }
+
+  /** Closes this JVM's writers of a run (the runner calls it when the pipeline is done). */
+  static void close(String run) {
+    WRITERS
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (!e.getKey().startsWith(run)) {
+                return false;
+              }
+              try {
+                e.getValue().close();
+              } catch (IOException ex) {
+                LOG.debug("closing the journal {} failed: {}", e.getKey(), ex.toString());
+              }
+              return true;
+            });
+  }
+
+  /**
+   * Where one run journals: the folder, the run's id and the row schema. Serializable: it travels
+   * with the pipeline to whichever JVM runs the stages; each JVM writes a file of its own.
+   */
+  public record Target(String folder, String run, String schemaJson)
+      implements java.io.Serializable {
+
+    static Target of(Path output, Schema schema) {
+      return new Target(
+          Journal.folder(output).toString(), UUID.randomUUID().toString(), schema.toString());
+    }
+
+    /**
+     * A sink that turns each element leaving the stages into its row and appends it. Give it to
+     * {@code StageChain.withFinished}.
+     */
+    public <T> dev.forkline.pipelines.exec.ElementSink<T> sink(
+        org.apache.beam.sdk.transforms.SerializableFunction<T, GenericRecord> toRow) {
+      Target target = this;
+      return new dev.forkline.pipelines.exec.ElementSink<T>() {
+        private static final long serialVersionUID = 1L;
+        private transient Writer writer;
+
+        @Override
+        public void accept(T element) throws IOException {
+          writer().append(toRow.apply(element));
+        }
+
+        @Override
+        public void flush() throws IOException {
+          writer().flush();
+        }
+
+        private Writer writer() {
+          if (writer == null) {
+            writer = target.writer();
+          }
+          return writer;
+        }
+      };
+    }
+
+    private Writer writer() {
+      String file =
+          Path.of(folder).resolve(run + "-" + ProcessHandle.current().pid() + ".avro").toString();
+      return WRITERS.computeIfAbsent(
+          run + "/" + file,
+          k -> {
+            try {
+              return new Writer(Path.of(file), new Schema.Parser().parse(schemaJson));
+            } catch (IOException e) {
+              throw new UncheckedIOException("cannot start the run's journal " + file, e);
+            }
+          });
+    }
+  }
+
+  /** A name for the recovered rows' file inside the run's staging folder. */
+  static Path recoveredFile(Path staging) {
+    return staging.resolve("recovered-" + UUID.randomUUID() + ".parquet");
+  }
+}
