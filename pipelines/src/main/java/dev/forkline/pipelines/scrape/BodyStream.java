@@ -128,6 +128,19 @@ final class BodyStream extends InputStream implements Flow.Subscriber<List<ByteB
     return n;
   }
 
+  /**
+   * The bytes of the buffer at hand, or 1 while the body may go on. Never 0 before the end: {@link
+   * java.util.zip.GZIPInputStream} asks between the members of a multi-member body and takes 0 for
+   * the end, which cut such bodies short whenever the next member had not arrived yet.
+   */
+  @Override
+  public int available() {
+    if (current != null && current.hasRemaining()) {
+      return current.remaining();
+    }
+    return ended || closed ? 0 : 1;
+  }
+
   /** Cancels the subscription: the rest of the body is not read and the connection is closed. */
   @Override
   public void close() {
