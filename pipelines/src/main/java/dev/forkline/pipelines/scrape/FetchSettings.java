@@ -108,143 +108,102 @@ public record FetchSettings(
   }
 
   public FetchSettings withUserAgent(String userAgent) {
-    return new FetchSettings(
-        userAgent,
-        connectTimeout,
-        maxFetchTime,
-        maxBodyBytes,
-        truncateBody,
-        maxRedirects,
-        respectRobots,
-        robotsMaxBytes,
-        robotsTimeout,
-        robotsRetryAfter,
-        maxCrawlDelay,
-        hostFailureLimit,
-        maxRetryAfter);
+    return with(m -> m.userAgent = userAgent);
   }
 
   public FetchSettings withConnectTimeout(Duration connectTimeout) {
-    return new FetchSettings(
-        userAgent,
-        connectTimeout,
-        maxFetchTime,
-        maxBodyBytes,
-        truncateBody,
-        maxRedirects,
-        respectRobots,
-        robotsMaxBytes,
-        robotsTimeout,
-        robotsRetryAfter,
-        maxCrawlDelay,
-        hostFailureLimit,
-        maxRetryAfter);
+    return with(m -> m.connectTimeout = connectTimeout);
   }
 
   public FetchSettings withMaxFetchTime(Duration maxFetchTime) {
-    return new FetchSettings(
-        userAgent,
-        connectTimeout,
-        maxFetchTime,
-        maxBodyBytes,
-        truncateBody,
-        maxRedirects,
-        respectRobots,
-        robotsMaxBytes,
-        robotsTimeout,
-        robotsRetryAfter,
-        maxCrawlDelay,
-        hostFailureLimit,
-        maxRetryAfter);
+    return with(m -> m.maxFetchTime = maxFetchTime);
   }
 
   /**
    * @param truncate keep the first {@code maxBodyBytes} and mark truncated, else fail too-large
    */
   public FetchSettings withMaxBody(long maxBodyBytes, boolean truncate) {
-    return new FetchSettings(
-        userAgent,
-        connectTimeout,
-        maxFetchTime,
-        maxBodyBytes,
-        truncate,
-        maxRedirects,
-        respectRobots,
-        robotsMaxBytes,
-        robotsTimeout,
-        robotsRetryAfter,
-        maxCrawlDelay,
-        hostFailureLimit,
-        maxRetryAfter);
+    return with(
+        m -> {
+          m.maxBodyBytes = maxBodyBytes;
+          m.truncateBody = truncate;
+        });
   }
 
   public FetchSettings withMaxRedirects(int maxRedirects) {
-    return new FetchSettings(
-        userAgent,
-        connectTimeout,
-        maxFetchTime,
-        maxBodyBytes,
-        truncateBody,
-        maxRedirects,
-        respectRobots,
-        robotsMaxBytes,
-        robotsTimeout,
-        robotsRetryAfter,
-        maxCrawlDelay,
-        hostFailureLimit,
-        maxRetryAfter);
+    return with(m -> m.maxRedirects = maxRedirects);
   }
 
   public FetchSettings withRobots(
       boolean respect, Duration timeout, Duration retryAfter, Duration maxCrawlDelay) {
-    return new FetchSettings(
-        userAgent,
-        connectTimeout,
-        maxFetchTime,
-        maxBodyBytes,
-        truncateBody,
-        maxRedirects,
-        respect,
-        robotsMaxBytes,
-        timeout,
-        retryAfter,
-        maxCrawlDelay,
-        hostFailureLimit,
-        maxRetryAfter);
+    return with(
+        m -> {
+          m.respectRobots = respect;
+          m.robotsTimeout = timeout;
+          m.robotsRetryAfter = retryAfter;
+          m.maxCrawlDelay = maxCrawlDelay;
+        });
   }
 
   public FetchSettings withHostFailureLimit(int hostFailureLimit) {
-    return new FetchSettings(
-        userAgent,
-        connectTimeout,
-        maxFetchTime,
-        maxBodyBytes,
-        truncateBody,
-        maxRedirects,
-        respectRobots,
-        robotsMaxBytes,
-        robotsTimeout,
-        robotsRetryAfter,
-        maxCrawlDelay,
-        hostFailureLimit,
-        maxRetryAfter);
+    return with(m -> m.hostFailureLimit = hostFailureLimit);
   }
 
   public FetchSettings withMaxRetryAfter(Duration maxRetryAfter) {
+    return with(m -> m.maxRetryAfter = maxRetryAfter);
+  }
+
+  /** A copy with some values changed, validated by the constructor like any other. */
+  private FetchSettings with(java.util.function.Consumer<Change> change) {
+    Change m = new Change(this);
+    change.accept(m);
     return new FetchSettings(
-        userAgent,
-        connectTimeout,
-        maxFetchTime,
-        maxBodyBytes,
-        truncateBody,
-        maxRedirects,
-        respectRobots,
-        robotsMaxBytes,
-        robotsTimeout,
-        robotsRetryAfter,
-        maxCrawlDelay,
-        hostFailureLimit,
-        maxRetryAfter);
+        m.userAgent,
+        m.connectTimeout,
+        m.maxFetchTime,
+        m.maxBodyBytes,
+        m.truncateBody,
+        m.maxRedirects,
+        m.respectRobots,
+        m.robotsMaxBytes,
+        m.robotsTimeout,
+        m.robotsRetryAfter,
+        m.maxCrawlDelay,
+        m.hostFailureLimit,
+        m.maxRetryAfter);
+  }
+
+  /** The values of a copy being made by {@link #with}. */
+  private static final class Change {
+    String userAgent;
+    Duration connectTimeout;
+    Duration maxFetchTime;
+    long maxBodyBytes;
+    boolean truncateBody;
+    int maxRedirects;
+    boolean respectRobots;
+    int robotsMaxBytes;
+    Duration robotsTimeout;
+    Duration robotsRetryAfter;
+    Duration maxCrawlDelay;
+    int hostFailureLimit;
+    Duration maxRetryAfter;
+
+    Change(FetchSettings s) {
+      userAgent = s.userAgent;
+      connectTimeout = s.connectTimeout;
+      maxFetchTime = s.maxFetchTime;
+      maxBodyBytes = s.maxBodyBytes;
+      truncateBody = s.truncateBody;
+      maxRedirects = s.maxRedirects;
+      respectRobots = s.respectRobots;
+      robotsMaxBytes = s.robotsMaxBytes;
+      robotsTimeout = s.robotsTimeout;
+      robotsRetryAfter = s.robotsRetryAfter;
+      maxCrawlDelay = s.maxCrawlDelay;
+      hostFailureLimit = s.hostFailureLimit;
+      maxRetryAfter = s.maxRetryAfter;
+    }
   }
 
   private static void positive(String name, Duration value) {
