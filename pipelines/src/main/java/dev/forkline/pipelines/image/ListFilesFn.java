@@ -98,7 +98,7 @@ final class ListFilesFn extends DoFn<String, KV<Integer, ImageTask>> {
               task.fail(
                   new Failure(
                       "list",
-                      "io",
+                      "conflict",
                       "its output name '"
                           + output
                           + "' is already the output of '"

@@ -254,6 +254,7 @@ class ImageFilterPipelineTest {
     assertEquals(1, ok);
     GenericRecord failed =
         rows.values().stream().filter(r -> "failed".equals(str(r, "status"))).findFirst().get();
+    assertEquals("conflict", str(failed, "failure_kind"));
     assertTrue(str(failed, "failure_message").contains("already the output of"));
   }
 

@@ -230,9 +230,10 @@ public final class ImageCodec {
    * Encodes pixels.
    *
    * <ul>
-   *   <li>{@code jpeg}: ImageIO at {@code quality}; alpha is composited on white. With {@code
-   *       exifToKeep}, an APP1 Exif segment holding it byte for byte except Orientation, set to 1
-   *       (the pipeline's pixels are already upright); a block over 65527 bytes is dropped.
+   *   <li>{@code jpeg}: ImageIO at {@code quality}; alpha is composited on white; an all-grey image
+   *       is written with one channel. With {@code exifToKeep}, an APP1 Exif segment holding it
+   *       byte for byte except Orientation, set to 1 (the pipeline's pixels are already upright); a
+   *       block over 65527 bytes is dropped.
    *   <li>{@code png}: ImageIO, RGBA if the pixels have alpha, else RGB; with {@code exifToKeep},
    *       an {@code eXIf} chunk after IHDR (Orientation set to 1 likewise).
    *   <li>{@code gif}: ImageIO, palette built by its writer (exact up to 256 colours); pixels with
@@ -263,7 +264,9 @@ public final class ImageCodec {
     byte[] exif = exifToKeep == null ? null : Exif.withOrientationOne(exifToKeep);
     return switch (f) {
       case "jpeg" -> {
-        byte[] jpeg = write("jpeg", Rasters.bgr(Rasters.onWhite(pixels)), quality, null);
+        Pixels opaque = Rasters.onWhite(pixels);
+        BufferedImage gray = Rasters.grayOrNull(opaque);
+        byte[] jpeg = write("jpeg", gray != null ? gray : Rasters.bgr(opaque), quality, null);
         yield exif == null ? jpeg : ExifSegments.insertIntoJpeg(jpeg, exif);
       }
       case "png" -> {

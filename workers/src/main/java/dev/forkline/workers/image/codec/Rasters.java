@@ -271,6 +271,27 @@ final class Rasters {
     return image;
   }
 
+  /**
+   * A one-channel image of {@code pixels} if every pixel is grey (red = green = blue), else null: a
+   * grey photo written as JPEG then takes one channel, not three.
+   */
+  static BufferedImage grayOrNull(Pixels pixels) {
+    int[] src = pixels.argb();
+    for (int c : src) {
+      int r = (c >>> 16) & 0xFF;
+      if (r != ((c >>> 8) & 0xFF) || r != (c & 0xFF)) {
+        return null;
+      }
+    }
+    BufferedImage image =
+        new BufferedImage(pixels.width(), pixels.height(), BufferedImage.TYPE_BYTE_GRAY);
+    byte[] d = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    for (int i = 0; i < src.length; i++) {
+      d[i] = (byte) src[i];
+    }
+    return image;
+  }
+
   /** An opaque copy of {@code pixels}, translucent pixels composited on white. */
   static Pixels onWhite(Pixels pixels) {
     if (!pixels.alpha()) {

@@ -91,6 +91,24 @@ class ImageCodecEncodeTest {
   }
 
   @Test
+  void aGreyImageIsWrittenAsAOneChannelJpeg() throws Exception {
+    int[] argb = new int[64 * 48];
+    for (int i = 0; i < argb.length; i++) {
+      int v = (i * 7) & 0xFF;
+      argb[i] = 0xFF000000 | v << 16 | v << 8 | v;
+    }
+    byte[] jpeg = ImageCodec.encode(new Pixels(64, 48, argb, false), "jpeg", 85, null);
+    javax.imageio.ImageReader reader =
+        javax.imageio.ImageIO.getImageReadersByFormatName("jpeg").next();
+    reader.setInput(
+        javax.imageio.ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(jpeg)));
+    assertEquals(1, reader.getRawImageType(0).getNumBands());
+    Pixels back = ImageCodec.decode(jpeg, 1L << 20).pixels();
+    int p = back.get(10, 10);
+    assertEquals((p >> 16) & 0xFF, p & 0xFF, "decoded as grey");
+  }
+
+  @Test
   void jpegCompositesAlphaOnWhite() throws Exception {
     Pixels p = new Pixels(16, 16, new int[256], true); // all transparent black
     Pixels out = roundTrip(p, "jpeg", 90).pixels();
