@@ -12,13 +12,15 @@ final class Overrides {
       java.util.regex.Pattern.compile("[-+]?(\\d[\\d_]*)(\\.\\d+)?([eE][-+]?\\d+)?");
 
   /**
-   * The value of a flag. A list or mapping ({@code [a, b]}, {@code {css: h1}}) is YAML; anything
-   * else is one scalar taken literally (so {@code **.png}, {@code %out} or {@code a #1} need no
-   * quoting): a number, {@code true}/{@code false}, {@code null} or nothing, or else a string, with
-   * one pair of surrounding quotes removed.
+   * The value of a flag. A list or mapping ({@code [a, b]}, {@code {css: h1}}) is YAML (text that
+   * only starts like one, {@code {dir}/{stem}.{ext}}, is a string); anything else is one scalar
+   * taken literally (so {@code **.png}, {@code %out} or {@code a #1} need no quoting): a number,
+   * {@code true}/{@code false}, {@code null} or nothing, or else a string, with one pair of
+   * surrounding quotes removed.
    */
   static ConfigNode value(String text, String flag, Location at) throws ConfigException {
-    if (text.startsWith("[") || text.startsWith("{")) {
+    if ((text.startsWith("[") || text.startsWith("{"))
+        && closingBracket(text) == text.length() - 1) {
       return YamlTree.parse(text, flag, false);
     }
     if (text.isEmpty() || text.equals("null") || text.equals("~")) {
@@ -36,6 +38,30 @@ final class Overrides {
       text = text.substring(1, text.length() - 1);
     }
     return ConfigNode.scalar(ConfigNode.Kind.STRING, text, at);
+  }
+
+  /**
+   * Where the bracket that opens {@code text} closes (nesting counted, quotes skipped), or -1. A
+   * value is YAML only when that is its last character: {@code {dir}/{stem}.{ext}} is a string.
+   */
+  private static int closingBracket(String text) {
+    int depth = 0;
+    char quote = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '[' || c == '{') {
+        depth++;
+      } else if ((c == ']' || c == '}') && --depth == 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   static void apply(ConfigNode root, String override) throws ConfigException {

@@ -387,6 +387,12 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aNameTemplateCanBeSetOnTheCommandLine() throws Exception {
+    ForklineConfig config = load(MINIMAL, "image-filter.name={dir}/{stem}-small.{ext}");
+    assertEquals("{dir}/{stem}-small.{ext}", config.imageFilter().nameTemplate());
+  }
+
+  @Test
   void aNameTemplateWithAnUnknownPlaceholderIsAnError() throws IOException {
     String message = error(MINIMAL + "image-filter:\n  name: \"{dir}/{base}.{ext}\"\n");
     assertTrue(message.contains("unknown placeholder '{base}'"), message);
