@@ -427,7 +427,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
         }
         message +=
             asked != null
-                ? "; asked to retry after " + human(delay) + ", past the stage's deadline"
+                ? "; the next attempt was due in " + human(delay) + ", past the stage's deadline"
                 : "; no time left for another attempt";
       }
       if (attempts > 1) {
