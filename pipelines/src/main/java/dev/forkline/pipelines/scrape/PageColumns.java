@@ -33,6 +33,7 @@ public final class PageColumns {
           "lang",
           "links",
           "link_count",
+          "links_truncated",
           "text_length",
           "sha256",
           "worker",

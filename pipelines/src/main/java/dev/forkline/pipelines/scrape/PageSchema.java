@@ -51,6 +51,7 @@ final class PageSchema {
             .items()
             .stringType()
             .optionalInt("link_count")
+            .optionalBoolean("links_truncated")
             .optionalInt("text_length")
             .optionalString("sha256")
             .optionalString("worker")

@@ -170,6 +170,7 @@ final class ScrapeCalls {
       task.canonical = page.canonicalUrl();
       task.lang = page.language();
       task.links = page.html() ? new ArrayList<>(page.links()) : null;
+      task.linksTruncated = page.linksTruncated();
       task.textLength = page.html() ? page.textLength() : -1;
       task.sha256 = page.sha256();
       task.fields = page.html() ? new java.util.LinkedHashMap<>(page.fields()) : null;

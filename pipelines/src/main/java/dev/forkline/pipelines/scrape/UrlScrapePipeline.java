@@ -240,6 +240,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
       row.put("lang", task.lang);
       row.put("links", task.links);
       row.put("link_count", task.links == null ? null : task.links.size());
+      row.put("links_truncated", task.links == null ? null : task.linksTruncated);
       row.put("text_length", task.textLength >= 0 ? task.textLength : null);
       row.put("sha256", task.sha256);
       row.put("worker", task.worker);

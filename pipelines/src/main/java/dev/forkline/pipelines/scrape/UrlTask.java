@@ -53,6 +53,7 @@ final class UrlTask implements Tracked<UrlTask> {
   String canonical;
   String lang;
   List<String> links;
+  boolean linksTruncated;
   int textLength = -1;
   String sha256;
   Map<String, List<String>> fields;
@@ -95,6 +96,7 @@ final class UrlTask implements Tracked<UrlTask> {
     c.canonical = canonical;
     c.lang = lang;
     c.links = links == null ? null : new ArrayList<>(links);
+    c.linksTruncated = linksTruncated;
     c.textLength = textLength;
     c.sha256 = sha256;
     c.fields = fields == null ? null : new LinkedHashMap<>(fields);
@@ -118,6 +120,7 @@ final class UrlTask implements Tracked<UrlTask> {
         && attempts == t.attempts
         && fetchMs == t.fetchMs
         && html == t.html
+        && linksTruncated == t.linksTruncated
         && textLength == t.textLength
         && parseMs == t.parseMs
         && Objects.equals(key, t.key)

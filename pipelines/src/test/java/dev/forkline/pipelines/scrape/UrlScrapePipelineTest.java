@@ -121,6 +121,7 @@ class UrlScrapePipelineTest {
     assertEquals(
         List.of(base + "/a.html", base + "/b.html"),
         ((List<?>) home.get("links")).stream().map(Object::toString).toList());
+    assertEquals(false, home.get("links_truncated"));
     assertEquals("http-4xx", str(rows.get(base + "/missing.html"), "failure_kind"));
     assertEquals(404, rows.get(base + "/missing.html").get("http_status"));
     assertEquals("robots-denied", str(rows.get(base + "/private/secret.html"), "failure_kind"));
@@ -266,5 +267,21 @@ class UrlScrapePipelineTest {
       Duration span = Duration.between(times.get(0), times.get(2));
       assertTrue(span.toMillis() >= 1800, "3 requests 1 s apart span 2 s, saw " + span);
     }
+  }
+
+  @Test
+  void aPageWithMoreLinksThanTheCapSaysSo() throws Exception {
+    StringBuilder links = new StringBuilder();
+    for (int i = 0; i < 10_050; i++) {
+      links.append("<a href=\"/l/").append(i).append("\">").append(i).append("</a>");
+    }
+    page(dir.resolve("site/many.html"), "Many", links.toString());
+    String url = site.url("/many.html");
+
+    RunResult result = ForklineRunner.run(config(url + "\n", ""), RunOptions.quiet());
+
+    GenericRecord row = rowsBy(result.table(), "url").get(url);
+    assertEquals(10_000, row.get("link_count"));
+    assertEquals(true, row.get("links_truncated"));
   }
 }
