@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.image;
 
+import dev.forkline.workers.image.codec.ImageCodec;
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,9 +24,6 @@ final class OutputNames {
           "tif", "tiff",
           "tiff", "tiff");
 
-  private static final Map<String, String> EXTENSION =
-      Map.of("png", "png", "jpeg", "jpg", "bmp", "bmp", "tiff", "tif", "gif", "gif");
-
   private OutputNames() {}
 
   /**
@@ -47,7 +45,7 @@ final class OutputNames {
     if (format.equals(WRITABLE.get(ext.toLowerCase(Locale.ROOT)))) {
       return ext;
     }
-    return EXTENSION.get(format);
+    return ImageCodec.extension(format);
   }
 
   private static String extensionOf(String relativePath) {

@@ -309,33 +309,6 @@ public final class ImageCodec {
 
   // ---------------------------------------------------------------- names
 
-  /**
-   * The output format for a configured one: {@code same} keeps the input's format where we can
-   * write it (jpeg, png, gif, bmp, tiff) and gives png for the rest (webp, ico, pnm, pcx, psd);
-   * otherwise the configured format ({@code jpg} and {@code tif} accepted).
-   *
-   * @throws IllegalArgumentException for a configured format we cannot write, or {@code same} with
-   *     an input format we do not decode
-   */
-  public static String formatFor(String configured, String inputFormat) {
-    String c = normalize(configured == null ? "same" : configured);
-    if (!c.equals("same")) {
-      if (!WRITABLE.contains(c)) {
-        throw new IllegalArgumentException(
-            "cannot write " + configured + "; use same or one of " + WRITABLE);
-      }
-      return c;
-    }
-    String in = normalize(Objects.requireNonNull(inputFormat, "inputFormat"));
-    if (WRITABLE.contains(in)) {
-      return in;
-    }
-    if (in.equals("webp") || COMMONS_FORMATS.contains(in)) {
-      return "png";
-    }
-    throw new IllegalArgumentException("no output format for input format " + inputFormat);
-  }
-
   /** The file extension, without a dot, for an output format: jpg, png, gif, bmp, tif. */
   public static String extension(String format) {
     String f = normalize(format);

@@ -140,24 +140,6 @@ class ImageCodecEncodeTest {
   }
 
   @Test
-  void sameKeepsWritableFormatsAndGivesPngForTheRest() {
-    for (String f : new String[] {"jpeg", "png", "gif", "bmp", "tiff"}) {
-      assertEquals(f, ImageCodec.formatFor("same", f));
-    }
-    for (String f : new String[] {"webp", "ico", "pnm", "pcx", "psd"}) {
-      assertEquals("png", ImageCodec.formatFor("same", f));
-    }
-  }
-
-  @Test
-  void configuredFormatWinsAndAcceptsShortNames() {
-    assertEquals("jpeg", ImageCodec.formatFor("jpg", "png"));
-    assertEquals("tiff", ImageCodec.formatFor("TIF", "jpeg"));
-    assertThrows(IllegalArgumentException.class, () -> ImageCodec.formatFor("webp", "png"));
-    assertThrows(IllegalArgumentException.class, () -> ImageCodec.formatFor("same", "heif/avif"));
-  }
-
-  @Test
   void extensionsAreTheUsualOnes() {
     assertEquals("jpg", ImageCodec.extension("jpeg"));
     assertEquals("tif", ImageCodec.extension("tiff"));
