@@ -2,7 +2,6 @@ package dev.forkline.pipelines.cli;
 
 import dev.forkline.pipelines.config.Executor;
 import dev.forkline.pipelines.config.StageConfig;
-import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.run.MetricsSnapshot;
 import dev.forkline.pipelines.run.RunResult;
 import java.util.ArrayList;
@@ -65,7 +64,7 @@ final class RunSummary {
     indent(out, stages);
     for (StageConfig stage : result.config().stages().values()) {
       long starts = m.workerStarts(stage.name());
-      if (Stage.effectiveExecutor(stage) == Executor.PROCESSES && starts > 0) {
+      if (stage.executor() == Executor.PROCESSES && starts > 0) {
         Map<String, Long> deaths = m.workerDeaths(stage.name());
         out.append("  ")
             .append(stage.name())
@@ -89,7 +88,7 @@ final class RunSummary {
 
   /** The executor and its size: {@code threads (8)}, {@code processes (2)}, {@code inline}. */
   private static String executor(StageConfig stage) {
-    Executor executor = Stage.effectiveExecutor(stage);
+    Executor executor = stage.executor();
     return switch (executor) {
       case INLINE -> executor.configName();
       case THREADS -> executor.configName() + " (" + stage.threads() + ")";

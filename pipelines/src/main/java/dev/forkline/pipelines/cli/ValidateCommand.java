@@ -7,7 +7,6 @@ import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.config.StageConfig;
 import dev.forkline.pipelines.config.Units;
 import dev.forkline.pipelines.config.UrlScrapeSettings;
-import dev.forkline.pipelines.exec.Stage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -149,11 +148,6 @@ final class ValidateCommand implements Callable<Integer> {
           .append(Units.formatDuration(stage.timeout()))
           .append(", retries ")
           .append(stage.retries());
-      if (Stage.effectiveExecutor(stage) != stage.executor()) {
-        text.append(" (this version runs it ")
-            .append(Stage.effectiveExecutor(stage).configName())
-            .append(')');
-      }
       text.append('\n');
     }
     return text.toString().stripTrailing();

@@ -1,6 +1,5 @@
 package dev.forkline.pipelines.exec;
 
-import dev.forkline.pipelines.config.Executor;
 import dev.forkline.pipelines.config.StageConfig;
 import java.io.Serializable;
 import java.time.Duration;
@@ -105,10 +104,5 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
   /** The settings; null until {@link #withConfig} is called. */
   public StageConfig config() {
     return config;
-  }
-
-  /** The executor that runs a stage's calls: the configured one. */
-  public static Executor effectiveExecutor(StageConfig config) {
-    return config.executor();
   }
 }

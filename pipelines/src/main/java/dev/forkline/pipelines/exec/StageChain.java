@@ -93,7 +93,7 @@ public final class StageChain<T extends Tracked<T>>
   /** The executor of each stage, for result rows: {@code read=threads,transform=processes}. */
   public static String executors(dev.forkline.pipelines.config.ForklineConfig config) {
     return config.stages().values().stream()
-        .map(s -> s.name() + "=" + Stage.effectiveExecutor(s).configName())
+        .map(s -> s.name() + "=" + s.executor().configName())
         .collect(Collectors.joining(","));
   }
 
