@@ -90,12 +90,23 @@ public record FetchSettings(
         Duration.ofSeconds(120));
   }
 
-  /** The defaults with the user agent, body limit and redirect limit of a url-scrape config. */
+  /**
+   * The fetch settings of a url-scrape config: user agent, body limit and what to do past it,
+   * redirects, connect timeout, robots.txt and its Crawl-delay cap, the host error budget; the
+   * defaults for the rest.
+   */
   public static FetchSettings from(UrlScrapeSettings scrape) {
-    return defaults()
-        .withUserAgent(scrape.userAgent())
-        .withMaxBody(scrape.maxBodyBytes(), true)
-        .withMaxRedirects(scrape.maxRedirects());
+    FetchSettings d = defaults();
+    return d.withUserAgent(scrape.userAgent())
+        .withMaxBody(scrape.maxBodyBytes(), scrape.truncateBody())
+        .withMaxRedirects(scrape.maxRedirects())
+        .withConnectTimeout(scrape.connectTimeout())
+        .withHostFailureLimit(scrape.hostFailureLimit())
+        .withRobots(
+            scrape.respectRobots(),
+            d.robotsTimeout(),
+            d.robotsRetryAfter(),
+            scrape.maxCrawlDelay());
   }
 
   /**

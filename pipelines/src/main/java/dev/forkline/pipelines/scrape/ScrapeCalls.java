@@ -114,22 +114,10 @@ final class ScrapeCalls {
    */
   static final class Parse implements KernelCall<UrlTask> {
     private static final long serialVersionUID = 1L;
-    private final List<String[]> rules;
+    private final List<ExtractRule> rules;
 
     Parse(List<ExtractRule> rules) {
-      // ExtractRule is not serializable: keep its parts.
-      this.rules = new ArrayList<>();
-      for (ExtractRule r : rules) {
-        this.rules.add(new String[] {r.name(), r.css(), r.attr(), Boolean.toString(r.all())});
-      }
-    }
-
-    private List<ExtractRule> rules() {
-      List<ExtractRule> out = new ArrayList<>();
-      for (String[] r : rules) {
-        out.add(new ExtractRule(r[0], r[1], r[2], Boolean.parseBoolean(r[3])));
-      }
-      return out;
+      this.rules = List.copyOf(rules);
     }
 
     @Override
@@ -146,7 +134,7 @@ final class ScrapeCalls {
       return HtmlKernel.request(
           type,
           task.finalUrl != null ? task.finalUrl : task.url,
-          rules(),
+          rules,
           task.body == null ? new byte[0] : task.body);
     }
 

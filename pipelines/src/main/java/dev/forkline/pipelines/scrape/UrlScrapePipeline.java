@@ -132,14 +132,9 @@ public final class UrlScrapePipeline implements PipelineDefinition {
         .setCoder(AvroCoder.of(GenericRecord.class, schema()));
   }
 
+  /** The config's fetch settings, the whole fetch bounded by the stage's deadline. */
   static FetchSettings fetchSettings(UrlScrapeSettings s, ForklineConfig config) {
-    FetchSettings base = FetchSettings.from(s);
-    return base.withMaxBody(s.maxBodyBytes(), s.truncateBody())
-        .withConnectTimeout(s.connectTimeout())
-        .withMaxFetchTime(config.stage("fetch").timeout())
-        .withHostFailureLimit(s.hostFailureLimit())
-        .withRobots(
-            s.respectRobots(), base.robotsTimeout(), base.robotsRetryAfter(), s.maxCrawlDelay());
+    return FetchSettings.from(s).withMaxFetchTime(config.stage("fetch").timeout());
   }
 
   static List<ExtractRule> rules(UrlScrapeSettings settings) {

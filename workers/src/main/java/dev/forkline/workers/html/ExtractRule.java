@@ -17,7 +17,8 @@ import org.jsoup.select.Selector;
  *     outer-html}, or an attribute name; {@code href} and {@code src} give absolute URLs
  * @param all take every match rather than only the first
  */
-public record ExtractRule(String name, String css, String attr, boolean all) {
+public record ExtractRule(String name, String css, String attr, boolean all)
+    implements java.io.Serializable {
 
   public static final String TEXT = "text";
   public static final String HTML = "html";
