@@ -10,6 +10,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -296,7 +298,7 @@ public final class StageChain<T extends Tracked<T>>
     private transient List<CallExecutor<T, T>> executors;
     private transient StageMetrics[] metrics;
     private transient Permits permits;
-    private transient org.apache.beam.sdk.metrics.Counter chainDone;
+    private transient Counter chainDone;
     private transient AsyncBundle<T, ChainJob<T>> bundle;
     private transient long bundleTimeoutNanos;
 
@@ -324,6 +326,7 @@ public final class StageChain<T extends Tracked<T>>
                           stage.name(), executableCall(stage), stage.keyFn(), settingsOf(stage))));
         }
         permits = Shared.acquire(id + "/permits", () -> new Permits(inFlightBound(stages)));
+        chainDone = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.CHAIN_DONE);
         for (Stage<T> stage : stages) {
           PoolPrewarm.end(id + "/" + stage.name());
         }
@@ -478,11 +481,6 @@ public final class StageChain<T extends Tracked<T>>
     }
 
     private void count(ChainJob<T> job) {
-      if (chainDone == null) {
-        chainDone =
-            org.apache.beam.sdk.metrics.Metrics.counter(
-                StageMetrics.NAMESPACE, StageMetrics.CHAIN_DONE);
-      }
       chainDone.inc();
       if (finished != null) {
         try {

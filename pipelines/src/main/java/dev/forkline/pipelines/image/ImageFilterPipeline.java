@@ -4,7 +4,7 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
-import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.exec.ToRowFn;
 import dev.forkline.pipelines.exec.UnbatchFn;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.RunContext;
@@ -22,7 +22,6 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -75,26 +74,6 @@ public final class ImageFilterPipeline implements PipelineDefinition {
         && Files.isRegularFile(Path.of(output.toString()));
   }
 
-  private static StageChain<ImageTask> chain(
-      ForklineConfig config,
-      RunContext context,
-      ImageFilterSettings settings,
-      String inputRoot,
-      String outputRoot,
-      ToRow toRow) {
-    StageChain<ImageTask> chain =
-        StageChain.of(
-            Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
-                .withConfig(config.stage("read")),
-            Stage.of("transform", new ImageCalls.Transform(settings))
-                .withConfig(config.stage("transform")),
-            Stage.of(
-                    "write",
-                    new ImageCalls.Write(inputRoot, outputRoot, context.scratch().toString()))
-                .withConfig(config.stage("write")));
-    return context.journal() == null ? chain : chain.withFinished(context.journal().sink(toRow));
-  }
-
   @Override
   public PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context) {
     ForklineConfig config = context.config();
@@ -115,24 +94,20 @@ public final class ImageFilterPipeline implements PipelineDefinition {
         .apply("Batch", GroupByKey.create())
         .apply("Unbatch", ParDo.of(new UnbatchFn<ImageTask>()))
         .setCoder(SerializableCoder.of(ImageTask.class))
-        .apply(chain(config, context, settings, inputRoot, outputRoot, toRow))
-        .apply("Manifest rows", ParDo.of(new ToRowFn(toRow)))
+        .apply(
+            StageChain.of(
+                    Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
+                        .withConfig(config.stage("read")),
+                    Stage.of("transform", new ImageCalls.Transform(settings))
+                        .withConfig(config.stage("transform")),
+                    Stage.of(
+                            "write",
+                            new ImageCalls.Write(
+                                inputRoot, outputRoot, context.scratch().toString()))
+                        .withConfig(config.stage("write")))
+                .withFinished(context.journal().sink(toRow)))
+        .apply("Manifest rows", ParDo.of(new ToRowFn<>(toRow)))
         .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));
-  }
-
-  /** Turns a finished task into its manifest row and counts rows by outcome. */
-  static final class ToRowFn extends DoFn<ImageTask, GenericRecord> {
-    private final ToRow toRow;
-
-    ToRowFn(ToRow toRow) {
-      this.toRow = toRow;
-    }
-
-    @ProcessElement
-    public void process(@Element ImageTask task, OutputReceiver<GenericRecord> out) {
-      StageMetrics.rows(task.failure == null ? null : task.failure.kind()).inc();
-      out.output(toRow.apply(task));
-    }
   }
 
   /** A finished task's manifest row: for the table and for the run's journal. */

@@ -15,7 +15,7 @@ import org.apache.beam.sdk.values.PCollectionView;
  *     the outputs (so a rename into place is atomic) and deleted after the run, or by the next run
  *     if this one is killed
  * @param journal where to journal each element's row the moment it leaves the stages (see {@link
- *     Journal}); null for none
+ *     Journal})
  */
 public record RunContext(
     ForklineConfig config,

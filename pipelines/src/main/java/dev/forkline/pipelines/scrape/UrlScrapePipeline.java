@@ -4,7 +4,7 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.UrlScrapeSettings;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
-import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.exec.ToRowFn;
 import dev.forkline.pipelines.exec.UnbatchFn;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.RunContext;
@@ -24,7 +24,6 @@ import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -124,11 +123,8 @@ public final class UrlScrapePipeline implements PipelineDefinition {
         .apply("Batch", GroupByKey.create())
         .apply("Unbatch", ParDo.of(new UnbatchFn<UrlTask>()))
         .setCoder(SerializableCoder.of(UrlTask.class))
-        .apply(
-            context.journal() == null
-                ? StageChain.of(fetch, parse)
-                : StageChain.of(fetch, parse).withFinished(context.journal().sink(toRow)))
-        .apply("Page rows", ParDo.of(new ToRowFn(toRow)))
+        .apply(StageChain.of(fetch, parse).withFinished(context.journal().sink(toRow)))
+        .apply("Page rows", ParDo.of(new ToRowFn<>(toRow)))
         .setCoder(AvroCoder.of(GenericRecord.class, schema()));
   }
 
@@ -166,21 +162,6 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     }
     java.util.regex.Matcher m = ANSWERED.matcher(String.valueOf(task.failure.message()));
     return m.find() ? Integer.valueOf(m.group(1)) : null;
-  }
-
-  /** Turns a finished task into its row and counts rows by outcome. */
-  static final class ToRowFn extends DoFn<UrlTask, GenericRecord> {
-    private final ToRow toRow;
-
-    ToRowFn(ToRow toRow) {
-      this.toRow = toRow;
-    }
-
-    @ProcessElement
-    public void process(@Element UrlTask task, OutputReceiver<GenericRecord> out) {
-      StageMetrics.rows(task.failure == null ? null : task.failure.kind()).inc();
-      out.output(toRow.apply(task));
-    }
   }
 
   /** A finished task's row: for the table and for the run's journal. */
