@@ -181,19 +181,14 @@ public final class TransformKernel implements Kernel {
     Source source = Source.of(decoded);
     decoded = null;
     StringJoiner applied = new StringJoiner("; ");
-    boolean listed = filterLines.stream().anyMatch(l -> l.startsWith(AUTO_ORIENT));
-    if (autoOrient && !listed && meta.orientation() != 1) {
-      pixels = AutoOrient.apply(pixels, meta.orientation());
-      applied.add(AUTO_ORIENT + " orientation=" + meta.orientation());
-    }
     List<Filter> chain = chains.computeIfAbsent(filterLines, TransformKernel::parse);
+    // Upright first, unless the chain says where: then there, by the image's own orientation.
+    if (autoOrient && chain.stream().noneMatch(AutoOrient.class::isInstance)) {
+      pixels = orient(pixels, meta.orientation(), applied);
+    }
     for (Filter filter : chain) {
-      if (filter.describe().startsWith(AUTO_ORIENT)) {
-        // Listed explicitly: turn upright here, by the image's own orientation.
-        if (meta.orientation() != 1) {
-          pixels = AutoOrient.apply(pixels, meta.orientation());
-          applied.add(AUTO_ORIENT + " orientation=" + meta.orientation());
-        }
+      if (filter instanceof AutoOrient) {
+        pixels = orient(pixels, meta.orientation(), applied);
         continue;
       }
       try {
@@ -240,6 +235,15 @@ public final class TransformKernel implements Kernel {
       out.write(encoded);
     }
     return bytes.toByteArray();
+  }
+
+  /** The pixels turned upright by an EXIF orientation, noted in {@code applied} if they moved. */
+  private static Pixels orient(Pixels pixels, int orientation, StringJoiner applied) {
+    if (orientation == 1) {
+      return pixels;
+    }
+    applied.add(AUTO_ORIENT + " orientation=" + orientation);
+    return AutoOrient.apply(pixels, orientation);
   }
 
   private static List<Filter> parse(List<String> lines) {
