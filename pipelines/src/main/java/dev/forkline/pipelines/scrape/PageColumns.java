@@ -1,44 +1,14 @@
 package dev.forkline.pipelines.scrape;
 
 import java.util.List;
+import java.util.Map;
+import org.apache.avro.Schema;
 
 /** Names of the url-scrape table's built-in columns; user extract fields may not reuse them. */
 public final class PageColumns {
-  /** The built-in columns; an extract field may not take one of these names. */
+  /** The built-in columns: those of the table without extract fields. */
   public static final List<String> BUILT_IN =
-      List.of(
-          "url",
-          "input",
-          "source",
-          "occurrences",
-          "final_url",
-          "status",
-          "failure_stage",
-          "failure_kind",
-          "failure_message",
-          "http_status",
-          "content_type",
-          "charset",
-          "charset_source",
-          "bytes",
-          "truncated",
-          "redirects",
-          "attempts",
-          "fetched_at",
-          "fetch_ms",
-          "parse_ms",
-          "title",
-          "description",
-          "canonical",
-          "lang",
-          "links",
-          "link_count",
-          "links_truncated",
-          "text_length",
-          "sha256",
-          "worker",
-          "executors",
-          "processed_at");
+      PageSchema.of(Map.of()).getFields().stream().map(Schema.Field::name).toList();
 
   private PageColumns() {}
 }
