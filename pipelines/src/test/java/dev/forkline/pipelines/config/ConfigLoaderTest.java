@@ -352,6 +352,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void anExtractFieldMayNotTakeABuiltInColumnsName() throws IOException {
+    Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1/\n");
+    String message =
+        error(
+            "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n  extract:\n"
+                + "    links_truncated: {css: h1}\n");
+    assertTrue(message.contains("'links_truncated' is a built-in column"), message);
+  }
+
+  @Test
   void aCsvListWithoutAUrlColumnIsAnError() throws IOException {
     Files.writeString(dir.resolve("urls.csv"), "id,link\n1,http://127.0.0.1/\n");
     String message = error("pipeline: url-scrape\ninput: urls.csv\noutput: out\n");
