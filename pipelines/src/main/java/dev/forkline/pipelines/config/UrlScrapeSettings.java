@@ -46,9 +46,6 @@ public record UrlScrapeSettings(
 
   public static final String DEFAULT_USER_AGENT = "forkline/0.1 (batch scraper)";
 
-  /** What {@code attr} accepts besides any attribute name. */
-  public static final List<String> SPECIAL_ATTRS = List.of("text", "html", "outer-html");
-
   public UrlScrapeSettings {
     extract = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extract));
   }
