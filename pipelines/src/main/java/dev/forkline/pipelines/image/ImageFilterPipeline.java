@@ -52,6 +52,18 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     return ManifestSchema.SCHEMA;
   }
 
+  /**
+   * One: the stages run as one chain on their own threads and worker JVMs, and image batches are
+   * alike (up to 1,024 files each), so a batch at a time loses only its last image's tail, while
+   * idle Direct runner threads would spin a core (see {@link PipelineDefinition}). The url-scrape
+   * pipeline keeps Beam's default: its batches are whole hosts, and a host slowed by its politeness
+   * delay must not hold back the others.
+   */
+  @Override
+  public int directParallelism() {
+    return 1;
+  }
+
   @Override
   public String keyField() {
     return "input";

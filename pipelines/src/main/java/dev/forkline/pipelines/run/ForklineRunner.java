@@ -146,7 +146,7 @@ public final class ForklineRunner {
     if (options.resume() && !resume) {
       LOG.info("--resume: no earlier table at {}; processing every input", table);
     }
-    Pipeline pipeline = Pipeline.create(pipelineOptions(config, options));
+    Pipeline pipeline = Pipeline.create(pipelineOptions(definition, config, options));
     PCollection<GenericRecord> rows;
     Path scratch = staging.resolve("scratch");
     Journal.Target journal = Journal.Target.of(output, schema);
@@ -278,7 +278,8 @@ public final class ForklineRunner {
     return MetricsSnapshot.of(result, true);
   }
 
-  private static PipelineOptions pipelineOptions(ForklineConfig config, RunOptions options) {
+  private static PipelineOptions pipelineOptions(
+      PipelineDefinition definition, ForklineConfig config, RunOptions options) {
     String jobName = "forkline-" + config.pipeline().configName();
     if (!Runners.DIRECT.equals(options.runner())) {
       String bad = Runners.checkMaster(options.runner(), options.master());
@@ -302,6 +303,9 @@ public final class ForklineRunner {
     direct.setEnforceEncodability(options.strictChecks());
     direct.setJobName(jobName);
     direct.setStableUniqueNames(PipelineOptions.CheckEnabled.ERROR);
+    if (definition.directParallelism() > 0) {
+      direct.setTargetParallelism(definition.directParallelism());
+    }
     return direct;
   }
 
