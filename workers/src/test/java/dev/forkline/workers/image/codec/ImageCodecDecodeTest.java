@@ -48,7 +48,9 @@ class ImageCodecDecodeTest {
   @Test
   void baselineJpegDecodesWithTwelveMonkeysWithinTolerance() throws Exception {
     Pixels original = gradient(96, 64);
-    Decoded d = decode(imageIo(toImage(original, BufferedImage.TYPE_INT_RGB), "jpeg"));
+    Decoded d =
+        ImageCodec.decodeWithImageIo(
+            imageIo(toImage(original, BufferedImage.TYPE_INT_RGB), "jpeg"), "jpeg");
     assertEquals("jpeg", d.format());
     assertEquals("imageio-twelvemonkeys", d.decoder());
     assertFalse(d.pixels().alpha());

@@ -1,0 +1,190 @@
+/*
+ * The JPEG decoder of forkline's image kernel on libjpeg-turbo (libjpeg62-turbo on Debian), for
+ * dev.forkline.workers.image.codec.NativeJpeg. It decodes a JPEG held in a Java byte[] straight
+ * to packed ARGB ints (libjpeg-turbo's BGRA output is ARGB in a little-endian int).
+ *
+ * It decodes only what it can decode exactly like the ImageIO path: grey or YCbCr/RGB data, and
+ * nothing the library had to warn about (a truncated scan, a bad marker). Anything else returns
+ * null and the Java side decodes with ImageIO, which has the full error reporting.
+ *
+ * Built by build.sh when Maven packages the workers module; see that script.
+ */
+#include <jni.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jpeglib.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "forkline_jpeg.c writes ARGB ints as BGRA bytes: little-endian only"
+#endif
+
+struct forkline_error {
+  struct jpeg_error_mgr pub;
+  jmp_buf jump;
+};
+
+static void on_error(j_common_ptr cinfo) {
+  struct forkline_error *err = (struct forkline_error *)cinfo->err;
+  longjmp(err->jump, 1);
+}
+
+/* Counts warnings (level -1), as libjpeg's own handler does, and prints nothing. */
+static void on_message(j_common_ptr cinfo, int level) {
+  if (level < 0) {
+    cinfo->err->num_warnings++;
+  }
+}
+
+/*
+ * int[] decode0(byte[] data, long maxPixels, int[] size): the pixels, row by row, with
+ * size[0] = width and size[1] = height; or null (not decodable here: let ImageIO do it).
+ */
+JNIEXPORT jintArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_decode0(
+    JNIEnv *env, jclass cls, jbyteArray data, jlong maxPixels, jintArray size) {
+  (void)cls;
+  jsize length = (*env)->GetArrayLength(env, data);
+  if (length <= 0) {
+    return NULL;
+  }
+  unsigned char *volatile in = malloc((size_t)length);
+  unsigned char *volatile out = NULL;
+  if (in == NULL) {
+    return NULL;
+  }
+  (*env)->GetByteArrayRegion(env, data, 0, length, (jbyte *)in);
+
+  struct jpeg_decompress_struct cinfo;
+  struct forkline_error err;
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = on_error;
+  err.pub.emit_message = on_message;
+  volatile jintArray result = NULL;
+  if (setjmp(err.jump)) {
+    if (out != NULL) {
+      (*env)->ReleasePrimitiveArrayCritical(env, result, out, JNI_ABORT);
+    }
+    jpeg_destroy_decompress(&cinfo);
+    free(in);
+    return NULL;
+  }
+  jpeg_create_decompress(&cinfo);
+  jpeg_mem_src(&cinfo, in, (unsigned long)length);
+  if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK) {
+    longjmp(err.jump, 1);
+  }
+  int colour = cinfo.jpeg_color_space;
+  if (!((cinfo.num_components == 1 && colour == JCS_GRAYSCALE) ||
+        (cinfo.num_components == 3 && (colour == JCS_YCbCr || colour == JCS_RGB)))) {
+    longjmp(err.jump, 1);
+  }
+  long long pixels = (long long)cinfo.image_width * cinfo.image_height;
+  if (pixels <= 0 || pixels > maxPixels || pixels > 0x7FFFFFFF / 4) {
+    longjmp(err.jump, 1);
+  }
+  cinfo.out_color_space = JCS_EXT_BGRA;
+  cinfo.dct_method = JDCT_ISLOW;
+  cinfo.do_fancy_upsampling = TRUE;
+  jpeg_calc_output_dimensions(&cinfo);
+  size_t width = cinfo.output_width;
+  size_t height = cinfo.output_height;
+  size_t stride = width * 4;
+  /* The Java array first (no JNI call may come while its pixels are held), then the pixels
+     straight into it: no second buffer, no copy. */
+  result = (*env)->NewIntArray(env, (jsize)(width * height));
+  if (result == NULL) {
+    longjmp(err.jump, 1);
+  }
+  out = (*env)->GetPrimitiveArrayCritical(env, result, NULL);
+  if (out == NULL) {
+    longjmp(err.jump, 1);
+  }
+  jpeg_start_decompress(&cinfo);
+  while (cinfo.output_scanline < cinfo.output_height) {
+    JSAMPROW rows[8];
+    int n = 0;
+    for (; n < 8 && cinfo.output_scanline + n < cinfo.output_height; n++) {
+      rows[n] = out + (cinfo.output_scanline + n) * stride;
+    }
+    jpeg_read_scanlines(&cinfo, rows, (JDIMENSION)n);
+  }
+  jpeg_finish_decompress(&cinfo);
+  int clean = err.pub.num_warnings == 0;
+  (*env)->ReleasePrimitiveArrayCritical(env, result, out, 0);
+  out = NULL;
+  if (clean) {
+    jint dims[2] = {(jint)width, (jint)height};
+    (*env)->SetIntArrayRegion(env, size, 0, 2, dims);
+  } else {
+    result = NULL;
+  }
+  jpeg_destroy_decompress(&cinfo);
+  free(in);
+  return result;
+}
+
+/*
+ * byte[] encode0(int[] argb, int width, int height, int quality): opaque ARGB pixels as a baseline
+ * JFIF JPEG with libjpeg's defaults (4:2:0, standard Huffman tables), which are ImageIO's too; or
+ * null if libjpeg failed.
+ */
+JNIEXPORT jbyteArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_encode0(
+    JNIEnv *env, jclass cls, jintArray argb, jint width, jint height, jint quality) {
+  (void)cls;
+  size_t count = (size_t)width * (size_t)height;
+  if (width <= 0 || height <= 0 || width > JPEG_MAX_DIMENSION || height > JPEG_MAX_DIMENSION ||
+      (*env)->GetArrayLength(env, argb) < (jsize)count) {
+    return NULL;
+  }
+  unsigned char *volatile in = malloc(count * 4);
+  /* libjpeg's output buffer (jpeg_mem_dest allocates and grows it); volatile so that an error's
+     longjmp still sees it to free. */
+  unsigned char *volatile jpeg = NULL;
+  unsigned long size = 0;
+  if (in == NULL) {
+    return NULL;
+  }
+  (*env)->GetIntArrayRegion(env, argb, 0, (jsize)count, (jint *)in);
+
+  struct jpeg_compress_struct cinfo;
+  struct forkline_error err;
+  cinfo.err = jpeg_std_error(&err.pub);
+  err.pub.error_exit = on_error;
+  err.pub.emit_message = on_message;
+  if (setjmp(err.jump)) {
+    jpeg_destroy_compress(&cinfo);
+    free(in);
+    free(jpeg);
+    return NULL;
+  }
+  jpeg_create_compress(&cinfo);
+  jpeg_mem_dest(&cinfo, (unsigned char **)&jpeg, &size);
+  cinfo.image_width = (JDIMENSION)width;
+  cinfo.image_height = (JDIMENSION)height;
+  cinfo.input_components = 4;
+  cinfo.in_color_space = JCS_EXT_BGRA;
+  jpeg_set_defaults(&cinfo);
+  jpeg_set_quality(&cinfo, quality, TRUE);
+  cinfo.dct_method = JDCT_ISLOW;
+  jpeg_start_compress(&cinfo, TRUE);
+  size_t stride = (size_t)width * 4;
+  while (cinfo.next_scanline < cinfo.image_height) {
+    JSAMPROW rows[8];
+    int n = 0;
+    for (; n < 8 && cinfo.next_scanline + n < cinfo.image_height; n++) {
+      rows[n] = in + (cinfo.next_scanline + n) * stride;
+    }
+    jpeg_write_scanlines(&cinfo, rows, (JDIMENSION)n);
+  }
+  jpeg_finish_compress(&cinfo);
+  jpeg_destroy_compress(&cinfo);
+  free(in);
+  jbyteArray result = (*env)->NewByteArray(env, (jsize)size);
+  if (result != NULL) {
+    (*env)->SetByteArrayRegion(env, result, 0, (jsize)size, (const jbyte *)jpeg);
+  }
+  free(jpeg);
+  return result;
+}
