@@ -303,8 +303,9 @@ public final class ForklineRunner {
     direct.setEnforceEncodability(options.strictChecks());
     direct.setJobName(jobName);
     direct.setStableUniqueNames(PipelineOptions.CheckEnabled.ERROR);
-    if (definition.directParallelism() > 0) {
-      direct.setTargetParallelism(definition.directParallelism());
+    int threads = definition.directParallelism(config);
+    if (threads > 0) {
+      direct.setTargetParallelism(threads);
     }
     return direct;
   }

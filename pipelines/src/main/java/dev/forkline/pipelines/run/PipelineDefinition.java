@@ -51,14 +51,15 @@ public interface PipelineDefinition extends Serializable {
 
   /** The column holding {@link #fingerprint} in every row. */
   /**
-   * Threads the Direct runner evaluates bundles on, or 0 for Beam's default ({@code max(cores,
-   * 3)}). The Direct runner's driver loop re-submits itself to the same thread pool without
-   * waiting, so while any of these threads is idle it spins a whole core scanning watermarks and
-   * timers. A pipeline whose stages run as one chain (which keeps its own threads and workers busy)
-   * and whose batches are alike can take 1: the driver then only runs between bundles. On 2 cores
-   * that took 200 1080p JPEGs from 11.1 s to 7.6 s and the CPU used from 21 s to 14 s.
+   * Threads the Direct runner evaluates bundles on for {@code config}, or 0 for Beam's default
+   * ({@code max(cores, 3)}). The Direct runner's driver loop re-submits itself to the same thread
+   * pool without waiting, so while any of these threads is idle it spins a whole core scanning
+   * watermarks and timers (JFR: half the samples of a 200-image run; 3.5 of 9 CPU seconds of a
+   * 2,000-page scrape). Our stages run as one chain that keeps its own threads and worker JVMs busy
+   * and blocks its Beam thread while its batch is in flight, so with as many threads as batches in
+   * flight the driver loop only runs between batches.
    */
-  default int directParallelism() {
+  default int directParallelism(ForklineConfig config) {
     return 0;
   }
 
