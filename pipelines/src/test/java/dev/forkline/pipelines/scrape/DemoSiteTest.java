@@ -58,6 +58,12 @@ class DemoSiteTest {
   }
 
   @Test
+  void serverSendsWithoutNaglesDelay() {
+    // Else every keep-alive response after the first waits ~40 ms for a delayed ACK.
+    assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"));
+  }
+
+  @Test
   void servesFilesWithTheirContentType() throws IOException {
     String r = get("/docs/data.json");
     assertEquals(200, status(r));
