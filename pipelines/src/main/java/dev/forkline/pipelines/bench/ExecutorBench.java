@@ -359,6 +359,9 @@ public final class ExecutorBench {
         direct.setRunner(DirectRunner.class);
         direct.setEnforceImmutability(false);
         direct.setEnforceEncodability(false);
+        // One bundle in flight: as the pipelines do, keep the Direct runner's idle threads from
+        // spinning its driver loop (PipelineDefinition.directParallelism).
+        direct.setTargetParallelism(1);
         Pipeline pipeline = Pipeline.create(direct);
         if (stage.equals("fetch")) {
           FetchStageBench.expand(pipeline, loaded);

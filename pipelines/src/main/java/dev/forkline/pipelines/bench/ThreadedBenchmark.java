@@ -81,6 +81,7 @@ public final class ThreadedBenchmark {
     options.setRunner(DirectRunner.class);
     options.setEnforceImmutability(false);
     options.setEnforceEncodability(false);
+    options.setTargetParallelism(1); // one bundle in flight; idle runner threads would spin
     Pipeline pipeline = Pipeline.create(options);
     Threaded<Integer, Integer> sleep =
         Threaded.<Integer, Integer>of(

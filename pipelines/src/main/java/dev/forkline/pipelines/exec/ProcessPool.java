@@ -30,6 +30,11 @@ import org.apache.beam.sdk.values.PCollection;
  *
  * <p>This is {@link Threaded} with the call "send the task to a worker and wait": one mechanism,
  * two uses.
+ *
+ * <p>On the Direct runner, give {@code DirectOptions.setTargetParallelism} the number of bundles
+ * you expect in flight (often 1): the runner's driver loop spins a core on every idle runner
+ * thread, and this transform blocks its thread while its bundle's calls run, so a matching count
+ * keeps that core for the calls (forkline's own pipelines do so).
  */
 public final class ProcessPool<I, O>
     extends PTransform<PCollection<I>, WithFailures.Result<PCollection<O>, CallFailure<I>>> {

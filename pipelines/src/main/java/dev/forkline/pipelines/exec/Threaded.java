@@ -39,6 +39,11 @@ import org.joda.time.Instant;
  * instance the runner makes. A permit is taken in {@code @ProcessElement} before an element starts,
  * so a full stage blocks its input and memory stays bounded whatever the input's size. {@link
  * #inline()} runs the same call in the DoFn's own thread, one element at a time.
+ *
+ * <p>On the Direct runner, give {@code DirectOptions.setTargetParallelism} the number of bundles
+ * you expect in flight (often 1): the runner's driver loop spins a core on every idle runner
+ * thread, and this transform blocks its thread while its bundle's calls run, so a matching count
+ * keeps that core for the calls (forkline's own pipelines do so).
  */
 public final class Threaded<I, O>
     extends PTransform<PCollection<I>, WithFailures.Result<PCollection<O>, CallFailure<I>>> {
