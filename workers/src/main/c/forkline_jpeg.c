@@ -24,11 +24,27 @@
 struct forkline_error {
   struct jpeg_error_mgr pub;
   jmp_buf jump;
+  int max_scans;
+  int too_many_scans;
 };
 
 static void on_error(j_common_ptr cinfo) {
   struct forkline_error *err = (struct forkline_error *)cinfo->err;
   longjmp(err->jump, 1);
+}
+
+/*
+ * A progressive JPEG can hold thousands of tiny scans, each of which makes the decoder pass over
+ * the whole image again: minutes of CPU from a few kilobytes. libjpeg-turbo's own tools stop at a
+ * scan limit; so does this.
+ */
+static void on_progress(j_common_ptr cinfo) {
+  struct forkline_error *err = (struct forkline_error *)cinfo->err;
+  if (cinfo->is_decompressor &&
+      ((j_decompress_ptr)cinfo)->input_scan_number > err->max_scans) {
+    err->too_many_scans = 1;
+    longjmp(err->jump, 1);
+  }
 }
 
 /* Counts warnings (level -1), as libjpeg's own handler does, and prints nothing. */
@@ -39,11 +55,12 @@ static void on_message(j_common_ptr cinfo, int level) {
 }
 
 /*
- * int[] decode0(byte[] data, long maxPixels, int[] size): the pixels, row by row, with
- * size[0] = width and size[1] = height; or null (not decodable here: let ImageIO do it).
+ * int[] decode0(byte[] data, long maxPixels, int maxScans, int[] size): the pixels, row by row,
+ * with size[0] = width and size[1] = height; or null (not decodable here: let ImageIO do it); or
+ * an empty array with size[0] = -1 when the image has more than maxScans scans (refused).
  */
 JNIEXPORT jintArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_decode0(
-    JNIEnv *env, jclass cls, jbyteArray data, jlong maxPixels, jintArray size) {
+    JNIEnv *env, jclass cls, jbyteArray data, jlong maxPixels, jint maxScans, jintArray size) {
   (void)cls;
   jsize length = (*env)->GetArrayLength(env, data);
   if (length <= 0) {
@@ -61,6 +78,10 @@ JNIEXPORT jintArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_dec
   cinfo.err = jpeg_std_error(&err.pub);
   err.pub.error_exit = on_error;
   err.pub.emit_message = on_message;
+  err.max_scans = maxScans;
+  err.too_many_scans = 0;
+  struct jpeg_progress_mgr progress;
+  progress.progress_monitor = on_progress;
   volatile jintArray result = NULL;
   if (setjmp(err.jump)) {
     if (out != NULL) {
@@ -68,9 +89,15 @@ JNIEXPORT jintArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_dec
     }
     jpeg_destroy_decompress(&cinfo);
     free(in);
+    if (err.too_many_scans) {
+      jint refused[2] = {-1, -1};
+      (*env)->SetIntArrayRegion(env, size, 0, 2, refused);
+      return (*env)->NewIntArray(env, 0);
+    }
     return NULL;
   }
   jpeg_create_decompress(&cinfo);
+  cinfo.progress = &progress;
   jpeg_mem_src(&cinfo, in, (unsigned long)length);
   if (jpeg_read_header(&cinfo, TRUE) != JPEG_HEADER_OK) {
     longjmp(err.jump, 1);

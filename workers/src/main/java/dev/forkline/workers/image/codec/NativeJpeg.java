@@ -1,5 +1,6 @@
 package dev.forkline.workers.image.codec;
 
+import dev.forkline.workers.image.ImageException;
 import dev.forkline.workers.image.Pixels;
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,15 +58,38 @@ final class NativeJpeg {
   /**
    * {@code data} decoded, or null when this decoder does not take it (see the class comment) or is
    * not available; the caller then decodes with ImageIO.
+   *
+   * @throws ImageException {@code CORRUPT} for a progressive JPEG of more than {@link #MAX_SCANS}
+   *     scans, which ImageIO would decode as slowly
    */
-  static Pixels decode(byte[] data, long maxPixels) {
+  static Pixels decode(byte[] data, long maxPixels) throws ImageException {
+    return decode(data, maxPixels, MAX_SCANS);
+  }
+
+  static Pixels decode(byte[] data, long maxPixels, int maxScans) throws ImageException {
     if (UNAVAILABLE_WHY != null || hasIccProfile(data)) {
       return null;
     }
     int[] size = new int[2];
-    int[] argb = decode0(data, maxPixels, size);
-    return argb == null ? null : new Pixels(size[0], size[1], argb, false);
+    int[] argb = decode0(data, maxPixels, maxScans, size);
+    if (argb == null) {
+      return null;
+    }
+    if (size[0] < 0) {
+      throw new ImageException(
+          ImageException.Kind.CORRUPT,
+          "progressive JPEG with more than "
+              + maxScans
+              + " scans (each one decodes the whole image again; real files have about 10)");
+    }
+    return new Pixels(size[0], size[1], argb, false);
   }
+
+  /**
+   * The most scans a progressive JPEG may have: encoders write about 10; thousands of tiny scans
+   * make a few kilobytes cost minutes of CPU (libjpeg-turbo's djpeg takes {@code -maxscans}).
+   */
+  static final int MAX_SCANS = 500;
 
   /** True if an APP2 ICC_PROFILE segment comes before the first scan (or the markers are odd). */
   static boolean hasIccProfile(byte[] b) {
@@ -117,7 +141,7 @@ final class NativeJpeg {
     return encode0(pixels.argb(), pixels.width(), pixels.height(), quality);
   }
 
-  private static native int[] decode0(byte[] data, long maxPixels, int[] size);
+  private static native int[] decode0(byte[] data, long maxPixels, int maxScans, int[] size);
 
   private static native byte[] encode0(int[] argb, int width, int height, int quality);
 

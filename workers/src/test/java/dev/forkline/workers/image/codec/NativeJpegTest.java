@@ -8,8 +8,10 @@ import static dev.forkline.workers.image.codec.CodecTestImages.toImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkline.workers.image.ImageException;
 import dev.forkline.workers.image.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -71,6 +73,25 @@ class NativeJpegTest {
   }
 
   @Test
+  void progressiveJpegWithMoreScansThanTheLimitIsCorruptNotDecodedSlowly() throws Exception {
+    byte[] jpeg =
+        CodecTestImages.progressiveJpeg(toImage(gradient(64, 48), BufferedImage.TYPE_INT_RGB));
+    int scans = 0;
+    for (int i = 0; i + 1 < jpeg.length; i++) {
+      if ((jpeg[i] & 0xFF) == 0xFF && (jpeg[i + 1] & 0xFF) == 0xDA) {
+        scans++;
+      }
+    }
+    assertTrue(scans > 2, "the writer made " + scans + " scans");
+    assertNotNull(NativeJpeg.decode(jpeg, LIMIT, scans));
+    int limit = scans - 1;
+    ImageException e =
+        assertThrows(ImageException.class, () -> NativeJpeg.decode(jpeg, LIMIT, limit));
+    assertEquals(ImageException.Kind.CORRUPT, e.kind());
+    assertTrue(e.getMessage().contains("scans"), e.getMessage());
+  }
+
+  @Test
   void codecReportsTheNativeDecoderForAPlainJpeg() throws Exception {
     byte[] jpeg = imageIo(toImage(gradient(64, 48), BufferedImage.TYPE_INT_RGB), "jpeg");
     assertEquals(NativeJpeg.DECODER, ImageCodec.decode(jpeg, LIMIT).decoder());
@@ -99,7 +120,7 @@ class NativeJpegTest {
   }
 
   @Test
-  void garbageIsLeftToImageIo() {
+  void garbageIsLeftToImageIo() throws Exception {
     // A scan with no frame before it: past the ICC check, refused by libjpeg itself.
     byte[] junk = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xDA, 0, 4, 1, 2, 3, 4, 5};
     assertTrue(!NativeJpeg.hasIccProfile(junk));
@@ -134,7 +155,7 @@ class NativeJpegTest {
   }
 
   @Test
-  void encodeTakesTheQualityItIsGiven() {
+  void encodeTakesTheQualityItIsGiven() throws Exception {
     Pixels original = noisy(64, 64, false);
     assertTrue(NativeJpeg.encode(original, 95).length > 2 * NativeJpeg.encode(original, 20).length);
   }
