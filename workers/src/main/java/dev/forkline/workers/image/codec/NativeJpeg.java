@@ -145,6 +145,15 @@ final class NativeJpeg {
 
   private static native byte[] encode0(int[] argb, int width, int height, int quality);
 
+  /** Why the build made no library ({@code src/main/c/build.sh} says so), or null. */
+  static String buildSkipped() {
+    try (InputStream in = NativeJpeg.class.getResourceAsStream("native/UNAVAILABLE")) {
+      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
   /** Loads the library from the jar; null when loaded, else why not. */
   private static String load() throws IOException {
     if ("0".equals(System.getenv("FORKLINE_NATIVE_JPEG"))) {
@@ -158,7 +167,9 @@ final class NativeJpeg {
     String resource = "native/linux-" + arch + "/libforkline_jpeg.so";
     try (InputStream in = NativeJpeg.class.getResourceAsStream(resource)) {
       if (in == null) {
-        return "not in this build (it needs gcc and libjpeg62-turbo-dev when built)";
+        String why = buildSkipped();
+        return "not in this build: "
+            + (why != null ? why : "it needs gcc and libjpeg62-turbo-dev when built");
       }
       // A file of this JVM's own, unlinked once loaded: the mapping stays, nothing is left behind.
       Path file = Files.createTempFile("forkline-jpeg-", ".so");
