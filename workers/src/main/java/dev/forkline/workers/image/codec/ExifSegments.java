@@ -34,35 +34,55 @@ final class ExifSegments {
   }
 
   private static byte[] fromJpeg(byte[] b) {
+    int start = jpegSegment(b, 0xE1, EXIF_HEADER);
+    if (start < 0) {
+      return null;
+    }
+    int end = start - 2 + u16(b, start - 2);
+    return Arrays.copyOfRange(b, start + EXIF_HEADER.length, end);
+  }
+
+  /** {@link #jpegSegment}: no such segment before the first scan. */
+  static final int ABSENT = -1;
+
+  /** {@link #jpegSegment}: the markers before the first scan are broken. */
+  static final int MALFORMED = -2;
+
+  /**
+   * Where the payload of the first APPn-style segment {@code marker} whose payload starts with
+   * {@code header} begins, looking only before the first scan; else {@link #ABSENT} or {@link
+   * #MALFORMED}. The segment's length field is the two bytes before the payload.
+   */
+  static int jpegSegment(byte[] b, int marker, byte[] header) {
     int i = 2;
     while (i + 4 <= b.length) {
       if ((b[i] & 0xFF) != 0xFF) {
-        return null;
+        return MALFORMED;
       }
-      int marker = b[i + 1] & 0xFF;
-      if (marker == 0xFF) {
+      int m = b[i + 1] & 0xFF;
+      if (m == 0xFF) {
         i++;
         continue;
       }
-      if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+      if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
         i += 2;
         continue;
       }
-      if (marker == 0xDA || marker == 0xD9) {
-        return null;
+      if (m == 0xDA || m == 0xD9) {
+        return ABSENT;
       }
       int length = u16(b, i + 2);
       int start = i + 4;
       int end = i + 2 + length;
       if (length < 2 || end > b.length) {
-        return null;
+        return MALFORMED;
       }
-      if (marker == 0xE1 && startsWith(b, start, EXIF_HEADER)) {
-        return Arrays.copyOfRange(b, start + EXIF_HEADER.length, end);
+      if (m == marker && startsWith(b, start, header)) {
+        return start;
       }
       i = end;
     }
-    return null;
+    return MALFORMED;
   }
 
   private static byte[] fromPng(byte[] b) {

@@ -93,39 +93,7 @@ final class NativeJpeg {
 
   /** True if an APP2 ICC_PROFILE segment comes before the first scan (or the markers are odd). */
   static boolean hasIccProfile(byte[] b) {
-    int i = 2;
-    while (i + 4 <= b.length) {
-      if ((b[i] & 0xFF) != 0xFF) {
-        return true;
-      }
-      int marker = b[i + 1] & 0xFF;
-      if (marker == 0xFF) {
-        i++;
-        continue;
-      }
-      if (marker == 0xDA || marker == 0xD9) {
-        return false;
-      }
-      if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-        i += 2;
-        continue;
-      }
-      int length = ((b[i + 2] & 0xFF) << 8) | (b[i + 3] & 0xFF);
-      if (length < 2) {
-        return true;
-      }
-      if (marker == 0xE2 && i + 4 + ICC_HEADER.length <= b.length) {
-        boolean icc = true;
-        for (int k = 0; k < ICC_HEADER.length && icc; k++) {
-          icc = b[i + 4 + k] == ICC_HEADER[k];
-        }
-        if (icc) {
-          return true;
-        }
-      }
-      i += 2 + length;
-    }
-    return true;
+    return ExifSegments.jpegSegment(b, 0xE2, ICC_HEADER) != ExifSegments.ABSENT;
   }
 
   /**
