@@ -33,4 +33,13 @@ public interface Kernel {
    * ignored.
    */
   default void warmUp() throws Exception {}
+
+  /**
+   * JVM flags a worker JVM running this kernel starts with by default, before the pool's own flags
+   * (which win where they repeat one). For a kernel whose JIT compilation costs more than it saves
+   * over typical runs, say.
+   */
+  default java.util.List<String> workerJvmFlags() {
+    return java.util.List.of();
+  }
 }

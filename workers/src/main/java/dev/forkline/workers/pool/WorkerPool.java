@@ -1,5 +1,6 @@
 package dev.forkline.workers.pool;
 
+import dev.forkline.workers.kernel.Kernels;
 import dev.forkline.workers.protocol.ChannelStreams;
 import dev.forkline.workers.protocol.Frames;
 import dev.forkline.workers.protocol.Message;
@@ -881,6 +882,15 @@ public final class WorkerPool implements AutoCloseable {
     return plan;
   }
 
+  /** The kernel's default worker flags, if this JVM knows the kernel (the worker checks it). */
+  private static List<String> defaultFlags(String kernel) {
+    try {
+      return Kernels.get(kernel).workerJvmFlags();
+    } catch (IllegalArgumentException unknownHere) {
+      return List.of();
+    }
+  }
+
   private List<String> command(Worker worker) {
     List<String> command = new ArrayList<>();
     command.add(spec.javaCommand());
@@ -893,6 +903,9 @@ public final class WorkerPool implements AutoCloseable {
     command.add("-Xlog:disable");
     command.add("-Xlog:all=warning:stderr");
     command.add("-XX:-UsePerfData");
+    for (String kernel : spec.kernels()) {
+      command.addAll(defaultFlags(kernel));
+    }
     command.addAll(spec.jvmFlags());
     command.add("-cp");
     command.add(spec.classpath());

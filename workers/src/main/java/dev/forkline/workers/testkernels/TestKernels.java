@@ -208,4 +208,22 @@ public final class TestKernels {
       return bytes(Long.toString(ProcessHandle.current().pid()));
     }
   }
+
+  /** Answers the system property {@code forkline.test.flag}, which its default worker flags set. */
+  public static final class JvmFlag implements Kernel {
+    @Override
+    public String name() {
+      return "test.jvm-flag";
+    }
+
+    @Override
+    public java.util.List<String> workerJvmFlags() {
+      return java.util.List.of("-Dforkline.test.flag=from-kernel");
+    }
+
+    @Override
+    public byte[] apply(byte[] input) {
+      return bytes(String.valueOf(System.getProperty("forkline.test.flag")));
+    }
+  }
 }

@@ -85,6 +85,26 @@ class WorkerPoolTest {
   }
 
   @Test
+  void workersStartWithTheirKernelsDefaultJvmFlags() throws Exception {
+    try (WorkerPool pool = WorkerPool.start(spec("test.jvm-flag").build())) {
+      TaskResult result = pool.call("test.jvm-flag", new byte[0]);
+      assertTrue(result.ok(), result.toString());
+      assertEquals("from-kernel", text(result.payload()));
+    }
+  }
+
+  @Test
+  void thePoolsOwnJvmFlagsWinOverTheKernelsDefaults() throws Exception {
+    PoolSpec spec =
+        spec("test.jvm-flag").withJvmFlags(List.of("-Dforkline.test.flag=from-pool")).build();
+    try (WorkerPool pool = WorkerPool.start(spec)) {
+      TaskResult result = pool.call("test.jvm-flag", new byte[0]);
+      assertTrue(result.ok(), result.toString());
+      assertEquals("from-pool", text(result.payload()));
+    }
+  }
+
+  @Test
   void aKernelExceptionIsATaskErrorAndTheWorkerLivesOn() throws Exception {
     try (WorkerPool pool = WorkerPool.start(spec("test.throw", "test.pid", "test.echo").build())) {
       long before = pid(pool);
