@@ -47,6 +47,19 @@ static void on_progress(j_common_ptr cinfo) {
   }
 }
 
+/* Rows handed to libjpeg per call. */
+#define ROWS 8
+
+/* Points rows[] at up to ROWS rows of image, from row first on; returns how many. */
+static JDIMENSION row_pointers(JSAMPROW rows[ROWS], unsigned char *image, size_t stride,
+                               JDIMENSION first, JDIMENSION height) {
+  JDIMENSION n = 0;
+  for (; n < ROWS && first + n < height; n++) {
+    rows[n] = image + (size_t)(first + n) * stride;
+  }
+  return n;
+}
+
 /* Counts warnings (level -1), as libjpeg's own handler does, and prints nothing. */
 static void on_message(j_common_ptr cinfo, int level) {
   if (level < 0) {
@@ -130,12 +143,9 @@ JNIEXPORT jintArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_dec
   }
   jpeg_start_decompress(&cinfo);
   while (cinfo.output_scanline < cinfo.output_height) {
-    JSAMPROW rows[8];
-    int n = 0;
-    for (; n < 8 && cinfo.output_scanline + n < cinfo.output_height; n++) {
-      rows[n] = out + (cinfo.output_scanline + n) * stride;
-    }
-    jpeg_read_scanlines(&cinfo, rows, (JDIMENSION)n);
+    JSAMPROW rows[ROWS];
+    JDIMENSION n = row_pointers(rows, out, stride, cinfo.output_scanline, cinfo.output_height);
+    jpeg_read_scanlines(&cinfo, rows, n);
   }
   jpeg_finish_decompress(&cinfo);
   int clean = err.pub.num_warnings == 0;
@@ -198,12 +208,9 @@ JNIEXPORT jbyteArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_en
   jpeg_start_compress(&cinfo, TRUE);
   size_t stride = (size_t)width * 4;
   while (cinfo.next_scanline < cinfo.image_height) {
-    JSAMPROW rows[8];
-    int n = 0;
-    for (; n < 8 && cinfo.next_scanline + n < cinfo.image_height; n++) {
-      rows[n] = in + (cinfo.next_scanline + n) * stride;
-    }
-    jpeg_write_scanlines(&cinfo, rows, (JDIMENSION)n);
+    JSAMPROW rows[ROWS];
+    JDIMENSION n = row_pointers(rows, in, stride, cinfo.next_scanline, cinfo.image_height);
+    jpeg_write_scanlines(&cinfo, rows, n);
   }
   jpeg_finish_compress(&cinfo);
   jpeg_destroy_compress(&cinfo);
