@@ -1,12 +1,12 @@
 package dev.forkline.workers.html;
 
 import dev.forkline.workers.kernel.Kernel;
+import dev.forkline.workers.kernel.KernelMessages;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,13 +97,13 @@ public final class HtmlKernel implements Kernel {
       String contentType, String pageUrl, List<ExtractRule> rules, byte[] body) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(body.length + 256);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
-      writeString(out, contentType);
-      writeString(out, pageUrl);
+      KernelMessages.writeString(out, contentType);
+      KernelMessages.writeString(out, pageUrl);
       out.writeInt(rules.size());
       for (ExtractRule rule : rules) {
-        writeString(out, rule.name());
-        writeString(out, rule.css());
-        writeString(out, rule.attr());
+        KernelMessages.writeString(out, rule.name());
+        KernelMessages.writeString(out, rule.css());
+        KernelMessages.writeString(out, rule.attr());
         out.writeBoolean(rule.all());
       }
       out.writeInt(body.length);
@@ -117,15 +117,15 @@ public final class HtmlKernel implements Kernel {
   @Override
   public byte[] apply(byte[] request) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(request));
-    String contentType = readString(in);
-    String pageUrl = readString(in);
+    String contentType = KernelMessages.readString(in);
+    String pageUrl = KernelMessages.readString(in);
     int ruleCount = in.readInt();
     List<ExtractRule> rules = new ArrayList<>(ruleCount);
     String badRule = null;
     for (int i = 0; i < ruleCount; i++) {
-      String name = readString(in);
-      String css = readString(in);
-      String attr = readString(in);
+      String name = KernelMessages.readString(in);
+      String css = KernelMessages.readString(in);
+      String attr = KernelMessages.readString(in);
       boolean all = in.readBoolean();
       try {
         rules.add(new ExtractRule(name, css, attr, all));
@@ -152,22 +152,22 @@ public final class HtmlKernel implements Kernel {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(OK);
       out.writeBoolean(p.html());
-      writeString(out, p.contentType());
-      writeString(out, p.charset());
-      writeString(out, p.charsetSource().label());
-      writeString(out, p.title());
-      writeString(out, p.description());
-      writeString(out, p.canonicalUrl());
-      writeString(out, p.language());
-      writeStrings(out, p.links());
+      KernelMessages.writeString(out, p.contentType());
+      KernelMessages.writeString(out, p.charset());
+      KernelMessages.writeString(out, p.charsetSource().label());
+      KernelMessages.writeString(out, p.title());
+      KernelMessages.writeString(out, p.description());
+      KernelMessages.writeString(out, p.canonicalUrl());
+      KernelMessages.writeString(out, p.language());
+      KernelMessages.writeStrings(out, p.links());
       out.writeBoolean(p.linksTruncated());
       out.writeInt(p.textLength());
       out.writeInt(p.bodyLength());
-      writeString(out, p.sha256());
+      KernelMessages.writeString(out, p.sha256());
       out.writeInt(p.fields().size());
       for (Map.Entry<String, List<String>> field : p.fields().entrySet()) {
-        writeString(out, field.getKey());
-        writeStrings(out, field.getValue());
+        KernelMessages.writeString(out, field.getKey());
+        KernelMessages.writeStrings(out, field.getValue());
       }
     }
     return bytes.toByteArray();
@@ -177,56 +177,11 @@ public final class HtmlKernel implements Kernel {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FAILED);
-      writeString(out, kind);
-      writeString(out, message == null ? kind : truncate(message));
+      KernelMessages.writeString(out, kind);
+      KernelMessages.writeString(
+          out, message == null ? kind : KernelMessages.truncate(message, 4000));
     }
     return bytes.toByteArray();
-  }
-
-  private static String truncate(String message) {
-    return message.length() > 4000 ? message.substring(0, 4000) + "..." : message;
-  }
-
-  private static void writeString(DataOutputStream out, String s) throws IOException {
-    if (s == null) {
-      out.writeInt(-1);
-      return;
-    }
-    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(utf8.length);
-    out.write(utf8);
-  }
-
-  private static void writeStrings(DataOutputStream out, List<String> values) throws IOException {
-    out.writeInt(values.size());
-    for (String v : values) {
-      writeString(out, v);
-    }
-  }
-
-  private static String readString(DataInputStream in) throws IOException {
-    int length = in.readInt();
-    if (length < 0) {
-      return null;
-    }
-    if (length > in.available()) {
-      throw new IOException("string of " + length + " bytes runs past the message's end");
-    }
-    byte[] utf8 = new byte[length];
-    in.readFully(utf8);
-    return new String(utf8, StandardCharsets.UTF_8);
-  }
-
-  private static List<String> readStrings(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > in.available() / Integer.BYTES) {
-      throw new IOException("list of " + n + " strings runs past the message's end");
-    }
-    List<String> values = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      values.add(readString(in));
-    }
-    return values;
   }
 
   /** A decoded reply: the parsed page, or a failure's kind and message. */
@@ -240,28 +195,28 @@ public final class HtmlKernel implements Kernel {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(reply));
       byte status = in.readByte();
       if (status == FAILED) {
-        return new Reply(readString(in), readString(in), null);
+        return new Reply(KernelMessages.readString(in), KernelMessages.readString(in), null);
       }
       if (status != OK) {
         throw new IOException("not a reply of " + NAME + ": status byte " + status);
       }
       boolean html = in.readBoolean();
-      String contentType = readString(in);
-      String charset = readString(in);
-      CharsetSource source = CharsetSource.ofLabel(readString(in));
-      String title = readString(in);
-      String description = readString(in);
-      String canonical = readString(in);
-      String language = readString(in);
-      List<String> links = readStrings(in);
+      String contentType = KernelMessages.readString(in);
+      String charset = KernelMessages.readString(in);
+      CharsetSource source = CharsetSource.ofLabel(KernelMessages.readString(in));
+      String title = KernelMessages.readString(in);
+      String description = KernelMessages.readString(in);
+      String canonical = KernelMessages.readString(in);
+      String language = KernelMessages.readString(in);
+      List<String> links = KernelMessages.readStrings(in);
       boolean truncated = in.readBoolean();
       int textLength = in.readInt();
       int bodyLength = in.readInt();
-      String sha256 = readString(in);
+      String sha256 = KernelMessages.readString(in);
       int fieldCount = in.readInt();
       Map<String, List<String>> fields = new LinkedHashMap<>();
       for (int i = 0; i < fieldCount; i++) {
-        fields.put(readString(in), readStrings(in));
+        fields.put(KernelMessages.readString(in), KernelMessages.readStrings(in));
       }
       ParsedPage page =
           new ParsedPage(

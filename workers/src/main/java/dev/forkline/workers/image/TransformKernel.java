@@ -7,6 +7,7 @@ import dev.forkline.workers.image.filter.AutoOrient;
 import dev.forkline.workers.image.filter.Filter;
 import dev.forkline.workers.image.filter.Filters;
 import dev.forkline.workers.kernel.Kernel;
+import dev.forkline.workers.kernel.KernelMessages;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -269,22 +270,11 @@ public final class TransformKernel implements Kernel {
     out.writeInt(source.width());
     out.writeInt(source.height());
     out.writeInt(source.orientation());
-    writeNullable(out, source.make());
-    writeNullable(out, source.model());
-    writeNullable(out, source.dateTimeOriginal());
+    KernelMessages.writeString(out, KernelMessages.truncate(source.make(), 1000));
+    KernelMessages.writeString(out, KernelMessages.truncate(source.model(), 1000));
+    KernelMessages.writeString(out, KernelMessages.truncate(source.dateTimeOriginal(), 1000));
     out.writeDouble(source.latitude() == null ? Double.NaN : source.latitude());
     out.writeDouble(source.longitude() == null ? Double.NaN : source.longitude());
-  }
-
-  private static void writeNullable(DataOutputStream out, String s) throws IOException {
-    out.writeBoolean(s != null);
-    if (s != null) {
-      out.writeUTF(truncate(s, 1000));
-    }
-  }
-
-  private static String readNullable(DataInputStream in) throws IOException {
-    return in.readBoolean() ? in.readUTF() : null;
   }
 
   private static byte[] failed(String kind, String message, Source source) throws IOException {
@@ -292,14 +282,10 @@ public final class TransformKernel implements Kernel {
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeByte(FAILED);
       out.writeUTF(kind);
-      out.writeUTF(message == null ? kind : truncate(message, 4000));
+      out.writeUTF(message == null ? kind : KernelMessages.truncate(message, 4000));
       writeSource(out, source);
     }
     return bytes.toByteArray();
-  }
-
-  private static String truncate(String message, int max) {
-    return message.length() > max ? message.substring(0, max) + "..." : message;
   }
 
   /** What was decoded: format, decoder, size and EXIF facts. */
@@ -387,9 +373,9 @@ public final class TransformKernel implements Kernel {
       int w = in.readInt();
       int h = in.readInt();
       int orientation = in.readInt();
-      String make = readNullable(in);
-      String model = readNullable(in);
-      String date = readNullable(in);
+      String make = KernelMessages.readString(in);
+      String model = KernelMessages.readString(in);
+      String date = KernelMessages.readString(in);
       double lat = in.readDouble();
       double lon = in.readDouble();
       return new Source(
