@@ -76,11 +76,8 @@ public final class Sharpen implements Filter {
         (y, blurred) -> {
           for (int x = 0, i = y * w, p = 0; x < w; x++, i++, p += 4) {
             int c = src[i];
-            float f = 1;
-            if (alpha) {
-              float ba = blurred[p + 3];
-              f = ba > 0 ? 255f / ba : Float.NaN;
-            }
+            float ba = blurred[p + 3];
+            float f = ba > 0 ? 255f / ba : Float.NaN;
             int r = channel((c >>> 16) & 0xFF, blurred[p] * f, amt);
             int g = channel((c >>> 8) & 0xFF, blurred[p + 1] * f, amt);
             int b = channel(c & 0xFF, blurred[p + 2] * f, amt);
