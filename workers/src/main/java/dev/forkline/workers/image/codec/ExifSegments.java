@@ -155,16 +155,21 @@ final class ExifSegments {
 
   /** {@code png} with an {@code eXIf} chunk holding {@code tiff} right after IHDR. */
   static byte[] insertIntoPng(byte[] png, byte[] tiff) {
+    return insertPngChunk(png, "eXIf", tiff);
+  }
+
+  /** {@code png} with a chunk of {@code type} holding {@code data} right after IHDR. */
+  static byte[] insertPngChunk(byte[] png, String type, byte[] data) {
     int at = 8 + 8 + 13 + 4; // signature, IHDR length and type, IHDR data, CRC
-    ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + tiff.length + 12);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(png.length + data.length + 12);
     out.write(png, 0, at);
-    byte[] type = "eXIf".getBytes(StandardCharsets.ISO_8859_1);
-    writeU32(out, tiff.length);
-    out.writeBytes(type);
-    out.writeBytes(tiff);
+    byte[] typeBytes = type.getBytes(StandardCharsets.ISO_8859_1);
+    writeU32(out, data.length);
+    out.writeBytes(typeBytes);
+    out.writeBytes(data);
     CRC32 crc = new CRC32();
-    crc.update(type);
-    crc.update(tiff);
+    crc.update(typeBytes);
+    crc.update(data);
     writeU32(out, crc.getValue());
     out.write(png, at, png.length - at);
     return out.toByteArray();

@@ -3,13 +3,11 @@ package dev.forkline.workers.image.codec;
 import dev.forkline.workers.image.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -78,7 +76,7 @@ public final class ImageCodecBenchmark {
     byte[] gama = {
       (byte) (gamma >>> 24), (byte) (gamma >>> 16), (byte) (gamma >>> 8), (byte) gamma
     };
-    byte[] withGama = insertAfterIhdr(png, "gAMA", gama);
+    byte[] withGama = ExifSegments.insertPngChunk(png, "gAMA", gama);
     Pixels ours = ImageCodec.decode(withGama, 1000).pixels();
     BufferedImage commons = Imaging.getBufferedImage(withGama);
     int[] a = new int[stored.length];
@@ -94,28 +92,6 @@ public final class ImageCodecBenchmark {
         Arrays.toString(stored),
         Arrays.toString(a),
         Arrays.toString(b));
-  }
-
-  private static byte[] insertAfterIhdr(byte[] png, String type, byte[] data) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(png, 0, 33);
-    out.write(0);
-    out.write(0);
-    out.write(0);
-    out.write(data.length);
-    byte[] t = type.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    out.writeBytes(t);
-    out.writeBytes(data);
-    CRC32 crc = new CRC32();
-    crc.update(t);
-    crc.update(data);
-    long c = crc.getValue();
-    out.write((int) (c >>> 24));
-    out.write((int) (c >>> 16));
-    out.write((int) (c >>> 8));
-    out.write((int) c);
-    out.write(png, 33, png.length - 33);
-    return out.toByteArray();
   }
 
   private static BufferedImage readWith(byte[] data, String classPrefix) throws Exception {
