@@ -93,18 +93,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     String inputRoot = config.inputs().get(0).toString();
     String outputRoot = config.output().resolve(IMAGES_DIR).toString();
     ToRow toRow = new ToRow(StageChain.executors(config), fingerprint(config));
-    ParDo.SingleOutput<String, KV<Integer, ImageTask>> list =
-        ParDo.of(new ListFilesFn(settings, done));
-    if (done != null) {
-      list = list.withSideInputs(done);
-    }
-    return pipeline
-        .apply("Input folder", Create.of(inputRoot))
-        .apply("List files", list)
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ImageTask.class)))
-        .apply("Batch", GroupByKey.create())
-        .apply("Unbatch", ParDo.of(new UnbatchFn<ImageTask>()))
-        .setCoder(SerializableCoder.of(ImageTask.class))
+    return tasks(pipeline, settings, inputRoot, done)
         .apply(
             StageChain.of(
                     Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
@@ -119,6 +108,29 @@ public final class ImageFilterPipeline implements PipelineDefinition {
                 .withFinished(context.journal().sink(toRow)))
         .apply("Manifest rows", ParDo.of(new ToRowFn<>(toRow)))
         .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));
+  }
+
+  /**
+   * One task per file of the input folder that {@code done} (when not null) does not list, dealt
+   * into batches and back: the steps before the stages, shared with {@link ImageStageBench}.
+   */
+  static PCollection<ImageTask> tasks(
+      Pipeline pipeline,
+      ImageFilterSettings settings,
+      String inputRoot,
+      PCollectionView<Map<String, Boolean>> done) {
+    ParDo.SingleOutput<String, KV<Integer, ImageTask>> list =
+        ParDo.of(new ListFilesFn(settings, done));
+    if (done != null) {
+      list = list.withSideInputs(done);
+    }
+    return pipeline
+        .apply("Input folder", Create.of(inputRoot))
+        .apply("List files", list)
+        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ImageTask.class)))
+        .apply("Batch", GroupByKey.create())
+        .apply("Unbatch", ParDo.of(new UnbatchFn<ImageTask>()))
+        .setCoder(SerializableCoder.of(ImageTask.class));
   }
 
   /** A finished task's manifest row: for the table and for the run's journal. */

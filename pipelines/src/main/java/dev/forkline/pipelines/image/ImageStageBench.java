@@ -5,12 +5,7 @@ import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 
 /**
@@ -26,13 +21,7 @@ public final class ImageStageBench {
   public static void expand(Pipeline pipeline, ForklineConfig config) {
     ImageFilterSettings settings = config.imageFilter();
     String inputRoot = config.inputs().get(0).toString();
-    pipeline
-        .apply("Input folder", Create.of(inputRoot))
-        .apply("List files", ParDo.of(new ListFilesFn(settings, null)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ImageTask.class)))
-        .apply("Batch", GroupByKey.create())
-        .apply("Unbatch", ParDo.of(new dev.forkline.pipelines.exec.UnbatchFn<ImageTask>()))
-        .setCoder(SerializableCoder.of(ImageTask.class))
+    ImageFilterPipeline.tasks(pipeline, settings, inputRoot, null)
         .apply(
             StageChain.of(
                 Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
