@@ -67,8 +67,8 @@ public final class Shared {
     }
   }
 
-  /** Resources alive in this JVM, for tests. */
-  static synchronized int live() {
+  /** Resources alive in this JVM: 0 between runs (the daemon checks, as do tests). */
+  public static synchronized int live() {
     return RESOURCES.size();
   }
 }

@@ -52,6 +52,18 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     this.settings = settings;
   }
 
+  /**
+   * Forgets what fetchers share in this JVM (host health, robots.txt caches, crawl-delay slots,
+   * HTTP clients and their connections), so the next run in the same JVM (the daemon) starts as a
+   * run in a JVM of its own would. Call only between runs.
+   */
+  public static void resetJvmState() {
+    ROBOTS.clear();
+    HostHealth.shared().clear();
+    ScrapeCalls.CrawlDelays.clear();
+    HttpIo.clear();
+  }
+
   /** A fetcher with its own host health and robots cache (tests); lost when serialized. */
   Fetcher(FetchSettings settings, HostHealth health) {
     this(settings);

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code host-unavailable} without a request. Any answer below 500 resets the count.
  *
  * <p>A tripped host stays tripped for the JVM's life unless a request that was already in flight
- * succeeds; a later run fetches it again.
+ * succeeds; a later run fetches it again (the daemon forgets every host between runs: {@link
+ * Fetcher#resetJvmState}).
  */
 public final class HostHealth {
   private static final HostHealth JVM = new HostHealth();
@@ -50,6 +51,11 @@ public final class HostHealth {
   /** Counts a connect failure, timeout or 5xx. */
   public void failure(String origin) {
     failures.computeIfAbsent(origin, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /** Forgets every host (between runs in one JVM). */
+  void clear() {
+    failures.clear();
   }
 
   /** An answer: the host is up. */

@@ -40,6 +40,11 @@ final class HttpIo {
 
   private HttpIo() {}
 
+  /** Drops the clients (between runs in one JVM); their connections close when collected. */
+  static void clear() {
+    CLIENTS.clear();
+  }
+
   /** The JVM's client for this connect timeout: HTTP/1.1, redirects not followed. */
   static HttpClient client(Duration connectTimeout) {
     return CLIENTS.computeIfAbsent(

@@ -77,6 +77,12 @@ final class ScrapeCalls {
 
     private CrawlDelays() {}
 
+    static void clear() {
+      synchronized (NEXT) {
+        NEXT.clear();
+      }
+    }
+
     static void await(String host, Duration delay, Attempt attempt)
         throws InterruptedException, RetryableException {
       long now = System.nanoTime();

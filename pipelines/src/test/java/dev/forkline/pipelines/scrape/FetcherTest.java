@@ -354,4 +354,16 @@ class FetcherTest {
     }
     assertEquals(200, copy.fetch(site.url("/page.html"), Attempt.single(TEN_SECONDS)).status());
   }
+
+  @Test
+  void resetJvmStateForgetsTheHostsThatFailed() throws Exception {
+    String origin = "http://127.0.0.1:1";
+    for (int i = 0; i < 3; i++) {
+      HostHealth.shared().failure(origin);
+    }
+    assertThrows(StageException.class, () -> HostHealth.shared().check(origin, 3));
+    Fetcher.resetJvmState();
+    assertEquals(0, HostHealth.shared().consecutiveFailures(origin));
+    HostHealth.shared().check(origin, 3);
+  }
 }

@@ -1,0 +1,205 @@
+package dev.forkline.pipelines.daemon;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The wire format between {@link DaemonClient} and {@link Daemon}, over a Unix domain socket. JDK
+ * classes only: the client loads this and nothing of Beam.
+ *
+ * <pre>
+ * client -> daemon   int MAGIC, int VERSION, byte request (RUN, STATUS, STOP),
+ *                    string cwd, boolean stderrIsTerminal, int n, n strings (the CLI's arguments)
+ * daemon -> client   byte ACCEPTED or BUSY, int daemon pid,
+ *                    then frames: byte OUT or ERR, int length, bytes; last: byte EXIT, int code
+ * </pre>
+ *
+ * Strings are an int length and UTF-8 bytes. The client sends nothing after its request: the daemon
+ * reads the end of the stream as "the client is gone".
+ */
+final class DaemonProtocol {
+  static final int MAGIC = 0x464b4c44; // "FKLD"
+  static final int VERSION = 1;
+
+  static final byte RUN = 1;
+  static final byte STATUS = 2;
+  static final byte STOP = 3;
+
+  static final byte ACCEPTED = 10;
+  static final byte BUSY = 11;
+
+  static final byte OUT = 20;
+  static final byte ERR = 21;
+  static final byte EXIT = 22;
+
+  /** Longest string or frame accepted; a request is a command line. */
+  static final int MAX_STRING = 1 << 20;
+
+  /** The client's exit code for "no daemon could take this run": the launcher runs it itself. */
+  static final int UNAVAILABLE = 75;
+
+  private DaemonProtocol() {}
+
+  record Request(byte kind, String cwd, boolean stderrIsTerminal, List<String> args) {}
+
+  static void writeRequest(DataOutputStream out, Request request) throws IOException {
+    out.writeInt(MAGIC);
+    out.writeInt(VERSION);
+    out.writeByte(request.kind());
+    writeString(out, request.cwd());
+    out.writeBoolean(request.stderrIsTerminal());
+    out.writeInt(request.args().size());
+    for (String arg : request.args()) {
+      writeString(out, arg);
+    }
+    out.flush();
+  }
+
+  static Request readRequest(DataInputStream in) throws IOException {
+    if (in.readInt() != MAGIC) {
+      throw new IOException("not a forkline client");
+    }
+    int version = in.readInt();
+    if (version != VERSION) {
+      throw new IOException("client protocol version " + version + ", daemon " + VERSION);
+    }
+    byte kind = in.readByte();
+    String cwd = readString(in);
+    boolean terminal = in.readBoolean();
+    int n = in.readInt();
+    if (n < 0 || n > 10_000) {
+      throw new IOException("bad argument count " + n);
+    }
+    List<String> args = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      args.add(readString(in));
+    }
+    return new Request(kind, cwd, terminal, args);
+  }
+
+  static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(bytes.length);
+    out.write(bytes);
+  }
+
+  static String readString(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > MAX_STRING) {
+      throw new IOException("bad string length " + n);
+    }
+    byte[] bytes = new byte[n];
+    in.readFully(bytes);
+    return new String(bytes, StandardCharsets.UTF_8);
+  }
+
+  /** Reads one frame's type, or -1 at the end of the stream. */
+  static int readType(DataInputStream in) throws IOException {
+    try {
+      return in.readUnsignedByte();
+    } catch (EOFException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * The channel as an input stream. Not {@code Channels.newInputStream}: in JDK 17 its blocking
+   * read holds the channel's blocking lock, which {@code Channels.newOutputStream} also takes, so a
+   * thread waiting to read would stop every write. SocketChannel reads and writes themselves may
+   * run at once.
+   */
+  static InputStream input(SocketChannel channel) {
+    return new InputStream() {
+      @Override
+      public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n < 0 ? -1 : one[0] & 0xff;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) {
+          return 0;
+        }
+        int n;
+        do {
+          n = channel.read(ByteBuffer.wrap(b, off, len));
+        } while (n == 0);
+        return n;
+      }
+    };
+  }
+
+  /** The channel as an output stream; see {@link #input}. */
+  static OutputStream output(SocketChannel channel) {
+    return new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
+        }
+      }
+    };
+  }
+
+  /**
+   * An output stream that sends what is written as frames of one type. Writers of both streams
+   * share one lock, so frames never interleave.
+   */
+  static final class FrameStream extends OutputStream {
+    private final DataOutputStream out;
+    private final byte type;
+    private volatile boolean broken;
+
+    FrameStream(DataOutputStream out, byte type) {
+      this.out = out;
+      this.type = type;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      if (len == 0 || broken) {
+        return;
+      }
+      synchronized (out) {
+        try {
+          for (int done = 0; done < len; ) {
+            int n = Math.min(len - done, 1 << 16);
+            out.writeByte(type);
+            out.writeInt(n);
+            out.write(b, off + done, n);
+            done += n;
+          }
+          out.flush();
+        } catch (IOException e) {
+          // The client is gone; the daemon notices on its reading side and stops the run.
+          broken = true;
+        }
+      }
+    }
+
+    @Override
+    public void flush() {}
+  }
+}

@@ -1,0 +1,224 @@
+package dev.forkline.pipelines.daemon;
+
+import static dev.forkline.pipelines.TestFiles.image;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.forkline.pipelines.TestFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs through a real daemon JVM, started by the client as the launcher does. */
+@Timeout(180)
+class DaemonTest {
+  @TempDir Path dir;
+  private Path socket;
+  private List<String> daemonCommand;
+  private HttpServer server;
+  private final CountDownLatch release = new CountDownLatch(1);
+  private final CountDownLatch requested = new CountDownLatch(1);
+
+  @BeforeEach
+  void setUp() {
+    socket = dir.resolve("d.sock");
+    daemonCommand =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            "-Dforkline.daemon.idle-minutes=2",
+            Daemon.class.getName());
+  }
+
+  @AfterEach
+  void tearDown() {
+    admin("stop");
+    release.countDown();
+    if (server != null) {
+      server.stop(0);
+    }
+  }
+
+  private record Result(int code, String out, String err) {}
+
+  private Result client(String... cliArgs) {
+    List<String> args = new ArrayList<>();
+    args.add("run");
+    args.add(socket.toString());
+    args.add("false");
+    args.add(Integer.toString(daemonCommand.size()));
+    args.addAll(daemonCommand);
+    args.addAll(List.of(cliArgs));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        DaemonClient.main(
+            args.toArray(String[]::new),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  private String admin(String what) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    DaemonClient.main(
+        new String[] {what, dir.toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private long daemonPid() {
+    Matcher m = Pattern.compile("daemon pid (\\d+)").matcher(admin("status"));
+    assertTrue(m.find(), "a daemon answers status");
+    return Long.parseLong(m.group(1));
+  }
+
+  private Path imageConfig(int images) throws IOException {
+    Files.createDirectories(dir.resolve("in"));
+    for (int i = 0; i < images; i++) {
+      image(dir.resolve("in/i" + i + ".png"), "png", 20, 10);
+    }
+    return TestFiles.config(
+        dir,
+        "pipeline: image-filter\ninput: in\noutput: out\n"
+            + "image-filter:\n  filters:\n    - resize: {width: 10}\n"
+            + "stages:\n  transform: {executor: threads}\n");
+  }
+
+  /** A scrape of one URL that the server answers only when {@link #release} opens. */
+  private Path slowScrapeConfig() throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext(
+        "/",
+        ex -> {
+          try {
+            requested.countDown();
+            release.await();
+            byte[] body = "<html><title>slow</title></html>".getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/html");
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } finally {
+            ex.close();
+          }
+        });
+    server.start();
+    Files.writeString(
+        dir.resolve("urls.txt"),
+        "http://127.0.0.1:" + server.getAddress().getPort() + "/slow.html\n");
+    return TestFiles.config(
+        dir,
+        "pipeline: url-scrape\ninput: urls.txt\noutput: scraped\n"
+            + "url-scrape:\n  robots: false\n"
+            + "stages:\n  fetch: {executor: threads, threads: 2, timeout: 120s, retries: 0}\n"
+            + "  parse: {executor: threads}\n");
+  }
+
+  @Test
+  void twoRunsShareOneDaemonAndEachWritesEveryRow() throws Exception {
+    Path config = imageConfig(3);
+    Result first = client("run", config.toString(), "--progress", "none");
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.err().contains("starting a daemon"), first.err());
+    assertTrue(first.out().startsWith("image-filter: all rows ok in "), first.out());
+    long pid = daemonPid();
+
+    Result second =
+        client(
+            "run",
+            config.toString(),
+            "--set",
+            "output=" + dir.resolve("out2"),
+            "--progress",
+            "none");
+    assertEquals(0, second.code(), second.err());
+    assertFalse(second.err().contains("starting a daemon"), second.err());
+    assertEquals(pid, daemonPid(), "the same daemon ran both");
+    assertTrue(admin("status").contains("2 runs"), admin("status"));
+    assertEquals(3, TestFiles.rows(dir.resolve("out/manifest.parquet")).size());
+    assertEquals(3, TestFiles.rows(dir.resolve("out2/manifest.parquet")).size());
+  }
+
+  @Test
+  void aConfigErrorComesBackWithExitTwoAndItsMessage() throws Exception {
+    Path config = imageConfig(1);
+    Result result = client("run", config.toString(), "--set", "stages.read.threads=0");
+    assertEquals(2, result.code());
+    assertTrue(result.err().contains("stages.read.threads: 0 is out of range"), result.err());
+    assertEquals("", result.out());
+  }
+
+  @Test
+  void aSecondRunWhileOneRunsIsLeftToAJvmOfItsOwn() throws Exception {
+    Path scrape = slowScrapeConfig();
+    CompletableFuture<Result> first =
+        CompletableFuture.supplyAsync(() -> client("run", scrape.toString(), "--progress", "none"));
+    assertTrue(requested.await(60, TimeUnit.SECONDS), "the first run reached the server");
+
+    Result second = client("run", imageConfig(1).toString(), "--progress", "none");
+    assertEquals(DaemonProtocol.UNAVAILABLE, second.code(), second.err());
+
+    release.countDown();
+    Result done = first.get(60, TimeUnit.SECONDS);
+    assertEquals(0, done.code(), done.err());
+    assertEquals(1, TestFiles.rows(dir.resolve("scraped/pages.parquet")).size());
+  }
+
+  @Test
+  void aClientKilledMidRunEndsTheDaemonLikeAKilledRun() throws Exception {
+    Path scrape = slowScrapeConfig();
+    List<String> command = new ArrayList<>();
+    command.add(daemonCommand.get(0));
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(DaemonClient.class.getName());
+    command.add("run");
+    command.add(socket.toString());
+    command.add("false");
+    command.add(Integer.toString(daemonCommand.size()));
+    command.addAll(daemonCommand);
+    command.addAll(List.of("run", scrape.toString(), "--progress", "none"));
+    Process client =
+        new ProcessBuilder(command)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertTrue(requested.await(60, TimeUnit.SECONDS), "the run reached the server");
+    ProcessHandle daemon = ProcessHandle.of(daemonPid()).orElseThrow();
+
+    client.destroyForcibly().waitFor();
+    daemon.onExit().get(30, TimeUnit.SECONDS);
+    assertFalse(daemon.isAlive());
+
+    // The output folder is free again: the same run, resumed, finishes (in a new daemon).
+    release.countDown();
+    Result again = client("run", scrape.toString(), "--resume", "--progress", "none");
+    assertEquals(0, again.code(), again.err());
+    assertTrue(again.err().contains("starting a daemon"), again.err());
+  }
+}
