@@ -6,7 +6,8 @@
 #
 #   image batch   N 1920x1080 JPEGs (made by `forkline bench --make-images`), chain: auto-orient,
 #                 resize to 800 px wide (lanczos3), sharpen (sigma 0.8, amount 0.6), JPEG q85
-#                 forkline (transform on processes, and on threads) vs ImageMagick (mogrify, and
+#                 forkline (transform on processes, and on threads; each started cold, and run
+#                 by a warm daemon, FORKLINE_DAEMON=1) vs ImageMagick (mogrify, and
 #                 convert under GNU parallel), libvips (vipsthumbnail + vips sharpen under GNU
 #                 parallel), Pillow + multiprocessing.Pool
 #   scrape        M ~20 KB pages from a local server (`forkline demo-site`, 50 ms latency), C in
@@ -30,7 +31,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
     --no-install) install=0 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -100,6 +101,37 @@ run() {
   say "$task / $tool: n=$n wall ${wall}s cpu ${cpu}s peak ${rss} kB -> $per/s ($status)"
 }
 
+# The daemon (FORKLINE_DAEMON=1): the client's command alone does not show the daemon's work, so
+# run_daemon adds the daemon's CPU time over the run (its own and its finished worker JVMs') to
+# the line, and takes the daemon's peak RSS since it started when larger.
+clk_tck="$(getconf CLK_TCK)"
+daemon_pid() {
+  FORKLINE_DAEMON=1 "$root/forkline" daemon status 2>/dev/null \
+    | awk -v d="$(pwd -P)," '$5 == "folder" && $6 == d { sub(":", "", $4); print $4; exit }'
+}
+proc_cpu() { awk -v t="$clk_tck" '{ printf "%.2f", ($14 + $15 + $16 + $17) / t }' "/proc/$1/stat"; }
+run_daemon() { # run_daemon TASK TOOL N CMD...
+  local pid before after hwm
+  pid="$(daemon_pid)"
+  if [ -z "$pid" ]; then
+    note "$1 / $2: no forkline daemon is running for $(pwd -P); skipped"
+    return
+  fi
+  before="$(proc_cpu "$pid")"
+  FORKLINE_DAEMON=1 run "$@"
+  after="$(proc_cpu "$pid" 2>/dev/null || echo "$before")"
+  hwm="$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)"
+  awk -F'\t' -v OFS='\t' -v add="$(awk -v a="$after" -v b="$before" 'BEGIN{print a-b}')" -v hwm="$hwm" \
+    'NR == n { $5 = sprintf("%.2f", $5 + add); if (hwm + 0 > $6 + 0) $6 = hwm } { print }' \
+    n="$(wc -l <"$tsv")" "$tsv" >"$tsv.tmp" && mv "$tsv.tmp" "$tsv"
+}
+# start_daemon CONFIG INPUT: one untimed one-element run starts the daemon and warms it a little,
+# as a user's first run of the day would
+start_daemon() {
+  FORKLINE_DAEMON=1 "$root/forkline" run "$1" --progress none --set "input=$2" \
+    --set "output=$work/warm-up-daemon" >/dev/null 2>&1 || true
+}
+
 # check_count DIR N: the tool wrote N files
 check_count() {
   local got
@@ -140,6 +172,8 @@ EOF
 "$root/forkline" run "$work/image-filter.yaml" --progress none --set "input=$img1" \
   --set "output=$work/warm-up" >/dev/null 2>&1 || true
 
+start_daemon "$work/image-filter.yaml" "$img1"
+
 # ---- image batch ---------------------------------------------------------------------------
 images_task() { # images_task N SRC
   local n="$1" src="$2" d
@@ -150,6 +184,15 @@ images_task() { # images_task N SRC
   d="$work/img-forkline-threads-$n"
   run images "forkline (threads)" "$n" "$root/forkline" run "$work/image-filter.yaml" --progress none \
     --set "input=$src" --set "output=$d" --set stages.transform.executor=threads \
+    --set "stages.transform.threads=$cores"
+  [ "$n" = 1 ] || check_count "$d/images" "$n"
+  d="$work/img-forkline-daemon-processes-$n"
+  run_daemon images "forkline daemon (processes)" "$n" "$root/forkline" run "$work/image-filter.yaml" \
+    --progress none --set "input=$src" --set "output=$d"
+  [ "$n" = 1 ] || check_count "$d/images" "$n"
+  d="$work/img-forkline-daemon-threads-$n"
+  run_daemon images "forkline daemon (threads)" "$n" "$root/forkline" run "$work/image-filter.yaml" \
+    --progress none --set "input=$src" --set "output=$d" --set stages.transform.executor=threads \
     --set "stages.transform.threads=$cores"
   [ "$n" = 1 ] || check_count "$d/images" "$n"
   if have mogrify; then
@@ -228,6 +271,11 @@ scrape_task() { # scrape_task N LIST
   run scrape "forkline (parse on threads)" "$n" "$root/forkline" run "$work/url-scrape.yaml" --progress none \
     --set "input=$list" --set "output=$work/s-forkline-threads-$n" --set stages.parse.executor=threads \
     --set "stages.parse.threads=$cores"
+  run_daemon scrape "forkline daemon (parse on processes)" "$n" "$root/forkline" run "$work/url-scrape.yaml" \
+    --progress none --set "input=$list" --set "output=$work/s-forkline-daemon-processes-$n"
+  run_daemon scrape "forkline daemon (parse on threads)" "$n" "$root/forkline" run "$work/url-scrape.yaml" \
+    --progress none --set "input=$list" --set "output=$work/s-forkline-daemon-threads-$n" \
+    --set stages.parse.executor=threads --set "stages.parse.threads=$cores"
   if pyhas requests; then
     run scrape "Python ThreadPoolExecutor($conc) + requests" "$n" "$py" "$root/bench/peers/py_threads.py" \
       "$list" "$work/s-threads-$n.jsonl" "$conc"
@@ -239,6 +287,10 @@ scrape_task() { # scrape_task N LIST
 }
 pyhas requests || note "python3-requests not available: Python threads skipped"
 pyhas scrapy || note "python3-scrapy not available: Scrapy skipped"
+# untimed, as for the images: the first scrape run after a build records its class-data archive
+"$root/forkline" run "$work/url-scrape.yaml" --progress none --set "input=$work/urls-1.txt" \
+  --set "output=$work/warm-up-scrape" >/dev/null 2>&1 || true
+start_daemon "$work/url-scrape.yaml" "$work/urls-1.txt"
 scrape_task 1 "$work/urls-1.txt"
 scrape_task "$urls" "$work/urls.txt"
 kill "$site_pid" 2>/dev/null || true
@@ -297,6 +349,10 @@ else
 fi
 
 # ---- report --------------------------------------------------------------------------------
+# the daemon this script started is not left running
+dpid="$(daemon_pid)"
+[ -z "$dpid" ] || kill "$dpid" 2>/dev/null || true
+
 "$py" "$root/bench/report.py" "$tsv" "$notes" "$images" "$urls" "$conc" "$latency_ms" "$tiff" \
   "bash bench/compare.sh$([ "$quick" = 1 ] && echo ' --quick')" >"$out/compare.md"
 cat "$out/compare.md"

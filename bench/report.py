@@ -41,7 +41,8 @@ print(
 print(
     "Whole commands, back to back, on the same inputs: wall time (start-up included), CPU = user +"
     " sys of the command and everything it started, peak = the largest single process's peak RSS"
-    " (GNU time; for forkline the driver JVM, for Pillow one pool process). *fixed* = wall time"
+    " (GNU time; for forkline the driver JVM, or the daemon's since it started, for Pillow one pool"
+    " process). *fixed* = wall time"
     " of the same command on one element; *steady/s* = (N - 1) / (wall(N) - wall(1)).\n"
 )
 
@@ -63,11 +64,15 @@ for task in ["images", "scrape", "libvips-task"]:
     big = [r for r in task_rows if int(r["n"]) == n_max]
     one = {r["tool"]: r for r in task_rows if int(r["n"]) == 1}
     print(f"## {titles[task]}\n")
-    ref = next((r for r in big if r["tool"].startswith("forkline") and r["status"] == "ok"), None)
-    # the best forkline variant is the reference for ratios
-    fk = [r for r in big if r["tool"].startswith("forkline") and r["status"] == "ok"]
-    if fk:
-        ref = max(fk, key=lambda r: float(r["per_s"]))
+    # the best forkline variant is the reference for ratios: one started cold (its own JVM), and
+    # one run by a warm daemon (FORKLINE_DAEMON=1), when the daemon rows are there
+    def best(prefix):
+        fk = [r for r in big if r["tool"].startswith(prefix) and r["status"] == "ok"]
+        return max(fk, key=lambda r: float(r["per_s"])) if fk else None
+
+    ref = best("forkline (")
+    dref = best("forkline daemon (")
+    refs = [x for x in (ref, dref) if x]
     if task == "libvips-task":
         print("| tool | wall s | CPU s | peak RSS | forkline time / tool time |")
         print("| --- | --- | --- | --- | --- |")
@@ -86,18 +91,21 @@ for task in ["images", "scrape", "libvips-task"]:
         continue
     unit = "images" if task == "images" else "pages"
     extra = " | steady % of bound" if task == "scrape" else ""
+    ratio_heads = " | ".join(
+        ("forkline daemon/tool" if x is dref else "forkline/tool") + f" ({unit}/s)" for x in refs
+    )
     print(
         f"| tool | wall s | {unit}/s | fixed s | steady {unit}/s | CPU s | peak RSS |"
-        f" forkline/tool ({unit}/s){extra} |"
+        f" {ratio_heads}{extra} |"
     )
-    print("| --- " * (8 + (1 if extra else 0)) + "|")
+    print("| --- " * (7 + len(refs) + (1 if extra else 0)) + "|")
     for r in big:
         o = one.get(r["tool"])
         fixed = float(o["wall_s"]) if o and o["status"] == "ok" else None
         wall = float(r["wall_s"])
         steady = (n_max - 1) / (wall - fixed) if fixed is not None and wall > fixed else None
         per = float(r["per_s"])
-        ratio = f"{float(ref['per_s']) / per:.2f}x" if ref and per > 0 else "-"
+        ratios = [f"{float(x['per_s']) / per:.2f}x" if per > 0 else "-" for x in refs]
         status = "" if r["status"] == "ok" else " (failed)"
         cells = [
             f"{r['tool']}{status}",
@@ -107,13 +115,22 @@ for task in ["images", "scrape", "libvips-task"]:
             fmt_rate(steady) if steady else "-",
             r["cpu_s"],
             f"{int(r['peak_rss_kb']) / 1024:.0f} MiB",
-            ratio,
+            *ratios,
         ]
         if extra:
             cells.append(f"{100 * steady / bound:.0f} %" if steady else "-")
         print("| " + " | ".join(cells) + " |")
     if ref:
-        print(f"\nRatios are against the faster forkline variant, {ref['tool']}.")
+        print(f"\nRatios are against the faster forkline variant, {ref['tool']}", end="")
+        if dref:
+            print(
+                f"; with the daemon, against {dref['tool']} (a daemon JVM, as on a"
+                " user's later runs with FORKLINE_DAEMON=1: started, and warmed by one untimed"
+                " one-element run of the same pipeline, before the timed runs; its CPU time and"
+                " peak RSS are counted)",
+                end="",
+            )
+        print(".")
     print()
 
 notes = open(notes_file).read().strip()
