@@ -4,6 +4,7 @@ import dev.forkline.pipelines.cli.ForklineCli;
 import dev.forkline.pipelines.cli.Logging;
 import dev.forkline.pipelines.exec.Shared;
 import dev.forkline.pipelines.scrape.Fetcher;
+import dev.forkline.workers.pool.WorkerPools;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -52,6 +53,9 @@ public final class Daemon {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
+
+  /** Process pools kept running between runs, least recently used closed first. */
+  static final int KEPT_POOLS = 2;
 
   private final Path socket;
   private final Duration idleLimit;
@@ -108,6 +112,9 @@ public final class Daemon {
                 "forkline-daemon-socket"));
     Path jar = ownJar();
     long jarTime = jar == null ? 0 : Files.getLastModifiedTime(jar).toMillis();
+    // The worker JVMs of the last two process pools outlive their run: a next run with the same
+    // stage settings gets them running and warm (they exit with the daemon).
+    WorkerPools.keepIdlePools(KEPT_POOLS);
     LOG.info(
         "forkline daemon pid {} serving {} from {} (idle limit {})", pid, cwd, socket, idleLimit);
     Thread watchdog = new Thread(() -> watch(socketKey, jar, jarTime), "forkline-daemon-watchdog");

@@ -165,6 +165,29 @@ class DaemonTest {
   }
 
   @Test
+  void theNextRunGetsTheWorkerJvmsOfTheLastOne() throws Exception {
+    Path config = imageConfig(2);
+    String processes = "stages.transform={executor: processes, workers: 1, heap: 128m}";
+    Result first = client("run", config.toString(), "--set", processes, "--progress", "none");
+    assertEquals(0, first.code(), first.err());
+    assertTrue(first.out().contains("transform: 1 worker JVM started"), first.out());
+
+    Result second =
+        client(
+            "run",
+            config.toString(),
+            "--set",
+            processes,
+            "--set",
+            "output=" + dir.resolve("out2"),
+            "--progress",
+            "none");
+    assertEquals(0, second.code(), second.err());
+    assertFalse(second.out().contains("worker JVM"), "no worker started: " + second.out());
+    assertEquals(2, TestFiles.rows(dir.resolve("out2/manifest.parquet")).size());
+  }
+
+  @Test
   void aConfigErrorComesBackWithExitTwoAndItsMessage() throws Exception {
     Path config = imageConfig(1);
     Result result = client("run", config.toString(), "--set", "stages.read.threads=0");

@@ -1,7 +1,11 @@
 package dev.forkline.workers.pool;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,10 +18,19 @@ import java.util.Map;
  *   TaskResult result = lease.pool().call("test.echo", bytes);
  * }
  * }</pre>
+ *
+ * <p>A JVM that runs pipeline after pipeline (forkline's daemon) may {@link #keepIdlePools keep}
+ * the last few pools whose last lease closed: the next acquire of an equal spec gets the running
+ * pool, its workers started and warm, instead of starting new ones.
  */
 public final class WorkerPools {
 
   private static final Map<PoolSpec, Entry> ENTRIES = new HashMap<>();
+
+  /** Pools without a lease, kept running; least recently released first. Guarded by ENTRIES. */
+  private static final LinkedHashMap<PoolSpec, WorkerPool> IDLE = new LinkedHashMap<>();
+
+  private static int keepIdle;
 
   private WorkerPools() {}
 
@@ -42,6 +55,11 @@ public final class WorkerPools {
     synchronized (ENTRIES) {
       entry = ENTRIES.computeIfAbsent(spec, Entry::new);
       entry.leases++;
+      WorkerPool idle = IDLE.remove(spec);
+      if (idle != null) {
+        // a spec is idle only while it has no entry, so this entry is new: nobody else holds it
+        entry.pool = idle;
+      }
     }
     try {
       synchronized (entry) {
@@ -64,19 +82,67 @@ public final class WorkerPools {
     }
   }
 
+  /**
+   * Keeps up to {@code max} pools running after their last lease closes, for the next acquire of an
+   * equal spec (0, the default: the last lease closes the pool). Lowering it closes the pools over
+   * the new limit, least recently used first.
+   */
+  public static void keepIdlePools(int max) {
+    if (max < 0) {
+      throw new IllegalArgumentException("max must be >= 0, was " + max);
+    }
+    List<WorkerPool> toClose;
+    synchronized (ENTRIES) {
+      keepIdle = max;
+      toClose = trimIdle();
+    }
+    toClose.forEach(WorkerPool::close);
+  }
+
+  /** Pools kept running without a lease (for tests and diagnostics). */
+  public static int idlePools() {
+    synchronized (ENTRIES) {
+      return IDLE.size();
+    }
+  }
+
+  /** Closes the pools kept running without a lease. */
+  public static void closeIdlePools() {
+    List<WorkerPool> toClose;
+    synchronized (ENTRIES) {
+      toClose = new ArrayList<>(IDLE.values());
+      IDLE.clear();
+    }
+    toClose.forEach(WorkerPool::close);
+  }
+
+  private static List<WorkerPool> trimIdle() {
+    List<WorkerPool> over = new ArrayList<>();
+    Iterator<WorkerPool> oldest = IDLE.values().iterator();
+    while (IDLE.size() - over.size() > keepIdle && oldest.hasNext()) {
+      over.add(oldest.next());
+      oldest.remove();
+    }
+    return over;
+  }
+
   private static void release(Entry entry) {
-    WorkerPool toClose = null;
+    List<WorkerPool> toClose = new ArrayList<>();
     synchronized (ENTRIES) {
       entry.leases--;
       if (entry.leases == 0) {
         ENTRIES.remove(entry.spec, entry);
-        toClose = entry.pool;
+        WorkerPool pool = entry.pool;
         entry.pool = null;
+        if (pool != null && keepIdle > 0 && !pool.isClosed()) {
+          IDLE.put(entry.spec, pool);
+          toClose.addAll(trimIdle());
+        } else if (pool != null) {
+          toClose.add(pool);
+        }
       }
     }
-    if (toClose != null) {
-      toClose.close();
-    }
+    toClose.forEach(WorkerPool::close);
   }
 
   /** A hold on a shared pool. Closing it twice is a no-op. Thread-safe. */

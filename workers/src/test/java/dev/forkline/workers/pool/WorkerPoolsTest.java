@@ -56,4 +56,34 @@ class WorkerPoolsTest {
     assertThrows(IOException.class, () -> WorkerPools.acquire(bad));
     assertEquals(0, WorkerPools.leases(bad));
   }
+
+  @Test
+  void aKeptIdlePoolServesTheNextEqualSpecWithItsRunningWorkers() throws Exception {
+    WorkerPools.keepIdlePools(1);
+    try {
+      WorkerPool pool;
+      try (WorkerPools.Lease first = WorkerPools.acquire(spec())) {
+        pool = first.pool();
+        first.pool().call("test.echo", new byte[] {1});
+        first.pool().drainCounters();
+      }
+      assertFalse(pool.isClosed(), "kept running after its last lease");
+      assertEquals(1, WorkerPools.idlePools());
+      try (WorkerPools.Lease again = WorkerPools.acquire(spec())) {
+        assertSame(pool, again.pool());
+        assertEquals(0, WorkerPools.idlePools());
+        assertEquals(0, pool.drainCounters().workerStarts(), "no worker started again");
+      }
+      // A second spec pushes the first out: one idle pool is kept, the least recent closes.
+      try (WorkerPools.Lease other =
+          WorkerPools.acquire(spec().toBuilder().withJvmFlags("-Dforkline.test=c").build())) {
+        other.pool().call("test.echo", new byte[] {2});
+      }
+      assertTrue(pool.isClosed(), "the least recently used idle pool was closed");
+      assertEquals(1, WorkerPools.idlePools());
+    } finally {
+      WorkerPools.keepIdlePools(0);
+    }
+    assertEquals(0, WorkerPools.idlePools());
+  }
 }
