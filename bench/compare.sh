@@ -102,14 +102,20 @@ run() {
 }
 
 # The daemon (FORKLINE_DAEMON=1): the client's command alone does not show the daemon's work, so
-# run_daemon adds the daemon's CPU time over the run (its own and its finished worker JVMs') to
-# the line, and takes the daemon's peak RSS since it started when larger.
+# run_daemon adds the daemon's CPU time over the run (its own, its live worker JVMs' and its
+# finished ones') to the line, and takes the daemon's peak RSS since it started when larger.
 clk_tck="$(getconf CLK_TCK)"
 daemon_pid() {
   FORKLINE_DAEMON=1 "$root/forkline" daemon status 2>/dev/null \
     | awk -v d="$(pwd -P)," '$5 == "folder" && $6 == d { sub(":", "", $4); print $4; exit }'
 }
-proc_cpu() { awk -v t="$clk_tck" '{ printf "%.2f", ($14 + $15 + $16 + $17) / t }' "/proc/$1/stat"; }
+proc_cpu() { # the process and its live children (kept worker JVMs), in seconds
+  local files=("/proc/$1/stat") child
+  for child in $(pgrep -P "$1"); do
+    files+=("/proc/$child/stat")
+  done
+  cat "${files[@]}" 2>/dev/null | awk -v t="$clk_tck" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f", s / t }'
+}
 run_daemon() { # run_daemon TASK TOOL N CMD...
   local pid before after hwm
   pid="$(daemon_pid)"
@@ -125,8 +131,9 @@ run_daemon() { # run_daemon TASK TOOL N CMD...
     'NR == n { $5 = sprintf("%.2f", $5 + add); if (hwm + 0 > $6 + 0) $6 = hwm } { print }' \
     n="$(wc -l <"$tsv")" "$tsv" >"$tsv.tmp" && mv "$tsv.tmp" "$tsv"
 }
-# start_daemon CONFIG INPUT: one untimed one-element run starts the daemon and warms it a little,
-# as a user's first run of the day would
+# start_daemon CONFIG INPUT: one untimed run of the pipeline on the whole input starts the daemon
+# and warms it, as a user's earlier run of the day would (the worker JVMs it keeps are those of the
+# config's own executor: processes)
 start_daemon() {
   FORKLINE_DAEMON=1 "$root/forkline" run "$1" --progress none --set "input=$2" \
     --set "output=$work/warm-up-daemon" >/dev/null 2>&1 || true
@@ -172,7 +179,7 @@ EOF
 "$root/forkline" run "$work/image-filter.yaml" --progress none --set "input=$img1" \
   --set "output=$work/warm-up" >/dev/null 2>&1 || true
 
-start_daemon "$work/image-filter.yaml" "$img1"
+start_daemon "$work/image-filter.yaml" "$img"
 
 # ---- image batch ---------------------------------------------------------------------------
 images_task() { # images_task N SRC
@@ -290,7 +297,7 @@ pyhas scrapy || note "python3-scrapy not available: Scrapy skipped"
 # untimed, as for the images: the first scrape run after a build records its class-data archive
 "$root/forkline" run "$work/url-scrape.yaml" --progress none --set "input=$work/urls-1.txt" \
   --set "output=$work/warm-up-scrape" >/dev/null 2>&1 || true
-start_daemon "$work/url-scrape.yaml" "$work/urls-1.txt"
+start_daemon "$work/url-scrape.yaml" "$work/urls.txt"
 scrape_task 1 "$work/urls-1.txt"
 scrape_task "$urls" "$work/urls.txt"
 kill "$site_pid" 2>/dev/null || true

@@ -126,8 +126,8 @@ for task in ["images", "scrape", "libvips-task"]:
             print(
                 f"; with the daemon, against {dref['tool']} (a daemon JVM, as on a"
                 " user's later runs with FORKLINE_DAEMON=1: started, and warmed by one untimed"
-                " one-element run of the same pipeline, before the timed runs; its CPU time and"
-                " peak RSS are counted)",
+                " run of the same pipeline on the whole input, before the timed runs; its CPU"
+                " time, its worker JVMs' included, and its peak RSS are counted)",
                 end="",
             )
         print(".")
