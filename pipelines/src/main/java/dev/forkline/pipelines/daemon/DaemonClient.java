@@ -37,6 +37,9 @@ public final class DaemonClient {
   private DaemonClient() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("run")) {
+      haltWithParent();
+    }
     System.exit(main(args, System.out, System.err));
   }
 
@@ -63,21 +66,34 @@ public final class DaemonClient {
             List.copyOf(cliArgs));
     SocketChannel channel = connect(socket);
     if (channel == null) {
-      if (!start(socket, command, stderr)) {
+      Process daemon = start(socket, command, stderr);
+      if (daemon == null) {
         return DaemonProtocol.UNAVAILABLE;
       }
-      channel = awaitStart(socket);
+      channel = awaitStart(socket, daemon);
       if (channel == null) {
         stderr.println(
-            "forkline: the daemon did not start within "
-                + START_TIMEOUT_MS / 1000
-                + " s (its log: "
+            "forkline: the daemon "
+                + (daemon.isAlive()
+                    ? "did not start within " + START_TIMEOUT_MS / 1000 + " s"
+                    : "exited at start")
+                + " (its log: "
                 + log(socket)
                 + "); running without it");
         return DaemonProtocol.UNAVAILABLE;
       }
     }
     return relay(channel, socket, request, stdout, stderr);
+  }
+
+  /**
+   * The launcher waits for this JVM (it runs the command itself when no daemon takes it). If the
+   * launcher is killed, so is this run: halting closes the socket, which ends the daemon's run.
+   */
+  private static void haltWithParent() {
+    ProcessHandle.current()
+        .parent()
+        .ifPresent(parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(137)));
   }
 
   /** Sends the request and copies the daemon's frames to our streams until its exit code. */
@@ -155,7 +171,7 @@ public final class DaemonClient {
   /**
    * Starts the daemon in a session of its own, so a Ctrl-C meant for this run does not reach it.
    */
-  private static boolean start(Path socket, List<String> command, PrintStream stderr) {
+  private static Process start(Path socket, List<String> command, PrintStream stderr) {
     List<String> full = new ArrayList<>();
     full.add("setsid");
     full.addAll(command);
@@ -163,25 +179,33 @@ public final class DaemonClient {
     File log = log(socket).toFile();
     try {
       stderr.println("forkline: starting a daemon for this folder (log: " + log + ")");
-      new ProcessBuilder(full)
+      return new ProcessBuilder(full)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
           .redirectOutput(ProcessBuilder.Redirect.to(log))
           .redirectErrorStream(true)
           .start();
-      return true;
     } catch (IOException e) {
       stderr.println(
           "forkline: cannot start the daemon (" + e.getMessage() + "); running without it");
-      return false;
+      return null;
     }
   }
 
-  private static SocketChannel awaitStart(Path socket) {
+  /**
+   * Waits until the socket answers. When the started process exits first (a bad JVM flag, or
+   * another client's daemon holds the lock and answers instead), waits 2 s more, not 30.
+   */
+  private static SocketChannel awaitStart(Path socket, Process daemon) {
     long deadline = System.nanoTime() + START_TIMEOUT_MS * 1_000_000;
+    boolean exited = false;
     while (System.nanoTime() - deadline < 0) {
       SocketChannel channel = connect(socket);
       if (channel != null) {
         return channel;
+      }
+      if (!exited && !daemon.isAlive()) {
+        exited = true;
+        deadline = Math.min(deadline, System.nanoTime() + 2_000_000_000L);
       }
       try {
         Thread.sleep(20);
