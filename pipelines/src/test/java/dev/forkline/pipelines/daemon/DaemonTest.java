@@ -170,7 +170,9 @@ class DaemonTest {
     String processes = "stages.transform={executor: processes, workers: 1, heap: 128m}";
     Result first = client("run", config.toString(), "--set", processes, "--progress", "none");
     assertEquals(0, first.code(), first.err());
-    assertTrue(first.out().contains("transform: 1 worker JVM started"), first.out());
+    ProcessHandle daemon = ProcessHandle.of(daemonPid()).orElseThrow();
+    List<Long> workers = daemon.children().map(ProcessHandle::pid).sorted().toList();
+    assertEquals(1, workers.size(), "the run's one worker JVM outlives it");
 
     Result second =
         client(
@@ -183,6 +185,7 @@ class DaemonTest {
             "--progress",
             "none");
     assertEquals(0, second.code(), second.err());
+    assertEquals(workers, daemon.children().map(ProcessHandle::pid).sorted().toList());
     assertFalse(second.out().contains("worker JVM"), "no worker started: " + second.out());
     assertEquals(2, TestFiles.rows(dir.resolve("out2/manifest.parquet")).size());
   }
