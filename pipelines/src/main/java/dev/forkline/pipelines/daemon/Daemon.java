@@ -250,14 +250,19 @@ public final class Daemon {
       }
       return;
     }
-    int code = 3;
-    AtomicBoolean finished = new AtomicBoolean();
     try {
       synchronized (out) {
         out.writeByte(DaemonProtocol.ACCEPTED);
         out.writeInt((int) pid);
         out.flush();
       }
+    } catch (IOException e) {
+      busy.set(false); // gone before its run started
+      throw e;
+    }
+    int code = 3;
+    AtomicBoolean finished = new AtomicBoolean();
+    try {
       Thread watcher = new Thread(() -> watchClient(in, finished), "forkline-daemon-client-watch");
       watcher.setDaemon(true);
       watcher.start();
@@ -269,10 +274,15 @@ public final class Daemon {
       runs++;
       lastUse = System.nanoTime();
     }
-    synchronized (out) {
-      out.writeByte(DaemonProtocol.EXIT);
-      out.writeInt(code);
-      out.flush();
+    try {
+      synchronized (out) {
+        out.writeByte(DaemonProtocol.EXIT);
+        out.writeInt(code);
+        out.flush();
+      }
+    } catch (IOException e) {
+      // The client left as the run ended; the run is done all the same.
+      LOG.info("the client left before the exit code {} reached it", code);
     }
     String why = null;
     if (code == 3) {
