@@ -1,0 +1,149 @@
+#!/usr/bin/env bash
+# How a forkline daemon (FORKLINE_DAEMON=1) speeds up as it serves more runs of the same pipeline,
+# against the Python tool for the same job, on the same machine, in the same session:
+#
+#   bash bench/daemon-runs.sh [--runs N] [--out DIR]
+#
+# Makes the inputs compare.sh uses (200 1920x1080 JPEGs, 2,000 pages served by `forkline
+# demo-site` with 50 ms latency), starts one daemon, then runs each pipeline N times (default 15)
+# through it: the image batch (transform on processes, the default) and the scrape (parse on
+# threads, 64 in flight). Each run's line: wall time, rate, the daemon's CPU time over the run (its
+# worker JVMs' included) and the part of it spent by the C2 JIT compiler. Pillow +
+# multiprocessing.Pool and ThreadPoolExecutor + requests run three times each at the end, for the
+# ratio. Results: DIR/daemon-runs.tsv (default DIR: out/compare).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+out="$root/out/compare"
+runs=15
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs="$2"; shift ;;
+    --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    *) echo "daemon-runs.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
+  esac
+  shift
+done
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "daemon-runs.sh: --runs takes a whole number >= 1" >&2; exit 2; }
+
+port="${BENCH_PORT:-8099}"
+cores="$(nproc)"
+py=/usr/bin/python3
+clk_tck="$(getconf CLK_TCK)"
+work="$out/daemon-runs"
+rm -rf "$work"
+mkdir -p "$work"
+tsv="$out/daemon-runs.tsv"
+printf 'task\ttool\trun\twall_s\tper_s\tcpu_s\tc2_s\n' >"$tsv"
+say() { echo "daemon-runs: $*" >&2; }
+
+say "making the inputs (200 images, 2000 pages)"
+"$root/forkline" bench --make-images 200 --make-site 2000 --out "$out" >/dev/null
+img="$out/data/images"
+site="$out/data/site"
+
+"$root/forkline" demo-site "$site" --port "$port" --latency 50ms >"$work/site.log" 2>&1 &
+site_pid=$!
+trap 'kill "$site_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q serving "$work/site.log" 2>/dev/null && break
+  sleep 0.1
+done
+grep -q serving "$work/site.log" || { cat "$work/site.log" >&2; exit 3; }
+find "$site/p" -name '*.html' | sort | sed "s#^$site#http://127.0.0.1:$port#" >"$work/urls.txt"
+
+cat >"$work/image-filter.yaml" <<EOF
+pipeline: image-filter
+input: $img
+output: $work/o-images
+image-filter:
+  include: ["**.jpg"]
+  auto-orient: true
+  filters:
+    - resize: {width: 800, method: lanczos3}
+    - sharpen: {sigma: 0.8, amount: 0.6}
+  format: jpeg
+  quality: 85
+  metadata: strip
+stages:
+  read: {executor: threads, threads: 8}
+  transform: {executor: processes, workers: $cores, heap: 512m}
+  write: {executor: threads, threads: 4}
+EOF
+cat >"$work/url-scrape.yaml" <<EOF
+pipeline: url-scrape
+input: $work/urls.txt
+output: $work/o-pages
+url-scrape:
+  per-host: 64
+  delay: 0s
+  robots: false
+  extract:
+    heading: {css: h1, attr: text}
+stages:
+  fetch: {executor: threads, threads: 64, timeout: 30s, retries: 1}
+  parse: {executor: threads, threads: $cores}
+EOF
+
+export FORKLINE_DAEMON=1
+# the same folder as every run below, so they share one daemon
+"$root/forkline" run "$work/url-scrape.yaml" --progress none --set "input=$work/urls.txt" \
+  --set "output=$work/o-start" >/dev/null 2>&1 || true
+pid="$("$root/forkline" daemon status 2>/dev/null \
+  | awk -v d="$(pwd -P)," '$5 == "folder" && $6 == d { sub(":", "", $4); print $4; exit }')"
+[ -n "$pid" ] || { echo "daemon-runs.sh: no daemon started (see the log in /tmp/forkline-UID)" >&2; exit 3; }
+
+cpu() { # the daemon and its live children, seconds
+  local files=("/proc/$pid/stat") child
+  for child in $(pgrep -P "$pid"); do files+=("/proc/$child/stat"); done
+  cat "${files[@]}" 2>/dev/null | awk -v t="$clk_tck" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f", s / t }'
+}
+c2() {
+  local t
+  for t in /proc/"$pid"/task/*; do
+    if grep -q 'C2 CompilerThre' "$t/comm" 2>/dev/null; then cat "$t/stat"; fi
+  done | awk -v t="$clk_tck" '{ s += $14 + $15 } END { printf "%.2f", s / t }'
+}
+timed() { # timed TASK TOOL RUN N CMD...: one line of the TSV
+  local task="$1" tool="$2" run="$3" n="$4" c0 k0 wall
+  shift 4
+  c0="$(cpu)"
+  k0="$(c2)"
+  if ! /usr/bin/time -f '%e' -o "$work/t" "$@" >/dev/null 2>"$work/err-$task-$run.txt"; then
+    say "$task run $run failed (exit code not 0): see $work/err-$task-$run.txt"
+  fi
+  wall="$(tail -1 "$work/t")"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$tool" "$run" "$wall" \
+    "$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.1f", n / w}')" \
+    "$(awk -v a="$(cpu)" -v b="$c0" 'BEGIN{printf "%.2f", a - b}')" \
+    "$(awk -v a="$(c2)" -v b="$k0" 'BEGIN{printf "%.2f", a - b}')" >>"$tsv"
+  say "$(tail -1 "$tsv")"
+}
+
+for i in $(seq 1 "$runs"); do
+  rm -rf "$work/o-images"
+  timed images "forkline daemon" "$i" 200 "$root/forkline" run "$work/image-filter.yaml" --progress none
+done
+for i in $(seq 1 "$runs"); do
+  rm -rf "$work/o-pages"
+  timed scrape "forkline daemon" "$i" 2000 "$root/forkline" run "$work/url-scrape.yaml" --progress none
+done
+kill "$pid" 2>/dev/null || true
+if [ -x "$py" ] && "$py" -c 'import PIL' 2>/dev/null; then
+  for i in 1 2 3; do
+    rm -rf "$work/o-pillow"
+    /usr/bin/time -f '%e' -o "$work/t" "$py" "$root/bench/peers/pillow_mp.py" "$img" "$work/o-pillow" "$cores" >/dev/null 2>&1
+    printf 'images\tPillow + multiprocessing.Pool(%s)\t%s\t%s\t%s\t-\t-\n' "$cores" "$i" "$(tail -1 "$work/t")" \
+      "$(awk -v w="$(tail -1 "$work/t")" 'BEGIN{printf "%.1f", 200 / w}')" >>"$tsv"
+  done
+fi
+if [ -x "$py" ] && "$py" -c 'import requests' 2>/dev/null; then
+  for i in 1 2 3; do
+    /usr/bin/time -f '%e' -o "$work/t" "$py" "$root/bench/peers/py_threads.py" "$work/urls.txt" "$work/py.jsonl" 64 >/dev/null 2>&1
+    printf 'scrape\tPython ThreadPoolExecutor(64) + requests\t%s\t%s\t%s\t-\t-\n' "$i" "$(tail -1 "$work/t")" \
+      "$(awk -v w="$(tail -1 "$work/t")" 'BEGIN{printf "%.1f", 2000 / w}')" >>"$tsv"
+  done
+fi
+column -t -s $'\t' "$tsv"
+say "wrote $tsv"
