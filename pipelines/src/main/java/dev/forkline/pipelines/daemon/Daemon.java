@@ -5,6 +5,7 @@ import dev.forkline.pipelines.cli.Logging;
 import dev.forkline.pipelines.exec.Shared;
 import dev.forkline.pipelines.scrape.Fetcher;
 import dev.forkline.workers.pool.WorkerPools;
+import dev.forkline.workers.protocol.ChannelStreams;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -181,10 +182,9 @@ public final class Daemon {
 
   private void handle(SocketChannel channel) {
     try (channel) {
-      DataInputStream in =
-          new DataInputStream(new BufferedInputStream(DaemonProtocol.input(channel)));
+      DataInputStream in = new DataInputStream(new BufferedInputStream(ChannelStreams.in(channel)));
       DataOutputStream out =
-          new DataOutputStream(new BufferedOutputStream(DaemonProtocol.output(channel)));
+          new DataOutputStream(new BufferedOutputStream(ChannelStreams.out(channel)));
       DaemonProtocol.Request request;
       try {
         request = DaemonProtocol.readRequest(in);

@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.daemon;
 
+import dev.forkline.workers.protocol.ChannelStreams;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -20,7 +21,8 @@ import java.util.List;
 /**
  * The launcher's side of the daemon ({@code FORKLINE_DAEMON=1}): hands a {@code run} to a warm
  * forkline JVM kept for this working directory, starting one if there is none, and relays its
- * stdout, stderr and exit code. JDK classes only, so this JVM starts in tens of milliseconds.
+ * stdout, stderr and exit code. JDK classes (and the workers' ChannelStreams) only, so this JVM
+ * starts in tens of milliseconds.
  *
  * <pre>
  * DaemonClient run SOCKET STDERR_IS_TERMINAL N DAEMON_COMMAND(N words) CLI_ARGS...
@@ -105,10 +107,10 @@ public final class DaemonClient {
       PrintStream stderr) {
     try (channel) {
       DataOutputStream out =
-          new DataOutputStream(new BufferedOutputStream(DaemonProtocol.output(channel)));
+          new DataOutputStream(new BufferedOutputStream(ChannelStreams.out(channel)));
       DaemonProtocol.writeRequest(out, request);
       DataInputStream in =
-          new DataInputStream(new BufferedInputStream(DaemonProtocol.input(channel), 1 << 16));
+          new DataInputStream(new BufferedInputStream(ChannelStreams.in(channel), 1 << 16));
       int answer = DaemonProtocol.readType(in);
       if (answer != DaemonProtocol.ACCEPTED) {
         // BUSY with another run, or the daemon went away before answering: run it ourselves.

@@ -4,17 +4,14 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The wire format between {@link DaemonClient} and {@link Daemon}, over a Unix domain socket. JDK
- * classes only: the client loads this and nothing of Beam.
+ * classes and the workers' {@code ChannelStreams} only: the client loads this and nothing of Beam.
  *
  * <pre>
  * client -> daemon   int MAGIC, int VERSION, byte request (RUN, STATUS, STOP),
@@ -109,53 +106,6 @@ final class DaemonProtocol {
     } catch (EOFException e) {
       return -1;
     }
-  }
-
-  /**
-   * The channel as an input stream. Not {@code Channels.newInputStream}: in JDK 17 its blocking
-   * read holds the channel's blocking lock, which {@code Channels.newOutputStream} also takes, so a
-   * thread waiting to read would stop every write. SocketChannel reads and writes themselves may
-   * run at once.
-   */
-  static InputStream input(SocketChannel channel) {
-    return new InputStream() {
-      @Override
-      public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
-      }
-
-      @Override
-      public int read(byte[] b, int off, int len) throws IOException {
-        if (len == 0) {
-          return 0;
-        }
-        int n;
-        do {
-          n = channel.read(ByteBuffer.wrap(b, off, len));
-        } while (n == 0);
-        return n;
-      }
-    };
-  }
-
-  /** The channel as an output stream; see {@link #input}. */
-  static OutputStream output(SocketChannel channel) {
-    return new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(b, off, len);
-        while (buffer.hasRemaining()) {
-          channel.write(buffer);
-        }
-      }
-    };
   }
 
   /**
