@@ -25,7 +25,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run the pipeline a config describes. Progress goes to stderr; the summary to stdout.",
-      "Paths in the config resolve against its folder; paths in --set against the current one."
+      "Paths in the config resolve against its folder; paths in --set against the current one.",
+      "With FORKLINE_DAEMON=1 in the environment, ./forkline hands Direct runs to a JVM kept warm"
+          + " for the current folder (starts in about 0.4 s instead of 2 to 3 s);"
+          + " ./forkline daemon status|stop lists or stops those JVMs."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
