@@ -23,6 +23,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/configs.sh
+. "$root/bench/configs.sh"
 out="$root/out/compare"
 quick=0
 install=1
@@ -155,24 +157,7 @@ mkdir -p "$img1"
 cp "$img/img-0000.jpg" "$img1/"
 site="$out/data/site"
 
-cat >"$work/image-filter.yaml" <<EOF
-pipeline: image-filter
-input: $img
-output: $work/o
-image-filter:
-  include: ["**.jpg"]
-  auto-orient: true
-  filters:
-    - resize: {width: 800, method: lanczos3}
-    - sharpen: {sigma: 0.8, amount: 0.6}
-  format: jpeg
-  quality: 85
-  metadata: strip
-stages:
-  read: {executor: threads, threads: 8}
-  transform: {executor: processes, workers: $cores, heap: 512m}
-  write: {executor: threads, threads: 4}
-EOF
+image_config "$work/image-filter.yaml" "$img" "$work/o" "$cores"
 
 # Untimed: the first `forkline run` after a build records the class-data-sharing archive (several
 # seconds at exit); a user pays that once, not per batch.
@@ -256,20 +241,8 @@ with concurrent.futures.ThreadPoolExecutor(64) as p:
     list(p.map(lambda u: urllib.request.urlopen(u).read(), urls))
 EOF
 
-cat >"$work/url-scrape.yaml" <<EOF
-pipeline: url-scrape
-input: $work/urls.txt
-output: $work/s
-url-scrape:
-  per-host: $conc
-  delay: 0s
-  robots: false
-  extract:
-    heading: {css: h1, attr: text}
-stages:
-  fetch: {executor: threads, threads: $conc, timeout: 30s, retries: 1}
-  parse: {executor: processes, workers: $cores, heap: 256m}
-EOF
+scrape_config "$work/url-scrape.yaml" "$work/urls.txt" "$work/s" "$conc" \
+  "{executor: processes, workers: $cores, heap: 256m}"
 
 scrape_task() { # scrape_task N LIST
   local n="$1" list="$2"

@@ -14,6 +14,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=bench/configs.sh
+. "$root/bench/configs.sh"
 out="$root/out/compare"
 runs=15
 while [ $# -gt 0 ]; do
@@ -53,38 +55,8 @@ done
 grep -q serving "$work/site.log" || { cat "$work/site.log" >&2; exit 3; }
 find "$site/p" -name '*.html' | sort | sed "s#^$site#http://127.0.0.1:$port#" >"$work/urls.txt"
 
-cat >"$work/image-filter.yaml" <<EOF
-pipeline: image-filter
-input: $img
-output: $work/o-images
-image-filter:
-  include: ["**.jpg"]
-  auto-orient: true
-  filters:
-    - resize: {width: 800, method: lanczos3}
-    - sharpen: {sigma: 0.8, amount: 0.6}
-  format: jpeg
-  quality: 85
-  metadata: strip
-stages:
-  read: {executor: threads, threads: 8}
-  transform: {executor: processes, workers: $cores, heap: 512m}
-  write: {executor: threads, threads: 4}
-EOF
-cat >"$work/url-scrape.yaml" <<EOF
-pipeline: url-scrape
-input: $work/urls.txt
-output: $work/o-pages
-url-scrape:
-  per-host: 64
-  delay: 0s
-  robots: false
-  extract:
-    heading: {css: h1, attr: text}
-stages:
-  fetch: {executor: threads, threads: 64, timeout: 30s, retries: 1}
-  parse: {executor: threads, threads: $cores}
-EOF
+image_config "$work/image-filter.yaml" "$img" "$work/o-images" "$cores"
+scrape_config "$work/url-scrape.yaml" "$work/urls.txt" "$work/o-pages" 64 "{executor: threads, threads: $cores}"
 
 export FORKLINE_DAEMON=1
 # the same folder as every run below, so they share one daemon
