@@ -42,4 +42,13 @@ public interface Kernel {
   default java.util.List<String> workerJvmFlags() {
     return java.util.List.of();
   }
+
+  /**
+   * The flags instead of {@link #workerJvmFlags} when the worker outlives its run: a JVM that keeps
+   * its pools between runs ({@code WorkerPools.keepIdlePools}, forkline's daemon) spreads a JIT's
+   * cost over many runs. By default the same flags.
+   */
+  default java.util.List<String> keptWorkerJvmFlags() {
+    return workerJvmFlags();
+  }
 }

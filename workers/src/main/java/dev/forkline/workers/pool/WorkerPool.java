@@ -1,5 +1,6 @@
 package dev.forkline.workers.pool;
 
+import dev.forkline.workers.kernel.Kernel;
 import dev.forkline.workers.kernel.Kernels;
 import dev.forkline.workers.protocol.ChannelStreams;
 import dev.forkline.workers.protocol.Frames;
@@ -885,7 +886,8 @@ public final class WorkerPool implements AutoCloseable {
   /** The kernel's default worker flags, if this JVM knows the kernel (the worker checks it). */
   private static List<String> defaultFlags(String kernel) {
     try {
-      return Kernels.get(kernel).workerJvmFlags();
+      Kernel k = Kernels.get(kernel);
+      return WorkerPools.keepsIdlePools() ? k.keptWorkerJvmFlags() : k.workerJvmFlags();
     } catch (IllegalArgumentException unknownHere) {
       return List.of();
     }

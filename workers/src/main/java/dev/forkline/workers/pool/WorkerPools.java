@@ -99,6 +99,13 @@ public final class WorkerPools {
     toClose.forEach(WorkerPool::close);
   }
 
+  /** True when pools outlive their last lease ({@link #keepIdlePools} above 0). */
+  public static boolean keepsIdlePools() {
+    synchronized (ENTRIES) {
+      return keepIdle > 0;
+    }
+  }
+
   /** Pools kept running without a lease (for tests and diagnostics). */
   public static int idlePools() {
     synchronized (ENTRIES) {

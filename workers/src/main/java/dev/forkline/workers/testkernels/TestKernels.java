@@ -222,6 +222,11 @@ public final class TestKernels {
     }
 
     @Override
+    public java.util.List<String> keptWorkerJvmFlags() {
+      return java.util.List.of("-Dforkline.test.flag=from-kernel-kept");
+    }
+
+    @Override
     public byte[] apply(byte[] input) {
       return bytes(String.valueOf(System.getProperty("forkline.test.flag")));
     }

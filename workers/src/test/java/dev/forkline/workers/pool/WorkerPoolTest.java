@@ -94,6 +94,18 @@ class WorkerPoolTest {
   }
 
   @Test
+  void workersOfAJvmThatKeepsItsPoolsStartWithTheKernelsKeptFlags() throws Exception {
+    WorkerPools.keepIdlePools(1);
+    try (WorkerPool pool = WorkerPool.start(spec("test.jvm-flag").build())) {
+      TaskResult result = pool.call("test.jvm-flag", new byte[0]);
+      assertTrue(result.ok(), result.toString());
+      assertEquals("from-kernel-kept", text(result.payload()));
+    } finally {
+      WorkerPools.keepIdlePools(0);
+    }
+  }
+
+  @Test
   void thePoolsOwnJvmFlagsWinOverTheKernelsDefaults() throws Exception {
     PoolSpec spec =
         spec("test.jvm-flag").withJvmFlags(List.of("-Dforkline.test.flag=from-pool")).build();
