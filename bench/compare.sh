@@ -23,8 +23,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=bench/configs.sh
-. "$root/bench/configs.sh"
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 out="$root/out/compare"
 quick=0
 install=1
@@ -223,15 +223,7 @@ images_task "$images" "$img"
 
 # ---- scrape --------------------------------------------------------------------------------
 say "serving $site on 127.0.0.1:$port with ${latency_ms} ms latency"
-"$root/forkline" demo-site "$site" --port "$port" --latency "${latency_ms}ms" >"$work/site.log" 2>&1 &
-site_pid=$!
-trap 'kill "$site_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  grep -q serving "$work/site.log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q serving "$work/site.log" || { cat "$work/site.log" >&2; echo "compare.sh: the demo site did not start" >&2; exit 3; }
-find "$site/p" -name '*.html' | sort | sed "s#^$site#http://127.0.0.1:$port#" >"$work/urls.txt"
+serve_site "$root" "$site" "$port" "$latency_ms" "$work/site.log" "$work/urls.txt"
 head -1 "$work/urls.txt" >"$work/urls-1.txt"
 # warm the server's JIT and the page cache: every page once, not timed
 "$py" - "$work/urls.txt" <<'EOF' >/dev/null 2>&1 || true

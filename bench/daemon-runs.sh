@@ -14,8 +14,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# shellcheck source=bench/configs.sh
-. "$root/bench/configs.sh"
+# shellcheck source=bench/common.sh
+. "$root/bench/common.sh"
 out="$root/out/compare"
 runs=15
 while [ $# -gt 0 ]; do
@@ -45,15 +45,7 @@ say "making the inputs (200 images, 2000 pages)"
 img="$out/data/images"
 site="$out/data/site"
 
-"$root/forkline" demo-site "$site" --port "$port" --latency 50ms >"$work/site.log" 2>&1 &
-site_pid=$!
-trap 'kill "$site_pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  grep -q serving "$work/site.log" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q serving "$work/site.log" || { cat "$work/site.log" >&2; exit 3; }
-find "$site/p" -name '*.html' | sort | sed "s#^$site#http://127.0.0.1:$port#" >"$work/urls.txt"
+serve_site "$root" "$site" "$port" 50 "$work/site.log" "$work/urls.txt"
 
 image_config "$work/image-filter.yaml" "$img" "$work/o-images" "$cores"
 scrape_config "$work/url-scrape.yaml" "$work/urls.txt" "$work/o-pages" 64 "{executor: threads, threads: $cores}"

@@ -1,5 +1,5 @@
-# The pipeline configs the bench scripts run (sourced by compare.sh and daemon-runs.sh), so both
-# measure the same work.
+# What the bench scripts share (sourced by compare.sh and daemon-runs.sh): the pipeline configs
+# they run, so both measure the same work, and the local web server they scrape.
 
 # image_config FILE INPUT OUTPUT WORKERS: auto-orient, 800 px wide lanczos3, sharpen, JPEG q85;
 # the transform on processes (WORKERS worker JVMs), read and write on threads
@@ -41,4 +41,19 @@ stages:
   fetch: {executor: threads, threads: $4, timeout: 30s, retries: 1}
   parse: $5
 EOF
+}
+
+# serve_site ROOT SITE PORT LATENCY_MS LOG URLS: serves SITE with `forkline demo-site` on
+# 127.0.0.1:PORT in the background until the calling script exits, waits until it answers, and
+# writes the URL of every page under SITE/p to URLS. Exits 3 if the server does not start.
+serve_site() {
+  "$1/forkline" demo-site "$2" --port "$3" --latency "${4}ms" >"$5" 2>&1 &
+  site_pid=$!
+  trap 'kill "$site_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do
+    grep -q serving "$5" 2>/dev/null && break
+    sleep 0.1
+  done
+  grep -q serving "$5" || { cat "$5" >&2; echo "bench: the demo site did not start" >&2; exit 3; }
+  find "$2/p" -name '*.html' | sort | sed "s#^$2#http://127.0.0.1:$3#" >"$6"
 }
