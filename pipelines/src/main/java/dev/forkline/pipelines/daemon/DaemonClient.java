@@ -183,7 +183,7 @@ public final class DaemonClient {
       stderr.println("forkline: starting a daemon for this folder (log: " + log + ")");
       return new ProcessBuilder(full)
           .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .redirectOutput(ProcessBuilder.Redirect.to(log))
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log)) // a dead daemon's lines stay
           .redirectErrorStream(true)
           .start();
     } catch (IOException e) {
