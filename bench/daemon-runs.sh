@@ -10,7 +10,9 @@
 # threads, 64 in flight). Each run's line: wall time, rate, the daemon's CPU time over the run (its
 # worker JVMs' included) and the part of it spent by the C2 JIT compiler. Pillow +
 # multiprocessing.Pool and ThreadPoolExecutor + requests run three times each at the end, for the
-# ratio. Results: DIR/daemon-runs.tsv (default DIR: out/compare).
+# ratio. After its N runs of each, the daemon runs each pipeline on one element three times, for the steady rate
+# of the last five runs, (N - 1) / (wall(N) - wall(1)), medians. Results: DIR/daemon-runs.tsv
+# (default DIR: out/compare).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs="$2"; shift ;;
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
-    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "daemon-runs.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -93,6 +95,17 @@ for i in $(seq 1 "$runs"); do
   rm -rf "$work/o-pages"
   timed scrape "forkline daemon" "$i" 2000 "$root/forkline" run "$work/url-scrape.yaml" --progress none
 done
+# The same warm daemon on one element, three times each: its fixed cost, for the steady rate
+mkdir -p "$work/images-1"
+cp "$img/img-0000.jpg" "$work/images-1/"
+head -1 "$work/urls.txt" >"$work/urls-1.txt"
+for i in 1 2 3; do
+  rm -rf "$work/o-images-1" "$work/o-pages-1"
+  timed images "forkline daemon, one element" "$i" 1 "$root/forkline" run "$work/image-filter.yaml" \
+    --progress none --set "input=$work/images-1" --set "output=$work/o-images-1"
+  timed scrape "forkline daemon, one element" "$i" 1 "$root/forkline" run "$work/url-scrape.yaml" \
+    --progress none --set "input=$work/urls-1.txt" --set "output=$work/o-pages-1"
+done
 kill "$pid" 2>/dev/null || true
 if [ -x "$py" ] && "$py" -c 'import PIL' 2>/dev/null; then
   for i in 1 2 3; do
@@ -110,4 +123,26 @@ if [ -x "$py" ] && "$py" -c 'import requests' 2>/dev/null; then
   done
 fi
 column -t -s $'\t' "$tsv"
+# Steady rate of the last five runs: (N - 1) / (median wall of N - median wall of one element)
+awk -F'\t' -v runs="$runs" '
+  function median(a, n,   i, j, t) {
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  $2 == "forkline daemon" && $3 > runs - 5 { big[$1, ++nb[$1]] = $4 }
+  $2 == "forkline daemon, one element" { one[$1, ++no[$1]] = $4 }
+  END {
+    split("images scrape", tasks, " ")
+    for (k = 1; k <= 2; k++) {
+      t = tasks[k]; n = (t == "images" ? 200 : 2000)
+      delete a; for (i = 1; i <= nb[t]; i++) a[i] = big[t, i]; w = median(a, nb[t])
+      delete a; for (i = 1; i <= no[t]; i++) a[i] = one[t, i]; f = median(a, no[t])
+      if (w > f && f > 0) {
+        rate = (n - 1) / (w - f)
+        printf "%s: runs %d to %d, median %.2f s; one element %.2f s; steady %.0f/s", t, runs - 4, runs, w, f, rate
+        if (t == "scrape") printf " (%.0f %% of the Little'"'"'s-law bound, 64 / 0.05 s = 1,280/s)", 100 * rate / 1280
+        printf "\n"
+      }
+    }
+  }' "$tsv"
 say "wrote $tsv"
