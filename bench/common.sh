@@ -1,5 +1,6 @@
 # What the bench scripts share (sourced by compare.sh and daemon-runs.sh): the pipeline configs
-# they run, so both measure the same work, and the local web server they scrape.
+# they run, so both measure the same work, the local web server they scrape, and how they find a
+# forkline daemon and count its CPU time.
 
 # image_config FILE INPUT OUTPUT WORKERS: auto-orient, 800 px wide lanczos3, sharpen, JPEG q85;
 # the transform on processes (WORKERS worker JVMs), read and write on threads
@@ -56,4 +57,21 @@ serve_site() {
   done
   grep -q serving "$5" || { cat "$5" >&2; echo "bench: the demo site did not start" >&2; exit 3; }
   find "$2/p" -name '*.html' | sort | sed "s#^$2#http://127.0.0.1:$3#" >"$6"
+}
+
+# daemon_pid ROOT: the pid of the forkline daemon serving the current folder, or nothing
+daemon_pid() {
+  FORKLINE_DAEMON=1 "$1/forkline" daemon status 2>/dev/null \
+    | awk -v d="$(pwd -P)," '$5 == "folder" && $6 == d { sub(":", "", $4); print $4; exit }'
+}
+
+# proc_cpu PID: CPU seconds (user + sys) of the process, its finished children and its live ones
+# (a daemon's kept worker JVMs)
+proc_cpu() {
+  local files=("/proc/$1/stat") child
+  for child in $(pgrep -P "$1"); do
+    files+=("/proc/$child/stat")
+  done
+  cat "${files[@]}" 2>/dev/null \
+    | awk -v t="$(getconf CLK_TCK)" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f", s / t }'
 }

@@ -106,21 +106,9 @@ run() {
 # The daemon (FORKLINE_DAEMON=1): the client's command alone does not show the daemon's work, so
 # run_daemon adds the daemon's CPU time over the run (its own, its live worker JVMs' and its
 # finished ones') to the line, and takes the daemon's peak RSS since it started when larger.
-clk_tck="$(getconf CLK_TCK)"
-daemon_pid() {
-  FORKLINE_DAEMON=1 "$root/forkline" daemon status 2>/dev/null \
-    | awk -v d="$(pwd -P)," '$5 == "folder" && $6 == d { sub(":", "", $4); print $4; exit }'
-}
-proc_cpu() { # the process and its live children (kept worker JVMs), in seconds
-  local files=("/proc/$1/stat") child
-  for child in $(pgrep -P "$1"); do
-    files+=("/proc/$child/stat")
-  done
-  cat "${files[@]}" 2>/dev/null | awk -v t="$clk_tck" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f", s / t }'
-}
 run_daemon() { # run_daemon TASK TOOL N CMD...
   local pid before after hwm
-  pid="$(daemon_pid)"
+  pid="$(daemon_pid "$root")"
   if [ -z "$pid" ]; then
     note "$1 / $2: no forkline daemon is running for $(pwd -P); skipped"
     return
@@ -322,7 +310,7 @@ fi
 
 # ---- report --------------------------------------------------------------------------------
 # the daemon this script started is not left running
-dpid="$(daemon_pid)"
+dpid="$(daemon_pid "$root")"
 [ -z "$dpid" ] || kill "$dpid" 2>/dev/null || true
 
 "$py" "$root/bench/report.py" "$tsv" "$notes" "$images" "$urls" "$conc" "$latency_ms" "$tiff" \

@@ -56,15 +56,9 @@ export FORKLINE_DAEMON=1
 # the same folder as every run below, so they share one daemon
 "$root/forkline" run "$work/url-scrape.yaml" --progress none --set "input=$work/urls.txt" \
   --set "output=$work/o-start" >/dev/null 2>&1 || true
-pid="$("$root/forkline" daemon status 2>/dev/null \
-  | awk -v d="$(pwd -P)," '$5 == "folder" && $6 == d { sub(":", "", $4); print $4; exit }')"
+pid="$(daemon_pid "$root")"
 [ -n "$pid" ] || { echo "daemon-runs.sh: no daemon started (see the log in /tmp/forkline-UID)" >&2; exit 3; }
 
-cpu() { # the daemon and its live children, seconds
-  local files=("/proc/$pid/stat") child
-  for child in $(pgrep -P "$pid"); do files+=("/proc/$child/stat"); done
-  cat "${files[@]}" 2>/dev/null | awk -v t="$clk_tck" '{ s += $14 + $15 + $16 + $17 } END { printf "%.2f", s / t }'
-}
 c2() {
   local t
   for t in /proc/"$pid"/task/*; do
@@ -74,7 +68,7 @@ c2() {
 timed() { # timed TASK TOOL RUN N CMD...: one line of the TSV
   local task="$1" tool="$2" run="$3" n="$4" c0 k0 wall
   shift 4
-  c0="$(cpu)"
+  c0="$(proc_cpu "$pid")"
   k0="$(c2)"
   if ! /usr/bin/time -f '%e' -o "$work/t" "$@" >/dev/null 2>"$work/err-$task-$run.txt"; then
     say "$task run $run failed (exit code not 0): see $work/err-$task-$run.txt"
@@ -82,7 +76,7 @@ timed() { # timed TASK TOOL RUN N CMD...: one line of the TSV
   wall="$(tail -1 "$work/t")"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$task" "$tool" "$run" "$wall" \
     "$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.1f", n / w}')" \
-    "$(awk -v a="$(cpu)" -v b="$c0" 'BEGIN{printf "%.2f", a - b}')" \
+    "$(awk -v a="$(proc_cpu "$pid")" -v b="$c0" 'BEGIN{printf "%.2f", a - b}')" \
     "$(awk -v a="$(c2)" -v b="$k0" 'BEGIN{printf "%.2f", a - b}')" >>"$tsv"
   say "$(tail -1 "$tsv")"
 }
