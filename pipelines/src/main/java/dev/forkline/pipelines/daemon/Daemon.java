@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.daemon;
 
+import dev.forkline.pipelines.cli.ExitCodes;
 import dev.forkline.pipelines.cli.ForklineCli;
 import dev.forkline.pipelines.cli.Logging;
 import dev.forkline.pipelines.exec.Shared;
@@ -70,6 +71,12 @@ public final class Daemon {
   private volatile boolean stopAfterRun;
   private volatile int runs;
 
+  /**
+   * Held for the daemon's life: one daemon per socket. A field, not a local of {@link #serve}: a
+   * lock only a dead local refers to may be collected with its channel, which releases it.
+   */
+  private FileLock lock;
+
   private Daemon(Path socket, Duration idleLimit) {
     this.socket = socket;
     this.idleLimit = idleLimit;
@@ -88,7 +95,7 @@ public final class Daemon {
     Path lockFile = socket.resolveSibling(socket.getFileName() + ".lock");
     FileChannel lockChannel =
         FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-    FileLock lock = lockChannel.tryLock();
+    lock = lockChannel.tryLock();
     if (lock == null) {
       LOG.info("another daemon serves {}; exiting", socket);
       System.exit(0);
@@ -218,17 +225,10 @@ public final class Daemon {
   }
 
   private void answer(DataOutputStream out, String text) throws IOException {
-    synchronized (out) {
-      out.writeByte(DaemonProtocol.ACCEPTED);
-      out.writeInt((int) pid);
-      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      out.writeByte(DaemonProtocol.OUT);
-      out.writeInt(bytes.length);
-      out.write(bytes);
-      out.writeByte(DaemonProtocol.EXIT);
-      out.writeInt(0);
-      out.flush();
-    }
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    DaemonProtocol.writeAccepted(out, pid);
+    DaemonProtocol.writeFrames(out, DaemonProtocol.OUT, bytes, 0, bytes.length);
+    DaemonProtocol.writeExit(out, ExitCodes.OK);
   }
 
   private void stop(DataOutputStream out) throws IOException {
@@ -251,16 +251,12 @@ public final class Daemon {
       return;
     }
     try {
-      synchronized (out) {
-        out.writeByte(DaemonProtocol.ACCEPTED);
-        out.writeInt((int) pid);
-        out.flush();
-      }
+      DaemonProtocol.writeAccepted(out, pid);
     } catch (IOException e) {
       busy.set(false); // gone before its run started
       throw e;
     }
-    int code = 3;
+    int code = ExitCodes.ABORTED;
     AtomicBoolean finished = new AtomicBoolean();
     try {
       Thread watcher = new Thread(() -> watchClient(in, finished), "forkline-daemon-client-watch");
@@ -275,17 +271,13 @@ public final class Daemon {
       lastUse = System.nanoTime();
     }
     try {
-      synchronized (out) {
-        out.writeByte(DaemonProtocol.EXIT);
-        out.writeInt(code);
-        out.flush();
-      }
+      DaemonProtocol.writeExit(out, code);
     } catch (IOException e) {
       // The client left as the run ended; the run is done all the same.
       LOG.info("the client left before the exit code {} reached it", code);
     }
     String why = null;
-    if (code == 3) {
+    if (code == ExitCodes.ABORTED) {
       why = "the run aborted, so what it left in this JVM is not trusted";
     } else if (Shared.live() > 0) {
       why = Shared.live() + " shared stage resources were left open by the run";
@@ -319,7 +311,7 @@ public final class Daemon {
           new PrintWriter(stderr, true));
     } catch (RuntimeException | Error e) {
       stderr.println("forkline: unexpected error in the daemon: " + e);
-      return 3;
+      return ExitCodes.ABORTED;
     } finally {
       stdout.flush();
       stderr.flush();

@@ -131,12 +131,11 @@ public final class DaemonClient {
           PrintStream target = type == DaemonProtocol.OUT ? stdout : stderr;
           target.write(bytes, 0, bytes.length);
           target.flush();
-          if (bytes.length < n) {
-            type = -1;
-          } else {
+          if (bytes.length == n) {
             continue;
           }
         }
+        // the end of the stream (or a frame cut short) before the exit code
         stdout.flush();
         stderr.println(
             "forkline: the daemon (pid "

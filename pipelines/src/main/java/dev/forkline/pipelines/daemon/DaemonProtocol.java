@@ -99,6 +99,38 @@ final class DaemonProtocol {
     return new String(bytes, StandardCharsets.UTF_8);
   }
 
+  /** The daemon's first answer to a request it takes: ACCEPTED and its pid. */
+  static void writeAccepted(DataOutputStream out, long pid) throws IOException {
+    synchronized (out) {
+      out.writeByte(ACCEPTED);
+      out.writeInt((int) pid);
+      out.flush();
+    }
+  }
+
+  /** Writes {@code len} bytes as OUT or ERR frames of at most 64 KiB, without flushing. */
+  static void writeFrames(DataOutputStream out, byte type, byte[] b, int off, int len)
+      throws IOException {
+    synchronized (out) {
+      for (int done = 0; done < len; ) {
+        int n = Math.min(len - done, 1 << 16);
+        out.writeByte(type);
+        out.writeInt(n);
+        out.write(b, off + done, n);
+        done += n;
+      }
+    }
+  }
+
+  /** The last frame of an answer: EXIT and the exit code. */
+  static void writeExit(DataOutputStream out, int code) throws IOException {
+    synchronized (out) {
+      out.writeByte(EXIT);
+      out.writeInt(code);
+      out.flush();
+    }
+  }
+
   /** Reads one frame's type, or -1 at the end of the stream. */
   static int readType(DataInputStream in) throws IOException {
     try {
@@ -134,13 +166,7 @@ final class DaemonProtocol {
       }
       synchronized (out) {
         try {
-          for (int done = 0; done < len; ) {
-            int n = Math.min(len - done, 1 << 16);
-            out.writeByte(type);
-            out.writeInt(n);
-            out.write(b, off + done, n);
-            done += n;
-          }
+          writeFrames(out, type, b, off, len);
           out.flush();
         } catch (IOException e) {
           // The client is gone; the daemon notices on its reading side and stops the run.
