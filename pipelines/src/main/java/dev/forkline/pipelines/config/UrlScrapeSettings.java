@@ -73,6 +73,11 @@ public record UrlScrapeSettings(
     String userAgent = s.string("user-agent", DEFAULT_USER_AGENT);
     if (userAgent != null && userAgent.isBlank()) {
       s.problem("user-agent", "cannot be blank; sites and robots.txt rules match on it");
+    } else if (userAgent != null && !userAgent.chars().allMatch(c -> c >= ' ' && c < 127)) {
+      s.problem(
+          "user-agent",
+          "must be printable ASCII (no line breaks or control characters): it is sent as an"
+              + " HTTP header");
     }
     int perHost = s.integer("per-host", 4, 1, 1024);
     Duration delay = s.duration("delay", Duration.ZERO, Duration.ZERO);

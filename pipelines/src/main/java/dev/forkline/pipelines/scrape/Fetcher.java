@@ -5,23 +5,17 @@ import dev.forkline.pipelines.exec.BlockingCall;
 import dev.forkline.pipelines.exec.RetryableException;
 import dev.forkline.pipelines.exec.StageException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Flow;
 
 /**
  * Fetches one URL politely and within a deadline: normalizes it, honours robots.txt and the host's
@@ -96,7 +90,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     String current = requested;
     Set<String> seen = new HashSet<>();
     seen.add(current);
-    HttpClient client = HttpIo.client(settings.connectTimeout());
+    Http1Client client = HttpIo.client(settings.connectTimeout());
     HostHealth health = health();
     for (int redirects = 0; ; redirects++) {
       URI uri = URI.create(current);
@@ -105,7 +99,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
       if (settings.respectRobots()) {
         robots().check(uri, deadline);
       }
-      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response;
+      Http1Response response;
       try {
         response = HttpIo.send(client, uri, settings.userAgent(), deadline);
       } catch (StageException e) {
@@ -157,10 +151,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   }
 
   private HttpIo.Body readBody(
-      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
-      long deadline,
-      HostHealth health,
-      String origin)
+      Http1Response response, long deadline, HostHealth health, String origin)
       throws StageException, InterruptedException {
     long max = settings.maxBodyBytes();
     OptionalLong length = response.headers().firstValueAsLong("Content-Length");
@@ -185,7 +176,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   }
 
   private String nextHop(
-      String current, int status, HttpHeaders headers, int redirects, Set<String> seen)
+      String current, int status, ResponseHeaders headers, int redirects, Set<String> seen)
       throws StageException {
     if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
       throw new StageException(
@@ -231,7 +222,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     return next;
   }
 
-  private StageException statusFailure(String url, int status, HttpHeaders headers) {
+  private StageException statusFailure(String url, int status, ResponseHeaders headers) {
     String message = url + " answered HTTP " + status;
     if (status == 408 || status == 429) {
       return new RetryableException(
@@ -257,7 +248,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     }
   }
 
-  private static Duration retryAfter(HttpHeaders headers, Duration cap) {
+  private static Duration retryAfter(ResponseHeaders headers, Duration cap) {
     return headers
         .firstValue("Retry-After")
         .map(v -> parseRetryAfter(v, cap, Instant.now()))
@@ -288,7 +279,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   }
 
   /** Media type (lower case, no parameters) and charset parameter of Content-Type; nullable. */
-  static String[] contentType(HttpHeaders headers) {
+  static String[] contentType(ResponseHeaders headers) {
     Optional<String> header = headers.firstValue("Content-Type");
     if (header.isEmpty() || header.get().isBlank()) {
       return new String[] {null, null};

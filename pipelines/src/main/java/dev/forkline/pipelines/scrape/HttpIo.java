@@ -7,54 +7,41 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.ProtocolException;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 import java.util.zip.InflaterInputStream;
 import java.util.zip.ZipException;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
- * The HTTP plumbing of the fetcher and the robots cache: one shared client per connect timeout,
- * requests bounded by a deadline, and bodies read on the calling thread with a cap and a deadline
- * that closes the connection (a server trickling bytes cannot hold the thread past it).
+ * The HTTP plumbing of the fetcher and the robots cache: one shared {@link Http1Client} per connect
+ * timeout, requests bounded by a deadline, and bodies read on the calling thread with a cap and a
+ * deadline (a server trickling bytes cannot hold the thread past it).
  */
 final class HttpIo {
-  private static final ConcurrentHashMap<Duration, HttpClient> CLIENTS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Duration, Http1Client> CLIENTS = new ConcurrentHashMap<>();
 
   private HttpIo() {}
 
-  /** Drops the clients (between runs in one JVM); their connections close when collected. */
+  /** Drops the clients and closes their idle connections (between runs in one JVM). */
   static void clear() {
+    for (Http1Client client : CLIENTS.values()) {
+      client.close();
+    }
     CLIENTS.clear();
   }
 
-  /** The JVM's client for this connect timeout: HTTP/1.1, redirects not followed. */
-  static HttpClient client(Duration connectTimeout) {
-    return CLIENTS.computeIfAbsent(
-        connectTimeout,
-        t ->
-            HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(t)
-                .build());
+  /** The JVM's client for this connect timeout. */
+  static Http1Client client(Duration connectTimeout) {
+    return CLIENTS.computeIfAbsent(connectTimeout, Http1Client::new);
   }
 
   /**
@@ -62,37 +49,25 @@ final class HttpIo {
    * System#nanoTime}); the body is left unread.
    *
    * @throws StageException {@code timeout} at the deadline, {@code connect} (retryable) when the
-   *     connection fails
-   * @throws InterruptedException when the thread is interrupted; the request is cancelled
+   *     connection fails, {@code bad-response} when the answer is not HTTP
+   * @throws InterruptedException when the thread is interrupted; the connection is closed
    */
-  static HttpResponse<Flow.Publisher<List<ByteBuffer>>> send(
-      HttpClient client, URI url, String userAgent, long deadline)
+  static Http1Response send(Http1Client client, URI url, String userAgent, long deadline)
       throws StageException, InterruptedException {
-    long left = deadline - System.nanoTime();
-    if (left <= 0) {
+    if (deadline - System.nanoTime() <= 0) {
       throw timeout(url, "before the request was sent");
     }
-    HttpRequest request =
-        HttpRequest.newBuilder(url)
-            .GET()
-            .timeout(Duration.ofNanos(left))
-            .header("User-Agent", userAgent)
-            .header("Accept-Encoding", "gzip, deflate")
-            .build();
-    CompletableFuture<HttpResponse<Flow.Publisher<List<ByteBuffer>>>> future =
-        client.sendAsync(request, HttpResponse.BodyHandlers.ofPublisher());
     try {
-      return future.get(left, TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      future.cancel(true);
-      throw timeout(url, "waiting for the response headers");
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      throw e;
-    } catch (CancellationException e) {
-      throw timeout(url, "waiting for the response headers");
-    } catch (ExecutionException e) {
-      throw failure(url, e.getCause() == null ? e : e.getCause(), deadline);
+      return client.get(url, userAgent, deadline);
+    } catch (IOException e) {
+      if (Thread.interrupted()) {
+        throw new InterruptedException("interrupted while waiting for " + url);
+      }
+      if (e instanceof SocketTimeoutException
+          && !(e instanceof Http1Client.ConnectTimeoutException)) {
+        throw timeout(url, "waiting for the response headers");
+      }
+      throw failure(url, e, deadline);
     }
   }
 
@@ -101,22 +76,16 @@ final class HttpIo {
 
   /**
    * Reads a body on this thread, decoding gzip/deflate, keeping at most {@code max} decoded bytes.
-   * At {@code deadline}, or when the thread is interrupted, the read ends and the subscription is
-   * cancelled, which closes the connection ({@link BodyStream}). Always releases the body.
+   * At {@code deadline}, or when the thread is interrupted, the read ends and the connection is
+   * closed. Always releases the response.
    *
    * @param failIfLarger fail {@code too-large} past {@code max} instead of truncating
    */
-  static Body readBody(
-      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response,
-      long max,
-      boolean failIfLarger,
-      long deadline)
+  static Body readBody(Http1Response response, long max, boolean failIfLarger, long deadline)
       throws StageException, InterruptedException {
     URI url = response.uri();
-    BodyStream raw = new BodyStream(deadline);
-    response.body().subscribe(raw);
     try {
-      InputStream in = decoding(raw, response);
+      InputStream in = decoding(response.body(), response);
       byte[] buf = new byte[(int) Math.min(max + 1, 64 * 1024)];
       int n = 0;
       while (n <= max) {
@@ -142,8 +111,9 @@ final class HttpIo {
       }
       return new Body(n == buf.length ? buf : Arrays.copyOf(buf, n), false);
     } catch (InterruptedIOException e) {
-      throw interruptedReading(url);
-    } catch (BodyStream.Expired e) {
+      if (Thread.currentThread().isInterrupted() || !(e instanceof SocketTimeoutException)) {
+        throw interruptedReading(url);
+      }
       throw timeout(url, "reading the body");
     } catch (IOException e) {
       if (Thread.currentThread().isInterrupted()) {
@@ -159,7 +129,7 @@ final class HttpIo {
       }
       throw failure(url, e, deadline);
     } finally {
-      raw.close();
+      response.discard();
     }
   }
 
@@ -168,14 +138,12 @@ final class HttpIo {
     return new InterruptedException("interrupted while reading the body of " + url);
   }
 
-  /** Closes a body that is not needed (a redirect, an error status): the connection is dropped. */
-  static void discard(HttpResponse<Flow.Publisher<List<ByteBuffer>>> response) {
-    BodyStream body = new BodyStream(System.nanoTime());
-    body.close();
-    response.body().subscribe(body);
+  /** Done with a response whose body is not needed (a redirect, an error status). */
+  static void discard(Http1Response response) {
+    response.discard();
   }
 
-  private static InputStream decoding(InputStream raw, HttpResponse<?> response)
+  private static InputStream decoding(InputStream raw, Http1Response response)
       throws IOException, StageException {
     String encoding = encoding(response);
     switch (encoding) {
@@ -203,7 +171,7 @@ final class HttpIo {
     }
   }
 
-  private static String encoding(HttpResponse<?> response) {
+  private static String encoding(Http1Response response) {
     return response
         .headers()
         .firstValue("Content-Encoding")
@@ -219,12 +187,24 @@ final class HttpIo {
 
   /** Maps an I/O failure of the client to a kind: connect failures and resets are retryable. */
   static StageException failure(URI url, Throwable t, long deadline) {
-    if (t instanceof HttpConnectTimeoutException) {
+    if (t instanceof Http1Client.ConnectTimeoutException) {
       return new RetryableException(
           FetchKinds.CONNECT, url + ": connecting timed out (" + t.getMessage() + ")", null);
     }
-    if (t instanceof HttpTimeoutException || System.nanoTime() >= deadline) {
+    if (t instanceof SocketTimeoutException || System.nanoTime() >= deadline) {
       return timeout(url, "waiting for the server");
+    }
+    if (t instanceof ProtocolException) {
+      return new StageException(
+          FetchKinds.BAD_RESPONSE, url + ": the response is not valid HTTP: " + t.getMessage());
+    }
+    if (t instanceof SSLHandshakeException) {
+      return new StageException(
+          FetchKinds.CONNECT, url + ": the TLS connection failed (" + describe(t) + ")", t);
+    }
+    if (t instanceof UnknownHostException) {
+      return new RetryableException(
+          FetchKinds.CONNECT, url + ": the host name does not resolve (" + describe(t) + ")", null);
     }
     if (t instanceof ConnectException) {
       return new RetryableException(

@@ -7,16 +7,12 @@ import dev.forkline.pipelines.exec.Attempt;
 import dev.forkline.pipelines.exec.RetryableException;
 import dev.forkline.pipelines.exec.StageException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -38,7 +34,7 @@ public final class RobotsCache {
   private static final int MAX_ORIGINS = 100_000;
 
   private final FetchSettings settings;
-  private final HttpClient client;
+  private final Http1Client client;
   private final HostHealth health;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
@@ -57,7 +53,7 @@ public final class RobotsCache {
     this(settings, HttpIo.client(settings.connectTimeout()), health);
   }
 
-  RobotsCache(FetchSettings settings, HttpClient client, HostHealth health) {
+  RobotsCache(FetchSettings settings, Http1Client client, HostHealth health) {
     this.settings = settings;
     this.client = client;
     this.health = health;
@@ -170,8 +166,7 @@ public final class RobotsCache {
       throws StageException, InterruptedException {
     URI url = URI.create(origin + "/robots.txt");
     for (int hop = 0; hop <= MAX_ROBOTS_REDIRECTS; hop++) {
-      HttpResponse<Flow.Publisher<List<ByteBuffer>>> response =
-          HttpIo.send(client, url, settings.userAgent(), deadline);
+      Http1Response response = HttpIo.send(client, url, settings.userAgent(), deadline);
       int status = response.statusCode();
       if (status < 500) {
         health.success(origin);

@@ -1,0 +1,395 @@
+package dev.forkline.pipelines.scrape;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forkline.pipelines.exec.RetryableException;
+import dev.forkline.pipelines.exec.StageException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import javax.net.ServerSocketFactory;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** forkline's HTTP/1.1 client against scripted servers on 127.0.0.1 that answer byte for byte. */
+class Http1ClientTest {
+  private static final String UA = "forkline-test/1";
+
+  @TempDir Path dir;
+  private final Http1Client client = new Http1Client(Duration.ofSeconds(5));
+  private Scripted server;
+
+  @AfterEach
+  void stop() throws IOException {
+    client.close();
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  /**
+   * A server whose answer to each request is a function of the request head; null closes the
+   * connection without an answer. It counts connections and keeps the request heads.
+   */
+  private static final class Scripted implements AutoCloseable {
+    final ServerSocket socket;
+    final AtomicInteger connections = new AtomicInteger();
+    final Queue<String> requests = new ConcurrentLinkedQueue<>();
+
+    Scripted(Function<String, String> answer) throws IOException {
+      this(ServerSocketFactory.getDefault(), answer);
+    }
+
+    Scripted(ServerSocketFactory factory, Function<String, String> answer) throws IOException {
+      socket = factory.createServerSocket(0, 50, InetAddress.getLoopbackAddress());
+      Thread acceptor =
+          new Thread(
+              () -> {
+                while (!socket.isClosed()) {
+                  try {
+                    Socket s = socket.accept();
+                    connections.incrementAndGet();
+                    Thread t = new Thread(() -> serve(s, answer));
+                    t.setDaemon(true);
+                    t.start();
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+    }
+
+    private void serve(Socket s, Function<String, String> answer) {
+      try (s) {
+        InputStream in = s.getInputStream();
+        OutputStream out = s.getOutputStream();
+        while (true) {
+          String head = readHead(in);
+          if (head == null) {
+            return;
+          }
+          requests.add(head);
+          String reply = answer.apply(head);
+          if (reply == null) {
+            return;
+          }
+          out.write(reply.getBytes(StandardCharsets.ISO_8859_1));
+          out.flush();
+        }
+      } catch (IOException e) {
+        // the client went away
+      }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      int matched = 0;
+      for (int b; (b = in.read()) >= 0; ) {
+        head.write(b);
+        matched = (b == "\r\n\r\n".charAt(matched)) ? matched + 1 : (b == '\r' ? 1 : 0);
+        if (matched == 4) {
+          return head.toString(StandardCharsets.ISO_8859_1);
+        }
+      }
+      return null;
+    }
+
+    String url(String path) {
+      return "http://127.0.0.1:" + socket.getLocalPort() + path;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  private static long inTenSeconds() {
+    return System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+  }
+
+  private String get(String url) throws Exception {
+    Http1Response response = HttpIo.send(client, URI.create(url), UA, inTenSeconds());
+    HttpIo.Body body = HttpIo.readBody(response, 1 << 20, true, inTenSeconds());
+    return response.statusCode() + " " + new String(body.bytes(), StandardCharsets.UTF_8);
+  }
+
+  private StageException fails(String url) {
+    return assertThrows(StageException.class, () -> get(url));
+  }
+
+  private static String ok(String body) {
+    return "HTTP/1.1 200 OK\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+  }
+
+  @Test
+  void keepAliveReusesOneConnectionForSequentialRequests() throws Exception {
+    server = new Scripted(head -> ok("hello"));
+    for (int i = 0; i < 5; i++) {
+      assertEquals("200 hello", get(server.url("/p" + i)));
+    }
+    assertEquals(1, server.connections.get());
+    assertEquals(1, client.idleConnections());
+  }
+
+  @Test
+  void sendsOriginFormTargetHostUserAgentAndAcceptEncoding() throws Exception {
+    server = new Scripted(head -> ok("x"));
+    get(server.url("/a/b?q=1&r=%20"));
+    String head = server.requests.peek();
+    assertTrue(head.startsWith("GET /a/b?q=1&r=%20 HTTP/1.1\r\n"), head);
+    assertTrue(head.contains("\r\nHost: 127.0.0.1:" + server.socket.getLocalPort() + "\r\n"), head);
+    assertTrue(head.contains("\r\nUser-Agent: " + UA + "\r\n"), head);
+    assertTrue(head.contains("\r\nAccept-Encoding: gzip, deflate\r\n"), head);
+  }
+
+  @Test
+  void chunkedBodyWithExtensionsAndTrailersIsDecodedAndTheConnectionKept() throws Exception {
+    server =
+        new Scripted(
+            head ->
+                "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "5;name=value\r\nhello\r\n"
+                    + "7\r\n, world\r\n"
+                    + "0\r\nX-Trailer: yes\r\n\r\n");
+    assertEquals("200 hello, world", get(server.url("/a")));
+    assertEquals("200 hello, world", get(server.url("/b")));
+    assertEquals(1, server.connections.get());
+  }
+
+  @Test
+  void aBodyThatEndsAtTheCloseIsReadWholeAndTheConnectionNotKept() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread peer =
+          new Thread(
+              () -> {
+                try (Socket s = raw.accept()) {
+                  Scripted.readHead(s.getInputStream());
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\n\r\nall of it".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                  // the test fails on the client side
+                }
+              });
+      peer.setDaemon(true);
+      peer.start();
+      assertEquals("200 all of it", get("http://127.0.0.1:" + raw.getLocalPort() + "/"));
+      assertEquals(0, client.idleConnections());
+    }
+  }
+
+  @Test
+  void interimResponsesAreSkipped() throws Exception {
+    server =
+        new Scripted(
+            head ->
+                "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n" + ok("final"));
+    assertEquals("200 final", get(server.url("/")));
+  }
+
+  @Test
+  void noContentHasNoBodyAndKeepsTheConnection() throws Exception {
+    server =
+        new Scripted(
+            head ->
+                head.startsWith("GET /empty")
+                    ? "HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n"
+                    : ok("after"));
+    assertEquals("204 ", get(server.url("/empty")));
+    assertEquals("200 after", get(server.url("/next")));
+    assertEquals(1, server.connections.get());
+  }
+
+  @Test
+  void aKeptConnectionTheServerClosedIsReplacedByANewOne() throws Exception {
+    AtomicInteger served = new AtomicInteger();
+    // Every connection answers once and then closes when the next request comes (as a server
+    // whose keep-alive timeout passed would): the second GET finds its kept connection dead.
+    server = new Scripted(head -> served.getAndIncrement() % 2 == 0 ? ok("fresh") : null);
+    assertEquals("200 fresh", get(server.url("/1")));
+    assertEquals("200 fresh", get(server.url("/2")));
+    assertEquals(2, server.connections.get());
+  }
+
+  @Test
+  void connectionCloseIsHonoured() throws Exception {
+    server =
+        new Scripted(head -> "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok");
+    assertEquals("200 ok", get(server.url("/1")));
+    assertEquals(0, client.idleConnections());
+  }
+
+  @Test
+  void twoDifferentContentLengthsAreABadResponse() {
+    server =
+        uncheckedServer("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
+    StageException e = fails(server.url("/"));
+    assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+    assertFalse(e instanceof RetryableException);
+    assertTrue(e.getMessage().contains("two different Content-Lengths"), e.getMessage());
+  }
+
+  @Test
+  void anAnswerThatIsNotHttpIsABadResponse() {
+    server = uncheckedServer("SSH-2.0-OpenSSH_9.2\r\n\r\n");
+    StageException e = fails(server.url("/"));
+    assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+    assertTrue(e.getMessage().contains("SSH-2.0-OpenSSH_9.2"), e.getMessage());
+  }
+
+  @Test
+  void anEndlessHeaderSectionIsCutAtItsLimit() {
+    String many = "X-Pad: " + "a".repeat(1000) + "\r\n";
+    server = uncheckedServer("HTTP/1.1 200 OK\r\n" + many.repeat(300) + "\r\n");
+    StageException e = fails(server.url("/"));
+    assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+    assertTrue(e.getMessage().contains("larger than"), e.getMessage());
+  }
+
+  @Test
+  void aMalformedChunkSizeIsABadResponse() {
+    server =
+        uncheckedServer(
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
+    StageException e = fails(server.url("/"));
+    assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+    assertTrue(e.getMessage().contains("not a chunk size"), e.getMessage());
+  }
+
+  @Test
+  void aHostThatDoesNotResolveIsARetryableConnectFailure() {
+    StageException e = fails("http://no-such-host.invalid/");
+    assertEquals(FetchKinds.CONNECT, e.kind(), e.getMessage());
+    assertInstanceOf(RetryableException.class, e);
+  }
+
+  @Test
+  void anHttpProxyFromTheJvmsSelectorGetsTheAbsoluteUrl() throws Exception {
+    server = new Scripted(head -> ok("via proxy"));
+    ProxySelector before = ProxySelector.getDefault();
+    InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", server.socket.getLocalPort());
+    ProxySelector.setDefault(
+        new ProxySelector() {
+          @Override
+          public List<Proxy> select(URI uri) {
+            return List.of(new Proxy(Proxy.Type.HTTP, proxy));
+          }
+
+          @Override
+          public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {}
+        });
+    try {
+      // The origin's port is closed: only the proxy can answer.
+      assertEquals("200 via proxy", get("http://127.0.0.1:9/page?x=1"));
+    } finally {
+      ProxySelector.setDefault(before);
+    }
+    String head = server.requests.peek();
+    assertTrue(head.startsWith("GET http://127.0.0.1:9/page?x=1 HTTP/1.1\r\n"), head);
+  }
+
+  @Test
+  void httpsWorksWithATrustedCertificateAndChecksTheName() throws Exception {
+    char[] password = "changeit".toCharArray();
+    Path store = dir.resolve("server.p12");
+    Process keytool =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass",
+                "changeit",
+                "-alias",
+                "site",
+                "-keyalg",
+                "EC",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1",
+                "-validity",
+                "2")
+            .redirectErrorStream(true)
+            .start();
+    String keytoolOutput =
+        new String(keytool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, keytool.waitFor(), keytoolOutput);
+    KeyStore keys = KeyStore.getInstance(store.toFile(), password);
+    KeyManagerFactory km = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    km.init(keys, password);
+    SSLContext serverTls = SSLContext.getInstance("TLS");
+    serverTls.init(km.getKeyManagers(), null, null);
+    TrustManagerFactory tm =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tm.init(keys);
+    SSLContext clientTls = SSLContext.getInstance("TLS");
+    clientTls.init(null, tm.getTrustManagers(), null);
+
+    server = new Scripted(serverTls.getServerSocketFactory(), head -> ok("secret"));
+    String url = "https://127.0.0.1:" + server.socket.getLocalPort() + "/s";
+    try (Http1Client trusting = new Http1Client(Duration.ofSeconds(5), clientTls)) {
+      for (int i = 0; i < 2; i++) {
+        Http1Response r = HttpIo.send(trusting, URI.create(url), UA, inTenSeconds());
+        assertEquals("secret", new String(HttpIo.readBody(r, 100, true, inTenSeconds()).bytes()));
+      }
+      assertEquals(1, server.connections.get());
+      // The certificate is for 127.0.0.1: the same server under another name is refused.
+      StageException wrongName =
+          assertThrows(
+              StageException.class,
+              () ->
+                  HttpIo.send(
+                      trusting,
+                      URI.create("https://localhost:" + server.socket.getLocalPort() + "/s"),
+                      UA,
+                      inTenSeconds()));
+      assertEquals(FetchKinds.CONNECT, wrongName.kind(), wrongName.getMessage());
+      assertTrue(wrongName.getMessage().contains("TLS"), wrongName.getMessage());
+    }
+    // The JVM's default trust store does not know the certificate.
+    StageException untrusted = fails(url);
+    assertEquals(FetchKinds.CONNECT, untrusted.kind(), untrusted.getMessage());
+    assertFalse(untrusted instanceof RetryableException, untrusted.getMessage());
+  }
+
+  private static Scripted uncheckedServer(String reply) {
+    try {
+      return new Scripted(head -> reply);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
