@@ -1,6 +1,8 @@
 package dev.forkline.pipelines.scrape;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Proxy;
@@ -15,7 +17,13 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -54,6 +62,20 @@ final class Http1Client implements AutoCloseable {
       super(message);
     }
   }
+
+  /** Host name lookups, bounded so that a resolver that never answers cannot pile up threads. */
+  private static final ThreadPoolExecutor LOOKUPS =
+      new ThreadPoolExecutor(
+          0,
+          256,
+          30,
+          TimeUnit.SECONDS,
+          new SynchronousQueue<>(),
+          r -> {
+            Thread t = new Thread(r, "forkline-dns");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final Duration connectTimeout;
   private final SSLContext tlsContext; // null: the JVM's default, made when first needed
@@ -161,30 +183,40 @@ final class Http1Client implements AutoCloseable {
 
   private static ResponseHeaders readHeaders(Http1Connection connection) throws IOException {
     ResponseHeaders headers = new ResponseHeaders();
+    String name = null;
+    StringBuilder value = null;
     int bytes = 0;
+    int lines = 0;
     for (String line; !(line = connection.readLine(MAX_LINE, "a header line")).isEmpty(); ) {
       bytes += line.length() + 2;
-      if (bytes > MAX_HEADER_BYTES || headers.size() >= MAX_HEADER_FIELDS) {
+      if (bytes > MAX_HEADER_BYTES || ++lines > MAX_HEADER_FIELDS) {
         throw new ProtocolException(
             "the response headers are larger than "
                 + MAX_HEADER_BYTES
                 + " bytes or "
                 + MAX_HEADER_FIELDS
-                + " fields");
+                + " lines");
       }
       char first = line.charAt(0);
       if (first == ' ' || first == '\t') {
-        if (headers.isEmpty()) {
+        if (name == null) {
           throw new ProtocolException("the first header line is a continuation line");
         }
-        headers.fold(line);
+        value.append(' ').append(line.strip()); // obsolete line folding (RFC 9112 5.2)
         continue;
       }
       int colon = line.indexOf(':');
       if (colon <= 0 || !isToken(line, colon)) {
         throw new ProtocolException("'" + abbreviate(line) + "' is not a header field");
       }
-      headers.add(line.substring(0, colon), line.substring(colon + 1));
+      if (name != null) {
+        headers.add(name, value.toString());
+      }
+      name = line.substring(0, colon);
+      value = new StringBuilder(line.length() - colon).append(line, colon + 1, line.length());
+    }
+    if (name != null) {
+      headers.add(name, value.toString());
     }
     return headers;
   }
@@ -288,20 +320,18 @@ final class Http1Client implements AutoCloseable {
     if (left <= 0) {
       throw new SocketTimeoutException("the deadline passed before connecting");
     }
-    long connectNanos = Math.min(left, connectTimeout.toNanos());
     InetSocketAddress address =
-        route.proxy() != null ? route.proxy() : new InetSocketAddress(route.host(), route.port());
-    if (address.isUnresolved()) {
-      throw new java.net.UnknownHostException(address.getHostString());
-    }
+        resolve(
+            route.proxy() != null ? route.proxy().getHostString() : route.host(),
+            route.proxy() != null ? route.proxy().getPort() : route.port(),
+            deadline);
+    long connectNanos = Math.min(deadline - System.nanoTime(), connectTimeout.toNanos());
     SocketChannel channel = SocketChannel.open();
     try {
       channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
       channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
       try {
-        channel
-            .socket()
-            .connect(address, (int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(connectNanos)));
+        channel.socket().connect(address, millis(connectNanos));
       } catch (SocketTimeoutException e) {
         if (connectNanos < connectTimeout.toNanos()) {
           throw new SocketTimeoutException("the deadline passed while connecting");
@@ -321,13 +351,9 @@ final class Http1Client implements AutoCloseable {
       SSLParameters parameters = tlsSocket.getSSLParameters();
       parameters.setEndpointIdentificationAlgorithm("HTTPS");
       tlsSocket.setSSLParameters(parameters);
-      left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new SocketTimeoutException("the deadline passed before the TLS handshake");
-      }
-      tlsSocket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-      tlsSocket.startHandshake();
-      return new Http1Connection(route.key(), channel, tlsSocket);
+      Http1Connection secure = new Http1Connection(route.key(), channel, tlsSocket);
+      secure.handshake(deadline);
+      return secure;
     } catch (IOException | RuntimeException e) {
       try {
         channel.close();
@@ -336,6 +362,58 @@ final class Http1Client implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  private static int millis(long nanos) {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos)));
+  }
+
+  /**
+   * The address of {@code host}, looked up on a lookup thread so that a resolver that does not
+   * answer holds the fetch no longer than its deadline (the JVM caches answers for 30 s).
+   */
+  private static InetSocketAddress resolve(String host, int port, long deadline)
+      throws IOException {
+    if (isAddressLiteral(host)) {
+      return new InetSocketAddress(InetAddress.getByName(host), port);
+    }
+    Future<InetAddress> lookup;
+    try {
+      lookup = LOOKUPS.submit(() -> InetAddress.getByName(host));
+    } catch (RejectedExecutionException e) {
+      throw new IOException("too many host name lookups are waiting for an answer", e);
+    }
+    try {
+      return new InetSocketAddress(
+          lookup.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS), port);
+    } catch (TimeoutException e) {
+      lookup.cancel(true);
+      throw new SocketTimeoutException("the deadline passed while looking up " + host);
+    } catch (InterruptedException e) {
+      lookup.cancel(true);
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while looking up " + host);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("looking up " + host + " failed: " + cause, cause);
+    }
+  }
+
+  /** An IPv4 or IPv6 address in text, which needs no lookup. */
+  private static boolean isAddressLiteral(String host) {
+    if (host.indexOf(':') >= 0) {
+      return true;
+    }
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if ((c < '0' || c > '9') && c != '.') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Asks the proxy for a tunnel to the origin (CONNECT), for TLS through it. */
@@ -358,7 +436,7 @@ final class Http1Client implements AutoCloseable {
               + ": "
               + abbreviate(status));
     }
-    if (connection.hasUnreadBytes()) {
+    if (connection.buffered() > 0) {
       throw new ProtocolException("the proxy sent data before the TLS handshake");
     }
   }
@@ -391,7 +469,7 @@ final class Http1Client implements AutoCloseable {
         return null;
       }
       idleCount.decrementAndGet();
-      if (now - c.idleSince < IDLE_NANOS && !c.isClosed()) {
+      if (now - c.idleSince < IDLE_NANOS && !c.isClosed() && !c.hasPendingInput()) {
         return c;
       }
       c.close();
@@ -400,6 +478,7 @@ final class Http1Client implements AutoCloseable {
 
   /** Takes back a connection whose response ended; it waits for the next request to its origin. */
   void release(Http1Connection connection) {
+    connection.endExchange();
     if (closed || idleCount.get() >= MAX_IDLE) {
       connection.close();
       return;

@@ -9,6 +9,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocket;
 
 /**
  * One HTTP/1.1 connection, plain or TLS, read and written by one thread at a time. Every read waits
@@ -17,7 +21,14 @@ import java.nio.charset.StandardCharsets;
  * a {@link SocketChannel}, so an interrupt of the reading thread closes it and ends the read.
  */
 final class Http1Connection implements AutoCloseable {
+  /**
+   * Closes TLS connections whose exchange outlived its deadline: a TLS read gathers a whole record
+   * from many socket reads, so the per-read timeout alone does not bound it.
+   */
+  private static final ScheduledThreadPoolExecutor ALARMS = alarms();
+
   private final String route;
+  private final boolean tls;
   private final SocketChannel channel;
   private final Socket socket;
   private final InputStream in;
@@ -28,6 +39,9 @@ final class Http1Connection implements AutoCloseable {
   private long deadline;
   private long received;
   private volatile boolean closed;
+  private volatile boolean expired;
+  private volatile long generation;
+  private ScheduledFuture<?> alarm;
   long idleSince;
 
   /**
@@ -37,6 +51,7 @@ final class Http1Connection implements AutoCloseable {
     this.route = route;
     this.channel = channel;
     this.socket = socket;
+    this.tls = socket instanceof SSLSocket;
     this.in = socket.getInputStream();
     this.out = socket.getOutputStream();
   }
@@ -45,16 +60,77 @@ final class Http1Connection implements AutoCloseable {
     return route;
   }
 
+  private static ScheduledThreadPoolExecutor alarms() {
+    ScheduledThreadPoolExecutor alarms =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t = new Thread(r, "forkline-http-deadlines");
+              t.setDaemon(true);
+              return t;
+            });
+    alarms.setRemoveOnCancelPolicy(true);
+    return alarms;
+  }
+
   /** Starts an exchange: reads from now on end at {@code deadline} ({@link System#nanoTime}). */
   void begin(long deadline) {
     this.deadline = deadline;
     this.received = 0;
+    if (tls) {
+      arm(deadline);
+    }
   }
 
   /** Ends this exchange's reads at {@code at} if that is sooner than its deadline. */
   void shortenDeadline(long at) {
     if (at - deadline < 0) {
       deadline = at;
+      if (tls) {
+        arm(at);
+      }
+    }
+  }
+
+  /** The exchange is over (the connection goes back to the pool): its deadline no longer holds. */
+  void endExchange() {
+    disarm();
+  }
+
+  /** The TLS handshake, within {@code deadline}. */
+  void handshake(long deadline) throws IOException {
+    begin(deadline);
+    try {
+      setTimeout();
+      ((SSLSocket) socket).startHandshake();
+    } catch (IOException e) {
+      throw expired ? new SocketTimeoutException("the deadline passed in the TLS handshake") : e;
+    } finally {
+      disarm();
+    }
+  }
+
+  private void arm(long at) {
+    disarm();
+    long mine = generation;
+    alarm =
+        ALARMS.schedule(
+            () -> {
+              if (generation == mine && !closed) {
+                expired = true;
+                close();
+              }
+            },
+            Math.max(0, at - System.nanoTime()),
+            TimeUnit.NANOSECONDS);
+  }
+
+  private void disarm() {
+    generation++; // only the thread of the exchange writes it
+    ScheduledFuture<?> a = alarm;
+    if (a != null) {
+      a.cancel(false);
+      alarm = null;
     }
   }
 
@@ -63,9 +139,25 @@ final class Http1Connection implements AutoCloseable {
     return received;
   }
 
-  /** Whether bytes arrived that no response has claimed (a server that sent too much). */
-  boolean hasUnreadBytes() {
-    return pos < lim;
+  /** Bytes read from the socket and not yet taken. */
+  int buffered() {
+    return lim - pos;
+  }
+
+  /**
+   * Whether bytes wait that no response has claimed: more than a response said it had, or an answer
+   * nobody asked for (some servers send a 408 before they close an idle connection). Such a
+   * connection cannot carry another exchange: its next answer would be misread.
+   */
+  boolean hasPendingInput() {
+    if (pos < lim) {
+      return true;
+    }
+    try {
+      return in.available() > 0 || (tls && channel.socket().getInputStream().available() > 0);
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   void write(byte[] request) throws IOException {
@@ -147,17 +239,26 @@ final class Http1Connection implements AutoCloseable {
   }
 
   private int rawRead(byte[] b, int off, int len) throws IOException {
+    setTimeout();
+    int n;
+    try {
+      n = in.read(b, off, len);
+    } catch (IOException e) {
+      throw expired ? new SocketTimeoutException("the deadline passed") : e;
+    }
+    if (n > 0) {
+      received += n;
+    }
+    return n;
+  }
+
+  private void setTimeout() throws IOException {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
       throw new SocketTimeoutException("the deadline passed");
     }
     socket.setSoTimeout(
         (int) Math.min(Integer.MAX_VALUE, Math.max(1, (left + 999_999) / 1_000_000)));
-    int n = in.read(b, off, len);
-    if (n > 0) {
-      received += n;
-    }
-    return n;
   }
 
   boolean isClosed() {
@@ -167,6 +268,10 @@ final class Http1Connection implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    ScheduledFuture<?> a = alarm;
+    if (a != null) {
+      a.cancel(false);
+    }
     // The channel first: a TLS socket closed first would write its close_notify, and a server that
     // does not read could block that write.
     try {

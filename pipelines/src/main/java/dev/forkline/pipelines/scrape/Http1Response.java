@@ -66,10 +66,11 @@ final class Http1Response implements AutoCloseable {
       left = 0;
     } else if (!codings.isEmpty()) {
       // RFC 9112 6.3: chunked as the last coding frames the body; any other ends at the close.
-      // Both a Transfer-Encoding and a Content-Length: the connection is not used again.
+      // Both a Transfer-Encoding and a Content-Length, or a Transfer-Encoding in HTTP/1.0 (RFC
+      // 9112 6.1): the framing is suspect, and the connection is not used again.
       framing =
           codings.get(codings.size() - 1).equals("chunked") ? Framing.CHUNKED : Framing.UNTIL_CLOSE;
-      persistent &= framing == Framing.CHUNKED && lengths.isEmpty();
+      persistent &= lengths.isEmpty() && version.equals("HTTP/1.1");
     } else if (!lengths.isEmpty()) {
       framing = Framing.LENGTH;
       left = contentLength(lengths);
@@ -151,7 +152,7 @@ final class Http1Response implements AutoCloseable {
       return;
     }
     released = true;
-    if (ended && keepAlive && !connection.hasUnreadBytes() && !connection.isClosed()) {
+    if (ended && keepAlive && !connection.isClosed() && !connection.hasPendingInput()) {
       client.release(connection);
     } else {
       connection.close();
@@ -159,6 +160,20 @@ final class Http1Response implements AutoCloseable {
   }
 
   private final class Body extends InputStream {
+    /**
+     * At least 1 until the body ended: {@code GZIPInputStream} looks for a further gzip member only
+     * when its source says more may come.
+     */
+    @Override
+    public int available() throws IOException {
+      if (released || ended) {
+        return 0;
+      }
+      long buffered = connection.buffered();
+      long framed = framing == Framing.UNTIL_CLOSE ? buffered : Math.min(buffered, left);
+      return (int) Math.max(1, framed);
+    }
+
     @Override
     public int read() throws IOException {
       byte[] one = new byte[1];

@@ -11,6 +11,7 @@ import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -84,8 +85,9 @@ final class HttpIo {
   static Body readBody(Http1Response response, long max, boolean failIfLarger, long deadline)
       throws StageException, InterruptedException {
     URI url = response.uri();
+    InputStream in = null;
     try {
-      InputStream in = decoding(response.body(), response);
+      in = decoding(response.body(), response);
       byte[] buf = new byte[(int) Math.min(max + 1, 64 * 1024)];
       int n = 0;
       while (n <= max) {
@@ -129,6 +131,13 @@ final class HttpIo {
       }
       throw failure(url, e, deadline);
     } finally {
+      if (in != null && in != response.body()) {
+        try {
+          in.close(); // ends the decoder's native memory now, not at a GC
+        } catch (IOException e) {
+          // the response is released below either way
+        }
+      }
       response.discard();
     }
   }
@@ -160,7 +169,14 @@ final class HttpIo {
         }
         in.unread(first);
         boolean zlib = (first & 0x0f) == 8;
-        return new InflaterInputStream(in, new Inflater(!zlib), 16 * 1024);
+        Inflater inflater = new Inflater(!zlib);
+        return new InflaterInputStream(in, inflater, 16 * 1024) {
+          @Override
+          public void close() throws IOException {
+            inflater.end(); // an InflaterInputStream ends only an Inflater of its own
+            super.close();
+          }
+        };
       default:
         throw new StageException(
             FetchKinds.BAD_RESPONSE,
@@ -198,9 +214,11 @@ final class HttpIo {
       return new StageException(
           FetchKinds.BAD_RESPONSE, url + ": the response is not valid HTTP: " + t.getMessage());
     }
-    if (t instanceof SSLHandshakeException) {
+    if (t instanceof SSLHandshakeException && causedBy(t, CertificateException.class)) {
       return new StageException(
-          FetchKinds.CONNECT, url + ": the TLS connection failed (" + describe(t) + ")", t);
+          FetchKinds.CONNECT,
+          url + ": the server's TLS certificate is not accepted (" + describe(t) + ")",
+          t);
     }
     if (t instanceof UnknownHostException) {
       return new RetryableException(
@@ -220,6 +238,15 @@ final class HttpIo {
     }
     return new StageException(
         FetchKinds.BAD_RESPONSE, url + ": the request failed: " + describe(t), t);
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String describe(Throwable t) {

@@ -16,12 +16,6 @@ final class ResponseHeaders {
     values.add(value);
   }
 
-  /** Appends an obsolete folded continuation line to the last field's value. */
-  void fold(String continuation) {
-    int last = values.size() - 1;
-    values.set(last, values.get(last) + " " + continuation.strip());
-  }
-
   boolean isEmpty() {
     return names.isEmpty();
   }

@@ -30,6 +30,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.zip.GZIPOutputStream;
 import javax.net.ServerSocketFactory;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -297,7 +298,9 @@ class Http1ClientTest {
   void anHttpProxyFromTheJvmsSelectorGetsTheAbsoluteUrl() throws Exception {
     server = new Scripted(head -> ok("via proxy"));
     ProxySelector before = ProxySelector.getDefault();
-    InetSocketAddress proxy = new InetSocketAddress("127.0.0.1", server.socket.getLocalPort());
+    // Unresolved, as the JDK's default selector names -Dhttp.proxyHost.
+    InetSocketAddress proxy =
+        InetSocketAddress.createUnresolved("127.0.0.1", server.socket.getLocalPort());
     ProxySelector.setDefault(
         new ProxySelector() {
           @Override
@@ -318,8 +321,12 @@ class Http1ClientTest {
     assertTrue(head.startsWith("GET http://127.0.0.1:9/page?x=1 HTTP/1.1\r\n"), head);
   }
 
-  @Test
-  void httpsWorksWithATrustedCertificateAndChecksTheName() throws Exception {
+  /**
+   * A self-signed certificate for 127.0.0.1: the server's context and a client's that trusts it.
+   */
+  private record Tls(SSLContext server, SSLContext client) {}
+
+  private Tls tls() throws Exception {
     char[] password = "changeit".toCharArray();
     Path store = dir.resolve("server.p12");
     Process keytool =
@@ -357,8 +364,14 @@ class Http1ClientTest {
     tm.init(keys);
     SSLContext clientTls = SSLContext.getInstance("TLS");
     clientTls.init(null, tm.getTrustManagers(), null);
+    return new Tls(serverTls, clientTls);
+  }
 
-    server = new Scripted(serverTls.getServerSocketFactory(), head -> ok("secret"));
+  @Test
+  void httpsWorksWithATrustedCertificateAndChecksTheName() throws Exception {
+    Tls tls = tls();
+    SSLContext clientTls = tls.client();
+    server = new Scripted(tls.server().getServerSocketFactory(), head -> ok("secret"));
     String url = "https://127.0.0.1:" + server.socket.getLocalPort() + "/s";
     try (Http1Client trusting = new Http1Client(Duration.ofSeconds(5), clientTls)) {
       for (int i = 0; i < 2; i++) {
@@ -383,6 +396,182 @@ class Http1ClientTest {
     StageException untrusted = fails(url);
     assertEquals(FetchKinds.CONNECT, untrusted.kind(), untrusted.getMessage());
     assertFalse(untrusted instanceof RetryableException, untrusted.getMessage());
+  }
+
+  @Test
+  void aTlsServerTricklingBytesCannotHoldTheFetchPastItsDeadline() throws Exception {
+    Tls tls = tls();
+    server = new Scripted(tls.server().getServerSocketFactory(), head -> ok("x".repeat(50_000)));
+    // Between the client and the TLS server: its bytes pass at full speed up to a point (the
+    // handshake, or the handshake and the headers), then one every 20 ms. Each TLS read waits for
+    // a whole record, so only the deadline itself can end it.
+    for (int fastBytes : new int[] {0, 6000}) {
+      try (Relay relay = new Relay(server.socket.getLocalPort(), fastBytes);
+          Http1Client trusting = new Http1Client(Duration.ofSeconds(5), tls.client())) {
+        long start = System.nanoTime();
+        long deadline = start + TimeUnit.MILLISECONDS.toNanos(1500);
+        StageException e =
+            assertThrows(
+                StageException.class,
+                () -> {
+                  Http1Response r =
+                      HttpIo.send(trusting, URI.create(relay.url("/big")), UA, deadline);
+                  HttpIo.readBody(r, 1 << 20, true, deadline);
+                });
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertEquals(FetchKinds.TIMEOUT, e.kind(), fastBytes + ": " + e.getMessage());
+        assertTrue(tookMs < 3000, fastBytes + ": the fetch took " + tookMs + " ms");
+      }
+    }
+  }
+
+  /** Relays a TCP connection to 127.0.0.1:port; the answer's bytes after the first N trickle. */
+  private static final class Relay implements AutoCloseable {
+    final ServerSocket socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+
+    Relay(int port, int fastBytes) throws IOException {
+      Thread t =
+          new Thread(
+              () -> {
+                try (Socket client = socket.accept();
+                    Socket upstream = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                  Thread up =
+                      new Thread(
+                          () -> {
+                            try {
+                              client.getInputStream().transferTo(upstream.getOutputStream());
+                            } catch (IOException e) {
+                              // one side closed
+                            }
+                          });
+                  up.setDaemon(true);
+                  up.start();
+                  InputStream in = upstream.getInputStream();
+                  OutputStream out = client.getOutputStream();
+                  for (int b, sent = 0; (b = in.read()) >= 0; sent++) {
+                    out.write(b);
+                    out.flush();
+                    if (sent >= fastBytes) {
+                      Thread.sleep(20);
+                    }
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // the client gave up: that is the point
+                }
+              });
+      t.setDaemon(true);
+      t.start();
+    }
+
+    String url(String path) {
+      return "https://127.0.0.1:" + socket.getLocalPort() + path;
+    }
+
+    @Override
+    public void close() throws IOException {
+      socket.close();
+    }
+  }
+
+  @Test
+  void aServerThatDropsTheTlsHandshakeIsARetryableConnectFailure() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread peer =
+          new Thread(
+              () -> {
+                try (Socket s = raw.accept()) {
+                  s.getInputStream().read(new byte[512]);
+                } catch (IOException e) {
+                  // closed either way
+                }
+              });
+      peer.setDaemon(true);
+      peer.start();
+      StageException e = fails("https://127.0.0.1:" + raw.getLocalPort() + "/");
+      assertEquals(FetchKinds.CONNECT, e.kind(), e.getMessage());
+      assertInstanceOf(RetryableException.class, e);
+    }
+  }
+
+  @Test
+  void bytesNobodyAskedForRetireTheConnection() throws Exception {
+    try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      Thread peer =
+          new Thread(
+              () -> {
+                try (Socket first = raw.accept()) {
+                  Scripted.readHead(first.getInputStream());
+                  OutputStream out = first.getOutputStream();
+                  out.write(ok("a").getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                  Thread.sleep(100);
+                  out.write(ok("EVIL!").getBytes(StandardCharsets.US_ASCII)); // unasked
+                  out.flush();
+                  try (Socket second = raw.accept()) {
+                    Scripted.readHead(second.getInputStream());
+                    second.getOutputStream().write(ok("b").getBytes(StandardCharsets.US_ASCII));
+                    Thread.sleep(200);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // the test fails on the client side
+                }
+              });
+      peer.setDaemon(true);
+      peer.start();
+      String base = "http://127.0.0.1:" + raw.getLocalPort();
+      assertEquals("200 a", get(base + "/a"));
+      Thread.sleep(300);
+      assertEquals("200 b", get(base + "/b"));
+    }
+  }
+
+  @Test
+  void gzipBodyOfSeveralMembersIsDecodedWhole() throws Exception {
+    byte[] one = gzip("first half ");
+    byte[] two = gzip("second half");
+    server =
+        new Scripted(
+            head ->
+                "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + Integer.toHexString(one.length)
+                    + "\r\n"
+                    + new String(one, StandardCharsets.ISO_8859_1)
+                    + "\r\n"
+                    + Integer.toHexString(two.length)
+                    + "\r\n"
+                    + new String(two, StandardCharsets.ISO_8859_1)
+                    + "\r\n0\r\n\r\n");
+    assertEquals("200 first half second half", get(server.url("/")));
+  }
+
+  private static byte[] gzip(String text) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(text.getBytes(StandardCharsets.US_ASCII));
+    }
+    return bytes.toByteArray();
+  }
+
+  @Test
+  void foldedHeaderLinesAreJoined() throws Exception {
+    server =
+        new Scripted(
+            head ->
+                "HTTP/1.1 200 OK\r\nX-Long: one\r\n two\r\n\tthree\r\nContent-Length: 0\r\n\r\n");
+    Http1Response r = HttpIo.send(client, URI.create(server.url("/")), UA, inTenSeconds());
+    assertEquals("one two three", r.headers().firstValue("x-long").orElseThrow());
+    r.close();
+  }
+
+  @Test
+  void chunkedHttp10IsReadButItsConnectionNotKept() throws Exception {
+    server =
+        new Scripted(
+            head ->
+                "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + "2\r\nok\r\n0\r\n\r\n");
+    assertEquals("200 ok", get(server.url("/")));
+    assertEquals(0, client.idleConnections());
   }
 
   private static Scripted uncheckedServer(String reply) {
