@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -77,6 +78,10 @@ final class Http1Client implements AutoCloseable {
             return t;
           });
 
+  /** Lookups under way, by host name; shared, so one caller's deadline does not cancel them. */
+  private static final ConcurrentHashMap<String, Future<InetAddress>> IN_FLIGHT =
+      new ConcurrentHashMap<>();
+
   private final Duration connectTimeout;
   private final SSLContext tlsContext; // null: the JVM's default, made when first needed
   private volatile SSLSocketFactory tls;
@@ -116,6 +121,9 @@ final class Http1Client implements AutoCloseable {
     if (connection != null) {
       try {
         return exchange(connection, uri, request, deadline);
+      } catch (RuntimeException e) {
+        connection.close();
+        throw e;
       } catch (IOException e) {
         connection.close();
         boolean staleConnection =
@@ -379,7 +387,21 @@ final class Http1Client implements AutoCloseable {
     }
     Future<InetAddress> lookup;
     try {
-      lookup = LOOKUPS.submit(() -> InetAddress.getByName(host));
+      // Threads that connect to one host at once share its lookup.
+      lookup =
+          IN_FLIGHT.computeIfAbsent(
+              host,
+              h -> {
+                FutureTask<InetAddress> task =
+                    new FutureTask<>(() -> InetAddress.getByName(h)) {
+                      @Override
+                      protected void done() {
+                        IN_FLIGHT.remove(h, this);
+                      }
+                    };
+                LOOKUPS.execute(task);
+                return task;
+              });
     } catch (RejectedExecutionException e) {
       throw new IOException("too many host name lookups are waiting for an answer", e);
     }
@@ -387,10 +409,8 @@ final class Http1Client implements AutoCloseable {
       return new InetSocketAddress(
           lookup.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS), port);
     } catch (TimeoutException e) {
-      lookup.cancel(true);
       throw new SocketTimeoutException("the deadline passed while looking up " + host);
     } catch (InterruptedException e) {
-      lookup.cancel(true);
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while looking up " + host);
     } catch (ExecutionException e) {

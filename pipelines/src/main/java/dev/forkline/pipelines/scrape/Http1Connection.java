@@ -40,8 +40,9 @@ final class Http1Connection implements AutoCloseable {
   private long received;
   private volatile boolean closed;
   private volatile boolean expired;
-  private volatile long generation;
-  private ScheduledFuture<?> alarm;
+  private final Object alarmLock = new Object();
+  private long generation; // guarded by alarmLock
+  private ScheduledFuture<?> alarm; // guarded by alarmLock
   long idleSince;
 
   /**
@@ -77,6 +78,7 @@ final class Http1Connection implements AutoCloseable {
   void begin(long deadline) {
     this.deadline = deadline;
     this.received = 0;
+    this.expired = false;
     if (tls) {
       arm(deadline);
     }
@@ -111,26 +113,35 @@ final class Http1Connection implements AutoCloseable {
   }
 
   private void arm(long at) {
-    disarm();
-    long mine = generation;
-    alarm =
-        ALARMS.schedule(
-            () -> {
-              if (generation == mine && !closed) {
-                expired = true;
+    synchronized (alarmLock) {
+      disarm();
+      long mine = generation;
+      alarm =
+          ALARMS.schedule(
+              () -> {
+                synchronized (alarmLock) {
+                  // Checked and marked under the lock that disarm() takes: once an exchange is
+                  // over, its alarm can no longer close the connection for the next one.
+                  if (generation != mine || closed) {
+                    return;
+                  }
+                  expired = true;
+                  closed = true;
+                }
                 close();
-              }
-            },
-            Math.max(0, at - System.nanoTime()),
-            TimeUnit.NANOSECONDS);
+              },
+              Math.max(0, at - System.nanoTime()),
+              TimeUnit.NANOSECONDS);
+    }
   }
 
   private void disarm() {
-    generation++; // only the thread of the exchange writes it
-    ScheduledFuture<?> a = alarm;
-    if (a != null) {
-      a.cancel(false);
-      alarm = null;
+    synchronized (alarmLock) {
+      generation++;
+      if (alarm != null) {
+        alarm.cancel(false);
+        alarm = null;
+      }
     }
   }
 
@@ -268,9 +279,11 @@ final class Http1Connection implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    ScheduledFuture<?> a = alarm;
-    if (a != null) {
-      a.cancel(false);
+    synchronized (alarmLock) {
+      if (alarm != null) {
+        alarm.cancel(false);
+        alarm = null;
+      }
     }
     // The channel first: a TLS socket closed first would write its close_notify, and a server that
     // does not read could block that write.

@@ -39,6 +39,7 @@ final class Http1Response implements AutoCloseable {
   private boolean firstChunk = true;
   private boolean ended;
   private boolean released;
+  private IOException failure;
 
   Http1Response(
       Http1Client client,
@@ -112,6 +113,15 @@ final class Http1Response implements AutoCloseable {
     return headers;
   }
 
+  /**
+   * The last failure of a read of the body, if any. A gzip decoder swallows the failure of its look
+   * for a further member (a timeout, a reset) and reports the end of its data instead: a reader
+   * through a decoder asks here before it takes the data as whole.
+   */
+  IOException bodyFailure() {
+    return failure;
+  }
+
   /** The body as sent (not decoded), framed: it ends where the response ends. */
   InputStream body() {
     return body;
@@ -183,6 +193,15 @@ final class Http1Response implements AutoCloseable {
 
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
+      try {
+        return framedRead(b, off, len);
+      } catch (IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    private int framedRead(byte[] b, int off, int len) throws IOException {
       if (released) {
         throw new IOException("the response was closed");
       }

@@ -96,6 +96,10 @@ final class HttpIo {
         }
         int r = in.read(buf, n, buf.length - n);
         if (r < 0) {
+          IOException swallowed = response.bodyFailure();
+          if (swallowed != null) {
+            throw swallowed;
+          }
           break;
         }
         n += r;

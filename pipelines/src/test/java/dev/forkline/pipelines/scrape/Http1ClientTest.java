@@ -134,6 +134,28 @@ class Http1ClientTest {
     }
   }
 
+  /**
+   * Runs a scripted peer on a daemon thread; its I/O ends when the client gives up or the test
+   * does.
+   */
+  private static void peer(Peer body) {
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                body.run();
+              } catch (IOException | InterruptedException e) {
+                // the peer's side ended; the test's assertions are on the client's
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private interface Peer {
+    void run() throws IOException, InterruptedException;
+  }
+
   private static long inTenSeconds() {
     return System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
   }
@@ -190,20 +212,14 @@ class Http1ClientTest {
   @Test
   void aBodyThatEndsAtTheCloseIsReadWholeAndTheConnectionNotKept() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-      Thread peer =
-          new Thread(
-              () -> {
-                try (Socket s = raw.accept()) {
-                  Scripted.readHead(s.getInputStream());
-                  s.getOutputStream()
-                      .write(
-                          "HTTP/1.1 200 OK\r\n\r\nall of it".getBytes(StandardCharsets.US_ASCII));
-                } catch (IOException e) {
-                  // the test fails on the client side
-                }
-              });
-      peer.setDaemon(true);
-      peer.start();
+      peer(
+          () -> {
+            try (Socket s = raw.accept()) {
+              Scripted.readHead(s.getInputStream());
+              s.getOutputStream()
+                  .write("HTTP/1.1 200 OK\r\n\r\nall of it".getBytes(StandardCharsets.US_ASCII));
+            }
+          });
       assertEquals("200 all of it", get("http://127.0.0.1:" + raw.getLocalPort() + "/"));
       assertEquals(0, client.idleConnections());
     }
@@ -476,17 +492,12 @@ class Http1ClientTest {
   @Test
   void aServerThatDropsTheTlsHandshakeIsARetryableConnectFailure() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-      Thread peer =
-          new Thread(
-              () -> {
-                try (Socket s = raw.accept()) {
-                  s.getInputStream().read(new byte[512]);
-                } catch (IOException e) {
-                  // closed either way
-                }
-              });
-      peer.setDaemon(true);
-      peer.start();
+      peer(
+          () -> {
+            try (Socket s = raw.accept()) {
+              s.getInputStream().read(new byte[512]);
+            }
+          });
       StageException e = fails("https://127.0.0.1:" + raw.getLocalPort() + "/");
       assertEquals(FetchKinds.CONNECT, e.kind(), e.getMessage());
       assertInstanceOf(RetryableException.class, e);
@@ -496,28 +507,23 @@ class Http1ClientTest {
   @Test
   void bytesNobodyAskedForRetireTheConnection() throws Exception {
     try (ServerSocket raw = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-      Thread peer =
-          new Thread(
-              () -> {
-                try (Socket first = raw.accept()) {
-                  Scripted.readHead(first.getInputStream());
-                  OutputStream out = first.getOutputStream();
-                  out.write(ok("a").getBytes(StandardCharsets.US_ASCII));
-                  out.flush();
-                  Thread.sleep(100);
-                  out.write(ok("EVIL!").getBytes(StandardCharsets.US_ASCII)); // unasked
-                  out.flush();
-                  try (Socket second = raw.accept()) {
-                    Scripted.readHead(second.getInputStream());
-                    second.getOutputStream().write(ok("b").getBytes(StandardCharsets.US_ASCII));
-                    Thread.sleep(200);
-                  }
-                } catch (IOException | InterruptedException e) {
-                  // the test fails on the client side
-                }
-              });
-      peer.setDaemon(true);
-      peer.start();
+      peer(
+          () -> {
+            try (Socket first = raw.accept()) {
+              Scripted.readHead(first.getInputStream());
+              OutputStream out = first.getOutputStream();
+              out.write(ok("a").getBytes(StandardCharsets.US_ASCII));
+              out.flush();
+              Thread.sleep(100);
+              out.write(ok("EVIL!").getBytes(StandardCharsets.US_ASCII)); // unasked
+              out.flush();
+              try (Socket second = raw.accept()) {
+                Scripted.readHead(second.getInputStream());
+                second.getOutputStream().write(ok("b").getBytes(StandardCharsets.US_ASCII));
+                Thread.sleep(200);
+              }
+            }
+          });
       String base = "http://127.0.0.1:" + raw.getLocalPort();
       assertEquals("200 a", get(base + "/a"));
       Thread.sleep(300);
@@ -529,19 +535,32 @@ class Http1ClientTest {
   void gzipBodyOfSeveralMembersIsDecodedWhole() throws Exception {
     byte[] one = gzip("first half ");
     byte[] two = gzip("second half");
-    server =
-        new Scripted(
-            head ->
-                "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + Integer.toHexString(one.length)
-                    + "\r\n"
-                    + new String(one, StandardCharsets.ISO_8859_1)
-                    + "\r\n"
-                    + Integer.toHexString(two.length)
-                    + "\r\n"
-                    + new String(two, StandardCharsets.ISO_8859_1)
-                    + "\r\n0\r\n\r\n");
+    server = new Scripted(head -> gzipChunks(true, one, two));
     assertEquals("200 first half second half", get(server.url("/")));
+  }
+
+  @Test
+  void aGzipBodyThatStallsAfterAWholeMemberTimesOutRatherThanEndingEarly() throws Exception {
+    byte[] one = gzip("first member;");
+    // The first chunk holds a whole gzip member; the rest of the body never comes.
+    server = new Scripted(head -> gzipChunks(false, one));
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800);
+    Http1Response r = HttpIo.send(client, URI.create(server.url("/")), UA, deadline);
+    StageException e =
+        assertThrows(StageException.class, () -> HttpIo.readBody(r, 1 << 20, true, deadline));
+    assertEquals(FetchKinds.TIMEOUT, e.kind(), e.getMessage());
+  }
+
+  /** A chunked gzip response, a chunk per member; {@code end}: with its last chunk. */
+  private static String gzipChunks(boolean end, byte[]... members) {
+    StringBuilder reply =
+        new StringBuilder(
+            "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (byte[] member : members) {
+      reply.append(Integer.toHexString(member.length)).append("\r\n");
+      reply.append(new String(member, StandardCharsets.ISO_8859_1)).append("\r\n");
+    }
+    return end ? reply.append("0\r\n\r\n").toString() : reply.toString();
   }
 
   private static byte[] gzip(String text) throws IOException {
