@@ -16,6 +16,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -83,6 +84,7 @@ final class Http1Client implements AutoCloseable {
       new ConcurrentHashMap<>();
 
   private final Duration connectTimeout;
+  private final EnvProxies envProxies;
   private final SSLContext tlsContext; // null: the JVM's default, made when first needed
   private volatile SSLSocketFactory tls;
   private final ConcurrentHashMap<String, ArrayDeque<Http1Connection>> idle =
@@ -92,17 +94,32 @@ final class Http1Client implements AutoCloseable {
   private volatile boolean closed;
 
   Http1Client(Duration connectTimeout) {
-    this(connectTimeout, null);
+    this(connectTimeout, null, System.getenv());
   }
 
   /** A client that trusts what {@code tlsContext} trusts (tests); null for the JVM's default. */
   Http1Client(Duration connectTimeout, SSLContext tlsContext) {
-    this.connectTimeout = connectTimeout;
-    this.tlsContext = tlsContext;
+    this(connectTimeout, tlsContext, System.getenv());
   }
 
-  /** Where a request goes: the origin, and the HTTP proxy on the way if there is one. */
-  private record Route(String key, boolean https, String host, int port, InetSocketAddress proxy) {}
+  /** A client whose environment proxies come from {@code env} (tests). */
+  Http1Client(Duration connectTimeout, SSLContext tlsContext, Map<String, String> env) {
+    this.connectTimeout = connectTimeout;
+    this.tlsContext = tlsContext;
+    this.envProxies = EnvProxies.from(env);
+  }
+
+  /**
+   * Where a request goes: the origin, and the HTTP proxy on the way if there is one, with its
+   * Proxy-Authorization value if it needs one.
+   */
+  private record Route(
+      String key,
+      boolean https,
+      String host,
+      int port,
+      InetSocketAddress proxy,
+      String proxyAuthorization) {}
 
   /**
    * Sends {@code GET uri} and reads the response's status and headers, all before {@code deadline}
@@ -244,7 +261,7 @@ final class Http1Client implements AutoCloseable {
     return printable.length() > 80 ? printable.substring(0, 80) + "..." : printable;
   }
 
-  private static Route route(URI uri) throws IOException {
+  private Route route(URI uri) throws IOException {
     String scheme = uri.getScheme();
     boolean https = "https".equalsIgnoreCase(scheme);
     if (!https && !"http".equalsIgnoreCase(scheme)) {
@@ -258,18 +275,26 @@ final class Http1Client implements AutoCloseable {
       host = host.substring(1, host.length() - 1);
     }
     int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
-    InetSocketAddress proxy = proxy(uri);
+    InetSocketAddress proxy = jvmProxy(uri);
+    String authorization = null;
+    if (proxy == null && !jvmProxySettings()) {
+      EnvProxies.Proxy fromEnv = envProxies.forUri(uri, host, port);
+      if (fromEnv != null) {
+        proxy = fromEnv.address();
+        authorization = fromEnv.authorization();
+      }
+    }
     String key =
         (https ? "https://" : "http://")
             + host
             + ":"
             + port
             + (proxy == null ? "" : " via " + proxy.getHostString() + ":" + proxy.getPort());
-    return new Route(key, https, host, port, proxy);
+    return new Route(key, https, host, port, proxy, authorization);
   }
 
   /** The HTTP proxy the JVM's proxy selector names for {@code uri}; null for none (or SOCKS). */
-  private static InetSocketAddress proxy(URI uri) {
+  private static InetSocketAddress jvmProxy(URI uri) {
     ProxySelector selector = ProxySelector.getDefault();
     if (selector == null) {
       return null;
@@ -284,6 +309,14 @@ final class Http1Client implements AutoCloseable {
       }
     }
     return null;
+  }
+
+  /** Whether the JVM is told about proxies: then its settings rule, not the environment's. */
+  private static boolean jvmProxySettings() {
+    return System.getProperty("http.proxyHost") != null
+        || System.getProperty("https.proxyHost") != null
+        || System.getProperty("socksProxyHost") != null
+        || Boolean.getBoolean("java.net.useSystemProxies");
   }
 
   private static byte[] request(URI uri, Route route, String userAgent) {
@@ -312,6 +345,10 @@ final class Http1Client implements AutoCloseable {
     }
     boolean defaultPort = route.port() == (route.https() ? 443 : 80);
     String hostHeader = ascii.getHost() + (defaultPort ? "" : ":" + route.port());
+    String proxyAuthorization =
+        route.proxy() != null && !route.https() && route.proxyAuthorization() != null
+            ? "Proxy-Authorization: " + route.proxyAuthorization() + "\r\n"
+            : "";
     String head =
         "GET "
             + target
@@ -319,7 +356,9 @@ final class Http1Client implements AutoCloseable {
             + hostHeader
             + "\r\nUser-Agent: "
             + userAgent
-            + "\r\nAccept: */*\r\nAccept-Encoding: gzip, deflate\r\n\r\n";
+            + "\r\nAccept: */*\r\nAccept-Encoding: gzip, deflate\r\n"
+            + proxyAuthorization
+            + "\r\n";
     return head.getBytes(StandardCharsets.ISO_8859_1);
   }
 
@@ -443,7 +482,15 @@ final class Http1Client implements AutoCloseable {
     authority += ":" + route.port();
     connection.begin(deadline);
     connection.write(
-        ("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n")
+        ("CONNECT "
+                + authority
+                + " HTTP/1.1\r\nHost: "
+                + authority
+                + "\r\n"
+                + (route.proxyAuthorization() == null
+                    ? ""
+                    : "Proxy-Authorization: " + route.proxyAuthorization() + "\r\n")
+                + "\r\n")
             .getBytes(StandardCharsets.ISO_8859_1));
     String status = connection.readLine(MAX_LINE, "the proxy's status line");
     readHeaders(connection);

@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -381,6 +382,44 @@ class Http1ClientTest {
     SSLContext clientTls = SSLContext.getInstance("TLS");
     clientTls.init(null, tm.getTrustManagers(), null);
     return new Tls(serverTls, clientTls);
+  }
+
+  @Test
+  void theEnvironmentsHttpProxyGetsTheAbsoluteUrlAndItsCredentials() throws Exception {
+    server = new Scripted(head -> ok("via env proxy"));
+    Map<String, String> env =
+        Map.of("http_proxy", "http://ann:secret@127.0.0.1:" + server.socket.getLocalPort());
+    try (Http1Client proxied = new Http1Client(Duration.ofSeconds(5), null, env)) {
+      // example.invalid does not resolve: only the proxy can answer.
+      Http1Response r =
+          HttpIo.send(proxied, URI.create("http://example.invalid/p?q=1"), UA, inTenSeconds());
+      assertEquals(
+          "via env proxy", new String(HttpIo.readBody(r, 100, true, inTenSeconds()).bytes()));
+    }
+    String head = server.requests.peek();
+    assertTrue(head.startsWith("GET http://example.invalid/p?q=1 HTTP/1.1\r\n"), head);
+    assertTrue(head.contains("\r\nProxy-Authorization: Basic YW5uOnNlY3JldA==\r\n"), head);
+  }
+
+  @Test
+  void anHttpsProxyThatRefusesTheTunnelFailsTheFetchWithItsAnswer() throws Exception {
+    server =
+        new Scripted(
+            head -> "HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n");
+    Map<String, String> env =
+        Map.of("https_proxy", "http://ann:wrong@127.0.0.1:" + server.socket.getLocalPort());
+    try (Http1Client proxied = new Http1Client(Duration.ofSeconds(5), null, env)) {
+      StageException e =
+          assertThrows(
+              StageException.class,
+              () ->
+                  HttpIo.send(proxied, URI.create("https://example.invalid/"), UA, inTenSeconds()));
+      assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+      assertTrue(e.getMessage().contains("407"), e.getMessage());
+    }
+    String head = server.requests.peek();
+    assertTrue(head.startsWith("CONNECT example.invalid:443 HTTP/1.1\r\n"), head);
+    assertTrue(head.contains("\r\nProxy-Authorization: Basic "), head);
   }
 
   @Test
