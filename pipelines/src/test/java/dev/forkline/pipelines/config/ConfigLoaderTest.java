@@ -330,6 +330,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aUserAgentWithALineBreakIsAnError() throws IOException {
+    Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1/\n");
+    String message =
+        error(
+            "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n"
+                + "  user-agent: \"bot\\r\\nX-Evil: 1\"\n");
+    assertTrue(message.contains(":5:15: url-scrape.user-agent: must be printable ASCII"), message);
+  }
+
+  @Test
   void extractFieldWithoutCssIsAnError() throws IOException {
     Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1/\n");
     String message =
