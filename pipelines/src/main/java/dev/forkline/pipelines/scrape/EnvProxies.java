@@ -62,9 +62,7 @@ final class EnvProxies {
 
   /** The proxy for {@code uri} (http or https), or null to connect directly. */
   Proxy forUri(URI uri, String host, int port) {
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
+    host = Http1Client.unbracketed(host);
     Proxy proxy = "https".equalsIgnoreCase(uri.getScheme()) ? https : http;
     if (proxy == null || isLoopback(host) || bypassed(host, port)) {
       return null;
@@ -86,9 +84,7 @@ final class EnvProxies {
         }
         name = entry.substring(0, colon);
       }
-      if (name.startsWith("[") && name.endsWith("]")) {
-        name = name.substring(1, name.length() - 1);
-      }
+      name = Http1Client.unbracketed(name);
       if (name.contains("/")) {
         if (inRange(h, name)) {
           return true;
@@ -173,10 +169,7 @@ final class EnvProxies {
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("no host");
       }
-      String host = uri.getHost();
-      if (host.startsWith("[") && host.endsWith("]")) {
-        host = host.substring(1, host.length() - 1);
-      }
+      String host = Http1Client.unbracketed(uri.getHost());
       int port = uri.getPort() >= 0 ? uri.getPort() : 80;
       String authorization = null;
       if (uri.getRawUserInfo() != null) {

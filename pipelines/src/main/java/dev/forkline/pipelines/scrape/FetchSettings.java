@@ -46,6 +46,10 @@ public record FetchSettings(
       throw new IllegalArgumentException(
           "userAgent must not be blank; sites and robots.txt rules match on it");
     }
+    if (!userAgent.chars().allMatch(c -> c >= ' ' && c < 127)) {
+      throw new IllegalArgumentException(
+          "userAgent must be printable ASCII: it is sent as an HTTP header");
+    }
     positive("connectTimeout", connectTimeout);
     positive("maxFetchTime", maxFetchTime);
     if (maxBodyBytes < 1 || maxBodyBytes > Integer.MAX_VALUE - 8) {

@@ -271,9 +271,7 @@ final class Http1Client implements AutoCloseable {
     if (host == null || host.isEmpty()) {
       throw new ProtocolException(uri + " has no host");
     }
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
+    host = unbracketed(host);
     int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
     InetSocketAddress proxy = jvmProxy(uri);
     String authorization = null;
@@ -291,6 +289,11 @@ final class Http1Client implements AutoCloseable {
             + port
             + (proxy == null ? "" : " via " + proxy.getHostString() + ":" + proxy.getPort());
     return new Route(key, https, host, port, proxy, authorization);
+  }
+
+  /** A host as a URI writes it ({@code [::1]} for an IPv6 address) as a socket takes it. */
+  static String unbracketed(String host) {
+    return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
   }
 
   /** The HTTP proxy the JVM's proxy selector names for {@code uri}; null for none (or SOCKS). */
@@ -319,13 +322,10 @@ final class Http1Client implements AutoCloseable {
         || Boolean.getBoolean("java.net.useSystemProxies");
   }
 
+  /**
+   * @param userAgent printable ASCII ({@link FetchSettings} holds no other)
+   */
   private static byte[] request(URI uri, Route route, String userAgent) {
-    for (int i = 0; i < userAgent.length(); i++) {
-      char c = userAgent.charAt(i);
-      if (c < ' ' || c == 127) {
-        throw new IllegalArgumentException("the User-Agent has a control character");
-      }
-    }
     URI ascii = uri;
     String asciiForm = uri.toASCIIString();
     if (!asciiForm.equals(uri.toString())) {

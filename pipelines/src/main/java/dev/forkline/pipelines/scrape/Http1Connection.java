@@ -176,14 +176,6 @@ final class Http1Connection implements AutoCloseable {
     out.flush();
   }
 
-  /** One byte of the stream, or -1 at its end. */
-  int read() throws IOException {
-    if (pos == lim && fill() < 0) {
-      return -1;
-    }
-    return buf[pos++] & 0xff;
-  }
-
   /** Up to {@code len} bytes, at least one unless the stream ended (-1). */
   int read(byte[] b, int off, int len) throws IOException {
     if (len == 0) {

@@ -16,14 +16,6 @@ final class ResponseHeaders {
     values.add(value);
   }
 
-  boolean isEmpty() {
-    return names.isEmpty();
-  }
-
-  int size() {
-    return names.size();
-  }
-
   /** The first value of {@code name}, stripped. */
   Optional<String> firstValue(String name) {
     for (int i = 0; i < names.size(); i++) {

@@ -303,6 +303,13 @@ class FetcherTest {
   }
 
   @Test
+  void settingsRefuseAUserAgentThatCouldSplitTheRequestHeaders() {
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> FetchSettings.defaults().withUserAgent("bot\r\nX-Evil: 1"));
+  }
+
+  @Test
   void invalidUrlFailsWithoutARequest() {
     StageException e = fails(fetcher(), "file:///etc/passwd");
     assertEquals(FetchKinds.INVALID_URL, e.kind());
