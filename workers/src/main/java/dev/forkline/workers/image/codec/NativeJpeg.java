@@ -1,13 +1,9 @@
 package dev.forkline.workers.image.codec;
 
 import dev.forkline.workers.image.ImageException;
+import dev.forkline.workers.image.NativeLibrary;
 import dev.forkline.workers.image.Pixels;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * JPEG decoding on the system's libjpeg-turbo through a small JNI library ({@code
@@ -31,17 +27,8 @@ final class NativeJpeg {
 
   private static final byte[] ICC_HEADER = "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1);
 
-  private static final String UNAVAILABLE_WHY;
-
-  static {
-    String why;
-    try {
-      why = load();
-    } catch (IOException | LinkageError | SecurityException e) {
-      why = "cannot load it: " + e;
-    }
-    UNAVAILABLE_WHY = why;
-  }
+  private static final String UNAVAILABLE_WHY =
+      NativeLibrary.load("forkline_jpeg", "FORKLINE_NATIVE_JPEG");
 
   private NativeJpeg() {}
 
@@ -115,39 +102,6 @@ final class NativeJpeg {
 
   /** Why the build made no library ({@code src/main/c/build.sh} says so), or null. */
   static String buildSkipped() {
-    try (InputStream in = NativeJpeg.class.getResourceAsStream("native/UNAVAILABLE")) {
-      return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-    } catch (IOException e) {
-      return null;
-    }
-  }
-
-  /** Loads the library from the jar; null when loaded, else why not. */
-  private static String load() throws IOException {
-    if ("0".equals(System.getenv("FORKLINE_NATIVE_JPEG"))) {
-      return "turned off by FORKLINE_NATIVE_JPEG=0";
-    }
-    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
-    String arch = System.getProperty("os.arch", "");
-    if (!os.contains("linux") || !(arch.equals("amd64") || arch.equals("aarch64"))) {
-      return "no build for " + os + "-" + arch;
-    }
-    String resource = "native/linux-" + arch + "/libforkline_jpeg.so";
-    try (InputStream in = NativeJpeg.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        String why = buildSkipped();
-        return "not in this build: "
-            + (why != null ? why : "it needs gcc and libjpeg62-turbo-dev when built");
-      }
-      // A file of this JVM's own, unlinked once loaded: the mapping stays, nothing is left behind.
-      Path file = Files.createTempFile("forkline-jpeg-", ".so");
-      try {
-        Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        System.load(file.toAbsolutePath().toString());
-      } finally {
-        Files.deleteIfExists(file);
-      }
-    }
-    return null;
+    return NativeLibrary.buildSkipped("forkline_jpeg");
   }
 }

@@ -36,10 +36,21 @@ public final class Blur implements Filter {
 
   @Override
   public Pixels apply(Pixels in) {
+    return apply(in, true);
+  }
+
+  /**
+   * With {@code useNative} false, an opaque image takes the Java loops even where the native ones
+   * are.
+   */
+  Pixels apply(Pixels in, boolean useNative) {
     int w = in.width();
     boolean alpha = in.alpha();
     int[] out = new int[in.argb().length];
     if (!alpha) {
+      if (useNative && NativeFilters.blur(in, kernel, out)) {
+        return new Pixels(w, in.height(), out, false);
+      }
       FloatImage.convolveOpaque(
           in,
           kernel,

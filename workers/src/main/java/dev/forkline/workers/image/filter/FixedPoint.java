@@ -69,6 +69,19 @@ final class FixedPoint {
     if (cx == null || cy == null) {
       return null;
     }
+    Pixels fast = NativeFilters.resize(in, dstW, dstH, wx, cx, wy, cy);
+    return fast != null ? fast : java(in, dstW, dstH, wx, cx, wy, cy);
+  }
+
+  /** {@link #columnsFirst} in Java, with its quantized weights. */
+  static Pixels java(
+      Pixels in,
+      int dstW,
+      int dstH,
+      Resampler.Weights wx,
+      int[] cx,
+      Resampler.Weights wy,
+      int[] cy) {
     int w = in.width();
     int[] src = in.argb();
     int cap = 0;

@@ -47,12 +47,23 @@ public final class Sharpen implements Filter {
 
   @Override
   public Pixels apply(Pixels in) {
+    return apply(in, true);
+  }
+
+  /**
+   * With {@code useNative} false, an opaque image takes the Java loops even where the native ones
+   * are.
+   */
+  Pixels apply(Pixels in, boolean useNative) {
     int w = in.width();
     int[] src = in.argb();
     int[] out = new int[src.length];
     boolean alpha = in.alpha();
     float amt = (float) amount;
     if (!alpha) {
+      if (useNative && NativeFilters.sharpen(in, kernel, amt, threshold, out)) {
+        return new Pixels(w, in.height(), out, false);
+      }
       FloatImage.convolveOpaque(
           in,
           kernel,

@@ -1,0 +1,106 @@
+package dev.forkline.workers.image.filter;
+
+import dev.forkline.workers.image.NativeLibrary;
+import dev.forkline.workers.image.Pixels;
+
+/**
+ * The loops of the opaque resize ({@link FixedPoint#columnsFirst}), blur and sharpen ({@link
+ * FloatImage#convolveOpaque} with {@link Blur}'s and {@link Sharpen}'s rows) compiled ahead of time
+ * ({@code src/main/c/forkline_filters.c}), with the same arithmetic in the same order: the pixels
+ * are bit for bit those of the Java code ({@code NativeFiltersTest}).
+ *
+ * <p>Why: in a fresh JVM, HotSpot's C2 compiler spent 3.6 s on these loops during a 6 s run of 200
+ * 1080p JPEGs on 2 cores (each loop compiled several times: on-stack replacement, then the whole
+ * method), and ran them in slower tiers until then; each worker JVM of the process pool paid it
+ * again. Native, they run at full speed from the first image and leave both cores to the work.
+ *
+ * <p>Each method returns null (or false) when the library is not here ({@code
+ * FORKLINE_NATIVE_FILTERS=0}, no gcc when built) or had no memory; the caller then runs the Java
+ * code.
+ */
+final class NativeFilters {
+  private static final String UNAVAILABLE_WHY =
+      NativeLibrary.load("forkline_filters", "FORKLINE_NATIVE_FILTERS");
+
+  private static final int BLUR = 0;
+  private static final int SHARPEN = 1;
+
+  private NativeFilters() {}
+
+  static boolean available() {
+    return UNAVAILABLE_WHY == null;
+  }
+
+  static String unavailableWhy() {
+    return UNAVAILABLE_WHY;
+  }
+
+  /** Why the build left the library out, or null. */
+  static String buildSkipped() {
+    return NativeLibrary.buildSkipped("forkline_filters");
+  }
+
+  /** {@link FixedPoint#columnsFirst}'s resample with its quantized weights {@code cx, cy}. */
+  static Pixels resize(
+      Pixels in,
+      int dstW,
+      int dstH,
+      Resampler.Weights wx,
+      int[] cx,
+      Resampler.Weights wy,
+      int[] cy) {
+    if (UNAVAILABLE_WHY != null) {
+      return null;
+    }
+    int[] out = new int[dstW * dstH];
+    int rc =
+        resize0(
+            in.argb(),
+            in.width(),
+            in.height(),
+            out,
+            dstW,
+            dstH,
+            wy.start,
+            wy.count,
+            wy.stride,
+            cy,
+            wx.start,
+            wx.count,
+            wx.stride,
+            cx);
+    return rc == 0 ? new Pixels(dstW, dstH, out, false) : null;
+  }
+
+  /** Opaque {@code in} blurred by the separable {@code kernel} into {@code out}. */
+  static boolean blur(Pixels in, float[] kernel, int[] out) {
+    return UNAVAILABLE_WHY == null
+        && convolve0(in.argb(), in.width(), in.height(), kernel, BLUR, 0f, 0, out) == 0;
+  }
+
+  /** Opaque {@code in} sharpened as {@link Sharpen} does, with its blur {@code kernel}. */
+  static boolean sharpen(Pixels in, float[] kernel, float amount, int threshold, int[] out) {
+    return UNAVAILABLE_WHY == null
+        && convolve0(in.argb(), in.width(), in.height(), kernel, SHARPEN, amount, threshold, out)
+            == 0;
+  }
+
+  private static native int resize0(
+      int[] src,
+      int w,
+      int h,
+      int[] out,
+      int dstW,
+      int dstH,
+      int[] ystart,
+      int[] ycount,
+      int ystride,
+      int[] cy,
+      int[] xstart,
+      int[] xcount,
+      int xstride,
+      int[] cx);
+
+  private static native int convolve0(
+      int[] src, int w, int h, float[] kernel, int mode, float amount, int threshold, int[] out);
+}
