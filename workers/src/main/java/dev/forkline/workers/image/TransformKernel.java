@@ -46,10 +46,11 @@ public final class TransformKernel implements Kernel {
   /**
    * Loads the classes of the first image and has the JIT compile the hot loops before it comes:
    * decodes, resizes, sharpens, blurs and encodes a small JPEG and PNG (class loading of both
-   * paths), then runs {@link #WARM_UP_RUNS} times a quarter-photo chain (960x540 JPEG, resize to
-   * 400 wide with Lanczos-3, sharpen, JPEG q85), so the loops are compiled at the sizes real images
-   * have. Runs on a background thread of a fresh worker ({@code WorkerMain}); about half a second
-   * of one core, 30 MB of short-lived arrays.
+   * paths), then, unless the filter loops are native ({@link Filters#nativeLoops()}), runs {@link
+   * #WARM_UP_RUNS} times a quarter-photo chain (960x540 JPEG, resize to 400 wide with Lanczos-3,
+   * sharpen, JPEG q85), so the loops are compiled at the sizes real images have. Runs on a
+   * background thread of a fresh worker ({@code WorkerMain}); about half a second of one core, 30
+   * MB of short-lived arrays.
    */
   @Override
   public void warmUp() throws Exception {
@@ -77,16 +78,37 @@ public final class TransformKernel implements Kernel {
                 85,
                 false)
             .encode(photo);
+    if (Filters.nativeLoops()) {
+      return; // nothing for the JIT to learn from the loops
+    }
     for (int i = 0; i < WARM_UP_RUNS; i++) {
       apply(request);
     }
   }
 
   /**
+   * C1 alone when the filter loops are native ({@link Filters#nativeLoops()}): what is left to
+   * compile (EXIF, the codecs' glue, messages) is not worth C2's time in a worker's life of one
+   * run. 200 1080p JPEGs, 2 workers, 2 cores: 5.02 to 5.23 s against 5.14 to 5.44 s with C2.
+   * Without them, the full JIT: C2's loops are twice as fast as C1's.
+   */
+  @Override
+  public List<String> workerJvmFlags() {
+    return Filters.nativeLoops() ? List.of("-XX:TieredStopAtLevel=1") : List.of();
+  }
+
+  /** The full JIT: a worker the daemon keeps pays C2 once, over many runs. */
+  @Override
+  public List<String> keptWorkerJvmFlags() {
+    return List.of();
+  }
+
+  /**
    * Quarter-photo warm-up chains: enough for C2 to start on the filter loops (decode and encode are
-   * native for JPEG). The warm-up competes for the CPU with the pipeline's own start; measured on 2
-   * cores with 2 workers (hyperfine, 5 runs each), the 13-image sample / 200 1080p JPEGs took 3.15
-   * / 6.18 s with 8 runs, 2.92 / 6.02 s with 3, 2.69 / 6.27 s with none.
+   * native for JPEG); none when the loops are native too. The warm-up competes for the CPU with the
+   * pipeline's own start; measured on 2 cores with 2 workers (hyperfine, 5 runs each), the 13-image
+   * sample / 200 1080p JPEGs took 3.15 / 6.18 s with 8 runs, 2.92 / 6.02 s with 3, 2.69 / 6.27 s
+   * with none.
    */
   static final int WARM_UP_RUNS = 3;
 

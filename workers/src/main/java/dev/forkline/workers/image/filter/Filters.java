@@ -35,6 +35,15 @@ public final class Filters {
 
   private Filters() {}
 
+  /**
+   * True when the opaque resize, blur and sharpen run on the native loops ({@code
+   * forkline_filters.c}): nothing for the JIT to compile in them, so a short-lived JVM does best
+   * with C1 alone and no warm-up of the loops.
+   */
+  public static boolean nativeLoops() {
+    return NativeFilters.available();
+  }
+
   /** The filter names, in a fixed order. */
   public static List<String> names() {
     return List.copyOf(REGISTRY.keySet());
