@@ -1,15 +1,17 @@
 #!/bin/sh
-# Builds the workers' two JNI libraries into the jar's classes (dev/forkline/workers/image/native/):
+# Builds the workers' JNI libraries into the jar's classes (dev/forkline/workers/native/):
 #   libforkline_jpeg.so     forkline_jpeg.c, for NativeJpeg: JPEG decode and encode on libjpeg-turbo
 #   libforkline_filters.so  forkline_filters.c, for NativeFilters: the opaque resize, blur and
 #                           sharpen loops
+#   libforkline_sha256.so   forkline_sha256.c, for html.Sha256: SHA-256 of page bodies on SHA-NI
 #
 #   build.sh JAVA_HOME CLASSES_DIR
 #
 # Needs gcc (both) and libjpeg-turbo's headers (the JPEG one; Debian: apt-get install gcc
 # libjpeg62-turbo-dev). A library that cannot build is left out with a note and never fails the
 # build: forkline then runs the Java code it stands in for (ImageIO for JPEGs, about twice as slow;
-# HotSpot-compiled loops for the filters, the same pixels, slower in a fresh JVM).
+# HotSpot-compiled loops for the filters, the same pixels, slower in a fresh JVM; the JDK's
+# SHA-256, the same hash, slower in a JVM without C2).
 #
 # Each library left out leaves its reason in native/NAME.UNAVAILABLE, so its tests know to skip
 # rather than fail.
@@ -17,10 +19,10 @@ set -u
 java_home="$1"
 classes="$2"
 here="$(cd "$(dirname "$0")" && pwd)"
-native="$classes/dev/forkline/workers/image/native"
+native="$classes/dev/forkline/workers/native"
 mkdir -p "$native"
 # Older builds put the JPEG library next to the codec classes.
-rm -rf "$classes/dev/forkline/workers/image/codec/native"
+rm -rf "$classes/dev/forkline/workers/image/codec/native" "$classes/dev/forkline/workers/image/native"
 
 # build NAME WHAT SOURCE [LIBS...]: builds libNAME.so, or notes in NAME.UNAVAILABLE why not.
 build() {
@@ -65,4 +67,5 @@ skip() {
 
 build forkline_jpeg "the native JPEG codec" forkline_jpeg.c -ljpeg
 build forkline_filters "the native resize and sharpen loops" forkline_filters.c -lm
+build forkline_sha256 "the native SHA-256" forkline_sha256.c
 exit 0

@@ -2,8 +2,6 @@ package dev.forkline.workers.html;
 
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -436,11 +434,7 @@ public final class HtmlParser {
   // ---- helpers -------------------------------------------------------------------------------
 
   private static String sha256(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return HexFormat.of().formatHex(Sha256.digest(body));
   }
 
   private static String emptyToNull(String s) {

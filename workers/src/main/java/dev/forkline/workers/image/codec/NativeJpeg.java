@@ -1,8 +1,8 @@
 package dev.forkline.workers.image.codec;
 
 import dev.forkline.workers.image.ImageException;
-import dev.forkline.workers.image.NativeLibrary;
 import dev.forkline.workers.image.Pixels;
+import dev.forkline.workers.kernel.NativeLibrary;
 import java.nio.charset.StandardCharsets;
 
 /**

@@ -1,7 +1,7 @@
 package dev.forkline.workers.image.filter;
 
-import dev.forkline.workers.image.NativeLibrary;
 import dev.forkline.workers.image.Pixels;
+import dev.forkline.workers.kernel.NativeLibrary;
 
 /**
  * The loops of the opaque resize ({@link FixedPoint#columnsFirst}), blur and sharpen ({@link

@@ -1,4 +1,4 @@
-package dev.forkline.workers.image;
+package dev.forkline.workers.kernel;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,12 +10,12 @@ import java.util.Locale;
 
 /**
  * Loads one of the JNI libraries that {@code src/main/c/build.sh} builds into the jar ({@code
- * dev/forkline/workers/image/native/linux-ARCH/libNAME.so}). Each has Java code that does the same
- * work, which runs when the library is missing (no gcc when built, another OS), fails to load, or
- * is turned off by its environment variable.
+ * dev/forkline/workers/native/linux-ARCH/libNAME.so}). Each has Java code that does the same work,
+ * which runs when the library is missing (no gcc when built, another OS), fails to load, or is
+ * turned off by its environment variable.
  */
 public final class NativeLibrary {
-  private static final String DIR = "/dev/forkline/workers/image/native/";
+  private static final String DIR = "/dev/forkline/workers/native/";
 
   private NativeLibrary() {}
 
