@@ -100,7 +100,6 @@ public final class HtmlParser {
     for (ExtractRule rule : rules) {
       fields.put(rule.name(), extract(doc, base, rule));
     }
-    String bodyText = doc.body().text();
     return new ParsedPage(
         true,
         mediaType,
@@ -112,7 +111,7 @@ public final class HtmlParser {
         language(doc),
         new ArrayList<>(links),
         truncated,
-        bodyText.codePointCount(0, bodyText.length()),
+        TextLength.of(doc.body()),
         body.length,
         sha256,
         fields);
