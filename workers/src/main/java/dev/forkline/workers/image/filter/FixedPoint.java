@@ -64,8 +64,8 @@ final class FixedPoint {
    */
   static Pixels columnsFirst(
       Pixels in, int dstW, int dstH, Resampler.Weights wx, Resampler.Weights wy) {
-    int[] cx = quantize(wx);
-    int[] cy = quantize(wy);
+    int[] cx = wx.fixedPoint();
+    int[] cy = wy.fixedPoint();
     if (cx == null || cy == null) {
       return null;
     }

@@ -1,7 +1,10 @@
 package dev.forkline.workers.image.filter;
 
 import static dev.forkline.workers.image.filter.Images.assertPixels;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkline.workers.image.Pixels;
@@ -247,5 +250,20 @@ class ResizeFilterTest {
       }
     }
     return new Pixels(dw, dh, out, false);
+  }
+
+  @Test
+  void cachedWeightsAreTheComputedOnesReused() {
+    Resampler.Weights fresh = Resampler.weights(Resampler.Kernel.LANCZOS3, 1920, 800, 2.4);
+    Resampler.Weights first = Resampler.cachedWeights(Resampler.Kernel.LANCZOS3, 1920, 800, 2.4);
+    Resampler.Weights again = Resampler.cachedWeights(Resampler.Kernel.LANCZOS3, 1920, 800, 2.4);
+    assertSame(first, again);
+    assertArrayEquals(fresh.start, first.start);
+    assertArrayEquals(fresh.count, first.count);
+    assertArrayEquals(fresh.weights, first.weights);
+    assertArrayEquals(FixedPoint.quantize(fresh), first.fixedPoint());
+    Resampler.Weights other = Resampler.cachedWeights(Resampler.Kernel.LANCZOS3, 1920, 801, 2.4);
+    assertNotSame(first, other);
+    assertEquals(801, other.start.length);
   }
 }
