@@ -89,18 +89,13 @@ public final class TransformKernel implements Kernel {
   /**
    * C1 alone when the filter loops are native ({@link Filters#nativeLoops()}): what is left to
    * compile (EXIF, the codecs' glue, messages) is not worth C2's time in a worker's life of one
-   * run. 200 1080p JPEGs, 2 workers, 2 cores: 5.02 to 5.23 s against 5.14 to 5.44 s with C2.
-   * Without them, the full JIT: C2's loops are twice as fast as C1's.
+   * run. 200 1080p JPEGs, 2 workers, 2 cores: 5.02 to 5.23 s against 5.14 to 5.44 s with C2. The
+   * same for the workers the daemon keeps ({@link #keptWorkerJvmFlags()}'s default). Without them,
+   * the full JIT: C2's loops are twice as fast as C1's.
    */
   @Override
   public List<String> workerJvmFlags() {
     return Filters.nativeLoops() ? List.of("-XX:TieredStopAtLevel=1") : List.of();
-  }
-
-  /** The full JIT: a worker the daemon keeps pays C2 once, over many runs. */
-  @Override
-  public List<String> keptWorkerJvmFlags() {
-    return List.of();
   }
 
   /**
