@@ -4,6 +4,7 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.image.ImageFilterPipeline;
 import dev.forkline.pipelines.scrape.UrlScrapePipeline;
+import dev.forkline.pipelines.table.TableWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -24,7 +25,6 @@ import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -191,13 +191,7 @@ public final class ForklineRunner {
       rows = definition.expand(pipeline, new RunContext(config, null, scratch, journal));
     }
     String tableName = definition.tableName();
-    rows.apply(
-        "Write table",
-        FileIO.<GenericRecord>write()
-            .via(ParquetIO.sink(definition.schema()))
-            .to(staging.toString())
-            .withNaming((window, pane, numShards, shardIndex, compression) -> tableName)
-            .withNumShards(1));
+    rows.apply("Write table", TableWrite.to(staging, tableName, definition.schema()));
 
     long start = System.nanoTime();
     try {
@@ -207,7 +201,7 @@ public final class ForklineRunner {
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       Path written = staging.resolve(tableName);
       if (!Files.exists(written) && last.rowsOk() + last.rowsFailed() == 0) {
-        // FileIO writes no shard for an empty input; an empty table is still the right answer.
+        // TableWrite writes no file for an empty input; an empty table is still the right answer.
         writeEmptyTable(definition, written);
       }
       Journal.close(journal.run());
