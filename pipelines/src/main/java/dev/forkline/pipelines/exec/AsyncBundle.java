@@ -5,11 +5,11 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.joda.time.Instant;
@@ -49,10 +49,13 @@ final class AsyncBundle<I, R> {
 
   private final String stage;
   private final Set<Pending<I, R>> pending = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final ConcurrentLinkedQueue<Pending<I, R>> completed = new ConcurrentLinkedQueue<>();
+  private final LinkedBlockingQueue<Pending<I, R>> completed = new LinkedBlockingQueue<>();
   private final List<Pending<I, R>> held = new ArrayList<>();
   private long started;
   private long emitted;
+
+  /** How long, after cancelling, the cancelled elements' completion callbacks may take. */
+  private static final long CANCELLED_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   AsyncBundle(String stage) {
     this.stage = stage;
@@ -97,37 +100,61 @@ final class AsyncBundle<I, R> {
   }
 
   /**
-   * Waits for the rest of the bundle, at most {@code timeoutNanos} in all; elements not finished by
-   * then are handed to {@code cancel}, which must complete their futures. Then emits everything
-   * through {@code emit} and checks that each element started was emitted once.
+   * Emits the rest of the bundle through {@code emit} as each element finishes, so the steps after
+   * this one (the table's writer) work on them meanwhile instead of after the last; waits at most
+   * {@code timeoutNanos} in all, then hands the elements not finished to {@code cancel}, which must
+   * complete their futures. Checks that each element started was emitted once.
    */
   void finish(long timeoutNanos, Consumer<Pending<I, R>> cancel, Consumer<Pending<I, R>> emit)
       throws InterruptedException {
     long deadline = System.nanoTime() + timeoutNanos;
-    for (Pending<I, R> element : pending) {
-      try {
-        element.future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        cancel.accept(element);
-        if (!element.future.isDone()) {
-          throw new IllegalStateException(
-              "bug in forkline: stage " + stage + " could not cancel an element at the deadline");
-        }
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(
-            "bug in forkline: stage " + stage + " lost an element's outcome", e.getCause());
-      }
-    }
     for (Pending<I, R> element : held) {
       emit.accept(element);
       emitted++;
     }
-    for (Pending<I, R> element : pending) {
-      emit.accept(element);
+    held.clear();
+    boolean cancelled = false;
+    while (!pending.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      // After the deadline, only the completion callbacks of the cancelled elements are awaited.
+      Pending<I, R> done =
+          completed.poll(
+              cancelled ? CANCELLED_WAIT_NANOS : Math.max(0, left), TimeUnit.NANOSECONDS);
+      if (done == null) {
+        if (cancelled) {
+          throw new IllegalStateException(
+              "bug in forkline: stage " + stage + " could not cancel an element at the deadline");
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          for (Pending<I, R> element : new ArrayList<>(pending)) {
+            if (!element.future.isDone()) {
+              cancel.accept(element);
+              if (!element.future.isDone()) {
+                throw new IllegalStateException(
+                    "bug in forkline: stage "
+                        + stage
+                        + " could not cancel an element at the deadline");
+              }
+            }
+          }
+          cancelled = true;
+        }
+        continue;
+      }
+      if (!pending.remove(done)) {
+        continue; // emitted already, in @ProcessElement
+      }
+      if (done.future.isCompletedExceptionally()) {
+        try {
+          done.future.join();
+        } catch (CompletionException | CancellationException e) {
+          throw new IllegalStateException(
+              "bug in forkline: stage " + stage + " lost an element's outcome", e.getCause());
+        }
+      }
+      emit.accept(done);
       emitted++;
     }
-    held.clear();
-    pending.clear();
     completed.clear();
     if (emitted != started) {
       throw new IllegalStateException(
