@@ -44,11 +44,13 @@ import org.apache.parquet.io.PositionOutputStream;
  * through {@link ParquetIO#sink} into a part file of its own, and at the end the parts become the
  * file (the one part renamed, or their row groups copied one after another, not decoded).
  *
- * <p>Why not {@code FileIO.write().withNumShards(1)}: one shard groups every row by one key before
- * writing, so the whole table is held until the last row is made (in memory, on the Direct runner)
- * and written only then, after the fetches or the images are done. Streamed, the writing overlaps
- * the work and holds one bundle's row group at a time: a 2,000-page scrape's table was on disk 0.23
- * s after its last fetch in a warm daemon with FileIO, and is a rename away from it here.
+ * <p>Why not {@code FileIO.write().withNumShards(1)}: one shard groups every row of the run under
+ * one key before writing (in memory on the Direct runner, on one worker on a cluster), so nothing
+ * is written until the last row is made. Here each batch's rows are written when its bundle ends,
+ * while other batches still run, and on Flink or Spark as they come. What this does not change: the
+ * Direct runner hands a step's outputs on when its bundle ends, so a run whose inputs form one
+ * bundle (one host's URLs) still writes its rows after its last one is made: a warm daemon's 2,000
+ * pages were on disk 0.23 to 0.29 s after the last fetch either way.
  *
  * <p>A bundle that fails leaves its part behind (in {@code dir/parts/}, never listed: only the
  * parts of bundles that finished reach the merge). No rows, no file: the caller writes an empty
