@@ -49,7 +49,9 @@ final class NativeFilters {
       int[] cx,
       Resampler.Weights wy,
       int[] cy) {
-    if (UNAVAILABLE_WHY != null) {
+    if (UNAVAILABLE_WHY != null
+        || !fits(wy, cy, dstH, in.height())
+        || !fits(wx, cx, dstW, in.width())) {
       return null;
     }
     int[] out = new int[dstW * dstH];
@@ -72,15 +74,45 @@ final class NativeFilters {
     return rc == 0 ? new Pixels(dstW, dstH, out, false) : null;
   }
 
+  /**
+   * Whether the C may trust these arrays: it reads and writes without bounds checks, and a bad
+   * index there would crash the JVM (the pipeline's own, with the transform on threads) where Java
+   * throws. The Java code the caller then runs fails the element with the exception instead.
+   * ({@link Pixels} itself checks that its array holds width x height pixels.)
+   */
+  private static boolean fits(Resampler.Weights w, int[] fixed, int dst, int src) {
+    if (dst <= 0
+        || w.start.length < dst
+        || w.count.length < dst
+        || w.stride <= 0
+        || fixed.length < (long) dst * w.stride) {
+      return false;
+    }
+    for (int i = 0; i < dst; i++) {
+      int first = w.start[i];
+      int n = w.count[i];
+      if (first < 0 || n < 1 || n > w.stride || first + n > src) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean fits(Pixels in, float[] kernel, int[] out) {
+    return kernel.length % 2 == 1 && out.length == in.argb().length;
+  }
+
   /** Opaque {@code in} blurred by the separable {@code kernel} into {@code out}. */
   static boolean blur(Pixels in, float[] kernel, int[] out) {
     return UNAVAILABLE_WHY == null
+        && fits(in, kernel, out)
         && convolve0(in.argb(), in.width(), in.height(), kernel, BLUR, 0f, 0, out) == 0;
   }
 
   /** Opaque {@code in} sharpened as {@link Sharpen} does, with its blur {@code kernel}. */
   static boolean sharpen(Pixels in, float[] kernel, float amount, int threshold, int[] out) {
     return UNAVAILABLE_WHY == null
+        && fits(in, kernel, out)
         && convolve0(in.argb(), in.width(), in.height(), kernel, SHARPEN, amount, threshold, out)
             == 0;
   }

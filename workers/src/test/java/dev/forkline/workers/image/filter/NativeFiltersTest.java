@@ -1,6 +1,7 @@
 package dev.forkline.workers.image.filter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,5 +112,25 @@ class NativeFiltersTest {
     Pixels in = photo(97, 61, 5);
     Pixels out = new Sharpen(1.0, 1.0, 0).apply(in, true);
     assertTrue(!Arrays.equals(in.argb(), out.argb()), "sharpen left the pixels as they were");
+  }
+
+  @Test
+  void weightsThatReachPastTheImageNeverReachTheNativeLoops() {
+    // The C reads without bounds checks: a bad index must stop in Java, not crash the JVM.
+    Pixels in = photo(40, 30, 3);
+    Resampler.Weights wx = Resampler.weights(Resampler.Kernel.LANCZOS3, 40, 20, 2.0);
+    Resampler.Weights wy = Resampler.weights(Resampler.Kernel.LANCZOS3, 30, 15, 2.0);
+    int[] cx = FixedPoint.quantize(wx);
+    int[] cy = FixedPoint.quantize(wy);
+    assertNotNull(NativeFilters.resize(in, 20, 15, wx, cx, wy, cy), "the good weights run");
+    Resampler.Weights past =
+        new Resampler.Weights(wx.start.clone(), wx.count, wx.weights, wx.stride);
+    past.start[19] = 38; // 38 + count > 40
+    assertEquals(null, NativeFilters.resize(in, 20, 15, past, cx, wy, cy));
+    int[] shortFixed = java.util.Arrays.copyOf(cy, cy.length - 1);
+    assertEquals(null, NativeFilters.resize(in, 20, 15, wx, cx, wy, shortFixed));
+    assertTrue(
+        !NativeFilters.sharpen(in, new float[] {0.25f, 0.5f, 0.25f}, 1f, 0, new int[40 * 29]));
+    assertTrue(!NativeFilters.blur(in, new float[] {0.5f, 0.5f}, new int[40 * 30]));
   }
 }
