@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -178,6 +179,7 @@ public final class DaemonClient {
     full.addAll(command);
     full.add(socket.toString());
     File log = log(socket).toFile();
+    prune(socket.getParent(), STALE_AFTER);
     try {
       stderr.println("forkline: starting a daemon for this folder (log: " + log + ")");
       return new ProcessBuilder(full)
@@ -216,6 +218,40 @@ public final class DaemonClient {
       }
     }
     return null;
+  }
+
+  /** How old a dead daemon's log and lock file get before a new daemon's start deletes them. */
+  static final Duration STALE_AFTER = Duration.ofDays(7);
+
+  /**
+   * Deletes the logs and lock files of daemons that are gone (no socket) and were last touched more
+   * than {@code age} ago: every rebuild of the jar or change of settings gets a daemon of its own,
+   * and their files would pile up in the folder. Best effort; called when a daemon starts.
+   */
+  static void prune(Path folder, Duration age) {
+    if (folder == null || !Files.isDirectory(folder)) {
+      return;
+    }
+    long before = System.currentTimeMillis() - age.toMillis();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.{log,sock.lock}")) {
+      for (Path file : files) {
+        String name = file.getFileName().toString();
+        String key =
+            name.endsWith(".log")
+                ? name.substring(0, name.length() - 4)
+                : name.substring(0, name.length() - ".sock.lock".length());
+        try {
+          if (!Files.exists(folder.resolve(key + ".sock"))
+              && Files.getLastModifiedTime(file).toMillis() < before) {
+            Files.deleteIfExists(file);
+          }
+        } catch (IOException e) {
+          // another client pruning at the same time, or not ours to delete: leave it
+        }
+      }
+    } catch (IOException e) {
+      // the folder went away or cannot be listed: nothing to prune
+    }
   }
 
   static Path log(Path socket) {
