@@ -78,15 +78,20 @@ static inline void horizontal(const jint *r, const jint *g, const jint *b, const
 }
 
 /*
- * FixedPoint.columnsFirst after its weights are quantized: src (w x h, opaque ARGB) to out (dstW x
- * dstH). Returns 0, or -1 when memory ran out (the Java path then runs).
+ * FixedPoint.columnsFirst after its weights are quantized: jsrc (w x h, opaque ARGB) to jout (dstW
+ * x dstH). Rows are copied in and out one at a time (Get/SetIntArrayRegion), never pinned: a pinned
+ * array holds off the garbage collector of every other thread for as long as it is pinned. Returns
+ * 0, or -1 with a Java exception pending.
  */
-HOT static int resize(const jint *src, int w, const jint *ystart, const jint *ycount, int ystride,
-                  const jint *cy, const jint *xstart, const jint *xcount, int xstride,
-                  const jint *cx, jint *out, int dstW, int dstH, int cap, jint *mem) {
-  /* mem: cap * 3 ring rows, then 3 accumulator rows, each w ints. */
+HOT static int resize(JNIEnv *env, jintArray jsrc, int w, const jint *ystart, const jint *ycount,
+                      int ystride, const jint *cy, const jint *xstart, const jint *xcount,
+                      int xstride, const jint *cx, jintArray jout, int dstW, int dstH, int cap,
+                      jint *mem) {
+  /* mem: cap * 3 ring rows, 3 accumulator rows and a source row, each w ints; an output row. */
   jint *ring = mem;
   jint *acc = mem + (size_t)cap * 3 * w;
+  jint *row = acc + (size_t)3 * w;
+  jint *orow = row + w;
   const jint half = 1 << (BITS - FRACTION - 1);
   int loaded = -1;
   for (int y = 0; y < dstH; y++) {
@@ -94,8 +99,12 @@ HOT static int resize(const jint *src, int w, const jint *ystart, const jint *yc
     int n = ycount[y];
     while (loaded < s + n - 1) {
       loaded++;
+      (*env)->GetIntArrayRegion(env, jsrc, (jsize)loaded * w, w, row);
+      if ((*env)->ExceptionCheck(env)) {
+        return -1;
+      }
       jint *r = ring + (size_t)(loaded % cap) * 3 * w;
-      split(src + (size_t)loaded * w, r, r + w, r + 2 * (size_t)w, w);
+      split(row, r, r + w, r + 2 * (size_t)w, w);
     }
     const jint *wy = cy + (size_t)y * ystride;
     for (int c = 0; c < 3; c++) {
@@ -118,61 +127,58 @@ HOT static int resize(const jint *src, int w, const jint *ystart, const jint *yc
         a[i] >>= BITS - FRACTION;
       }
     }
-    horizontal(acc, acc + w, acc + 2 * (size_t)w, xstart, xcount, xstride, cx,
-               out + (size_t)y * dstW, dstW);
+    horizontal(acc, acc + w, acc + 2 * (size_t)w, xstart, xcount, xstride, cx, orow, dstW);
+    (*env)->SetIntArrayRegion(env, jout, (jsize)y * dstW, dstW, orow);
+    if ((*env)->ExceptionCheck(env)) {
+      return -1;
+    }
   }
   return 0;
 }
 
+/*
+ * NativeFilters.resize0. The Java side has checked every index against the image (NativeFilters
+ * .fits): starts and counts for dstH rows and dstW columns, weights for dst x stride.
+ */
 JNIEXPORT jint JNICALL Java_dev_forkline_workers_image_filter_NativeFilters_resize0(
     JNIEnv *env, jclass cls, jintArray jsrc, jint w, jint h, jintArray jout, jint dstW, jint dstH,
     jintArray jystart, jintArray jycount, jint ystride, jintArray jcy, jintArray jxstart,
     jintArray jxcount, jint xstride, jintArray jcx) {
   (void)cls;
   (void)h;
-  jsize ny = (*env)->GetArrayLength(env, jystart);
-  jsize nx = (*env)->GetArrayLength(env, jxstart);
-  jsize ncy = (*env)->GetArrayLength(env, jcy);
-  jsize ncx = (*env)->GetArrayLength(env, jcx);
-  int cap = 0;
-  /* The weights first, copied out: small, and no JNI calls may come inside a critical region. */
-  size_t small = (size_t)ny * 2 + (size_t)nx * 2 + (size_t)ncy + (size_t)ncx;
+  size_t ncy = (size_t)dstH * ystride;
+  size_t ncx = (size_t)dstW * xstride;
+  size_t small = (size_t)dstH * 2 + (size_t)dstW * 2 + ncy + ncx;
   jint *weights = malloc(small * sizeof(jint));
   if (weights == NULL) {
     return -1;
   }
-  jint *ystart = weights, *ycount = ystart + ny, *cy = ycount + ny;
-  jint *xstart = cy + ncy, *xcount = xstart + nx, *cx = xcount + nx;
-  (*env)->GetIntArrayRegion(env, jystart, 0, ny, ystart);
-  (*env)->GetIntArrayRegion(env, jycount, 0, ny, ycount);
-  (*env)->GetIntArrayRegion(env, jcy, 0, ncy, cy);
-  (*env)->GetIntArrayRegion(env, jxstart, 0, nx, xstart);
-  (*env)->GetIntArrayRegion(env, jxcount, 0, nx, xcount);
-  (*env)->GetIntArrayRegion(env, jcx, 0, ncx, cx);
-  for (jsize i = 0; i < ny; i++) {
+  jint *ystart = weights, *ycount = ystart + dstH, *cy = ycount + dstH;
+  jint *xstart = cy + ncy, *xcount = xstart + dstW, *cx = xcount + dstW;
+  (*env)->GetIntArrayRegion(env, jystart, 0, dstH, ystart);
+  (*env)->GetIntArrayRegion(env, jycount, 0, dstH, ycount);
+  (*env)->GetIntArrayRegion(env, jcy, 0, (jsize)ncy, cy);
+  (*env)->GetIntArrayRegion(env, jxstart, 0, dstW, xstart);
+  (*env)->GetIntArrayRegion(env, jxcount, 0, dstW, xcount);
+  (*env)->GetIntArrayRegion(env, jcx, 0, (jsize)ncx, cx);
+  if ((*env)->ExceptionCheck(env)) {
+    free(weights);
+    return -1;
+  }
+  int cap = 0;
+  for (jint i = 0; i < dstH; i++) {
     if (ycount[i] > cap) {
       cap = ycount[i];
     }
   }
   cap += 1;
-  jint *mem = malloc(((size_t)cap * 3 + 3) * (size_t)w * sizeof(jint));
+  jint *mem = malloc((((size_t)cap * 3 + 4) * (size_t)w + (size_t)dstW) * sizeof(jint));
   if (mem == NULL) {
     free(weights);
     return -1;
   }
-  jint *src = (*env)->GetPrimitiveArrayCritical(env, jsrc, NULL);
-  jint *out = src == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, jout, NULL);
-  int rc = -1;
-  if (out != NULL) {
-    rc = resize(src, w, ystart, ycount, ystride, cy, xstart, xcount, xstride, cx, out, dstW, dstH,
-                cap, mem);
-  }
-  if (out != NULL) {
-    (*env)->ReleasePrimitiveArrayCritical(env, jout, out, 0);
-  }
-  if (src != NULL) {
-    (*env)->ReleasePrimitiveArrayCritical(env, jsrc, src, JNI_ABORT);
-  }
+  int rc = resize(env, jsrc, w, ystart, ycount, ystride, cy, xstart, xcount, xstride, cx, jout,
+                  dstW, dstH, cap, mem);
   free(mem);
   free(weights);
   return rc;
@@ -209,22 +215,30 @@ static inline jint sharpen_channel(jint v, float blurred, float amount, jint thr
 #define MODE_SHARPEN 1
 
 /*
- * FloatImage.convolveOpaque(in, k, k, sink) with Blur's (mode 0) or Sharpen's (mode 1) sink.
- * mem: cap * 3 ring rows of w, 3 padded rows of w + 2 * radius, 3 output rows of w (floats).
+ * FloatImage.convolveOpaque(in, k, k, sink) with Blur's (mode 0) or Sharpen's (mode 1) sink, from
+ * jsrc (w x h) into jout. Rows are copied in and out one at a time, never pinned (see resize).
+ * mem: cap * 3 ring rows of w, 3 padded rows of w + 2 * radius, 3 sum rows of w (floats); rows:
+ * a source row and an output row (ints). Returns 0, or -1 with a Java exception pending.
  */
-HOT static void convolve(const jint *src, int w, int h, const float *k, int klen, int mode,
-                     float amount, jint threshold, jint *out, float *mem) {
+HOT static int convolve(JNIEnv *env, jintArray jsrc, int w, int h, const float *k, int klen,
+                        int mode, float amount, jint threshold, jintArray jout, float *mem,
+                        jint *rows) {
   int r = klen / 2;
   int cap = h < klen ? h : klen;
   int pw = w + 2 * r;
   float *ring = mem;
   float *padded = ring + (size_t)cap * 3 * w;
   float *acc = padded + (size_t)3 * pw;
+  jint *row = rows;
+  jint *o = rows + w;
   int loaded = 0;
   for (int y = 0; y < h; y++) {
     int last = y + r < h - 1 ? y + r : h - 1;
     for (; loaded <= last; loaded++) {
-      const jint *row = src + (size_t)loaded * w;
+      (*env)->GetIntArrayRegion(env, jsrc, (jsize)loaded * w, w, row);
+      if ((*env)->ExceptionCheck(env)) {
+        return -1;
+      }
       float *p0 = padded, *p1 = padded + pw, *p2 = padded + 2 * (size_t)pw;
       for (int x = 0; x < w; x++) {
         unsigned c = (unsigned)row[x];
@@ -246,34 +260,42 @@ HOT static void convolve(const jint *src, int w, int h, const float *k, int klen
       }
     }
     for (int c = 0; c < 3; c++) {
-      float *o = acc + (size_t)c * w;
-      memset(o, 0, (size_t)w * sizeof(float));
+      float *sum = acc + (size_t)c * w;
+      memset(sum, 0, (size_t)w * sizeof(float));
       for (int t = 0; t < klen; t++) {
         int sy = y + t - r;
         sy = sy < 0 ? 0 : (sy > h - 1 ? h - 1 : sy);
-        axpy(k[t], ring + ((size_t)(sy % cap) * 3 + c) * w, o, w);
+        axpy(k[t], ring + ((size_t)(sy % cap) * 3 + c) * w, sum, w);
       }
     }
     const float *br = acc, *bg = acc + w, *bb = acc + 2 * (size_t)w;
-    const jint *in = src + (size_t)y * w;
-    jint *o = out + (size_t)y * w;
     if (mode == MODE_BLUR) {
       for (int x = 0; x < w; x++) {
         o[x] = (jint)(0xFF000000u | (unsigned)clamp_float(br[x]) << 16 |
                       (unsigned)clamp_float(bg[x]) << 8 | (unsigned)clamp_float(bb[x]));
       }
     } else {
+      (*env)->GetIntArrayRegion(env, jsrc, (jsize)y * w, w, row); /* the row being sharpened */
+      if ((*env)->ExceptionCheck(env)) {
+        return -1;
+      }
       for (int x = 0; x < w; x++) {
-        unsigned c = (unsigned)in[x];
+        unsigned c = (unsigned)row[x];
         jint rr = sharpen_channel((c >> 16) & 0xFF, br[x], amount, threshold);
         jint gg = sharpen_channel((c >> 8) & 0xFF, bg[x], amount, threshold);
         jint bb2 = sharpen_channel(c & 0xFF, bb[x], amount, threshold);
         o[x] = (jint)(0xFF000000u | (unsigned)rr << 16 | (unsigned)gg << 8 | (unsigned)bb2);
       }
     }
+    (*env)->SetIntArrayRegion(env, jout, (jsize)y * w, w, o);
+    if ((*env)->ExceptionCheck(env)) {
+      return -1;
+    }
   }
+  return 0;
 }
 
+/* NativeFilters.convolve0; the Java side has checked the kernel (odd length) and the arrays. */
 JNIEXPORT jint JNICALL Java_dev_forkline_workers_image_filter_NativeFilters_convolve0(
     JNIEnv *env, jclass cls, jintArray jsrc, jint w, jint h, jfloatArray jk, jint mode,
     jfloat amount, jint threshold, jintArray jout) {
@@ -284,25 +306,18 @@ JNIEXPORT jint JNICALL Java_dev_forkline_workers_image_filter_NativeFilters_conv
   float *k = malloc((size_t)klen * sizeof(float));
   float *mem = malloc(((size_t)cap * 3 * w + (size_t)3 * (w + 2 * (size_t)r) + (size_t)3 * w) *
                       sizeof(float));
-  if (k == NULL || mem == NULL) {
+  jint *rows = malloc((size_t)2 * w * sizeof(jint));
+  if (k == NULL || mem == NULL || rows == NULL) {
     free(k);
     free(mem);
+    free(rows);
     return -1;
   }
   (*env)->GetFloatArrayRegion(env, jk, 0, klen, k);
-  jint *src = (*env)->GetPrimitiveArrayCritical(env, jsrc, NULL);
-  jint *out = src == NULL ? NULL : (*env)->GetPrimitiveArrayCritical(env, jout, NULL);
-  int rc = -1;
-  if (out != NULL) {
-    convolve(src, w, h, k, klen, mode, amount, threshold, out, mem);
-    rc = 0;
-  }
-  if (out != NULL) {
-    (*env)->ReleasePrimitiveArrayCritical(env, jout, out, 0);
-  }
-  if (src != NULL) {
-    (*env)->ReleasePrimitiveArrayCritical(env, jsrc, src, JNI_ABORT);
-  }
+  int rc = (*env)->ExceptionCheck(env)
+               ? -1
+               : convolve(env, jsrc, w, h, k, klen, mode, amount, threshold, jout, mem, rows);
+  free(rows);
   free(mem);
   free(k);
   return rc;

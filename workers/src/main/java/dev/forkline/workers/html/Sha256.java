@@ -18,8 +18,12 @@ final class Sha256 {
 
   private static String unavailableWhy0() {
     String why = NativeLibrary.load("forkline_sha256", "FORKLINE_NATIVE_SHA256");
-    if (why == null && !available0()) {
-      why = "the CPU has no SHA extensions";
+    try {
+      if (why == null && !available0()) {
+        why = "the CPU has no SHA extensions";
+      }
+    } catch (LinkageError e) { // a library that loaded but does not have the function
+      why = "cannot use it: " + e;
     }
     return why;
   }

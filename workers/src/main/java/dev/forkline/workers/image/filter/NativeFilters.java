@@ -54,7 +54,12 @@ final class NativeFilters {
         || !fits(wx, cx, dstW, in.width())) {
       return null;
     }
-    int[] out = new int[dstW * dstH];
+    int[] out;
+    try {
+      out = new int[Math.multiplyExact(dstW, dstH)];
+    } catch (ArithmeticException e) {
+      return null; // more pixels than an array holds: the Java code says so
+    }
     int rc =
         resize0(
             in.argb(),
@@ -91,7 +96,7 @@ final class NativeFilters {
     for (int i = 0; i < dst; i++) {
       int first = w.start[i];
       int n = w.count[i];
-      if (first < 0 || n < 1 || n > w.stride || first + n > src) {
+      if (first < 0 || n < 1 || n > w.stride || first > src - n) {
         return false;
       }
     }

@@ -36,6 +36,9 @@ class NativeJpegTest {
     // that does not load is a failure.
     String skipped = NativeJpeg.buildSkipped();
     Assumptions.assumeTrue(skipped == null, "the build made no native decoder: " + skipped);
+    String why = NativeJpeg.unavailableWhy();
+    Assumptions.assumeFalse(
+        why != null && why.startsWith("turned off by"), "the native code is turned off: " + why);
     assertTrue(NativeJpeg.available(), "native JPEG decoder: " + NativeJpeg.unavailableWhy());
   }
 

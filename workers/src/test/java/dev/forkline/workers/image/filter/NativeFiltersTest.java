@@ -21,6 +21,9 @@ class NativeFiltersTest {
     // that does not load is a failure.
     String skipped = NativeFilters.buildSkipped();
     Assumptions.assumeTrue(skipped == null, "the build made no native filters: " + skipped);
+    String why = NativeFilters.unavailableWhy();
+    Assumptions.assumeFalse(
+        why != null && why.startsWith("turned off by"), "the native code is turned off: " + why);
     assertTrue(NativeFilters.available(), "native filters: " + NativeFilters.unavailableWhy());
   }
 
@@ -126,6 +129,8 @@ class NativeFiltersTest {
     Resampler.Weights past =
         new Resampler.Weights(wx.start.clone(), wx.count, wx.weights, wx.stride);
     past.start[19] = 38; // 38 + count > 40
+    assertEquals(null, NativeFilters.resize(in, 20, 15, past, cx, wy, cy));
+    past.start[19] = Integer.MAX_VALUE; // start + count wraps around to a negative int
     assertEquals(null, NativeFilters.resize(in, 20, 15, past, cx, wy, cy));
     int[] shortFixed = java.util.Arrays.copyOf(cy, cy.length - 1);
     assertEquals(null, NativeFilters.resize(in, 20, 15, wx, cx, wy, shortFixed));
