@@ -13,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -42,7 +41,7 @@ import org.apache.parquet.io.PositionOutputStream;
 /**
  * Writes rows into one Parquet file, {@code dir/name}, as they come: each bundle streams its rows
  * through {@link ParquetIO#sink} into a part file of its own, and at the end the parts become the
- * file (the one part renamed, or their row groups copied one after another, not decoded).
+ * file (see {@link #merge}).
  *
  * <p>Why not {@code FileIO.write().withNumShards(1)}: one shard groups every row of the run under
  * one key before writing (in memory on the Direct runner, on one worker on a cluster), so nothing
@@ -52,9 +51,10 @@ import org.apache.parquet.io.PositionOutputStream;
  * bundle (one host's URLs) still writes its rows after its last one is made: a warm daemon's 2,000
  * pages were on disk 0.23 to 0.29 s after the last fetch either way.
  *
- * <p>A bundle that fails leaves its part behind (in {@code dir/parts/}, never listed: only the
- * parts of bundles that finished reach the merge). No rows, no file: the caller writes an empty
- * table then. The order of rows across parts is not defined, as with FileIO.
+ * <p>A bundle that fails deletes its part (and only the parts of bundles that finished reach the
+ * merge); the parts stay in {@code dir/parts/} until the caller deletes {@code dir}, so a runner
+ * may retry the merge. No rows, no file: the caller writes an empty table then. The order of rows
+ * across parts is not defined, as with FileIO.
  */
 public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCollection<String>> {
   private final String dir;
@@ -110,6 +110,11 @@ public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCo
       schema = new Schema.Parser().parse(schemaJson);
     }
 
+    @StartBundle
+    public void startBundle() throws IOException {
+      discard(); // what a failed bundle left, should this instance be used again
+    }
+
     @ProcessElement
     public void process(@Element GenericRecord row) throws IOException {
       if (part == null) {
@@ -129,19 +134,38 @@ public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCo
       if (part == null) {
         return;
       }
+      Path done = part;
       try {
         sink.flush(); // writes the footer
-      } finally {
         channel.close();
+      } catch (IOException | RuntimeException e) {
+        discard();
+        throw e;
       }
-      context.output(part.toString(), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
       part = null;
+      channel = null;
+      sink = null;
+      context.output(done.toString(), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
     }
 
     @Teardown
     public void teardown() throws IOException {
-      if (channel != null && channel.isOpen()) {
-        channel.close(); // a bundle that failed: its part is never merged
+      discard(); // a bundle that failed: its part is never merged
+    }
+
+    /** Closes and deletes an unfinished part. */
+    private void discard() throws IOException {
+      try {
+        if (channel != null && channel.isOpen()) {
+          channel.close();
+        }
+        if (part != null) {
+          Files.deleteIfExists(part);
+        }
+      } finally {
+        part = null;
+        channel = null;
+        sink = null;
       }
     }
   }
@@ -169,35 +193,76 @@ public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCo
   }
 
   /**
-   * {@code parts} (Parquet files of one schema) as the one file {@code table}: renamed when there
-   * is one, else their row groups appended in order and the parts deleted.
+   * Parts up to which their row groups are appended as they are; more are rewritten row by row into
+   * full row groups (many small bundles, each a row group of its own, made a file slow to read).
+   */
+  static final int APPEND_PARTS = 8;
+
+  /**
+   * {@code parts} (Parquet files of one schema) as the one file {@code table}, written under a
+   * temporary name and moved into place: one part is linked (or copied), up to {@link
+   * #APPEND_PARTS} have their row groups appended in order, more are rewritten. The parts stay (the
+   * caller deletes the folder), so a runner may retry this; a failed attempt leaves no table.
    */
   static void merge(List<Path> parts, Path table) throws IOException {
-    if (parts.size() == 1) {
-      Files.move(parts.get(0), table, StandardCopyOption.REPLACE_EXISTING);
-      return;
+    Path tmp = table.resolveSibling(table.getFileName() + ".tmp-" + UUID.randomUUID());
+    try {
+      if (parts.size() == 1) {
+        try {
+          Files.createLink(tmp, parts.get(0));
+        } catch (IOException | UnsupportedOperationException e) {
+          Files.copy(parts.get(0), tmp);
+        }
+      } else if (parts.size() <= APPEND_PARTS) {
+        append(parts, tmp);
+      } else {
+        rewrite(parts, tmp);
+      }
+      Files.move(tmp, table, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
     }
+  }
+
+  private static void append(List<Path> parts, Path into) throws IOException {
     Configuration conf = new Configuration(false);
-    InputFile first = input(parts.get(0), conf);
     FileMetaData meta;
-    try (ParquetFileReader reader = ParquetFileReader.open(first)) {
+    try (ParquetFileReader reader = ParquetFileReader.open(input(parts.get(0), conf))) {
       meta = reader.getFooter().getFileMetaData();
     }
-    ParquetFileWriter writer =
-        new ParquetFileWriter(
-            localOutput(table),
-            meta.getSchema(),
-            ParquetFileWriter.Mode.OVERWRITE,
-            ParquetWriter.DEFAULT_BLOCK_SIZE,
-            ParquetWriter.MAX_PADDING_SIZE_DEFAULT);
-    writer.start();
-    for (Path part : parts) {
-      writer.appendFile(input(part, conf));
+    LocalOutput out = new LocalOutput(into);
+    try {
+      ParquetFileWriter writer =
+          new ParquetFileWriter(
+              out,
+              meta.getSchema(),
+              ParquetFileWriter.Mode.CREATE,
+              ParquetWriter.DEFAULT_BLOCK_SIZE,
+              ParquetWriter.MAX_PADDING_SIZE_DEFAULT);
+      writer.start();
+      for (Path part : parts) {
+        writer.appendFile(input(part, conf));
+      }
+      writer.end(meta.getKeyValueMetaData());
+    } finally {
+      out.closeQuietly(); // end() closed it, unless something failed first
     }
-    Map<String, String> extra = meta.getKeyValueMetaData();
-    writer.end(extra);
-    for (Path part : parts) {
-      Files.deleteIfExists(part);
+  }
+
+  private static void rewrite(List<Path> parts, Path into) throws IOException {
+    Schema schema = ParquetTables.schema(parts.get(0));
+    try (FileChannel channel =
+        FileChannel.open(into, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ParquetIO.Sink sink = ParquetIO.sink(schema);
+      sink.open(channel);
+      for (Path part : parts) {
+        try (ParquetTables.Rows rows = ParquetTables.open(part)) {
+          while (rows.hasNext()) {
+            sink.write(rows.next());
+          }
+        }
+      }
+      sink.flush();
     }
   }
 
@@ -214,66 +279,82 @@ public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCo
   }
 
   /**
-   * {@code file} as a Parquet output, written straight (Hadoop's local file system would add a
-   * {@code .crc} file beside it).
+   * A local file as a Parquet output, written straight (Hadoop's local file system would add a
+   * {@code .crc} file beside it); remembers its stream so a failed merge can close it.
    */
-  private static OutputFile localOutput(Path file) {
-    return new OutputFile() {
-      @Override
-      public PositionOutputStream create(long blockSizeHint) throws IOException {
-        return stream(StandardOpenOption.CREATE_NEW);
+  private static final class LocalOutput implements OutputFile {
+    private final Path file;
+    private OutputStream stream;
+
+    LocalOutput(Path file) {
+      this.file = file;
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) throws IOException {
+      return open(StandardOpenOption.CREATE_NEW);
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+      return open(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return 0;
+    }
+
+    void closeQuietly() {
+      if (stream != null) {
+        try {
+          stream.close();
+        } catch (IOException e) {
+          // the file is deleted by the caller
+        }
       }
+    }
 
-      @Override
-      public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
-        return stream(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
-      }
+    private PositionOutputStream open(StandardOpenOption... options) throws IOException {
+      OpenOption[] all = Arrays.copyOf(options, options.length + 1, OpenOption[].class);
+      all[options.length] = StandardOpenOption.WRITE;
+      OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, all), 1 << 16);
+      stream = out;
+      return new PositionOutputStream() {
+        private long pos;
 
-      @Override
-      public boolean supportsBlockSize() {
-        return false;
-      }
+        @Override
+        public long getPos() {
+          return pos;
+        }
 
-      @Override
-      public long defaultBlockSize() {
-        return 0;
-      }
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+          pos++;
+        }
 
-      private PositionOutputStream stream(StandardOpenOption... options) throws IOException {
-        OpenOption[] all = Arrays.copyOf(options, options.length + 1, OpenOption[].class);
-        all[options.length] = StandardOpenOption.WRITE;
-        OutputStream out = new BufferedOutputStream(Files.newOutputStream(file, all), 1 << 16);
-        return new PositionOutputStream() {
-          private long pos;
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+          pos += len;
+        }
 
-          @Override
-          public long getPos() {
-            return pos;
-          }
+        @Override
+        public void flush() throws IOException {
+          out.flush();
+        }
 
-          @Override
-          public void write(int b) throws IOException {
-            out.write(b);
-            pos++;
-          }
-
-          @Override
-          public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-            pos += len;
-          }
-
-          @Override
-          public void flush() throws IOException {
-            out.flush();
-          }
-
-          @Override
-          public void close() throws IOException {
-            out.close();
-          }
-        };
-      }
-    };
+        @Override
+        public void close() throws IOException {
+          out.close();
+        }
+      };
+    }
   }
 }

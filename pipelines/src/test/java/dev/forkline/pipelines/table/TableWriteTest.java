@@ -2,6 +2,7 @@ package dev.forkline.pipelines.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -17,11 +18,18 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,36 +86,121 @@ class TableWriteTest {
     assertEquals(3000, ParquetTables.rowCount(table));
   }
 
-  @Test
-  void mergeAppendsThePartsAndDeletesThem() throws IOException {
-    List<GenericRecord> all = ParquetFixtures.rows(30);
-    Path parts = Files.createDirectories(dir.resolve("parts"));
+  private List<Path> parts(int count, int rowsEach) throws IOException {
+    List<GenericRecord> all = ParquetFixtures.rows(count * rowsEach);
+    Path folder = Files.createDirectories(dir.resolve("parts"));
     List<Path> files = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
+    for (int i = 0; i < count; i++) {
       files.add(
           ParquetFixtures.write(
-              parts.resolve("part-" + i + ".parquet"), all.subList(10 * i, 10 * i + 10)));
+              folder.resolve(String.format("part-%03d.parquet", i)),
+              all.subList(rowsEach * i, rowsEach * i + rowsEach)));
     }
-    Path table = dir.resolve("t.parquet");
-    TableWrite.merge(files, table);
+    return files;
+  }
 
-    assertEquals(expectedIds(30), ids(table));
-    assertEquals(ParquetFixtures.SCHEMA, ParquetTables.schema(table));
-    GenericRecord first = ParquetTables.open(table).next();
-    assertEquals("r0", first.get("id").toString(), "the parts in their order");
-    try (Stream<Path> left = Files.list(parts)) {
-      assertEquals(0, left.count(), "parts left behind");
+  private static int rowGroups(Path table) throws IOException {
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(
+            HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(table.toUri()), new Configuration(false)))) {
+      return reader.getRowGroups().size();
     }
   }
 
   @Test
-  void oneBundleIsRenamedIntoPlace() throws IOException {
-    Path parts = Files.createDirectories(dir.resolve("parts"));
-    Path part = ParquetFixtures.write(parts.resolve("part-0.parquet"), ParquetFixtures.rows(5));
+  void aFewPartsHaveTheirRowGroupsAppendedInOrder() throws IOException {
     Path table = dir.resolve("t.parquet");
-    TableWrite.merge(List.of(part), table);
-    assertFalse(Files.exists(part));
-    assertEquals(expectedIds(5), ids(table));
+    TableWrite.merge(parts(3, 10), table);
+
+    assertEquals(expectedIds(30), ids(table));
+    assertEquals(ParquetFixtures.SCHEMA, ParquetTables.schema(table));
+    assertEquals(3, rowGroups(table));
+    try (ParquetTables.Rows rows = ParquetTables.open(table)) {
+      assertEquals("r0", rows.next().get("id").toString(), "the parts in their order");
+    }
+  }
+
+  @Test
+  void manyPartsAreRewrittenIntoFullRowGroups() throws IOException {
+    Path table = dir.resolve("t.parquet");
+    TableWrite.merge(parts(TableWrite.APPEND_PARTS + 4, 5), table);
+
+    assertEquals(expectedIds((TableWrite.APPEND_PARTS + 4) * 5), ids(table));
+    assertEquals(ParquetFixtures.SCHEMA, ParquetTables.schema(table));
+    assertEquals(1, rowGroups(table));
+  }
+
+  @Test
+  void aMergeCanBeRetried() throws IOException {
+    // A cluster runner may run the merge again (a lost executor): the parts must still be there.
+    for (int count : new int[] {1, 3, TableWrite.APPEND_PARTS + 1}) {
+      List<Path> files = parts(count, 4);
+      Path table = dir.resolve("t" + count + ".parquet");
+      TableWrite.merge(files, table);
+      TableWrite.merge(files, table);
+      assertEquals(expectedIds(count * 4), ids(table), count + " parts");
+      for (Path part : files) {
+        assertTrue(Files.exists(part), part + " kept");
+      }
+      for (Path part : files) {
+        Files.delete(part);
+      }
+    }
+  }
+
+  @Test
+  void aFailedMergeLeavesNoTableAndNoTemporaryFile() throws IOException {
+    List<Path> files = new ArrayList<>(parts(1, 5));
+    Path bad = Files.writeString(dir.resolve("parts").resolve("part-bad.parquet"), "PAR");
+    files.add(bad);
+    Path table = dir.resolve("t.parquet");
+    assertThrows(Exception.class, () -> TableWrite.merge(files, table));
+    assertFalse(Files.exists(table));
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of("parts"), left.map(p -> p.getFileName().toString()).toList());
+    }
+  }
+
+  @Test
+  void aFailedBundlesRowsNeverReachTheNextBundlesPart() throws Exception {
+    // A DoFn instance whose bundle failed is normally thrown away; should a runner reuse it, the
+    // next bundle starts afresh and the unfinished part is deleted.
+    TableWrite.PartFn fn = new TableWrite.PartFn(dir.toString(), ParquetFixtures.SCHEMA.toString());
+    fn.setup();
+    List<GenericRecord> rows = ParquetFixtures.rows(10);
+    fn.startBundle();
+    for (int i = 0; i < 5; i++) {
+      fn.process(rows.get(i)); // this bundle fails: no finish
+    }
+    fn.startBundle();
+    for (int i = 5; i < 10; i++) {
+      fn.process(rows.get(i));
+    }
+    List<String> out = new ArrayList<>();
+    fn.finish(
+        fn.new FinishBundleContext() {
+          @Override
+          public PipelineOptions getPipelineOptions() {
+            return null;
+          }
+
+          @Override
+          public void output(String part, Instant timestamp, BoundedWindow window) {
+            out.add(part);
+          }
+
+          @Override
+          public <T> void output(
+              TupleTag<T> tag, T output, Instant timestamp, BoundedWindow window) {
+            throw new AssertionError("no tagged output");
+          }
+        });
+    assertEquals(1, out.size());
+    assertEquals(5, ParquetTables.rowCount(Path.of(out.get(0))));
+    try (Stream<Path> left = Files.list(dir.resolve("parts"))) {
+      assertEquals(1, left.count(), "the failed bundle's part is deleted");
+    }
   }
 
   @Test
