@@ -12,20 +12,25 @@ import java.security.NoSuchAlgorithmException;
  * {@code FORKLINE_NATIVE_SHA256=0} turns the native one off. Thread-safe.
  */
 final class Sha256 {
+  /** The library, loaded or not; {@code FORKLINE_NATIVE_SHA256=0} turns it off. */
+  static final NativeLibrary LIBRARY =
+      NativeLibrary.load("forkline_sha256", "FORKLINE_NATIVE_SHA256");
+
+  static final String NO_SHA_NI = "the CPU has no SHA extensions";
+
   private static final String UNAVAILABLE_WHY = unavailableWhy0();
 
   private Sha256() {}
 
   private static String unavailableWhy0() {
-    String why = NativeLibrary.load("forkline_sha256", "FORKLINE_NATIVE_SHA256");
-    try {
-      if (why == null && !available0()) {
-        why = "the CPU has no SHA extensions";
-      }
-    } catch (LinkageError e) { // a library that loaded but does not have the function
-      why = "cannot use it: " + e;
+    if (!LIBRARY.loaded()) {
+      return LIBRARY.unavailableWhy();
     }
-    return why;
+    try {
+      return available0() ? null : NO_SHA_NI;
+    } catch (LinkageError e) { // a library that loaded but does not have the function
+      return "cannot use it: " + e;
+    }
   }
 
   /** True when {@link #digest} runs natively. */
@@ -36,11 +41,6 @@ final class Sha256 {
   /** Why {@link #nativeHere()} is false, or null. */
   static String unavailableWhy() {
     return UNAVAILABLE_WHY;
-  }
-
-  /** Why the build left the library out, or null. */
-  static String buildSkipped() {
-    return NativeLibrary.buildSkipped("forkline_sha256");
   }
 
   /** The 32-byte SHA-256 of {@code data}. */

@@ -9,31 +9,57 @@ import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 
 /**
- * Loads one of the JNI libraries that {@code src/main/c/build.sh} builds into the jar ({@code
- * dev/forkline/workers/native/linux-ARCH/libNAME.so}). Each has Java code that does the same work,
- * which runs when the library is missing (no gcc when built, another OS), fails to load, or is
- * turned off by its environment variable.
+ * One of the JNI libraries that {@code src/main/c/build.sh} builds into the jar ({@code
+ * dev/forkline/workers/native/linux-ARCH/libNAME.so}), loaded into this JVM or not, and why not.
+ * Each has Java code that does the same work, which runs when the library is missing (no gcc when
+ * built, another OS), fails to load, or is turned off by its environment variable.
  */
 public final class NativeLibrary {
   private static final String DIR = "/dev/forkline/workers/native/";
+  private static final String TURNED_OFF = "turned off by ";
 
-  private NativeLibrary() {}
+  private final String name;
+  private final String unavailableWhy;
 
-  /**
-   * Loads {@code libNAME.so} into this JVM; null when loaded, else why not (for the logs). {@code
-   * offSwitch=0} in the environment turns it off.
-   */
-  public static String load(String name, String offSwitch) {
+  private NativeLibrary(String name, String unavailableWhy) {
+    this.name = name;
+    this.unavailableWhy = unavailableWhy;
+  }
+
+  /** Loads {@code libNAME.so} into this JVM unless {@code offSwitch=0} is in the environment. */
+  public static NativeLibrary load(String name, String offSwitch) {
+    String why;
     try {
-      return tryLoad(name, offSwitch);
+      why = tryLoad(name, offSwitch);
     } catch (IOException | LinkageError | SecurityException e) {
-      return "cannot load it: " + e;
+      why = "cannot load it: " + e;
     }
+    return new NativeLibrary(name, why);
+  }
+
+  /** True when the library is loaded and its functions may be called. */
+  public boolean loaded() {
+    return unavailableWhy == null;
+  }
+
+  /** Why {@link #loaded()} is false (for the logs), or null. */
+  public String unavailableWhy() {
+    return unavailableWhy;
+  }
+
+  /** True when the user turned the library off with its environment variable. */
+  public boolean turnedOff() {
+    return unavailableWhy != null && unavailableWhy.startsWith(TURNED_OFF);
+  }
+
+  /** Why the build left the library out ({@code build.sh} says so), or null. */
+  public String buildSkipped() {
+    return buildSkipped(name);
   }
 
   private static String tryLoad(String name, String offSwitch) throws IOException {
     if ("0".equals(System.getenv(offSwitch))) {
-      return "turned off by " + offSwitch + "=0";
+      return TURNED_OFF + offSwitch + "=0";
     }
     String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
     String arch = System.getProperty("os.arch", "");
@@ -58,8 +84,7 @@ public final class NativeLibrary {
     return null;
   }
 
-  /** Why the build left {@code libNAME.so} out (build.sh says so), or null. */
-  public static String buildSkipped(String name) {
+  private static String buildSkipped(String name) {
     try (InputStream in = NativeLibrary.class.getResourceAsStream(DIR + name + ".UNAVAILABLE")) {
       return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
     } catch (IOException e) {

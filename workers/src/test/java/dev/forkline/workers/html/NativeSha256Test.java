@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkline.workers.kernel.NativeLibraries;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Random;
@@ -16,16 +17,9 @@ class NativeSha256Test {
 
   @BeforeAll
   static void nativeIsHere() {
-    // Skipped where the build could not make the library or the CPU has no SHA extensions;
-    // anywhere else a library that does not load is a failure.
-    String skipped = Sha256.buildSkipped();
-    Assumptions.assumeTrue(skipped == null, "the build made no native SHA-256: " + skipped);
+    NativeLibraries.requireLoaded(Sha256.LIBRARY);
     Assumptions.assumeTrue(
-        !"the CPU has no SHA extensions".equals(Sha256.unavailableWhy()),
-        "this CPU has no SHA extensions");
-    String why = Sha256.unavailableWhy();
-    Assumptions.assumeFalse(
-        why != null && why.startsWith("turned off by"), "the native code is turned off: " + why);
+        !Sha256.NO_SHA_NI.equals(Sha256.unavailableWhy()), "this CPU has no SHA extensions");
     assertTrue(Sha256.nativeHere(), "native SHA-256: " + Sha256.unavailableWhy());
   }
 

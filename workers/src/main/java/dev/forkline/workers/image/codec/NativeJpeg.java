@@ -27,20 +27,10 @@ final class NativeJpeg {
 
   private static final byte[] ICC_HEADER = "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1);
 
-  private static final String UNAVAILABLE_WHY =
-      NativeLibrary.load("forkline_jpeg", "FORKLINE_NATIVE_JPEG");
+  /** The library, loaded or not; {@code FORKLINE_NATIVE_JPEG=0} turns it off. */
+  static final NativeLibrary LIBRARY = NativeLibrary.load("forkline_jpeg", "FORKLINE_NATIVE_JPEG");
 
   private NativeJpeg() {}
-
-  /** True when JPEGs can decode here. */
-  static boolean available() {
-    return UNAVAILABLE_WHY == null;
-  }
-
-  /** Why {@link #available()} is false, or null. */
-  static String unavailableWhy() {
-    return UNAVAILABLE_WHY;
-  }
 
   /**
    * {@code data} decoded, or null when this decoder does not take it (see the class comment) or is
@@ -54,7 +44,7 @@ final class NativeJpeg {
   }
 
   static Pixels decode(byte[] data, long maxPixels, int maxScans) throws ImageException {
-    if (UNAVAILABLE_WHY != null || hasIccProfile(data)) {
+    if (!LIBRARY.loaded() || hasIccProfile(data)) {
       return null;
     }
     int[] size = new int[2];
@@ -90,7 +80,7 @@ final class NativeJpeg {
    * ImageIO.
    */
   static byte[] encode(Pixels pixels, int quality) {
-    if (UNAVAILABLE_WHY != null) {
+    if (!LIBRARY.loaded()) {
       return null;
     }
     return encode0(pixels.argb(), pixels.width(), pixels.height(), quality);
@@ -99,9 +89,4 @@ final class NativeJpeg {
   private static native int[] decode0(byte[] data, long maxPixels, int maxScans, int[] size);
 
   private static native byte[] encode0(int[] argb, int width, int height, int quality);
-
-  /** Why the build made no library ({@code src/main/c/build.sh} says so), or null. */
-  static String buildSkipped() {
-    return NativeLibrary.buildSkipped("forkline_jpeg");
-  }
 }

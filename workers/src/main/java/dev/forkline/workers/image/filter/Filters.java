@@ -41,7 +41,7 @@ public final class Filters {
    * with C1 alone and no warm-up of the loops.
    */
   public static boolean nativeLoops() {
-    return NativeFilters.available();
+    return NativeFilters.LIBRARY.loaded();
   }
 
   /** The filter names, in a fixed order. */

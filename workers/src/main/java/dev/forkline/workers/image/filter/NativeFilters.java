@@ -19,26 +19,14 @@ import dev.forkline.workers.kernel.NativeLibrary;
  * code.
  */
 final class NativeFilters {
-  private static final String UNAVAILABLE_WHY =
+  /** The library, loaded or not; {@code FORKLINE_NATIVE_FILTERS=0} turns it off. */
+  static final NativeLibrary LIBRARY =
       NativeLibrary.load("forkline_filters", "FORKLINE_NATIVE_FILTERS");
 
   private static final int BLUR = 0;
   private static final int SHARPEN = 1;
 
   private NativeFilters() {}
-
-  static boolean available() {
-    return UNAVAILABLE_WHY == null;
-  }
-
-  static String unavailableWhy() {
-    return UNAVAILABLE_WHY;
-  }
-
-  /** Why the build left the library out, or null. */
-  static String buildSkipped() {
-    return NativeLibrary.buildSkipped("forkline_filters");
-  }
 
   /** {@link FixedPoint#columnsFirst}'s resample with its quantized weights {@code cx, cy}. */
   static Pixels resize(
@@ -49,9 +37,7 @@ final class NativeFilters {
       int[] cx,
       Resampler.Weights wy,
       int[] cy) {
-    if (UNAVAILABLE_WHY != null
-        || !fits(wy, cy, dstH, in.height())
-        || !fits(wx, cx, dstW, in.width())) {
+    if (!LIBRARY.loaded() || !fits(wy, cy, dstH, in.height()) || !fits(wx, cx, dstW, in.width())) {
       return null;
     }
     int[] out;
@@ -109,14 +95,14 @@ final class NativeFilters {
 
   /** Opaque {@code in} blurred by the separable {@code kernel} into {@code out}. */
   static boolean blur(Pixels in, float[] kernel, int[] out) {
-    return UNAVAILABLE_WHY == null
+    return LIBRARY.loaded()
         && fits(in, kernel, out)
         && convolve0(in.argb(), in.width(), in.height(), kernel, BLUR, 0f, 0, out) == 0;
   }
 
   /** Opaque {@code in} sharpened as {@link Sharpen} does, with its blur {@code kernel}. */
   static boolean sharpen(Pixels in, float[] kernel, float amount, int threshold, int[] out) {
-    return UNAVAILABLE_WHY == null
+    return LIBRARY.loaded()
         && fits(in, kernel, out)
         && convolve0(in.argb(), in.width(), in.height(), kernel, SHARPEN, amount, threshold, out)
             == 0;

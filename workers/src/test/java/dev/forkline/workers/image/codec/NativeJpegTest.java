@@ -13,12 +13,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkline.workers.image.ImageException;
 import dev.forkline.workers.image.Pixels;
+import dev.forkline.workers.kernel.NativeLibraries;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -32,14 +32,7 @@ class NativeJpegTest {
 
   @BeforeAll
   static void libraryIsLoaded() {
-    // Skipped only where the build said it could not make the library; anywhere else a library
-    // that does not load is a failure.
-    String skipped = NativeJpeg.buildSkipped();
-    Assumptions.assumeTrue(skipped == null, "the build made no native decoder: " + skipped);
-    String why = NativeJpeg.unavailableWhy();
-    Assumptions.assumeFalse(
-        why != null && why.startsWith("turned off by"), "the native code is turned off: " + why);
-    assertTrue(NativeJpeg.available(), "native JPEG decoder: " + NativeJpeg.unavailableWhy());
+    NativeLibraries.requireLoaded(NativeJpeg.LIBRARY);
   }
 
   private static void assertSameAsImageIo(byte[] jpeg) throws Exception {

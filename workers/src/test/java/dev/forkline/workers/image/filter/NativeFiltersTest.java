@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkline.workers.image.Pixels;
+import dev.forkline.workers.kernel.NativeLibraries;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -17,14 +17,7 @@ class NativeFiltersTest {
 
   @BeforeAll
   static void libraryIsLoaded() {
-    // Skipped only where the build said it could not make the library; anywhere else a library
-    // that does not load is a failure.
-    String skipped = NativeFilters.buildSkipped();
-    Assumptions.assumeTrue(skipped == null, "the build made no native filters: " + skipped);
-    String why = NativeFilters.unavailableWhy();
-    Assumptions.assumeFalse(
-        why != null && why.startsWith("turned off by"), "the native code is turned off: " + why);
-    assertTrue(NativeFilters.available(), "native filters: " + NativeFilters.unavailableWhy());
+    NativeLibraries.requireLoaded(NativeFilters.LIBRARY);
   }
 
   /** Hard edges, noise and flat runs: ringing past 0 and 255, and the threshold's both sides. */
