@@ -185,11 +185,16 @@ public final class ParquetTables {
   private static InputFile checkedInput(Path file) {
     checkLooksLikeParquet(file);
     try {
-      return HadoopInputFile.fromPath(
-          new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri()), CONF);
+      return inputFile(file);
     } catch (IOException | RuntimeException e) {
       throw unreadable(file, "cannot open", e);
     }
+  }
+
+  /** {@code file} for parquet-hadoop, through the local file system, with no checks. */
+  static InputFile inputFile(Path file) throws IOException {
+    return HadoopInputFile.fromPath(
+        new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri()), CONF);
   }
 
   /**

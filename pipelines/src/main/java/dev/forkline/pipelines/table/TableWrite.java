@@ -3,7 +3,6 @@ package dev.forkline.pipelines.table;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.OpenOption;
@@ -28,13 +27,10 @@ import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
@@ -225,9 +221,8 @@ public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCo
   }
 
   private static void append(List<Path> parts, Path into) throws IOException {
-    Configuration conf = new Configuration(false);
     FileMetaData meta;
-    try (ParquetFileReader reader = ParquetFileReader.open(input(parts.get(0), conf))) {
+    try (ParquetFileReader reader = ParquetFileReader.open(ParquetTables.inputFile(parts.get(0)))) {
       meta = reader.getFooter().getFileMetaData();
     }
     LocalOutput out = new LocalOutput(into);
@@ -241,7 +236,7 @@ public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCo
               ParquetWriter.MAX_PADDING_SIZE_DEFAULT);
       writer.start();
       for (Path part : parts) {
-        writer.appendFile(input(part, conf));
+        writer.appendFile(ParquetTables.inputFile(part));
       }
       writer.end(meta.getKeyValueMetaData());
     } finally {
@@ -264,18 +259,6 @@ public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCo
       }
       sink.flush();
     }
-  }
-
-  private static InputFile input(Path file, Configuration conf) {
-    try {
-      return HadoopInputFile.fromPath(hadoopPath(file), conf);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the table part " + file, e);
-    }
-  }
-
-  private static org.apache.hadoop.fs.Path hadoopPath(Path file) {
-    return new org.apache.hadoop.fs.Path(file.toAbsolutePath().toUri());
   }
 
   /**
