@@ -10,13 +10,19 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.stream.Collectors;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Instant;
 
 /**
@@ -39,17 +45,49 @@ import org.joda.time.Instant;
 public final class StageChain<T extends Tracked<T>>
     extends PTransform<PCollection<T>, PCollection<T>> {
   private final List<Stage<T>> stages;
-  private final ElementSink<T> finished;
+  private final TupleTag<T> elementsTag = new TupleTag<>("elements");
 
-  private StageChain(List<Stage<T>> stages, ElementSink<T> finished) {
+  /** The tag of the table parts' paths, the output of a chain with a row sink. */
+  static final TupleTag<String> PARTS = new TupleTag<>("parts");
+
+  private StageChain(List<Stage<T>> stages) {
     super("Run " + stages.stream().map(Stage::name).collect(Collectors.joining(", ")));
     this.stages = List.copyOf(stages);
-    this.finished = finished;
   }
 
-  /** Hands every element to {@code sink} as it leaves the stages (the run's journal). */
-  public StageChain<T> withFinished(ElementSink<T> sink) {
-    return new StageChain<>(stages, sink);
+  /**
+   * This chain, writing each element's row into a part file of its bundle ({@code rows}) the moment
+   * the element leaves the stages, instead of outputting the elements; outputs the parts' paths,
+   * for {@code TableWrite.mergeInto}. The input must be in the global window.
+   */
+  public ToTable<T> toTable(RowSink<T> rows) {
+    if (rows == null) {
+      throw new IllegalArgumentException("toTable needs a row sink");
+    }
+    return new ToTable<>(this, rows);
+  }
+
+  /** A {@link StageChain} that writes its rows itself: see {@link StageChain#toTable}. */
+  public static final class ToTable<T extends Tracked<T>>
+      extends PTransform<PCollection<T>, PCollection<String>> {
+    private final StageChain<T> chain;
+    private final RowSink<T> rows;
+
+    private ToTable(StageChain<T> chain, RowSink<T> rows) {
+      super(chain.getName() + " into table parts");
+      this.chain = chain;
+      this.rows = rows;
+    }
+
+    @Override
+    public PCollection<String> expand(PCollection<T> input) {
+      if (!input.getWindowingStrategy().getWindowFn().isCompatible(new GlobalWindows())) {
+        throw new IllegalArgumentException(
+            "a stage chain writes table parts only from the global window, not "
+                + input.getWindowingStrategy().getWindowFn());
+      }
+      return chain.run(input, rows).get(PARTS);
+    }
   }
 
   /** A chain of configured stages, in data-flow order. */
@@ -69,11 +107,16 @@ public final class StageChain<T extends Tracked<T>>
             "stage " + stage.name() + " has no kernel, so it cannot run on processes");
       }
     }
-    return new StageChain<>(List.of(stages), null);
+    return new StageChain<>(List.of(stages));
   }
 
   @Override
   public PCollection<T> expand(PCollection<T> input) {
+    return run(input, null).get(elementsTag);
+  }
+
+  /** Runs the stages; outputs the elements, or (with a row sink) the table parts' paths. */
+  private PCollectionTuple run(PCollection<T> input, RowSink<T> rows) {
     String id = "chain-" + UUID.randomUUID();
     if (runsInThisJvm(input)) {
       for (Stage<T> stage : stages) {
@@ -83,9 +126,14 @@ public final class StageChain<T extends Tracked<T>>
         }
       }
     }
-    return input
-        .apply("Stages", ParDo.of(new ChainFn<>(id, stages, finished)))
-        .setCoder(input.getCoder());
+    PCollectionTuple out =
+        input.apply(
+            "Stages",
+            ParDo.of(new ChainFn<>(id, stages, rows, elementsTag))
+                .withOutputTags(elementsTag, TupleTagList.of(PARTS)));
+    out.get(elementsTag).setCoder(input.getCoder());
+    out.get(PARTS).setCoder(StringUtf8Coder.of());
+    return out;
   }
 
   private static boolean runsInThisJvm(PCollection<?> input) {
@@ -302,12 +350,14 @@ public final class StageChain<T extends Tracked<T>>
     private transient AsyncBundle<T, ChainJob<T>> bundle;
     private transient long bundleTimeoutNanos;
 
-    private final ElementSink<T> finished;
+    private final RowSink<T> rows;
+    private final TupleTag<T> elementsTag;
 
-    ChainFn(String id, List<Stage<T>> stages, ElementSink<T> finished) {
+    ChainFn(String id, List<Stage<T>> stages, RowSink<T> rows, TupleTag<T> elementsTag) {
       this.id = id;
       this.stages = stages;
-      this.finished = finished;
+      this.rows = rows;
+      this.elementsTag = elementsTag;
     }
 
     @Setup
@@ -339,8 +389,11 @@ public final class StageChain<T extends Tracked<T>>
     }
 
     @StartBundle
-    public void startBundle() {
+    public void startBundle() throws java.io.IOException {
       bundle.reset();
+      if (rows != null) {
+        rows.abandonBundle(); // what a failed bundle left, should this instance be used again
+      }
     }
 
     @ProcessElement
@@ -348,7 +401,7 @@ public final class StageChain<T extends Tracked<T>>
         @Element T element,
         @Timestamp Instant timestamp,
         BoundedWindow window,
-        OutputReceiver<T> out)
+        MultiOutputReceiver out)
         throws InterruptedException {
       permits.semaphore.acquire();
       ChainJob<T> job = new ChainJob<>(element, stages.size());
@@ -364,7 +417,7 @@ public final class StageChain<T extends Tracked<T>>
           new AsyncBundle.Pending<>(element, timestamp, window, result);
       pending.context = job;
       bundle.add(pending);
-      bundle.emitReady(window, timestamp, p -> emit(p.result(), out, p.timestamp));
+      bundle.emitReady(window, timestamp, p -> emit(p.result(), out.get(elementsTag), p.timestamp));
       report();
     }
 
@@ -376,13 +429,19 @@ public final class StageChain<T extends Tracked<T>>
           p -> {
             ChainJob<T> job = p.result();
             count(job);
-            context.output(job.current, p.timestamp, p.window);
+            if (rows == null) {
+              context.output(elementsTag, job.current, p.timestamp, p.window);
+            }
           });
-      if (finished != null) {
+      if (rows != null) {
+        String part;
         try {
-          finished.flush();
+          part = rows.finishBundle();
         } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("cannot record finished elements", e);
+          throw new java.io.UncheckedIOException("cannot write the bundle's rows", e);
+        }
+        if (part != null) {
+          context.output(PARTS, part, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
         }
       }
       report();
@@ -390,6 +449,13 @@ public final class StageChain<T extends Tracked<T>>
 
     @Teardown
     public void teardown() {
+      if (rows != null) {
+        try {
+          rows.abandonBundle(); // a bundle that failed: its part is never merged
+        } catch (java.io.IOException e) {
+          // the part stays in the staging folder, which the run deletes
+        }
+      }
       if (executors != null) {
         for (int i = 0; i < executors.size(); i++) {
           Shared.release(id + "/" + stages.get(i).name());
@@ -477,16 +543,18 @@ public final class StageChain<T extends Tracked<T>>
 
     private void emit(ChainJob<T> job, OutputReceiver<T> out, Instant timestamp) {
       count(job);
-      out.outputWithTimestamp(job.current, timestamp);
+      if (rows == null) {
+        out.outputWithTimestamp(job.current, timestamp);
+      }
     }
 
     private void count(ChainJob<T> job) {
       chainDone.inc();
-      if (finished != null) {
+      if (rows != null) {
         try {
-          finished.accept(job.current);
+          rows.accept(job.current);
         } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("cannot record a finished element", e);
+          throw new java.io.UncheckedIOException("cannot write a finished element's row", e);
         }
       }
       for (int i = 0; i < stages.size(); i++) {

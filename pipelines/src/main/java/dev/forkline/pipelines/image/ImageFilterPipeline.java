@@ -4,7 +4,6 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
-import dev.forkline.pipelines.exec.ToRowFn;
 import dev.forkline.pipelines.exec.UnbatchFn;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.RunContext;
@@ -20,7 +19,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -86,7 +84,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
   }
 
   @Override
-  public PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context) {
+  public PCollection<String> expand(Pipeline pipeline, RunContext context) {
     ForklineConfig config = context.config();
     PCollectionView<Map<String, Boolean>> done = context.done();
     ImageFilterSettings settings = config.imageFilter();
@@ -105,9 +103,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
                             new ImageCalls.Write(
                                 inputRoot, outputRoot, context.scratch().toString()))
                         .withConfig(config.stage("write")))
-                .withFinished(context.journal().sink(toRow)))
-        .apply("Manifest rows", ParDo.of(new ToRowFn<>(toRow)))
-        .setCoder(AvroCoder.of(GenericRecord.class, ManifestSchema.SCHEMA));
+                .toTable(context.rows(toRow)));
   }
 
   /**

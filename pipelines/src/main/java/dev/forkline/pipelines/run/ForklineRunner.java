@@ -4,15 +4,14 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.image.ImageFilterPipeline;
 import dev.forkline.pipelines.scrape.UrlScrapePipeline;
+import dev.forkline.pipelines.table.PartWriter;
 import dev.forkline.pipelines.table.TableWrite;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
@@ -147,9 +146,10 @@ public final class ForklineRunner {
       LOG.info("--resume: no earlier table at {}; processing every input", table);
     }
     Pipeline pipeline = Pipeline.create(pipelineOptions(definition, config, options));
-    PCollection<GenericRecord> rows;
+    PCollection<String> parts;
     Path scratch = staging.resolve("scratch");
     Journal.Target journal = Journal.Target.of(output, schema);
+    Path partsFolder = TableWrite.partsFolder(staging);
     if (resume) {
       PCollectionList<GenericRecord> sources = PCollectionList.empty(pipeline);
       if (hasTable) {
@@ -180,18 +180,18 @@ public final class ForklineRunner {
                   ParDo.of(new KeepFinishedFn(definition, definition.fingerprint(config))))
               .setCoder(AvroCoder.of(GenericRecord.class, schema));
       PCollectionView<Map<String, Boolean>> done = finishedKeys(earlier, keyField);
-      PCollection<GenericRecord> fresh =
-          definition.expand(pipeline, new RunContext(config, done, scratch, journal));
-      rows =
-          PCollectionList.of(earlier)
+      PCollection<String> fresh =
+          definition.expand(pipeline, new RunContext(config, done, scratch, journal, partsFolder));
+      parts =
+          PCollectionList.of(earlier.apply("Write earlier rows", TableWrite.parts(staging, schema)))
               .and(fresh)
-              .apply("All rows", Flatten.pCollections())
-              .setCoder(AvroCoder.of(GenericRecord.class, schema));
+              .apply("All parts", Flatten.pCollections());
     } else {
-      rows = definition.expand(pipeline, new RunContext(config, null, scratch, journal));
+      parts =
+          definition.expand(pipeline, new RunContext(config, null, scratch, journal, partsFolder));
     }
     String tableName = definition.tableName();
-    rows.apply("Write table", TableWrite.to(staging, tableName, definition.schema()));
+    parts.apply("Write table", TableWrite.mergeInto(staging, tableName));
 
     long start = System.nanoTime();
     try {
@@ -307,12 +307,7 @@ public final class ForklineRunner {
   private static void writeEmptyTable(PipelineDefinition definition, Path file) {
     try {
       Files.createDirectories(file.getParent());
-      try (FileChannel channel =
-          FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ParquetIO.Sink sink = ParquetIO.sink(definition.schema());
-        sink.open(channel);
-        sink.flush();
-      }
+      PartWriter.at(file, definition.schema()).finish();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write an empty table to " + file, e);
     }

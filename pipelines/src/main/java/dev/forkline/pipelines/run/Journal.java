@@ -1,10 +1,10 @@
 package dev.forkline.pipelines.run;
 
+import dev.forkline.pipelines.table.PartWriter;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -23,7 +23,6 @@ import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,12 +105,9 @@ public final class Journal {
     }
     // Pass 2: write those rows.
     Files.createDirectories(into.getParent());
-    ParquetIO.Sink sink = ParquetIO.sink(schema);
     position[0] = 0;
-    long[] written = {0};
-    try (FileChannel channel =
-        FileChannel.open(into, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      sink.open(channel);
+    PartWriter writer = PartWriter.at(into, schema);
+    try {
       for (Path file : files) {
         read(
             file,
@@ -120,17 +116,19 @@ public final class Journal {
               long at = position[0]++;
               if (newest.get(String.valueOf(row.get(keyField))) == at) {
                 try {
-                  sink.write(row);
-                  written[0]++;
+                  writer.write(row);
                 } catch (IOException e) {
                   throw new UncheckedIOException(e);
                 }
               }
             });
       }
-      sink.flush();
+    } catch (IOException | RuntimeException e) {
+      writer.discard();
+      throw e;
     }
-    return new Recovered(into, new HashSet<>(newest.keySet()), written[0]);
+    writer.finish();
+    return new Recovered(into, new HashSet<>(newest.keySet()), writer.rows());
   }
 
   /** Reads a journal file's rows up to its end or its first broken block (a killed writer). */
@@ -216,34 +214,9 @@ public final class Journal {
           Journal.folder(output).toString(), UUID.randomUUID().toString(), schema.toString());
     }
 
-    /**
-     * A sink that turns each element leaving the stages into its row and appends it. Give it to
-     * {@code StageChain.withFinished}.
-     */
-    public <T> dev.forkline.pipelines.exec.ElementSink<T> sink(
-        org.apache.beam.sdk.transforms.SerializableFunction<T, GenericRecord> toRow) {
-      Target target = this;
-      return new dev.forkline.pipelines.exec.ElementSink<T>() {
-        private static final long serialVersionUID = 1L;
-        private transient Writer writer;
-
-        @Override
-        public void accept(T element) throws IOException {
-          writer().append(toRow.apply(element));
-        }
-
-        @Override
-        public void flush() throws IOException {
-          writer().flush();
-        }
-
-        private Writer writer() {
-          if (writer == null) {
-            writer = target.writer();
-          }
-          return writer;
-        }
-      };
+    /** Appends rows to this JVM's journal file of the run (see {@link TableRows}). */
+    Appender appender() {
+      return new Appender(this);
     }
 
     private Writer writer() {
@@ -258,6 +231,36 @@ public final class Journal {
               throw new UncheckedIOException("cannot start the run's journal " + file, e);
             }
           });
+    }
+  }
+
+  /**
+   * Appends rows to the journal: serializable, it travels with a pipeline's DoFn; the file is
+   * opened, once per JVM and run, on the first row.
+   */
+  static final class Appender implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final Target target;
+    private transient Writer writer;
+
+    Appender(Target target) {
+      this.target = target;
+    }
+
+    void append(GenericRecord row) throws IOException {
+      writer().append(row);
+    }
+
+    /** Makes what was appended durable; called at the end of every bundle. */
+    void flush() throws IOException {
+      writer().flush();
+    }
+
+    private Writer writer() {
+      if (writer == null) {
+        writer = target.writer();
+      }
+      return writer;
     }
   }
 

@@ -36,10 +36,12 @@ public interface PipelineDefinition extends Serializable {
   }
 
   /**
-   * Adds the pipeline's transforms and returns its result rows: exactly one per input, except the
-   * inputs in {@link RunContext#done()}, which get none.
+   * Adds the pipeline's transforms, which write its result rows into part files of the table
+   * (through {@link RunContext#rows}, or {@code TableWrite.parts} into {@link RunContext#parts()}),
+   * and returns the parts' paths: exactly one row per input, except the inputs in {@link
+   * RunContext#done()}, which get none. The runner merges the parts into the table.
    */
-  PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context);
+  PCollection<String> expand(Pipeline pipeline, RunContext context);
 
   /**
    * Starts what the run needs beside the pipeline (the url-scrape demo site) and returns what stops

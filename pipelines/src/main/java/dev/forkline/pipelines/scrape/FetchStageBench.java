@@ -4,15 +4,8 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.UrlScrapeSettings;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
-import java.nio.file.Path;
-import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 
 /**
@@ -27,19 +20,12 @@ public final class FetchStageBench {
   /** Adds read lists and fetch to {@code pipeline}; fetched pages are dropped. */
   public static void expand(Pipeline pipeline, ForklineConfig config) {
     UrlScrapeSettings settings = config.urlScrape();
-    String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
     Stage<UrlTask> fetch =
         Stage.of("fetch", new ScrapeCalls.Fetch(UrlScrapePipeline.fetchSettings(settings, config)))
             .withConfig(config.stage("fetch"))
             .withPerKeyLimit(
                 new UrlScrapePipeline.HostKey(), settings.perHost(), settings.hostDelay());
-    pipeline
-        .apply("URL lists", Create.of(lists))
-        .apply("Read, normalize, dedupe", ParDo.of(new ReadListsFn(null)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(UrlTask.class)))
-        .apply("Batch", GroupByKey.create())
-        .apply("Unbatch", ParDo.of(new dev.forkline.pipelines.exec.UnbatchFn<UrlTask>()))
-        .setCoder(SerializableCoder.of(UrlTask.class))
+    UrlScrapePipeline.tasks(pipeline, config, null)
         .apply(StageChain.of(fetch))
         .apply("Drop", ParDo.of(new DropFn()));
   }

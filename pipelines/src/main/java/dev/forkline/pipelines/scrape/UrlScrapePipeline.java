@@ -4,7 +4,6 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.UrlScrapeSettings;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
-import dev.forkline.pipelines.exec.ToRowFn;
 import dev.forkline.pipelines.exec.UnbatchFn;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.RunContext;
@@ -22,7 +21,6 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -154,15 +152,10 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   }
 
   @Override
-  public PCollection<GenericRecord> expand(Pipeline pipeline, RunContext context) {
+  public PCollection<String> expand(Pipeline pipeline, RunContext context) {
     ForklineConfig config = context.config();
     UrlScrapeSettings settings = config.urlScrape();
     PCollectionView<Map<String, Boolean>> done = context.done();
-    String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
-    ParDo.SingleOutput<String, KV<Integer, UrlTask>> read = ParDo.of(new ReadListsFn(done));
-    if (done != null) {
-      read = read.withSideInputs(done);
-    }
     ToRow toRow = new ToRow(extract, StageChain.executors(config), fingerprint(config));
     Stage<UrlTask> fetch =
         Stage.of("fetch", new ScrapeCalls.Fetch(fetchSettings(settings, config)))
@@ -170,16 +163,29 @@ public final class UrlScrapePipeline implements PipelineDefinition {
             .withPerKeyLimit(new HostKey(), settings.perHost(), settings.hostDelay());
     Stage<UrlTask> parse =
         Stage.of("parse", new ScrapeCalls.Parse(rules(settings))).withConfig(config.stage("parse"));
+    return tasks(pipeline, config, done)
+        .apply(StageChain.of(fetch, parse).toTable(context.rows(toRow)));
+  }
+
+  /**
+   * One task per distinct URL of the config's lists that {@code done} (when not null) does not
+   * list, dealt into batches by host and back: the steps before the stages, shared with {@link
+   * FetchStageBench}.
+   */
+  static PCollection<UrlTask> tasks(
+      Pipeline pipeline, ForklineConfig config, PCollectionView<Map<String, Boolean>> done) {
+    String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
+    ParDo.SingleOutput<String, KV<Integer, UrlTask>> read = ParDo.of(new ReadListsFn(done));
+    if (done != null) {
+      read = read.withSideInputs(done);
+    }
     return pipeline
         .apply("URL lists", Create.of(lists))
         .apply("Read, normalize, dedupe", read)
         .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(UrlTask.class)))
         .apply("Batch", GroupByKey.create())
         .apply("Unbatch", ParDo.of(new UnbatchFn<UrlTask>()))
-        .setCoder(SerializableCoder.of(UrlTask.class))
-        .apply(StageChain.of(fetch, parse).withFinished(context.journal().sink(toRow)))
-        .apply("Page rows", ParDo.of(new ToRowFn<>(toRow)))
-        .setCoder(AvroCoder.of(GenericRecord.class, schema()));
+        .setCoder(SerializableCoder.of(UrlTask.class));
   }
 
   /** The config's fetch settings, the whole fetch bounded by the stage's deadline. */

@@ -1,0 +1,69 @@
+package dev.forkline.pipelines.run;
+
+import dev.forkline.pipelines.exec.RowSink;
+import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.exec.Tracked;
+import dev.forkline.pipelines.table.PartWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+
+/**
+ * A run's rows as its stage chain finishes them: each element's row is made once, counted by
+ * outcome, appended to the run's journal and written into the bundle's part of the table. The
+ * {@link RowSink} that {@link RunContext#rows} gives a pipeline.
+ */
+final class TableRows<T extends Tracked<T>> implements RowSink<T> {
+  private static final long serialVersionUID = 1L;
+
+  private final SerializableFunction<T, GenericRecord> toRow;
+  private final String partsFolder;
+  private final String schemaJson;
+  private final Journal.Appender journal;
+  private transient Schema schema;
+  private transient PartWriter part;
+
+  TableRows(
+      SerializableFunction<T, GenericRecord> toRow,
+      Path partsFolder,
+      String schemaJson,
+      Journal.Appender journal) {
+    this.toRow = toRow;
+    this.partsFolder = partsFolder.toString();
+    this.schemaJson = schemaJson;
+    this.journal = journal;
+  }
+
+  @Override
+  public void accept(T element) throws IOException {
+    GenericRecord row = toRow.apply(element);
+    StageMetrics.rows(element.failure() == null ? null : element.failure().kind()).inc();
+    journal.append(row);
+    if (part == null) {
+      if (schema == null) {
+        schema = new Schema.Parser().parse(schemaJson);
+      }
+      part = PartWriter.create(Path.of(partsFolder), schema);
+    }
+    part.write(row);
+  }
+
+  @Override
+  public String finishBundle() throws IOException {
+    journal.flush();
+    PartWriter done = part;
+    part = null;
+    return done == null ? null : done.finish().toString(); // a failed finish deletes it
+  }
+
+  @Override
+  public void abandonBundle() throws IOException {
+    PartWriter left = part;
+    part = null;
+    if (left != null) {
+      left.discard();
+    }
+  }
+}
