@@ -2,6 +2,7 @@ package dev.forkline.pipelines.image;
 
 import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.ImageFilterSettings;
+import dev.forkline.pipelines.exec.ChunkCoder;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
 import dev.forkline.pipelines.exec.UnbatchFn;
@@ -11,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -115,7 +117,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
       ImageFilterSettings settings,
       String inputRoot,
       PCollectionView<Map<String, Boolean>> done) {
-    ParDo.SingleOutput<String, KV<Integer, ImageTask>> list =
+    ParDo.SingleOutput<String, KV<Integer, List<ImageTask>>> list =
         ParDo.of(new ListFilesFn(settings, done));
     if (done != null) {
       list = list.withSideInputs(done);
@@ -123,7 +125,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     return pipeline
         .apply("Input folder", Create.of(inputRoot))
         .apply("List files", list)
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(ImageTask.class)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ChunkCoder.of(ImageTask.class)))
         .apply("Batch", GroupByKey.create())
         .apply("Unbatch", ParDo.of(new UnbatchFn<ImageTask>()))
         .setCoder(SerializableCoder.of(ImageTask.class));

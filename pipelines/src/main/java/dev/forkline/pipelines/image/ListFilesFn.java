@@ -1,6 +1,7 @@
 package dev.forkline.pipelines.image;
 
 import dev.forkline.pipelines.config.ImageFilterSettings;
+import dev.forkline.pipelines.exec.BatchChunks;
 import dev.forkline.pipelines.exec.Failure;
 import dev.forkline.pipelines.exec.StageMetrics;
 import java.io.IOException;
@@ -28,7 +29,7 @@ import org.apache.beam.sdk.values.PCollectionView;
  * cannot be read becomes a failed task of its own, so nothing disappears silently. Symbolic links
  * to folders are not followed (no cycles); links to files are read.
  */
-final class ListFilesFn extends DoFn<String, KV<Integer, ImageTask>> {
+final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
   /**
    * Files are dealt into batches of at most this many bytes and {@link #BATCH_FILES} files; a batch
    * becomes one bundle of the stages, so batches spread the work over the runner's threads. Few,
@@ -67,6 +68,8 @@ final class ListFilesFn extends DoFn<String, KV<Integer, ImageTask>> {
     Path root = Path.of(context.element());
     Map<String, Boolean> finished = done == null ? Map.of() : context.sideInput(done);
     Batcher batcher = new Batcher();
+    BatchChunks<ImageTask> chunks =
+        new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
     Map<String, String> outputs = new HashMap<>();
     Files.walkFileTree(
         root,
@@ -110,7 +113,7 @@ final class ListFilesFn extends DoFn<String, KV<Integer, ImageTask>> {
                   new Failure(
                       "list", "io", "not a regular file (a FIFO, socket or device); not read"));
             }
-            context.output(KV.of(batcher.next(attrs.size()), task));
+            chunks.add(batcher.next(attrs.size()), task);
             return FileVisitResult.CONTINUE;
           }
 
@@ -123,10 +126,11 @@ final class ListFilesFn extends DoFn<String, KV<Integer, ImageTask>> {
             inputs.inc();
             ImageTask task = new ImageTask(key, file.toString());
             task.fail(new Failure("list", "io", "cannot read this folder: " + reason(e)));
-            context.output(KV.of(batcher.next(0), task));
+            chunks.add(batcher.next(0), task);
             return FileVisitResult.CONTINUE;
           }
         });
+    chunks.flush();
   }
 
   /** Numbers consecutive files into batches bounded by bytes and count. */

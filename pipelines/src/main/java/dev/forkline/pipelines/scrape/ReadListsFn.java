@@ -1,11 +1,13 @@
 package dev.forkline.pipelines.scrape;
 
+import dev.forkline.pipelines.exec.BatchChunks;
 import dev.forkline.pipelines.exec.Failure;
 import dev.forkline.pipelines.exec.StageException;
 import dev.forkline.pipelines.exec.StageMetrics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -16,16 +18,16 @@ import org.apache.beam.sdk.values.PCollectionView;
 /**
  * Reads the URL lists (one element: their paths, one per line), normalizes every entry and keeps
  * one task per distinct URL (the first place it appears, and how often), then deals the tasks into
- * batches <em>by host</em>: every URL of one host lands in the same batch, so on a cluster runner
- * one worker fetches a host and the per-host limit and delay (kept per worker JVM) hold for the
- * whole run, as Nutch partitions its fetch lists by host. A line that is no fetchable URL becomes a
- * failed {@code invalid-url} task of its own; nothing is dropped without a row. With {@code
- * --resume}, URLs an earlier run finished are skipped.
+ * batches <em>by host</em> (in chunks, see {@link BatchChunks}): every URL of one host lands in the
+ * same batch, so on a cluster runner one worker fetches a host and the per-host limit and delay
+ * (kept per worker JVM) hold for the whole run, as Nutch partitions its fetch lists by host. A line
+ * that is no fetchable URL becomes a failed {@code invalid-url} task of its own; nothing is dropped
+ * without a row. With {@code --resume}, URLs an earlier run finished are skipped.
  *
  * <p>De-duplication is in memory (about 200 bytes per distinct URL): lists of millions of URLs fit
  * a default heap.
  */
-final class ReadListsFn extends DoFn<String, KV<Integer, UrlTask>> {
+final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
   /**
    * URLs per batch on average: a batch is one bundle of the fetch and parse stages. Hosts are dealt
    * by hash, so a batch holds whole hosts and one host's URLs are never split.
@@ -71,14 +73,17 @@ final class ReadListsFn extends DoFn<String, KV<Integer, UrlTask>> {
       }
     }
     int batches = batches(todo);
+    BatchChunks<UrlTask> chunks =
+        new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
     for (UrlTask task : tasks.values()) {
       inputs.inc();
       if (finished.containsKey(task.key)) {
         skipped.inc();
         continue;
       }
-      context.output(KV.of(batchOf(task, batches), task));
+      chunks.add(batchOf(task, batches), task);
     }
+    chunks.flush();
   }
 
   /** How many batches {@code urls} URLs are dealt into: one per {@value #BATCH_URLS}. */

@@ -2,6 +2,7 @@ package dev.forkline.pipelines.scrape;
 
 import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.UrlScrapeSettings;
+import dev.forkline.pipelines.exec.ChunkCoder;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
 import dev.forkline.pipelines.exec.UnbatchFn;
@@ -175,14 +176,14 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   static PCollection<UrlTask> tasks(
       Pipeline pipeline, ForklineConfig config, PCollectionView<Map<String, Boolean>> done) {
     String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
-    ParDo.SingleOutput<String, KV<Integer, UrlTask>> read = ParDo.of(new ReadListsFn(done));
+    ParDo.SingleOutput<String, KV<Integer, List<UrlTask>>> read = ParDo.of(new ReadListsFn(done));
     if (done != null) {
       read = read.withSideInputs(done);
     }
     return pipeline
         .apply("URL lists", Create.of(lists))
         .apply("Read, normalize, dedupe", read)
-        .setCoder(KvCoder.of(VarIntCoder.of(), SerializableCoder.of(UrlTask.class)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ChunkCoder.of(UrlTask.class)))
         .apply("Batch", GroupByKey.create())
         .apply("Unbatch", ParDo.of(new UnbatchFn<UrlTask>()))
         .setCoder(SerializableCoder.of(UrlTask.class));
