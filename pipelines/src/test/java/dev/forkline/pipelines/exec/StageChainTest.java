@@ -30,8 +30,11 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.junit.jupiter.api.Test;
 
-/** StageChain.toTable: each element to the row sink once, as it finishes; a part per bundle. */
-class StageChainTableTest {
+/**
+ * StageChain: each element to the row sink once, as it finishes, a part per bundle (toTable); a
+ * stage's queue does not starve the stage before it.
+ */
+class StageChainTest {
   /** What the sinks of one test saw, by the test's id (the DoFns are copies). */
   private static final Map<String, Queue<String>> ACCEPTED = new ConcurrentHashMap<>();
 
@@ -152,6 +155,23 @@ class StageChainTableTest {
     return p.apply(name, Create.of(items).withCoder(SerializableCoder.of(Item.class)));
   }
 
+  /** {@code n} items made by one call, so they are one bundle (a Create is split into several). */
+  private static PCollection<Item> oneBundle(Pipeline p, int n) {
+    return p.apply("One", Create.of(n))
+        .apply(
+            "Items",
+            ParDo.of(
+                new DoFn<Integer, Item>() {
+                  @ProcessElement
+                  public void process(@Element Integer count, OutputReceiver<Item> out) {
+                    for (int i = 0; i < count; i++) {
+                      out.output(new Item("i" + i));
+                    }
+                  }
+                }))
+        .setCoder(SerializableCoder.of(Item.class));
+  }
+
   @Test
   void everyElementIsOneRowOfOnePart() {
     String test = UUID.randomUUID().toString();
@@ -177,6 +197,78 @@ class StageChainTableTest {
     }
     assertEquals(300, inParts, "the parts hold every row once");
     assertTrue(PARTS_OUT.get(test).size() >= 3, "a part per bundle: " + PARTS_OUT.get(test));
+  }
+
+  /** What the gate test's first stage has finished, by test id. */
+  private static final Map<String, java.util.concurrent.atomic.AtomicInteger> PASSED =
+      new ConcurrentHashMap<>();
+
+  /** Counts the elements that passed it. */
+  static final class Count implements StageCall<Item> {
+    private static final long serialVersionUID = 1L;
+    private final String test;
+
+    Count(String test) {
+      this.test = test;
+    }
+
+    @Override
+    public Item call(Item input, Attempt attempt) {
+      PASSED.get(test).incrementAndGet();
+      return input;
+    }
+  }
+
+  /** Holds its first element until the stage before has passed {@code wanted} more. */
+  static final class Gate implements StageCall<Item> {
+    private static final long serialVersionUID = 1L;
+    private final String test;
+    private final int wanted;
+
+    Gate(String test, int wanted) {
+      this.test = test;
+      this.wanted = wanted;
+    }
+
+    @Override
+    public Item call(Item input, Attempt attempt) throws InterruptedException {
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (PASSED.get(test).get() < wanted && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      input.value = String.valueOf(PASSED.get(test).get());
+      return input;
+    }
+  }
+
+  private static StageConfig threads(String name, int threads) {
+    return new StageConfig(name, Executor.THREADS, threads, 0, 0, Duration.ofSeconds(30), 0, 0);
+  }
+
+  @Test
+  void finishedElementsWaitingForTheNextStageLeaveTheFirstStageRoomToWork() {
+    // Stage one (2 threads) is instant; stage two (1 thread) holds its first element until stage
+    // one has passed 6. The chain must let elements wait for stage two beyond its one call in
+    // flight, or stage one stops at 1 + 2 + 1 elements and, after 5 s, the first row says so.
+    String test = UUID.randomUUID().toString();
+    ACCEPTED.put(test, new ConcurrentLinkedQueue<>());
+    PARTS_OUT.put(test, new ConcurrentLinkedQueue<>());
+    PASSED.put(test, new java.util.concurrent.atomic.AtomicInteger());
+    Pipeline p = pipeline();
+    oneBundle(p, 20)
+        .apply(
+            StageChain.of(
+                    Stage.of("one", new Count(test)).withConfig(threads("one", 2)),
+                    Stage.of("two", new Gate(test, 6)).withConfig(threads("two", 1)))
+                .toTable(new RecordingSink(test)))
+        .apply(ParDo.of(new CollectFn(test)));
+    p.run().waitUntilFinish();
+
+    List<String> rows = new ArrayList<>(ACCEPTED.get(test));
+    assertEquals(20, rows.size());
+    int passedWhileHeld = Integer.parseInt(rows.get(0).split("=")[1]);
+    assertTrue(
+        passedWhileHeld >= 6, "stage one passed only " + passedWhileHeld + " while held: " + rows);
   }
 
   @Test
