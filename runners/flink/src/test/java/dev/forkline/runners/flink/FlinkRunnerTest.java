@@ -2,11 +2,13 @@ package dev.forkline.runners.flink;
 
 import dev.forkline.pipelines.run.RunnerParity;
 import java.net.URI;
+import java.nio.file.Path;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The sample configs on Flink: the same rows as on Direct. */
 class FlinkRunnerTest extends RunnerParity {
@@ -20,8 +22,24 @@ class FlinkRunnerTest extends RunnerParity {
    * staged, and the TaskManager loads forkline from them in a class loader of its own, so the
    * worker JVMs must start from those jars ({@code PoolSpec.defaultClasspath}).
    */
+  /**
+   * Where Beam zips the test classpath's class folders to stage them (a run from the launcher
+   * stages jars as they are); the system's temp folder otherwise, where they were left behind.
+   */
+  @TempDir Path staging;
+
   @Test
   void imageSampleOnARunningClusterThroughItsRestEndpoint() throws Exception {
+    String tmp = System.getProperty("java.io.tmpdir");
+    System.setProperty("java.io.tmpdir", staging.toString());
+    try {
+      onARunningCluster();
+    } finally {
+      System.setProperty("java.io.tmpdir", tmp);
+    }
+  }
+
+  private void onARunningCluster() throws Exception {
     Configuration conf = new Configuration();
     conf.set(RestOptions.BIND_PORT, "0");
     try (MiniCluster cluster =
