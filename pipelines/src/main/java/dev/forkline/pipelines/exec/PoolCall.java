@@ -125,7 +125,11 @@ final class PoolCall<I, O> implements BlockingCall<I, O> {
     if (tail != null && !tail.isBlank()) {
       tail = tail.strip();
       if (tail.length() > MAX_TAIL_CHARS) {
-        tail = "..." + tail.substring(tail.length() - MAX_TAIL_CHARS);
+        int from = tail.length() - MAX_TAIL_CHARS;
+        if (Character.isLowSurrogate(tail.charAt(from))) {
+          from++; // not half of a character
+        }
+        tail = "..." + tail.substring(from);
       }
       out.append("; worker output: ").append(tail);
     } else if ("task-error".equals(result.kind()) && result.remoteStackTrace() != null) {

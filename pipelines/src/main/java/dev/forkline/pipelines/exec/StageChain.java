@@ -45,14 +45,33 @@ import org.joda.time.Instant;
 public final class StageChain<T extends Tracked<T>>
     extends PTransform<PCollection<T>, PCollection<T>> {
   private final List<Stage<T>> stages;
+  private final int waitingRoom;
   private final TupleTag<T> elementsTag = new TupleTag<>("elements");
 
   /** The tag of the table parts' paths, the output of a chain with a row sink. */
   static final TupleTag<String> PARTS = new TupleTag<>("parts");
 
-  private StageChain(List<Stage<T>> stages) {
+  private StageChain(List<Stage<T>> stages, int waitingRoom) {
     super("Run " + stages.stream().map(Stage::name).collect(Collectors.joining(", ")));
     this.stages = List.copyOf(stages);
+    this.waitingRoom = waitingRoom;
+  }
+
+  /**
+   * Room for {@code elements} more in flight than the stages' calls: elements that finished a stage
+   * and wait for the next one's executor, so that the first stage keeps working meanwhile. For a
+   * chain whose first stage finishes in bursts (fetches with one latency finish together and wait
+   * for a few parse threads), give it that stage's concurrency. Without it (the default, 0), those
+   * waiting elements held the permits new fetches needed: 2,000 pages at 64 in flight ran at 88 to
+   * 91 % of the Little's-law bound, and at 94 to 95 % with a room of 64. Every permit may hold an
+   * element's payload, so a chain that carries file bytes keeps the default.
+   */
+  public StageChain<T> withWaitingRoom(int elements) {
+    if (elements < 0) {
+      throw new IllegalArgumentException(
+          "a waiting room holds 0 or more elements, not " + elements);
+    }
+    return new StageChain<>(stages, elements);
   }
 
   /**
@@ -107,7 +126,7 @@ public final class StageChain<T extends Tracked<T>>
             "stage " + stage.name() + " has no kernel, so it cannot run on processes");
       }
     }
-    return new StageChain<>(List.of(stages));
+    return new StageChain<>(List.of(stages), 0);
   }
 
   @Override
@@ -129,7 +148,7 @@ public final class StageChain<T extends Tracked<T>>
     PCollectionTuple out =
         input.apply(
             "Stages",
-            ParDo.of(new ChainFn<>(id, stages, rows, elementsTag))
+            ParDo.of(new ChainFn<>(id, stages, waitingRoom, rows, elementsTag))
                 .withOutputTags(elementsTag, TupleTagList.of(PARTS)));
     out.get(elementsTag).setCoder(input.getCoder());
     out.get(PARTS).setCoder(StringUtf8Coder.of());
@@ -188,18 +207,12 @@ public final class StageChain<T extends Tracked<T>>
         : new CopyingCall<>(stage.call());
   }
 
-  /**
-   * Elements one chain keeps in flight in a JVM: enough for every executor to be busy, and as many
-   * again waiting for each, since elements leave a stage in bursts (64 pages fetched with the same
-   * latency finish together). With room for only the executors' own calls, a burst of finished
-   * fetches waiting for the 2 parse threads held the permits new fetches needed: 2,000 pages at 64
-   * in flight ran at 88 to 91 % of the Little's-law bound, and at 94 to 95 % with this room.
-   */
+  /** Elements one chain keeps in flight in a JVM: enough for every executor to be busy. */
   static int inFlightBound(List<? extends Stage<?>> stages) {
     int bound = 1;
     for (Stage<?> stage : stages) {
       CallSettings settings = callSettings(stage.config());
-      bound += settings.inline() ? 0 : 2 * settings.concurrency();
+      bound += settings.inline() ? 0 : settings.concurrency();
     }
     return bound;
   }
@@ -356,12 +369,19 @@ public final class StageChain<T extends Tracked<T>>
     private transient AsyncBundle<T, ChainJob<T>> bundle;
     private transient long bundleTimeoutNanos;
 
+    private final int waitingRoom;
     private final RowSink<T> rows;
     private final TupleTag<T> elementsTag;
 
-    ChainFn(String id, List<Stage<T>> stages, RowSink<T> rows, TupleTag<T> elementsTag) {
+    ChainFn(
+        String id,
+        List<Stage<T>> stages,
+        int waitingRoom,
+        RowSink<T> rows,
+        TupleTag<T> elementsTag) {
       this.id = id;
       this.stages = stages;
+      this.waitingRoom = waitingRoom;
       this.rows = rows;
       this.elementsTag = elementsTag;
     }
@@ -381,7 +401,8 @@ public final class StageChain<T extends Tracked<T>>
                       new CallExecutor<>(
                           stage.name(), executableCall(stage), stage.keyFn(), settingsOf(stage))));
         }
-        permits = Shared.acquire(id + "/permits", () -> new Permits(inFlightBound(stages)));
+        permits =
+            Shared.acquire(id + "/permits", () -> new Permits(inFlightBound(stages) + waitingRoom));
         chainDone = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.CHAIN_DONE);
         for (Stage<T> stage : stages) {
           PoolPrewarm.end(id + "/" + stage.name());
@@ -444,7 +465,8 @@ public final class StageChain<T extends Tracked<T>>
         try {
           part = rows.finishBundle();
         } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("cannot write the bundle's rows", e);
+          throw new java.io.UncheckedIOException(
+              "cannot finish the bundle's part of the table: " + e.getMessage(), e);
         }
         if (part != null) {
           context.output(PARTS, part, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
@@ -560,7 +582,8 @@ public final class StageChain<T extends Tracked<T>>
         try {
           rows.accept(job.current);
         } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException("cannot write a finished element's row", e);
+          throw new java.io.UncheckedIOException(
+              "cannot write a finished element's row: " + e.getMessage(), e);
         }
       }
       for (int i = 0; i < stages.size(); i++) {

@@ -165,7 +165,11 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     Stage<UrlTask> parse =
         Stage.of("parse", new ScrapeCalls.Parse(rules(settings))).withConfig(config.stage("parse"));
     return tasks(pipeline, config, done)
-        .apply(StageChain.of(fetch, parse).toTable(context.rows(toRow)));
+        .apply(
+            StageChain.of(fetch, parse)
+                // Pages fetched with one latency finish together: room for them to wait for parse.
+                .withWaitingRoom(config.stage("fetch").concurrency())
+                .toTable(context.rows(toRow)));
   }
 
   /**

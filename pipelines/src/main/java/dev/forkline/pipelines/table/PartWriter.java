@@ -20,7 +20,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * One part of a table being written: a Parquet file of its own in a folder, rows appended one by
  * one, finished (footer written, closed) or discarded (closed, deleted). The file is what {@link
- * org.apache.beam.sdk.io.parquet.ParquetIO#sink} writes, to the byte, in less time:
+ * org.apache.beam.sdk.io.parquet.ParquetIO#sink} writes, to the byte (but see {@link Utf8Model} on
+ * broken UTF-16), in less time:
  *
  * <ul>
  *   <li>no Hadoop configuration is read from the class path per file (10 ms each under C1);
@@ -35,6 +36,7 @@ public final class PartWriter {
   private final ParquetWriter<GenericRecord> writer;
   private long rows;
   private boolean open = true;
+  private boolean finished;
 
   private PartWriter(LocalOutputFile out, ParquetWriter<GenericRecord> writer) {
     this.out = out;
@@ -81,39 +83,61 @@ public final class PartWriter {
   }
 
   public void write(GenericRecord row) throws IOException {
+    if (!open) {
+      throw new IllegalStateException("part " + out.path() + " is finished or discarded");
+    }
     writer.write(row);
     rows++;
   }
 
   /** Writes the footer and closes the file; returns its path. A failure deletes it. */
   public Path finish() throws IOException {
+    if (!open) {
+      throw new IllegalStateException("part " + out.path() + " is finished or discarded");
+    }
+    open = false;
     try {
-      open = false;
       writer.close();
-      return out.path();
     } catch (IOException | RuntimeException e) {
-      discard();
+      delete();
       throw e;
     }
+    finished = true;
+    return out.path();
   }
 
-  /** Closes the file, if open, and deletes it: a bundle that failed or was given up. */
+  /**
+   * Closes the file, if open, and deletes it: a bundle that failed or was given up. Does nothing to
+   * a part already finished (it may be on its way to the merge).
+   */
   public void discard() throws IOException {
-    open = false;
+    if (finished) {
+      return;
+    }
+    if (open) {
+      open = false;
+      try {
+        writer.close(); // releases the compressor; the file is deleted below
+      } catch (IOException | RuntimeException e) {
+        // what a failed writer left is deleted all the same
+      }
+    }
+    delete();
+  }
+
+  private void delete() throws IOException {
     out.closeQuietly();
     if (out.opened()) {
       Files.deleteIfExists(out.path());
     }
   }
 
-  /** Whether rows may still be written. */
-  public boolean isOpen() {
-    return open;
-  }
-
   /**
    * Avro's generic model, except that a record's string values (and lists of them) are read as
-   * {@link Utf8}, which Parquet takes as bytes without encoding them again.
+   * {@link Utf8}, which Parquet takes as bytes without encoding them again. One difference from
+   * {@code ParquetIO.sink}: a string holding an unpaired surrogate (half of a UTF-16 pair, as a cut
+   * in the middle of an emoji leaves) is written with {@code ?} in its place, as the run's journal
+   * (Avro) writes it, where Parquet's own encoder throws and fails the bundle.
    */
   static final class Utf8Model extends GenericData {
     static final Utf8Model INSTANCE = new Utf8Model();

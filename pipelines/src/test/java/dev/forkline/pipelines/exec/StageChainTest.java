@@ -246,10 +246,10 @@ class StageChainTest {
   }
 
   @Test
-  void finishedElementsWaitingForTheNextStageLeaveTheFirstStageRoomToWork() {
+  void aWaitingRoomLetsTheFirstStageWorkWhileTheNextIsBusy() {
     // Stage one (2 threads) is instant; stage two (1 thread) holds its first element until stage
-    // one has passed 6. The chain must let elements wait for stage two beyond its one call in
-    // flight, or stage one stops at 1 + 2 + 1 elements and, after 5 s, the first row says so.
+    // one has passed 6. With room for 2 waiting elements the chain takes 1 + 2 + 1 + 2; without
+    // it stage one stops at 4 and, after 5 s, the first row says so.
     String test = UUID.randomUUID().toString();
     ACCEPTED.put(test, new ConcurrentLinkedQueue<>());
     PARTS_OUT.put(test, new ConcurrentLinkedQueue<>());
@@ -260,6 +260,7 @@ class StageChainTest {
             StageChain.of(
                     Stage.of("one", new Count(test)).withConfig(threads("one", 2)),
                     Stage.of("two", new Gate(test, 6)).withConfig(threads("two", 1)))
+                .withWaitingRoom(2)
                 .toTable(new RecordingSink(test)))
         .apply(ParDo.of(new CollectFn(test)));
     p.run().waitUntilFinish();
@@ -269,6 +270,142 @@ class StageChainTest {
     int passedWhileHeld = Integer.parseInt(rows.get(0).split("=")[1]);
     assertTrue(
         passedWhileHeld >= 6, "stage one passed only " + passedWhileHeld + " while held: " + rows);
+  }
+
+  /** Elements between stage one and the end of the chain, and the most there were at once. */
+  private static final Map<String, int[]> LIVE = new ConcurrentHashMap<>();
+
+  /** Counts an element in; the sink below counts it out. */
+  static final class Enter implements StageCall<Item> {
+    private static final long serialVersionUID = 1L;
+    private final String test;
+
+    Enter(String test) {
+      this.test = test;
+    }
+
+    @Override
+    public Item call(Item input, Attempt attempt) {
+      int[] live = LIVE.get(test);
+      synchronized (live) {
+        live[0]++;
+        live[1] = Math.max(live[1], live[0]);
+      }
+      return input;
+    }
+  }
+
+  /** Slow enough that elements pile up in front of it. */
+  static final class Slow implements StageCall<Item> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Item call(Item input, Attempt attempt) throws InterruptedException {
+      Thread.sleep(2);
+      return input;
+    }
+  }
+
+  static final class LeavingSink implements RowSink<Item> {
+    private static final long serialVersionUID = 1L;
+    private final String test;
+
+    LeavingSink(String test) {
+      this.test = test;
+    }
+
+    @Override
+    public void accept(Item element) {
+      int[] live = LIVE.get(test);
+      synchronized (live) {
+        live[0]--;
+      }
+    }
+
+    @Override
+    public String finishBundle() {
+      return null;
+    }
+
+    @Override
+    public void abandonBundle() {}
+  }
+
+  @Test
+  void neverHoldsMoreElementsThanItsBound() {
+    // Stage one (2 threads) outruns stage two (1 thread, 2 ms an element): 60 elements pile up
+    // unless the chain's bound, 1 + 2 + 1 plus a room of 3, holds them back.
+    String test = UUID.randomUUID().toString();
+    LIVE.put(test, new int[2]);
+    Pipeline p = pipeline();
+    oneBundle(p, 60)
+        .apply(
+            StageChain.of(
+                    Stage.of("one", new Enter(test)).withConfig(threads("one", 2)),
+                    Stage.of("two", new Slow()).withConfig(threads("two", 1)))
+                .withWaitingRoom(3)
+                .toTable(new LeavingSink(test)));
+    p.run().waitUntilFinish();
+    int[] live = LIVE.get(test);
+    assertEquals(0, live[0], "every element left");
+    // The bound (1 + 2 + 1 + 3 = 7) counts elements until they finish; the sink sees them when
+    // the DoFn's thread hands them on, which it does as soon as it next takes a permit: allow the
+    // one or two that finish in between.
+    assertTrue(live[1] <= 7 + 2, "at most the bound in flight, not " + live[1]);
+    assertTrue(live[1] >= 5, "the room was used: " + live[1]);
+  }
+
+  /** Per test: [rows accepted, whether a row failed, abandons after that failure]. */
+  private static final Map<String, int[]> FAILING = new ConcurrentHashMap<>();
+
+  /** Fails on element i13, as a full disk would; counts the abandons that follow. */
+  static final class FailingSink implements RowSink<Item> {
+    private static final long serialVersionUID = 1L;
+    private final String test;
+
+    FailingSink(String test) {
+      this.test = test;
+    }
+
+    @Override
+    public void accept(Item element) throws IOException {
+      int[] state = FAILING.get(test);
+      if (element.id.equals("i13")) {
+        state[1] = 1;
+        throw new IOException("No space left on device");
+      }
+      state[0]++;
+    }
+
+    @Override
+    public String finishBundle() {
+      return "part";
+    }
+
+    @Override
+    public void abandonBundle() {
+      int[] state = FAILING.get(test);
+      if (state[1] == 1) {
+        state[2]++;
+      }
+    }
+  }
+
+  @Test
+  void aBundleThatFailsWritingARowAbandonsItsPart() {
+    String test = UUID.randomUUID().toString();
+    FAILING.put(test, new int[3]);
+    Pipeline p = pipeline();
+    oneBundle(p, 20).apply(StageChain.of(upper()).toTable(new FailingSink(test)));
+    Exception e =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    assertTrue(String.valueOf(e.getCause()).contains("No space left on device"), String.valueOf(e));
+    assertTrue(FAILING.get(test)[2] >= 1, "the failed bundle's part was abandoned (at teardown)");
+  }
+
+  @Test
+  void aWaitingRoomIsNotNegative() {
+    assertThrows(IllegalArgumentException.class, () -> StageChain.of(upper()).withWaitingRoom(-1));
   }
 
   @Test

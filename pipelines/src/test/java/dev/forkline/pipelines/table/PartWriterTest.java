@@ -110,6 +110,30 @@ class PartWriterTest {
   }
 
   @Test
+  void discardingAFinishedPartKeepsIt() throws Exception {
+    PartWriter writer = PartWriter.create(dir.resolve("parts"), ParquetFixtures.SCHEMA);
+    writer.write(rows(1).get(0));
+    Path part = writer.finish();
+    writer.discard();
+    assertEquals(1, ParquetTables.rowCount(part));
+    assertThrows(IllegalStateException.class, () -> writer.write(rows(1).get(0)));
+  }
+
+  @Test
+  void anUnpairedSurrogateIsWrittenAsAQuestionMark() throws Exception {
+    // Half of an emoji, as a cut string leaves it: ParquetIO's sink throws on it.
+    String broken = "cut \uD83D";
+    GenericRecord row =
+        ParquetFixtures.row("r1", broken, 1, 1.0, List.of("x" + broken), Map.of("k", "v"));
+    PartWriter writer = PartWriter.at(dir.resolve("t.parquet"), ParquetFixtures.SCHEMA);
+    writer.write(row);
+    Path file = writer.finish();
+    List<String> notes = new ArrayList<>();
+    ParquetTables.forEach(file, r -> notes.add(r.get("note") + "|" + r.get("tags")));
+    assertEquals(List.of("cut ?|[xcut ?]"), notes);
+  }
+
+  @Test
   void neverOverwritesAFile() throws Exception {
     Path file = Files.writeString(dir.resolve("t.parquet"), "keep");
     assertThrows(
