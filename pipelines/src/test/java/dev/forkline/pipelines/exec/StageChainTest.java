@@ -40,45 +40,12 @@ class StageChainTest {
 
   private static final Map<String, Queue<String>> PARTS_OUT = new ConcurrentHashMap<>();
 
-  /** A test element: an id, and its outcome. */
-  static final class Item implements Tracked<Item> {
-    private static final long serialVersionUID = 1L;
-    final String id;
-    String value;
-    Failure failure;
-
-    Item(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public Item copy() {
-      Item c = new Item(id);
-      c.value = value;
-      c.failure = failure;
-      return c;
-    }
-
-    @Override
-    public Failure failure() {
-      return failure;
-    }
-
-    @Override
-    public void fail(Failure failure) {
-      this.failure = failure;
-    }
-
-    @Override
-    public void addStageMillis(String stage, long millis) {}
-  }
-
   /** Upper-cases the id; ids ending in 7 fail. */
-  static final class Upper implements StageCall<Item> {
+  static final class Upper implements StageCall<TestItem> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public Item call(Item input, Attempt attempt) {
+    public TestItem call(TestItem input, Attempt attempt) {
       if (input.id.endsWith("7")) {
         throw new IllegalArgumentException("no sevens");
       }
@@ -88,7 +55,7 @@ class StageChainTest {
   }
 
   /** Records each row ("id=value" or "id!kind") into the bundle's "part", a list of its own. */
-  static final class RecordingSink implements RowSink<Item> {
+  static final class RecordingSink implements RowSink<TestItem> {
     private static final long serialVersionUID = 1L;
     private final String test;
     private transient List<String> part;
@@ -98,7 +65,7 @@ class StageChainTest {
     }
 
     @Override
-    public void accept(Item element) {
+    public void accept(TestItem element) {
       String row =
           element.failure == null ? element.id + "=" + element.value : element.id + "!failed";
       ACCEPTED.get(test).add(row);
@@ -141,35 +108,35 @@ class StageChainTest {
     return Pipeline.create(options);
   }
 
-  private static Stage<Item> upper() {
+  private static Stage<TestItem> upper() {
     return Stage.of("upper", new Upper())
         .withConfig(
             new StageConfig("upper", Executor.THREADS, 4, 0, 0, Duration.ofSeconds(10), 0, 0));
   }
 
-  private static PCollection<Item> items(Pipeline p, String name, int from, int to) {
-    List<Item> items = new ArrayList<>();
+  private static PCollection<TestItem> items(Pipeline p, String name, int from, int to) {
+    List<TestItem> items = new ArrayList<>();
     for (int i = from; i < to; i++) {
-      items.add(new Item("i" + i));
+      items.add(new TestItem("i" + i));
     }
-    return p.apply(name, Create.of(items).withCoder(SerializableCoder.of(Item.class)));
+    return p.apply(name, Create.of(items).withCoder(SerializableCoder.of(TestItem.class)));
   }
 
   /** {@code n} items made by one call, so they are one bundle (a Create is split into several). */
-  private static PCollection<Item> oneBundle(Pipeline p, int n) {
+  private static PCollection<TestItem> oneBundle(Pipeline p, int n) {
     return p.apply("One", Create.of(n))
         .apply(
             "Items",
             ParDo.of(
-                new DoFn<Integer, Item>() {
+                new DoFn<Integer, TestItem>() {
                   @ProcessElement
-                  public void process(@Element Integer count, OutputReceiver<Item> out) {
+                  public void process(@Element Integer count, OutputReceiver<TestItem> out) {
                     for (int i = 0; i < count; i++) {
-                      out.output(new Item("i" + i));
+                      out.output(new TestItem("i" + i));
                     }
                   }
                 }))
-        .setCoder(SerializableCoder.of(Item.class));
+        .setCoder(SerializableCoder.of(TestItem.class));
   }
 
   @Test
@@ -204,7 +171,7 @@ class StageChainTest {
       new ConcurrentHashMap<>();
 
   /** Counts the elements that passed it. */
-  static final class Count implements StageCall<Item> {
+  static final class Count implements StageCall<TestItem> {
     private static final long serialVersionUID = 1L;
     private final String test;
 
@@ -213,14 +180,14 @@ class StageChainTest {
     }
 
     @Override
-    public Item call(Item input, Attempt attempt) {
+    public TestItem call(TestItem input, Attempt attempt) {
       PASSED.get(test).incrementAndGet();
       return input;
     }
   }
 
   /** Holds its first element until the stage before has passed {@code wanted} more. */
-  static final class Gate implements StageCall<Item> {
+  static final class Gate implements StageCall<TestItem> {
     private static final long serialVersionUID = 1L;
     private final String test;
     private final int wanted;
@@ -231,7 +198,7 @@ class StageChainTest {
     }
 
     @Override
-    public Item call(Item input, Attempt attempt) throws InterruptedException {
+    public TestItem call(TestItem input, Attempt attempt) throws InterruptedException {
       long deadline = System.nanoTime() + 5_000_000_000L;
       while (PASSED.get(test).get() < wanted && System.nanoTime() < deadline) {
         Thread.sleep(1);
@@ -276,7 +243,7 @@ class StageChainTest {
   private static final Map<String, int[]> LIVE = new ConcurrentHashMap<>();
 
   /** Counts an element in; the sink below counts it out. */
-  static final class Enter implements StageCall<Item> {
+  static final class Enter implements StageCall<TestItem> {
     private static final long serialVersionUID = 1L;
     private final String test;
 
@@ -285,7 +252,7 @@ class StageChainTest {
     }
 
     @Override
-    public Item call(Item input, Attempt attempt) {
+    public TestItem call(TestItem input, Attempt attempt) {
       int[] live = LIVE.get(test);
       synchronized (live) {
         live[0]++;
@@ -296,17 +263,17 @@ class StageChainTest {
   }
 
   /** Slow enough that elements pile up in front of it. */
-  static final class Slow implements StageCall<Item> {
+  static final class Slow implements StageCall<TestItem> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public Item call(Item input, Attempt attempt) throws InterruptedException {
+    public TestItem call(TestItem input, Attempt attempt) throws InterruptedException {
       Thread.sleep(2);
       return input;
     }
   }
 
-  static final class LeavingSink implements RowSink<Item> {
+  static final class LeavingSink implements RowSink<TestItem> {
     private static final long serialVersionUID = 1L;
     private final String test;
 
@@ -315,7 +282,7 @@ class StageChainTest {
     }
 
     @Override
-    public void accept(Item element) {
+    public void accept(TestItem element) {
       int[] live = LIVE.get(test);
       synchronized (live) {
         live[0]--;
@@ -359,7 +326,7 @@ class StageChainTest {
   private static final Map<String, int[]> FAILING = new ConcurrentHashMap<>();
 
   /** Fails on element i13, as a full disk would; counts the abandons that follow. */
-  static final class FailingSink implements RowSink<Item> {
+  static final class FailingSink implements RowSink<TestItem> {
     private static final long serialVersionUID = 1L;
     private final String test;
 
@@ -368,7 +335,7 @@ class StageChainTest {
     }
 
     @Override
-    public void accept(Item element) throws IOException {
+    public void accept(TestItem element) throws IOException {
       int[] state = FAILING.get(test);
       if (element.id.equals("i13")) {
         state[1] = 1;
@@ -411,7 +378,7 @@ class StageChainTest {
   @Test
   void refusesInputInOtherWindows() {
     Pipeline p = pipeline();
-    PCollection<Item> windowed =
+    PCollection<TestItem> windowed =
         items(p, "A", 0, 3)
             .apply(Window.into(FixedWindows.of(org.joda.time.Duration.standardMinutes(1))));
     assertThrows(

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.forkline.pipelines.exec.Failure;
-import dev.forkline.pipelines.exec.Tracked;
+import dev.forkline.pipelines.exec.TestItem;
 import dev.forkline.pipelines.table.ParquetTables;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,42 +28,11 @@ class TableRowsTest {
   private static final Schema SCHEMA =
       SchemaBuilder.record("Row").fields().requiredString("id").optionalString("kind").endRecord();
 
-  /** A finished element: an id and maybe a failure. */
-  static final class Done implements Tracked<Done> {
-    private static final long serialVersionUID = 1L;
-    final String id;
-    Failure failure;
-
-    Done(String id) {
-      this.id = id;
-    }
-
-    @Override
-    public Done copy() {
-      Done d = new Done(id);
-      d.failure = failure;
-      return d;
-    }
-
-    @Override
-    public Failure failure() {
-      return failure;
-    }
-
-    @Override
-    public void fail(Failure f) {
-      failure = f;
-    }
-
-    @Override
-    public void addStageMillis(String stage, long millis) {}
-  }
-
-  static final class ToRow implements SerializableFunction<Done, GenericRecord> {
+  static final class ToRow implements SerializableFunction<TestItem, GenericRecord> {
     private static final long serialVersionUID = 1L;
 
     @Override
-    public GenericRecord apply(Done d) {
+    public GenericRecord apply(TestItem d) {
       GenericRecord row = new GenericData.Record(SCHEMA);
       row.put("id", d.id);
       row.put("kind", d.failure == null ? null : d.failure.kind());
@@ -79,7 +48,7 @@ class TableRowsTest {
     return dir.resolve("staging/parts");
   }
 
-  private TableRows<Done> rows(Journal.Target journal) {
+  private TableRows<TestItem> rows(Journal.Target journal) {
     return new TableRows<>(new ToRow(), parts(), SCHEMA.toString(), journal.appender());
   }
 
@@ -101,11 +70,11 @@ class TableRowsTest {
   @Test
   void eachRowGoesIntoTheJournalAndTheBundlesPart() throws Exception {
     Journal.Target journal = Journal.Target.of(output(), SCHEMA);
-    TableRows<Done> sink = rows(journal);
-    Done failed = new Done("c");
+    TableRows<TestItem> sink = rows(journal);
+    TestItem failed = new TestItem("c");
     failed.fail(new Failure("fetch", "timeout", "slow"));
-    sink.accept(new Done("a"));
-    sink.accept(new Done("b"));
+    sink.accept(new TestItem("a"));
+    sink.accept(new TestItem("b"));
     sink.accept(failed);
     Path part = Path.of(sink.finishBundle());
     Journal.close(journal.run());
@@ -120,14 +89,14 @@ class TableRowsTest {
   @Test
   void anAbandonedBundlesPartIsDeletedAndTheNextBundleStartsAfresh() throws Exception {
     Journal.Target journal = Journal.Target.of(output(), SCHEMA);
-    TableRows<Done> sink = rows(journal);
-    sink.accept(new Done("a"));
-    sink.accept(new Done("b"));
+    TableRows<TestItem> sink = rows(journal);
+    sink.accept(new TestItem("a"));
+    sink.accept(new TestItem("b"));
     assertEquals(1, partFiles().size());
     sink.abandonBundle();
     assertEquals(List.of(), partFiles(), "the failed bundle's part is gone");
 
-    sink.accept(new Done("c"));
+    sink.accept(new TestItem("c"));
     Path part = Path.of(sink.finishBundle());
     Journal.close(journal.run());
     assertEquals(new TreeSet<>(List.of("c")), ids(part));
@@ -137,7 +106,7 @@ class TableRowsTest {
   @Test
   void aBundleWithoutElementsHasNoPart() throws Exception {
     Journal.Target journal = Journal.Target.of(output(), SCHEMA);
-    TableRows<Done> sink = rows(journal);
+    TableRows<TestItem> sink = rows(journal);
     assertNull(sink.finishBundle());
     sink.abandonBundle();
     Journal.close(journal.run());
