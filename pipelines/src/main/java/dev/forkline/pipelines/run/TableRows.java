@@ -3,10 +3,9 @@ package dev.forkline.pipelines.run;
 import dev.forkline.pipelines.exec.RowSink;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.exec.Tracked;
-import dev.forkline.pipelines.table.PartWriter;
+import dev.forkline.pipelines.table.BundlePart;
 import java.io.IOException;
 import java.nio.file.Path;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 
@@ -19,11 +18,8 @@ final class TableRows<T extends Tracked<T>> implements RowSink<T> {
   private static final long serialVersionUID = 1L;
 
   private final SerializableFunction<T, GenericRecord> toRow;
-  private final String partsFolder;
-  private final String schemaJson;
+  private final BundlePart part;
   private final Journal.Appender journal;
-  private transient Schema schema;
-  private transient PartWriter part;
 
   TableRows(
       SerializableFunction<T, GenericRecord> toRow,
@@ -31,8 +27,7 @@ final class TableRows<T extends Tracked<T>> implements RowSink<T> {
       String schemaJson,
       Journal.Appender journal) {
     this.toRow = toRow;
-    this.partsFolder = partsFolder.toString();
-    this.schemaJson = schemaJson;
+    this.part = new BundlePart(partsFolder, schemaJson);
     this.journal = journal;
   }
 
@@ -41,29 +36,17 @@ final class TableRows<T extends Tracked<T>> implements RowSink<T> {
     GenericRecord row = toRow.apply(element);
     StageMetrics.rows(element.failure() == null ? null : element.failure().kind()).inc();
     journal.append(row);
-    if (part == null) {
-      if (schema == null) {
-        schema = new Schema.Parser().parse(schemaJson);
-      }
-      part = PartWriter.create(Path.of(partsFolder), schema);
-    }
     part.write(row);
   }
 
   @Override
   public String finishBundle() throws IOException {
     journal.flush();
-    PartWriter done = part;
-    part = null;
-    return done == null ? null : done.finish().toString(); // a failed finish deletes it
+    return part.finish();
   }
 
   @Override
   public void abandonBundle() throws IOException {
-    PartWriter left = part;
-    part = null;
-    if (left != null) {
-      left.discard();
-    }
+    part.discard();
   }
 }

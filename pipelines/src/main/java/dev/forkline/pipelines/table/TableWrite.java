@@ -130,57 +130,33 @@ public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCo
 
   /** Streams each bundle's rows into a part file of its own; outputs the part's path. */
   static final class PartFn extends DoFn<GenericRecord, String> {
-    private final String dir;
-    private final String schemaJson;
-    private transient Schema schema;
-    private transient PartWriter part;
+    private final BundlePart part;
 
     PartFn(String dir, String schemaJson) {
-      this.dir = dir;
-      this.schemaJson = schemaJson;
-    }
-
-    @Setup
-    public void setup() {
-      schema = new Schema.Parser().parse(schemaJson);
+      this.part = new BundlePart(partsFolder(Path.of(dir)), schemaJson);
     }
 
     @StartBundle
     public void startBundle() throws IOException {
-      discard(); // what a failed bundle left, should this instance be used again
+      part.discard(); // what a failed bundle left, should this instance be used again
     }
 
     @ProcessElement
     public void process(@Element GenericRecord row) throws IOException {
-      if (part == null) {
-        part = PartWriter.create(partsFolder(Path.of(dir)), schema);
-      }
       part.write(row);
     }
 
     @FinishBundle
     public void finish(FinishBundleContext context) throws IOException {
-      if (part == null) {
-        return;
+      String file = part.finish();
+      if (file != null) {
+        context.output(file, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
       }
-      PartWriter done = part;
-      part = null;
-      Path file = done.finish(); // a failure deletes it
-      context.output(file.toString(), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
     }
 
     @Teardown
     public void teardown() throws IOException {
-      discard(); // a bundle that failed: its part is never merged
-    }
-
-    /** Closes and deletes an unfinished part. */
-    private void discard() throws IOException {
-      PartWriter left = part;
-      part = null;
-      if (left != null) {
-        left.discard();
-      }
+      part.discard(); // a bundle that failed: its part is never merged
     }
   }
 

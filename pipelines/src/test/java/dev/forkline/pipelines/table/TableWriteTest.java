@@ -167,7 +167,6 @@ class TableWriteTest {
     // A DoFn instance whose bundle failed is normally thrown away; should a runner reuse it, the
     // next bundle starts afresh and the unfinished part is deleted.
     TableWrite.PartFn fn = new TableWrite.PartFn(dir.toString(), ParquetFixtures.SCHEMA.toString());
-    fn.setup();
     List<GenericRecord> rows = ParquetFixtures.rows(10);
     fn.startBundle();
     for (int i = 0; i < 5; i++) {
