@@ -4,6 +4,7 @@ import static dev.forkline.pipelines.TestFiles.image;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.forkline.pipelines.TestFiles;
@@ -87,6 +88,31 @@ class DaemonTest {
         new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The native client the launcher tries first (src/main/c), built next to the jar. */
+  private static Path nativeClient() {
+    Path client = Path.of("target", "forkline-client").toAbsolutePath();
+    Path unavailable = Path.of("target", "forkline-client.UNAVAILABLE");
+    assumeFalse(Files.exists(unavailable), "the build noted: no native client (no gcc?)");
+    assertTrue(Files.isExecutable(client), "the build made " + client);
+    return client;
+  }
+
+  /** Runs the native client as the launcher does: {@code forkline-client SOCKET TTY ARGS...}. */
+  private Result nativeRun(String... cliArgs) throws Exception {
+    List<String> command = new ArrayList<>(List.of(nativeClient().toString(), socket.toString()));
+    command.add("false");
+    command.addAll(List.of(cliArgs));
+    Path out = dir.resolve("native.out");
+    Path err = dir.resolve("native.err");
+    Process p =
+        new ProcessBuilder(command) // in this JVM's folder, the daemon's
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the native client finished");
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
   private long daemonPid() {
@@ -246,5 +272,111 @@ class DaemonTest {
     Result again = client("run", scrape.toString(), "--resume", "--progress", "none");
     assertEquals(0, again.code(), again.err());
     assertTrue(again.err().contains("starting a daemon"), again.err());
+  }
+
+  @Test
+  void theNativeClientLeavesARunToTheJavaClientWhenNoDaemonListens() throws Exception {
+    Result result = nativeRun("run", imageConfig(1).toString(), "--progress", "none");
+    assertEquals(76, result.code(), result.err());
+    assertEquals("", result.out());
+    assertEquals("", result.err());
+    assertFalse(Files.exists(dir.resolve("out")), "nothing ran");
+  }
+
+  @Test
+  void theNativeClientRelaysARunsOutputAndExitCode() throws Exception {
+    Path config = imageConfig(3);
+    assertEquals(0, client("run", config.toString(), "--progress", "none").code()); // starts it
+    long pid = daemonPid();
+
+    Result ok =
+        nativeRun(
+            "run",
+            config.toString(),
+            "--set",
+            "output=" + dir.resolve("out2"),
+            "--progress",
+            "none");
+    assertEquals(0, ok.code(), ok.err());
+    assertTrue(ok.out().startsWith("image-filter: all rows ok in "), ok.out());
+    assertEquals(3, TestFiles.rows(dir.resolve("out2/manifest.parquet")).size());
+
+    Result bad = nativeRun("run", config.toString(), "--set", "stages.read.threads=0");
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("stages.read.threads: 0 is out of range"), bad.err());
+    assertEquals("", bad.out());
+    assertEquals(pid, daemonPid(), "the same daemon ran them");
+    assertTrue(admin("status").contains("3 runs"), admin("status"));
+  }
+
+  @Test
+  void theNativeClientLeavesARunToItsOwnJvmWhenTheDaemonIsBusy() throws Exception {
+    Path scrape = slowScrapeConfig();
+    CompletableFuture<Result> first =
+        CompletableFuture.supplyAsync(() -> client("run", scrape.toString(), "--progress", "none"));
+    assertTrue(requested.await(60, TimeUnit.SECONDS), "the first run reached the server");
+
+    Result second = nativeRun("run", imageConfig(1).toString(), "--progress", "none");
+    assertEquals(DaemonProtocol.UNAVAILABLE, second.code(), second.err());
+    assertFalse(Files.exists(dir.resolve("out")), "the busy daemon ran nothing of it");
+
+    release.countDown();
+    assertEquals(0, first.get(60, TimeUnit.SECONDS).code());
+  }
+
+  @Test
+  void theNativeClientDiesWithTheLauncherAndTheDaemonWithIt() throws Exception {
+    assertEquals(0, client("run", imageConfig(1).toString(), "--progress", "none").code());
+    ProcessHandle daemon = ProcessHandle.of(daemonPid()).orElseThrow();
+    Path scrape = slowScrapeConfig();
+    // A shell stands in for the launcher: the client is its child, not exec'd ("; :").
+    Process launcher =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "\"$0\" \"$@\"; :",
+                nativeClient().toString(),
+                socket.toString(),
+                "false",
+                "run",
+                scrape.toString(),
+                "--progress",
+                "none")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    assertTrue(requested.await(60, TimeUnit.SECONDS), "the run reached the server");
+    List<ProcessHandle> clients = launcher.toHandle().children().toList();
+    assertEquals(1, clients.size(), "the launcher's client");
+
+    launcher.destroyForcibly().waitFor();
+    clients.get(0).onExit().get(30, TimeUnit.SECONDS);
+    daemon.onExit().get(30, TimeUnit.SECONDS);
+    assertFalse(daemon.isAlive(), "the daemon ended the run as a killed JVM would");
+  }
+
+  @Test
+  void theNativeClientSaysSoWhenTheDaemonStopsMidRun() throws Exception {
+    assertEquals(0, client("run", imageConfig(1).toString(), "--progress", "none").code());
+    ProcessHandle daemon = ProcessHandle.of(daemonPid()).orElseThrow();
+    Path scrape = slowScrapeConfig(); // after the image config: both are written to one file
+    CompletableFuture<Result> run =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return nativeRun("run", scrape.toString(), "--progress", "none");
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    assertTrue(requested.await(60, TimeUnit.SECONDS), "the run reached the server");
+
+    daemon.destroyForcibly();
+    Result result = run.get(60, TimeUnit.SECONDS);
+    assertEquals(3, result.code(), result.err());
+    assertTrue(
+        result.err().contains("the daemon (pid " + daemon.pid() + ") stopped in the middle"),
+        result.err());
+    assertTrue(result.err().contains("d.log); rows already finished are kept"), result.err());
   }
 }
