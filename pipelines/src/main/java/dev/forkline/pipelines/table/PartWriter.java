@@ -20,8 +20,8 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 /**
  * One part of a table being written: a Parquet file of its own in a folder, rows appended one by
  * one, finished (footer written, closed) or discarded (closed, deleted). The file is what {@link
- * org.apache.beam.sdk.io.parquet.ParquetIO#sink} writes, to the byte (but see {@link Utf8Model} on
- * broken UTF-16), in less time:
+ * org.apache.beam.sdk.io.parquet.ParquetIO#sink} writes, to the byte, but in data pages of {@link
+ * #PAGE_SIZE} (and see {@link Utf8Model} on broken UTF-16), in less time:
  *
  * <ul>
  *   <li>no Hadoop configuration is read from the class path per file (10 ms each under C1);
@@ -32,6 +32,14 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * </ul>
  */
 public final class PartWriter {
+  /**
+   * The data page size: 64 KiB, not Parquet's 1 MiB. A page is encoded and compressed when it
+   * fills, so with 1 MiB pages a bundle of 2,000 scraped pages encoded nearly all of its columns at
+   * the end, after its last row: 8.5 ms under C1 (warm), against 3.8 ms with 64 KiB pages (16 KiB:
+   * 2.1 ms, but 2 % larger files). The rest of the work moves to the rows' arrival.
+   */
+  public static final int PAGE_SIZE = 64 * 1024;
+
   private final LocalOutputFile out;
   private final ParquetWriter<GenericRecord> writer;
   private long rows;
@@ -60,6 +68,7 @@ public final class PartWriter {
               .withConf(new Configuration(false))
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .withRowGroupSize(ParquetWriter.DEFAULT_BLOCK_SIZE)
+              .withPageSize(PAGE_SIZE)
               .withWriteMode(ParquetFileWriter.Mode.CREATE)
               .build();
       return new PartWriter(out, writer);

@@ -17,6 +17,11 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,8 +58,19 @@ class PartWriterTest {
     return file;
   }
 
+  /** Rows whose notes (1 KiB each, all different) overflow the dictionary into data pages. */
+  private static List<GenericRecord> bigRows(int n) {
+    List<GenericRecord> rows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String note = ("note " + i + " ").repeat(200).substring(0, 1024);
+      rows.add(ParquetFixtures.row("r" + i, note, i, i / 2.0, List.of("t"), Map.of("k", "v")));
+    }
+    return rows;
+  }
+
   @Test
   void writesTheSameBytesAsParquetIosSink() throws Exception {
+    // Each column under one page: PartWriter's pages are 64 KiB, the sink's 1 MiB.
     List<GenericRecord> rows = rows(500);
     PartWriter writer = PartWriter.create(dir.resolve("parts"), ParquetFixtures.SCHEMA);
     for (GenericRecord row : rows) {
@@ -63,6 +79,30 @@ class PartWriterTest {
     Path part = writer.finish();
     assertEquals(500, writer.rows());
     assertArrayEquals(Files.readAllBytes(viaParquetIo(rows)), Files.readAllBytes(part));
+  }
+
+  @Test
+  void writesSmallDataPages() throws Exception {
+    PartWriter writer = PartWriter.at(dir.resolve("t.parquet"), ParquetFixtures.SCHEMA);
+    for (GenericRecord row : bigRows(2000)) { // 2 MB of notes
+      writer.write(row);
+    }
+    Path file = writer.finish();
+    try (ParquetFileReader reader =
+        ParquetFileReader.open(
+            HadoopInputFile.fromPath(
+                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))) {
+      BlockMetaData block = reader.getFooter().getBlocks().get(0);
+      ColumnChunkMetaData notes =
+          block.getColumns().stream()
+              .filter(c -> c.getPath().toDotString().equals("note"))
+              .findFirst()
+              .orElseThrow();
+      int pages = reader.readOffsetIndex(notes).getPageCount();
+      // Parquet checks a page's size every 100 rows or more: about 100 KiB pages here; 1 MiB pages
+      // would make 2 or 3.
+      assertTrue(pages >= 15 && pages <= 40, pages + " pages for 2 MB of notes");
+    }
   }
 
   @Test
