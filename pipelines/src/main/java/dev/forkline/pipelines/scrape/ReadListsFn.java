@@ -105,7 +105,7 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
       String url = UrlNormalizer.normalize(entry.text());
       UrlTask task = new UrlTask(url, entry.text(), entry.source());
       task.url = url;
-      task.host = java.net.URI.create(url).getRawAuthority();
+      task.host = UrlNormalizer.authority(url);
       return task;
     } catch (StageException e) {
       UrlTask task = new UrlTask(entry.text(), entry.text(), entry.source());

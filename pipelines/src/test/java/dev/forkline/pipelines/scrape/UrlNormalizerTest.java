@@ -102,4 +102,123 @@ class UrlNormalizerTest {
             () -> UrlNormalizer.resolve("http://example.com/", "ftp://example.com/file"));
     assertEquals(FetchKinds.INVALID_URL, e.kind());
   }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://example.com/",
+        "https://www.example.com/a/b.html",
+        "http://127.0.0.1:8099/p/00001.html",
+        "https://example.com/search?q=a+b&lang=en",
+        "http://shop.example.co.uk/item/123;v=2?x=/y:z@w",
+        "https://example.com/~user/it's(1)*!$,=",
+      })
+  void takesAUrlAlreadyInNormalFormAsItIs(String url) throws StageException {
+    assertTrue(UrlNormalizer.alreadyNormal(url), url);
+    assertEquals(url, UrlNormalizer.normalizeFully(url));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "HTTP://example.com/",
+        "http://Example.com/",
+        "http://example.com",
+        "http://example.com:80/",
+        "https://example.com:443/",
+        "http://example.com:08080/",
+        "http://example.com:/",
+        "http://example.com./",
+        "http://a..b/",
+        "http://example.com/a/./b",
+        "http://example.com/a/..",
+        "http://example.com/%41",
+        "http://example.com/a?",
+        "http://example.com/a#f",
+        "http://example.com/caf\u00e9",
+        "http://ex_ample.com/",
+        "http://[::1]/",
+        "http://user@example.com/",
+        " http://example.com/",
+      })
+  void leavesAnythingElseToTheFullWay(String url) {
+    assertTrue(!UrlNormalizer.alreadyNormal(url), url);
+  }
+
+  /**
+   * The scan may only accept what the full way returns unchanged: URLs put together at random from
+   * pieces that each matter to one of the rules (case, ports, dots, escapes, delimiters,
+   * non-ASCII).
+   */
+  @Test
+  void everyUrlTheScanAcceptsIsWhatTheFullWayReturns() {
+    String[] starts = {"http://", "https://", "HTTP://", "http:/", "ftp://", "https://"};
+    String[] hosts = {
+      "a",
+      "z",
+      "0",
+      "9",
+      "-",
+      ".",
+      "..",
+      "_",
+      "A",
+      "xn--",
+      "a".repeat(63),
+      "b".repeat(64),
+      "%41",
+      "\u00e9",
+      "[::1]",
+      "@",
+      "example.com",
+      "127.0.0.1"
+    };
+    String[] ports = {
+      "", "", "", ":80", ":443", ":0", ":08", ":8080", ":65535", ":65536", ":123456"
+    };
+    String[] pieces = {
+      "a", "z", "0", "9", "-", ".", "..", "_", "~", "A", "Z", ":", "@", "/", "//", "?", "#", "%",
+      "%41", "%2f", "%2F", "%zz", "!", "$", "&", "'", "(", ")", "*", "+", ",", ";", "=", "[", "]",
+      " ", "\t", "\u00e9", "\"", "<", "|", "/./", "/../", "/.", "/..", "\ud83d"
+    };
+    java.util.Random random = new java.util.Random(20261127);
+    int accepted = 0;
+    for (int i = 0; i < 1_000_000; i++) {
+      StringBuilder url = new StringBuilder(starts[random.nextInt(starts.length)]);
+      for (int j = random.nextInt(4); j >= 0; j--) {
+        url.append(hosts[random.nextInt(hosts.length)]);
+      }
+      url.append(ports[random.nextInt(ports.length)]);
+      if (random.nextInt(8) > 0) {
+        url.append('/');
+      }
+      for (int j = random.nextInt(10); j > 0; j--) {
+        url.append(pieces[random.nextInt(pieces.length)]);
+      }
+      String candidate = url.toString();
+      if (!UrlNormalizer.alreadyNormal(candidate)) {
+        continue;
+      }
+      accepted++;
+      try {
+        assertEquals(candidate, UrlNormalizer.normalizeFully(candidate), candidate);
+      } catch (StageException e) {
+        throw new AssertionError("the scan accepted " + candidate + ": " + e.getMessage(), e);
+      }
+    }
+    assertTrue(accepted > 10_000, accepted + " accepted: too few to tell");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "http://example.com/a",
+        "https://example.com:8443/x?y",
+        "http://[::1]:8080/x",
+        "http://127.0.0.1/"
+      })
+  void theAuthorityOfANormalizedUrlIsUrisRawAuthority(String url) throws StageException {
+    String normal = UrlNormalizer.normalize(url);
+    assertEquals(java.net.URI.create(normal).getRawAuthority(), UrlNormalizer.authority(normal));
+  }
 }
