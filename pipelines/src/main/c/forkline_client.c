@@ -8,7 +8,8 @@
  * JVM takes to start. The wire format is DaemonProtocol's (version 1).
  *
  * It never starts a daemon: when none listens on SOCKET it exits 76 at once, having sent nothing,
- * and the launcher runs the Java client, which starts one. Exit 75 (DaemonProtocol.UNAVAILABLE):
+ * and the launcher runs the Java client, which starts one. It leaves to the Java client, the same
+ * way, what it would pass differently: text that is not ASCII under a locale that is not UTF-8. Exit 75 (DaemonProtocol.UNAVAILABLE):
  * the daemon is busy with another run, or went away before taking this one; the launcher runs it
  * in a JVM of its own. Otherwise the run's exit code, or 3 when the daemon stopped mid-run.
  *
@@ -17,6 +18,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -128,7 +132,33 @@ int main(int argc, char **argv) {
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) return ABORTED;
   /* A closed stdout or stderr loses what is written there, as in a run's own JVM: no SIGPIPE. */
   signal(SIGPIPE, SIG_IGN);
+  /* A stream the caller closed (forkline run ... >&-) must not become the socket, which would then
+   * carry the run's output back to the daemon: hold 0 to 2 open on /dev/null. */
+  for (int std = 0; std <= 2; std++) {
+    if (fcntl(std, F_GETFD) < 0 && errno == EBADF) {
+      int null = open("/dev/null", O_RDWR);
+      if (null < 0) return NO_DAEMON;
+      if (null != std) { /* lower fds are open, so this cannot happen; be safe */
+        close(null);
+        return NO_DAEMON;
+      }
+    }
+  }
 
+  /* The daemon reads the folder and the arguments as UTF-8, which the Java client converts them to
+   * from the locale's charset. Under another charset, text that is not ASCII goes the Java way. */
+  setlocale(LC_CTYPE, "");
+  int utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+  char *cwd = getcwd(NULL, 0);
+  if (!cwd) return NO_DAEMON; /* a folder since deleted: the Java client says so */
+  if (!utf8) {
+    for (int i = 2; i <= argc; i++) {
+      const unsigned char *p = (const unsigned char *)(i == argc ? cwd : argv[i]);
+      for (; *p; p++) {
+        if (*p >= 0x80) return NO_DAEMON;
+      }
+    }
+  }
   const char *socket_path = argv[1];
   struct sockaddr_un addr;
   memset(&addr, 0, sizeof addr);
@@ -143,11 +173,6 @@ int main(int argc, char **argv) {
   } while (c != 0 && errno == EINTR);
   if (c != 0) return NO_DAEMON;
 
-  char *cwd = getcwd(NULL, 0);
-  if (!cwd) {
-    fprintf(stderr, "forkline: cannot read the working directory: %s\n", strerror(errno));
-    return 2;
-  }
   struct buf req = {0};
   int bad = put_int(&req, MAGIC) || put_int(&req, VERSION);
   unsigned char kind = REQ_RUN, terminal = strcmp(argv[2], "true") == 0;

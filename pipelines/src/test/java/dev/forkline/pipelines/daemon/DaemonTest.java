@@ -94,9 +94,21 @@ class DaemonTest {
   private static Path nativeClient() {
     Path client = Path.of("target", "forkline-client").toAbsolutePath();
     Path unavailable = Path.of("target", "forkline-client.UNAVAILABLE");
-    assumeFalse(Files.exists(unavailable), "the build noted: no native client (no gcc?)");
+    if (Files.exists(unavailable)) {
+      String why = readQuietly(unavailable);
+      assumeFalse(why.startsWith("no gcc"), "the build noted: " + why);
+      throw new AssertionError("gcc is there but the native client did not build: " + why);
+    }
     assertTrue(Files.isExecutable(client), "the build made " + client);
     return client;
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file).strip();
+    } catch (IOException e) {
+      return e.toString();
+    }
   }
 
   /** Runs the native client as the launcher does: {@code forkline-client SOCKET TTY ARGS...}. */
@@ -378,5 +390,33 @@ class DaemonTest {
         result.err().contains("the daemon (pid " + daemon.pid() + ") stopped in the middle"),
         result.err());
     assertTrue(result.err().contains("d.log); rows already finished are kept"), result.err());
+  }
+
+  @Test
+  void theNativeClientLeavesTextThatIsNotAsciiToTheJavaClientUnderANonUtf8Locale()
+      throws Exception {
+    Path config = imageConfig(1);
+    assertEquals(0, client("run", config.toString(), "--progress", "none").code()); // starts it
+    // The UTF-8 bytes of "café" made by the shell: this JVM's own encoding may not be UTF-8.
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "exec \"$0\" \"$@\" \"output=$OUT/$(printf 'caf\\303\\251')\"",
+                nativeClient().toString(),
+                socket.toString(),
+                "false",
+                "run",
+                config.toString(),
+                "--set")
+            .redirectErrorStream(true);
+    builder.environment().put("LC_ALL", "C");
+    builder.environment().put("OUT", dir.toString());
+    Process p = builder.start();
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the native client finished");
+    assertEquals(76, p.exitValue(), said);
+    assertEquals("", said);
+    assertTrue(admin("status").contains("1 runs"), "the daemon ran nothing of it");
   }
 }
