@@ -330,8 +330,8 @@ public final class ForklineRunner {
         } catch (TimeoutException | ExecutionException e) {
           // not ended yet, or ended with an exception: the next turn reads it
         } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return state;
+          Thread.currentThread().interrupt(); // as the runner's own wait does: give up waiting
+          throw new PipelineFailedException("interrupted while waiting for the pipeline", e);
         }
       }
     }

@@ -84,4 +84,17 @@ class DirectWaitTest {
     assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
     assertTrue(e.getCause().getMessage().contains("broke the pipeline"), e.getMessage());
   }
+
+  @Test
+  void anInterruptedWaitGivesUp() {
+    hold = new CountDownLatch(1);
+    ForklineRunner.DirectWait wait = new ForklineRunner.DirectWait(run(new HeldFn()));
+    Thread.currentThread().interrupt();
+    try {
+      assertThrows(PipelineFailedException.class, () -> wait.await(Duration.ofSeconds(50)));
+      assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept");
+    } finally {
+      Thread.interrupted();
+    }
+  }
 }
