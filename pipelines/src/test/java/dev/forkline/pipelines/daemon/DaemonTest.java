@@ -127,6 +127,13 @@ class DaemonTest {
     return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
+  /** A run of {@code config} into {@code out2}: a second run beside the first one's {@code out}. */
+  private String[] intoOut2(Path config) {
+    return new String[] {
+      "run", config.toString(), "--set", "output=" + dir.resolve("out2"), "--progress", "none"
+    };
+  }
+
   private long daemonPid() {
     Matcher m = Pattern.compile("daemon pid (\\d+)").matcher(admin("status"));
     assertTrue(m.find(), "a daemon answers status");
@@ -186,14 +193,7 @@ class DaemonTest {
     assertTrue(first.out().startsWith("image-filter: all rows ok in "), first.out());
     long pid = daemonPid();
 
-    Result second =
-        client(
-            "run",
-            config.toString(),
-            "--set",
-            "output=" + dir.resolve("out2"),
-            "--progress",
-            "none");
+    Result second = client(intoOut2(config));
     assertEquals(0, second.code(), second.err());
     assertFalse(second.err().contains("starting a daemon"), second.err());
     assertEquals(pid, daemonPid(), "the same daemon ran both");
@@ -301,14 +301,7 @@ class DaemonTest {
     assertEquals(0, client("run", config.toString(), "--progress", "none").code()); // starts it
     long pid = daemonPid();
 
-    Result ok =
-        nativeRun(
-            "run",
-            config.toString(),
-            "--set",
-            "output=" + dir.resolve("out2"),
-            "--progress",
-            "none");
+    Result ok = nativeRun(intoOut2(config));
     assertEquals(0, ok.code(), ok.err());
     assertTrue(ok.out().startsWith("image-filter: all rows ok in "), ok.out());
     assertEquals(3, TestFiles.rows(dir.resolve("out2/manifest.parquet")).size());
