@@ -1,18 +1,26 @@
 package dev.forkline.pipelines.exec;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Collects the elements a listing deals into keyed batches into chunks of up to {@value #CHUNK}, so
  * the {@code GroupByKey} that spreads the batches over the runner's workers moves one element per
  * chunk instead of one per input: the Direct runner's GroupByKey costs about 50 us an element under
  * C1 (2,000 URLs waited 110 ms between their listing and their first fetch; in chunks, 4 ms). A
- * chunk is emitted through {@code out} when full, the rest by {@link #flush}. {@link UnbatchFn}
- * takes the chunks apart again.
+ * chunk is emitted through {@code out} when full, the rest by {@link #flush}. {@link #regroup}
+ * groups the chunks by batch and takes them apart again.
  */
 public final class BatchChunks<T> {
   /** Elements per chunk at most: small enough to keep an element of the shuffle small. */
@@ -33,6 +41,20 @@ public final class BatchChunks<T> {
       open.remove(batch);
       out.accept(batch, chunk);
     }
+  }
+
+  /**
+   * A listing's chunks ({@code KV(batch, chunk)}) grouped by batch and taken apart again: each
+   * batch becomes one bundle of the steps that follow, spread over the runner's workers. The chunks
+   * travel as {@link ChunkCoder} streams, the elements with {@code SerializableCoder}.
+   */
+  public static <T extends Serializable> PCollection<T> regroup(
+      PCollection<KV<Integer, List<T>>> chunks, Class<T> type) {
+    return chunks
+        .setCoder(KvCoder.of(VarIntCoder.of(), ChunkCoder.of(type)))
+        .apply("Batch", GroupByKey.create())
+        .apply("Unbatch", ParDo.of(new UnbatchFn<T>()))
+        .setCoder(SerializableCoder.of(type));
   }
 
   /** Emits every chunk not yet full. */

@@ -2,10 +2,9 @@ package dev.forkline.pipelines.image;
 
 import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.ImageFilterSettings;
-import dev.forkline.pipelines.exec.ChunkCoder;
+import dev.forkline.pipelines.exec.BatchChunks;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
-import dev.forkline.pipelines.exec.UnbatchFn;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.RunContext;
 import java.nio.file.Files;
@@ -18,11 +17,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
@@ -122,13 +117,9 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     if (done != null) {
       list = list.withSideInputs(done);
     }
-    return pipeline
-        .apply("Input folder", Create.of(inputRoot))
-        .apply("List files", list)
-        .setCoder(KvCoder.of(VarIntCoder.of(), ChunkCoder.of(ImageTask.class)))
-        .apply("Batch", GroupByKey.create())
-        .apply("Unbatch", ParDo.of(new UnbatchFn<ImageTask>()))
-        .setCoder(SerializableCoder.of(ImageTask.class));
+    return BatchChunks.regroup(
+        pipeline.apply("Input folder", Create.of(inputRoot)).apply("List files", list),
+        ImageTask.class);
   }
 
   /** A finished task's manifest row: for the table and for the run's journal. */

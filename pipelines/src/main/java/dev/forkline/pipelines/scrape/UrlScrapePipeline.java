@@ -2,10 +2,9 @@ package dev.forkline.pipelines.scrape;
 
 import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.UrlScrapeSettings;
-import dev.forkline.pipelines.exec.ChunkCoder;
+import dev.forkline.pipelines.exec.BatchChunks;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
-import dev.forkline.pipelines.exec.UnbatchFn;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.RunContext;
 import dev.forkline.workers.html.ExtractRule;
@@ -19,11 +18,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -184,13 +179,9 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     if (done != null) {
       read = read.withSideInputs(done);
     }
-    return pipeline
-        .apply("URL lists", Create.of(lists))
-        .apply("Read, normalize, dedupe", read)
-        .setCoder(KvCoder.of(VarIntCoder.of(), ChunkCoder.of(UrlTask.class)))
-        .apply("Batch", GroupByKey.create())
-        .apply("Unbatch", ParDo.of(new UnbatchFn<UrlTask>()))
-        .setCoder(SerializableCoder.of(UrlTask.class));
+    return BatchChunks.regroup(
+        pipeline.apply("URL lists", Create.of(lists)).apply("Read, normalize, dedupe", read),
+        UrlTask.class);
   }
 
   /** The config's fetch settings, the whole fetch bounded by the stage's deadline. */
