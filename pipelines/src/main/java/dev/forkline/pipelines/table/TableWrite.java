@@ -26,11 +26,12 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.FileMetaData;
 
 /**
- * Writes rows into one Parquet file, {@code dir/name}, as they come: each bundle streams its rows
- * into a part file of its own ({@link PartWriter}), and at the end the parts become the file (see
- * {@link #merge}). The two halves are transforms of their own too: {@link #parts} (rows to part
- * files) and {@link #mergeInto} (part files to the table), for a step that writes its parts itself
- * as its elements finish (a {@code StageChain} with a table sink) instead of handing its rows on.
+ * Writes rows into one Parquet file, {@code dir/name}, as they come, in two transforms: {@link
+ * #parts} streams each bundle's rows into a part file of its own ({@link PartWriter}), and {@link
+ * #mergeInto} makes the parts the file at the end (see {@link #merge}). A step may also write its
+ * parts itself as its elements finish (a {@code StageChain} with a table sink) and hand only their
+ * paths to {@link #mergeInto}; the runner does both, for a resumed run's earlier rows and its new
+ * ones.
  *
  * <p>Why not {@code FileIO.write().withNumShards(1)}: one shard groups every row of the run under
  * one key before writing (in memory on the Direct runner, on one worker on a cluster), so nothing
@@ -42,22 +43,8 @@ import org.apache.parquet.hadoop.metadata.FileMetaData;
  * may retry the merge. No rows, no file: the caller writes an empty table then. The order of rows
  * across parts is not defined, as with FileIO. Parts must be in the global window.
  */
-public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCollection<String>> {
-  private final String dir;
-  private final String name;
-  private final String schemaJson;
-
-  private TableWrite(String dir, String name, String schemaJson) {
-    this.dir = dir;
-    this.name = name;
-    this.schemaJson = schemaJson;
-  }
-
-  /** Rows of {@code schema} into {@code dir/name}; outputs the table's path once written. */
-  public static TableWrite to(Path dir, String name, Schema schema) {
-    checkName(name);
-    return new TableWrite(dir.toAbsolutePath().toString(), name, schema.toString());
-  }
+public final class TableWrite {
+  private TableWrite() {}
 
   /** Rows of {@code schema} into part files under {@code dir}; outputs each part's path. */
   public static Parts parts(Path dir, Schema schema) {
@@ -81,12 +68,6 @@ public final class TableWrite extends PTransform<PCollection<GenericRecord>, PCo
   /** The folder the part files of a table in {@code dir} go to. */
   public static Path partsFolder(Path dir) {
     return dir.toAbsolutePath().resolve("parts");
-  }
-
-  @Override
-  public PCollection<String> expand(PCollection<GenericRecord> rows) {
-    return rows.apply("Write parts", new Parts(dir, schemaJson))
-        .apply("Merge", new Merge(dir, name));
   }
 
   /** Rows into part files, a part per bundle; outputs their paths. */

@@ -26,9 +26,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +75,8 @@ class TableWriteTest {
             .and(rows(p, "B", all.subList(1000, 2000)))
             .and(rows(p, "C", all.subList(2000, 3000)))
             .apply(Flatten.pCollections());
-    rows.apply(TableWrite.to(dir, "t.parquet", ParquetFixtures.SCHEMA));
+    rows.apply(TableWrite.parts(dir, ParquetFixtures.SCHEMA))
+        .apply(TableWrite.mergeInto(dir, "t.parquet"));
     p.run().waitUntilFinish();
 
     Path table = dir.resolve("t.parquet");
@@ -100,10 +99,7 @@ class TableWriteTest {
   }
 
   private static int rowGroups(Path table) throws IOException {
-    try (ParquetFileReader reader =
-        ParquetFileReader.open(
-            HadoopInputFile.fromPath(
-                new org.apache.hadoop.fs.Path(table.toUri()), new Configuration(false)))) {
+    try (ParquetFileReader reader = ParquetFileReader.open(ParquetTables.inputFile(table))) {
       return reader.getRowGroups().size();
     }
   }
@@ -205,7 +201,9 @@ class TableWriteTest {
   @Test
   void noRowsWriteNoFile() {
     Pipeline p = pipeline();
-    rows(p, "None", List.of()).apply(TableWrite.to(dir, "t.parquet", ParquetFixtures.SCHEMA));
+    rows(p, "None", List.of())
+        .apply(TableWrite.parts(dir, ParquetFixtures.SCHEMA))
+        .apply(TableWrite.mergeInto(dir, "t.parquet"));
     p.run().waitUntilFinish();
     assertFalse(Files.exists(dir.resolve("t.parquet")));
     assertTrue(Files.notExists(dir.resolve("parts")) || isEmpty(dir.resolve("parts")));
