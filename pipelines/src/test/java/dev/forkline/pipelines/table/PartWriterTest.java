@@ -17,11 +17,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.metadata.BlockMetaData;
 import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,10 +86,7 @@ class PartWriterTest {
       writer.write(row);
     }
     Path file = writer.finish();
-    try (ParquetFileReader reader =
-        ParquetFileReader.open(
-            HadoopInputFile.fromPath(
-                new org.apache.hadoop.fs.Path(file.toUri()), new Configuration(false)))) {
+    try (ParquetFileReader reader = ParquetFileReader.open(ParquetTables.inputFile(file))) {
       BlockMetaData block = reader.getFooter().getBlocks().get(0);
       ColumnChunkMetaData notes =
           block.getColumns().stream()
