@@ -22,6 +22,9 @@ import java.util.List;
  *
  * Strings are an int length and UTF-8 bytes. The client sends nothing after its request: the daemon
  * reads the end of the stream as "the client is gone".
+ *
+ * <p>The launcher's native client ({@code src/main/c/forkline_client.c}) speaks this format too,
+ * for RUN: a change here is a change there, with {@link #VERSION} raised in both.
  */
 final class DaemonProtocol {
   static final int MAGIC = 0x464b4c44; // "FKLD"
