@@ -93,13 +93,16 @@ public final class ExecutorBench {
   }
 
   private final Options o;
+  private final PrintWriter out;
   private final PrintWriter log;
   private final int cores = Runtime.getRuntime().availableProcessors();
   private final Path work;
   private final Path data;
 
-  public ExecutorBench(Options options, PrintWriter log) {
+  /** Prints the results to {@code out} and what it is doing (progress) to {@code log}. */
+  public ExecutorBench(Options options, PrintWriter out, PrintWriter log) {
     this.o = options;
+    this.out = out;
     this.log = log;
     this.work = options.out().resolve("work");
     this.data = options.out().resolve("data");
@@ -582,16 +585,15 @@ public final class ExecutorBench {
     String machine = machine();
     String summaryText = BenchReport.text(BenchReport.summary(rows));
     String detailText = BenchReport.text(BenchReport.details(rows, cores));
-    log.println();
-    log.println("forkline bench, " + date + ", " + machine);
-    log.println("command: " + o.command());
-    log.println();
-    log.print(summaryText);
-    log.println();
-    log.print(detailText);
-    log.println();
-    log.print(findings(rows));
-    log.flush();
+    out.println("forkline bench, " + date + ", " + machine);
+    out.println("command: " + o.command());
+    out.println();
+    out.print(summaryText);
+    out.println();
+    out.print(detailText);
+    out.println();
+    out.print(findings(rows));
+    out.flush();
 
     StringBuilder md = new StringBuilder();
     md.append("# forkline bench\n\n")

@@ -75,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
         quick
             ? ExecutorBench.Options.quick(out.toAbsolutePath(), command)
             : ExecutorBench.Options.full(out.toAbsolutePath(), command);
-    new ExecutorBench(options, new PrintWriter(System.out, true)).run();
+    new ExecutorBench(options, stdout, err).run(); // the table on stdout, progress on stderr
     err.flush();
     return ExitCodes.OK;
   }
