@@ -2,6 +2,7 @@ package dev.forkline.pipelines.cli;
 
 import dev.forkline.pipelines.config.Executor;
 import dev.forkline.pipelines.config.StageConfig;
+import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.run.MetricsSnapshot;
 import dev.forkline.pipelines.run.RunResult;
 import java.util.ArrayList;
@@ -30,7 +31,20 @@ final class RunSummary {
 
     line(out, "inputs", number(m.inputs()), "found in the input");
     if (result.carriedOver() > 0) {
-      line(out, "kept", number(result.carriedOver()), "ok in an earlier run (--resume)");
+      line(
+          out, "kept", number(result.carriedOver()), "ok in an earlier run, same input (--resume)");
+    }
+    long redone = m.get(StageMetrics.RESUME_REDONE);
+    if (redone > 0) {
+      line(
+          out,
+          "redone",
+          number(redone),
+          "ok in an earlier run, but the input or its output changed");
+    }
+    long dropped = m.get(StageMetrics.RESUME_DROPPED);
+    if (dropped > 0) {
+      line(out, "dropped", number(dropped), "earlier rows whose input is no longer there");
     }
     line(out, "ok", number(ok), "");
     line(out, "failed", number(failed), failed == 0 ? "" : kinds(m.rowsFailedByKind()));

@@ -23,6 +23,8 @@ import java.util.regex.Pattern;
  * @param quality JPEG quality, 1 to 100
  * @param nameTemplate the output path relative to the output folder, with placeholders
  * @param keepMetadata copy EXIF into the output where the format allows ({@code metadata: keep})
+ * @param resumeByContent {@code resume-check: content}: {@code --resume} compares the SHA-256 of
+ *     each input's bytes besides its path, size and modification time
  */
 public record ImageFilterSettings(
     List<String> include,
@@ -33,7 +35,8 @@ public record ImageFilterSettings(
     String format,
     int quality,
     String nameTemplate,
-    boolean keepMetadata)
+    boolean keepMetadata,
+    boolean resumeByContent)
     implements Serializable {
 
   /** Pillow's default decompression-bomb limit: 0.25 x 1024 x 1024 x 1024 / 3 pixels. */
@@ -75,6 +78,7 @@ public record ImageFilterSettings(
         "same",
         85,
         DEFAULT_NAME,
+        false,
         false);
   }
 
@@ -119,6 +123,8 @@ public record ImageFilterSettings(
       }
     }
     String metadata = s.choice("metadata", "strip", List.of("strip", "keep"));
+    String resumeCheck =
+        s.choice("resume-check", "size-and-time", List.of("size-and-time", "content"));
     s.finish();
     return new ImageFilterSettings(
         include,
@@ -129,7 +135,8 @@ public record ImageFilterSettings(
         format == null ? "same" : format,
         quality,
         name == null ? DEFAULT_NAME : name,
-        "keep".equals(metadata));
+        "keep".equals(metadata),
+        "content".equals(resumeCheck));
   }
 
   /**

@@ -20,7 +20,10 @@ import org.apache.beam.sdk.metrics.Metrics;
  *   <li>{@code STAGE.worker_starts}, {@code STAGE.worker_deaths.KIND}: worker processes of a
  *       process-pool stage ({@code crash}, {@code timeout}, {@code oom}, {@code recycled});
  *   <li>{@code rows.ok}, {@code rows.failed.KIND}: rows of the result table;
- *   <li>{@code resume.skipped}, {@code resume.carried}: inputs and rows {@code --resume} kept.
+ *   <li>{@code resume.skipped}, {@code resume.carried}: inputs and rows {@code --resume} kept;
+ *       {@code resume.redone}, {@code resume.dropped}: earlier ok rows redone because their input
+ *       or result changed, and earlier rows dropped because their input is gone; {@code
+ *       resume.duplicates}: older rows of a key the earlier table had twice.
  * </ul>
  *
  * <p>Beam collects metrics per thread: update them only from a DoFn's own thread, never from an
@@ -39,6 +42,15 @@ public final class StageMetrics {
 
   /** Rows of an earlier run {@code --resume} kept in the new table. */
   public static final String RESUME_CARRIED = "resume.carried";
+
+  /** Earlier ok rows {@code --resume} redid: their input, settings or output changed. */
+  public static final String RESUME_REDONE = "resume.redone";
+
+  /** Earlier rows {@code --resume} dropped: the listing no longer has their input. */
+  public static final String RESUME_DROPPED = "resume.dropped";
+
+  /** Older rows of a key that the earlier rows held more than once. */
+  public static final String RESUME_DUPLICATES = "resume.duplicates";
 
   public static final String ROWS_FAILED_PREFIX = "rows.failed.";
   public static final String OK_SUFFIX = ".ok";

@@ -16,6 +16,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -32,9 +33,14 @@ final class ImageCalls {
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
     private final long maxFileBytes;
+    private final boolean hashContent;
 
-    Read(long maxFileBytes) {
+    /**
+     * @param hashContent record the SHA-256 of the bytes read ({@code resume-check: content})
+     */
+    Read(long maxFileBytes, boolean hashContent) {
       this.maxFileBytes = maxFileBytes;
+      this.hashContent = hashContent;
     }
 
     @Override
@@ -42,7 +48,11 @@ final class ImageCalls {
       Path path = Path.of(task.inputPath);
       long limit = Math.min(maxFileBytes, MAX_ARRAY);
       try (InputStream in = Files.newInputStream(path)) {
-        long size = Files.size(path);
+        // The identity --resume compares, taken before reading: a change during the read shows.
+        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
+        long size = attrs.size();
+        task.inputSize = size;
+        task.inputModified = InputIdentity.modified(attrs);
         task.bytesIn = size;
         if (size > limit) {
           throw new StageException("too-large", tooLarge(size, limit));
@@ -54,6 +64,9 @@ final class ImageCalls {
         }
         task.bytesIn = data.length;
         task.data = data;
+        if (hashContent) {
+          task.inputSha256 = InputIdentity.sha256(data);
+        }
         return task;
       } catch (NoSuchFileException e) {
         throw new StageException("io", whyMissing(path));

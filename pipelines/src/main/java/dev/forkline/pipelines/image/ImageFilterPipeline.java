@@ -6,7 +6,9 @@ import dev.forkline.pipelines.exec.BatchChunks;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
 import dev.forkline.pipelines.run.PipelineDefinition;
+import dev.forkline.pipelines.run.ResumeVerdicts;
 import dev.forkline.pipelines.run.RunContext;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,7 +24,10 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The image-filter pipeline: list the input folder, read each file [read], probe and transform it
@@ -36,6 +41,12 @@ public final class ImageFilterPipeline implements PipelineDefinition {
 
   /** Where output images go inside the output folder. */
   public static final String IMAGES_DIR = "images";
+
+  private final boolean byContent;
+
+  public ImageFilterPipeline(ImageFilterSettings settings) {
+    this.byContent = settings.resumeByContent();
+  }
 
   @Override
   public String tableName() {
@@ -70,28 +81,42 @@ public final class ImageFilterPipeline implements PipelineDefinition {
         s.autoOrient(), s.filters(), s.format(), s.quality(), s.nameTemplate(), s.keepMetadata());
   }
 
+  /** An ok row stands while its output file is there with the size the row recorded. */
   @Override
   public boolean stillValid(GenericRecord okRow) {
-    Object input = okRow.get("input_path");
     Object output = okRow.get("output_path");
-    return input != null
-        && output != null
-        && Files.exists(Path.of(input.toString()), LinkOption.NOFOLLOW_LINKS)
-        && Files.isRegularFile(Path.of(output.toString()));
+    Object bytes = okRow.get("bytes_out");
+    if (output == null || bytes == null) {
+      return false;
+    }
+    try {
+      Path file = Path.of(output.toString());
+      return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+          && Files.size(file) == (Long) bytes;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String identity(GenericRecord okRow) {
+    return InputIdentity.ofRow(okRow, byContent);
   }
 
   @Override
   public PCollection<String> expand(Pipeline pipeline, RunContext context) {
     ForklineConfig config = context.config();
-    PCollectionView<Map<String, Boolean>> done = context.done();
     ImageFilterSettings settings = config.imageFilter();
     String inputRoot = config.inputs().get(0).toString();
     String outputRoot = config.output().resolve(IMAGES_DIR).toString();
     ToRow toRow = new ToRow(StageChain.executors(config), fingerprint(config));
-    return tasks(pipeline, settings, inputRoot, done)
+    return tasks(pipeline, settings, inputRoot, context.done(), context.verdicts())
         .apply(
             StageChain.of(
-                    Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
+                    Stage.of(
+                            "read",
+                            new ImageCalls.Read(
+                                settings.maxFileBytes(), settings.resumeByContent()))
                         .withConfig(config.stage("read")),
                     Stage.of("transform", new ImageCalls.Transform(settings))
                         .withConfig(config.stage("transform")),
@@ -104,22 +129,30 @@ public final class ImageFilterPipeline implements PipelineDefinition {
   }
 
   /**
-   * One task per file of the input folder that {@code done} (when not null) does not list, dealt
-   * into batches and back: the steps before the stages, shared with {@link ImageStageBench}.
+   * One task per file of the input folder but those {@code done} (when not null) holds an earlier
+   * row of that stands (their verdicts go to {@code verdicts}), dealt into batches and back: the
+   * steps before the stages, shared with {@link ImageStageBench}.
    */
   static PCollection<ImageTask> tasks(
       Pipeline pipeline,
       ImageFilterSettings settings,
       String inputRoot,
-      PCollectionView<Map<String, Boolean>> done) {
-    ParDo.SingleOutput<String, KV<Integer, List<ImageTask>>> list =
-        ParDo.of(new ListFilesFn(settings, done));
-    if (done != null) {
-      list = list.withSideInputs(done);
+      PCollectionView<Map<String, String>> done,
+      ResumeVerdicts verdicts) {
+    PCollection<String> folder = pipeline.apply("Input folder", Create.of(inputRoot));
+    ListFilesFn list = new ListFilesFn(settings, done);
+    if (done == null) {
+      return BatchChunks.regroup(folder.apply("List files", ParDo.of(list)), ImageTask.class);
     }
-    return BatchChunks.regroup(
-        pipeline.apply("Input folder", Create.of(inputRoot)).apply("List files", list),
-        ImageTask.class);
+    TupleTag<KV<Integer, List<ImageTask>>> batches = new TupleTag<>() {};
+    PCollectionTuple listed =
+        folder.apply(
+            "List files",
+            ParDo.of(list)
+                .withSideInputs(done)
+                .withOutputTags(batches, TupleTagList.of(ResumeVerdicts.TAG)));
+    verdicts.report(listed.get(ResumeVerdicts.TAG));
+    return BatchChunks.regroup(listed.get(batches), ImageTask.class);
   }
 
   /** A finished task's manifest row: for the table and for the run's journal. */
@@ -138,6 +171,9 @@ public final class ImageFilterPipeline implements PipelineDefinition {
       GenericRecord row = new GenericData.Record(ManifestSchema.SCHEMA);
       row.put("input", task.relativePath);
       row.put("input_path", task.inputPath);
+      row.put("input_size", task.inputSize >= 0 ? task.inputSize : null);
+      row.put("input_modified", task.inputModified);
+      row.put("input_sha256", task.inputSha256);
       row.put("output_path", task.outputPath);
       boolean ok = task.failure == null;
       row.put("status", ok ? "ok" : "failed");

@@ -21,10 +21,10 @@ public final class ImageStageBench {
   public static void expand(Pipeline pipeline, ForklineConfig config) {
     ImageFilterSettings settings = config.imageFilter();
     String inputRoot = config.inputs().get(0).toString();
-    ImageFilterPipeline.tasks(pipeline, settings, inputRoot, null)
+    ImageFilterPipeline.tasks(pipeline, settings, inputRoot, null, null)
         .apply(
             StageChain.of(
-                Stage.of("read", new ImageCalls.Read(settings.maxFileBytes()))
+                Stage.of("read", new ImageCalls.Read(settings.maxFileBytes(), false))
                     .withConfig(config.stage("read")),
                 Stage.of("transform", new ImageCalls.Transform(settings))
                     .withConfig(config.stage("transform"))))

@@ -18,6 +18,12 @@ final class ImageTask implements Tracked<ImageTask> {
   String relativePath;
 
   String inputPath;
+
+  /** The input's size and modification time when it was read, and its SHA-256 if asked for. */
+  long inputSize = -1;
+
+  String inputModified;
+  String inputSha256;
   long bytesIn = -1;
   byte[] data;
   String formatIn;
@@ -63,6 +69,9 @@ final class ImageTask implements Tracked<ImageTask> {
   @Override
   public ImageTask copy() {
     ImageTask c = new ImageTask(relativePath, inputPath);
+    c.inputSize = inputSize;
+    c.inputModified = inputModified;
+    c.inputSha256 = inputSha256;
     c.bytesIn = bytesIn;
     c.data = data;
     c.formatIn = formatIn;
@@ -98,6 +107,9 @@ final class ImageTask implements Tracked<ImageTask> {
       return false;
     }
     return bytesIn == t.bytesIn
+        && inputSize == t.inputSize
+        && Objects.equals(inputModified, t.inputModified)
+        && Objects.equals(inputSha256, t.inputSha256)
         && widthIn == t.widthIn
         && heightIn == t.heightIn
         && widthOut == t.widthOut

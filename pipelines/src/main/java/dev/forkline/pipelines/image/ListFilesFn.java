@@ -4,6 +4,7 @@ import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.BatchChunks;
 import dev.forkline.pipelines.exec.Failure;
 import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.run.ResumeVerdicts;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
@@ -27,7 +28,9 @@ import org.apache.beam.sdk.values.PCollectionView;
  * Walks the input folder and emits one task per file matching the include patterns (matched against
  * the path relative to the folder, case-insensitively for lower-case patterns). A folder that
  * cannot be read becomes a failed task of its own, so nothing disappears silently. Symbolic links
- * to folders are not followed (no cycles); links to files are read.
+ * to folders are not followed (no cycles); links to files are read. With {@code --resume}, a file
+ * whose earlier row stands for it ({@link InputIdentity}) is skipped, and what was decided for each
+ * earlier key found goes to the {@link ResumeVerdicts#TAG} output.
  */
 final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
   /**
@@ -42,15 +45,17 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
 
   private final ImageFilterSettings settings;
   private final List<String> include;
-  private final PCollectionView<Map<String, Boolean>> done;
+  private final PCollectionView<Map<String, String>> done;
+  private final boolean byContent;
   private transient List<PathMatcher> matchers;
   private transient Counter inputs;
   private transient Counter skipped;
 
-  ListFilesFn(ImageFilterSettings settings, PCollectionView<Map<String, Boolean>> done) {
+  ListFilesFn(ImageFilterSettings settings, PCollectionView<Map<String, String>> done) {
     this.settings = settings;
     this.include = settings.include();
     this.done = done;
+    this.byContent = settings.resumeByContent();
   }
 
   @Setup
@@ -66,7 +71,9 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
   @ProcessElement
   public void process(ProcessContext context) throws IOException {
     Path root = Path.of(context.element());
-    Map<String, Boolean> finished = done == null ? Map.of() : context.sideInput(done);
+    Map<String, String> finished = done == null ? Map.of() : context.sideInput(done);
+    // Inputs are named by the folder's real path: --resume tells another folder from this one.
+    Path real = realPath(root);
     Batcher batcher = new Batcher();
     BatchChunks<ImageTask> chunks =
         new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
@@ -90,11 +97,13 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
                 settings.outputName(
                     relative, format, OutputNames.extension(settings.format(), relative));
             String earlier = outputs.putIfAbsent(output, relative);
-            if (finished.containsKey(key)) {
+            Path input = real.resolve(key);
+            String recorded = finished.get(key);
+            if (recorded != null && keep(context, key, recorded, input, attrs)) {
               skipped.inc();
               return FileVisitResult.CONTINUE;
             }
-            ImageTask task = new ImageTask(key, file.toString());
+            ImageTask task = new ImageTask(key, input.toString());
             task.outputRelative = output;
             task.targetFormat = format;
             if (earlier != null) {
@@ -124,6 +133,9 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
               key = ".";
             }
             inputs.inc();
+            if (finished.containsKey(key)) {
+              context.output(ResumeVerdicts.TAG, KV.of(key, ResumeVerdicts.REDO));
+            }
             ImageTask task = new ImageTask(key, file.toString());
             task.fail(new Failure("list", "io", "cannot read this folder: " + reason(e)));
             chunks.add(batcher.next(0), task);
@@ -131,6 +143,30 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
           }
         });
     chunks.flush();
+  }
+
+  /**
+   * Whether an earlier row of {@code key} stands for the file found now: the same real path, size
+   * and modification time (and content, if asked). Reports the verdict either way.
+   */
+  private boolean keep(
+      ProcessContext context, String key, String recorded, Path input, BasicFileAttributes attrs) {
+    String verdict;
+    try {
+      verdict = ResumeVerdicts.of(recorded, InputIdentity.current(input, attrs, byContent));
+    } catch (IOException e) {
+      verdict = ResumeVerdicts.REDO; // the read stage will say what is wrong with it
+    }
+    context.output(ResumeVerdicts.TAG, KV.of(key, verdict));
+    return ResumeVerdicts.KEEP.equals(verdict);
+  }
+
+  private static Path realPath(Path root) {
+    try {
+      return root.toRealPath();
+    } catch (IOException e) {
+      return root.toAbsolutePath().normalize(); // the walk reports why it cannot be read
+    }
   }
 
   /** Numbers consecutive files into batches bounded by bytes and count. */

@@ -30,21 +30,16 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +64,7 @@ public final class ForklineRunner {
   /** The definition of a pipeline type; fails clearly for pipelines this version cannot run. */
   public static PipelineDefinition definition(ForklineConfig config) {
     return switch (config.pipeline()) {
-      case IMAGE_FILTER -> new ImageFilterPipeline();
+      case IMAGE_FILTER -> new ImageFilterPipeline(config.imageFilter());
       case URL_SCRAPE -> new UrlScrapePipeline(config.urlScrape());
     };
   }
@@ -176,24 +171,30 @@ public final class ForklineRunner {
                 pipeline.apply(
                     "Read journal", ParquetIO.read(schema).from(recovered.table().toString())));
       }
-      PCollection<GenericRecord> earlier =
+      PCollection<KV<String, GenericRecord>> newest =
           sources
               .apply("Earlier rows", Flatten.pCollections())
               .setCoder(AvroCoder.of(GenericRecord.class, schema))
-              .apply(
-                  "Keep finished rows",
-                  ParDo.of(new KeepFinishedFn(definition, definition.fingerprint(config))))
-              .setCoder(AvroCoder.of(GenericRecord.class, schema));
-      PCollectionView<Map<String, Boolean>> done = finishedKeys(earlier, keyField);
+              .apply("Newest row per key", Resume.newestPerKey(definition));
+      PCollectionView<Map<String, String>> done =
+          newest
+              .apply("Recorded identities", Resume.recordedIdentities(definition, config))
+              .apply("Identities view", View.asMap());
+      ResumeVerdicts verdicts = new ResumeVerdicts();
       PCollection<String> fresh =
-          definition.expand(pipeline, new RunContext(config, done, scratch, journal, partsFolder));
+          definition.expand(
+              pipeline, new RunContext(config, done, scratch, journal, partsFolder, verdicts));
+      PCollection<GenericRecord> kept =
+          Resume.keptRows(newest, verdicts.reported(), definition)
+              .setCoder(AvroCoder.of(GenericRecord.class, schema));
       parts =
-          PCollectionList.of(earlier.apply("Write earlier rows", TableWrite.parts(staging, schema)))
+          PCollectionList.of(kept.apply("Write earlier rows", TableWrite.parts(staging, schema)))
               .and(fresh)
               .apply("All parts", Flatten.pCollections());
     } else {
       parts =
-          definition.expand(pipeline, new RunContext(config, null, scratch, journal, partsFolder));
+          definition.expand(
+              pipeline, new RunContext(config, null, scratch, journal, partsFolder, null));
     }
     String tableName = definition.tableName();
     parts.apply("Write table", TableWrite.mergeInto(staging, tableName));
@@ -218,23 +219,6 @@ public final class ForklineRunner {
       throw new PipelineFailedException(
           "the pipeline failed: " + rootMessage(e), e.getCause() == null ? e : e.getCause());
     }
-  }
-
-  /** The keys of an earlier run's kept rows, as a map side input (a set, in effect). */
-  private static PCollectionView<Map<String, Boolean>> finishedKeys(
-      PCollection<GenericRecord> earlier, String key) {
-    return earlier
-        .apply(
-            "Finished keys",
-            MapElements.into(TypeDescriptors.strings())
-                .via((GenericRecord r) -> String.valueOf(r.get(key))))
-        .apply("Distinct keys", Distinct.create())
-        .apply(
-            "As map",
-            MapElements.into(
-                    TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.booleans()))
-                .via((String k) -> KV.of(k, true)))
-        .apply("Finished view", View.asMap());
   }
 
   private static ClusterRunner clusterRunner(RunOptions options) {
@@ -446,7 +430,6 @@ public final class ForklineRunner {
     return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
   }
 
-  /** Keeps an earlier run's ok rows whose results still stand; counts them. */
   /** Drops the rows whose key is in a set: table rows that a journal has newer rows for. */
   static final class DropKeysFn extends DoFn<GenericRecord, GenericRecord> {
     private final String keyField;
@@ -460,39 +443,6 @@ public final class ForklineRunner {
     @ProcessElement
     public void process(@Element GenericRecord row, OutputReceiver<GenericRecord> out) {
       if (!keys.contains(String.valueOf(row.get(keyField)))) {
-        out.output(row);
-      }
-    }
-  }
-
-  static final class KeepFinishedFn extends DoFn<GenericRecord, GenericRecord> {
-    private final PipelineDefinition definition;
-    private final String fingerprint;
-    private transient Counter carried;
-
-    KeepFinishedFn(PipelineDefinition definition, String fingerprint) {
-      this.definition = definition;
-      this.fingerprint = fingerprint;
-    }
-
-    @Setup
-    public void setup() {
-      carried = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_CARRIED);
-    }
-
-    @ProcessElement
-    public void process(@Element GenericRecord row, OutputReceiver<GenericRecord> out) {
-      Object status = row.get(definition.statusField());
-      Object settings =
-          row.getSchema().getField(PipelineDefinition.SETTINGS_FIELD) == null
-              ? null
-              : row.get(PipelineDefinition.SETTINGS_FIELD);
-      boolean sameSettings = fingerprint.equals(settings == null ? "" : settings.toString());
-      if (status != null
-          && "ok".equals(status.toString())
-          && sameSettings
-          && definition.stillValid(row)) {
-        carried.inc();
         out.output(row);
       }
     }

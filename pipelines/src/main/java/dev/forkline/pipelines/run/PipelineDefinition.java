@@ -28,11 +28,26 @@ public interface PipelineDefinition extends Serializable {
   }
 
   /**
-   * Whether an ok row of an earlier run still stands: its input still exists (a row for a deleted
-   * input would break one row per input) and so does its output.
+   * Whether the result an ok row of an earlier run recorded still stands, e.g. its output file is
+   * there with the recorded size. Whether its input is still there and the same is for the listing
+   * to say (see {@link #identity}).
    */
   default boolean stillValid(GenericRecord okRow) {
     return true;
+  }
+
+  /**
+   * The identity of the input an ok row was made from, as the listing computes it for the input it
+   * finds under the row's key (a file's real path, size and modification time; nothing more than
+   * the key for a URL). {@code --resume} keeps a row only when the two are equal.
+   */
+  default String identity(GenericRecord okRow) {
+    return "";
+  }
+
+  /** The column with the instant a row was made: of two rows for one key the newer counts. */
+  default String timeField() {
+    return "processed_at";
   }
 
   /**
@@ -51,7 +66,6 @@ public interface PipelineDefinition extends Serializable {
     return () -> {};
   }
 
-  /** The column holding {@link #fingerprint} in every row. */
   /**
    * Threads the Direct runner evaluates bundles on for {@code config}, or 0 for Beam's default
    * ({@code max(cores, 3)}). The Direct runner's driver loop re-submits itself to the same thread
@@ -65,6 +79,7 @@ public interface PipelineDefinition extends Serializable {
     return 0;
   }
 
+  /** The column holding {@link #fingerprint} in every row. */
   String SETTINGS_FIELD = "settings";
 
   /**

@@ -13,21 +13,26 @@ import org.apache.beam.sdk.values.PCollectionView;
  * What a pipeline gets from the runner when it builds its transforms.
  *
  * @param config the validated config
- * @param done with {@code --resume}: keys of inputs an earlier run finished, which must produce no
- *     row (the runner carries their earlier rows over); null otherwise
+ * @param done with {@code --resume}: the key of every earlier row, mapped to the identity its input
+ *     had ({@link PipelineDefinition#identity}), or to a value no input has when the row must be
+ *     redone (it failed, its settings or its output changed); null otherwise. A listing skips a key
+ *     whose current input has the recorded identity (the runner carries its earlier row over) and
+ *     reports what it decided for every key it found here to {@code verdicts}
  * @param scratch a folder inside the output folder for temporary files, on the same filesystem as
  *     the outputs (so a rename into place is atomic) and deleted after the run, or by the next run
  *     if this one is killed
  * @param journal where to journal each element's row the moment it leaves the stages (see {@link
  *     Journal})
  * @param parts the folder the table's part files go to, which the runner merges into the table
+ * @param verdicts with {@code --resume}: where the listing reports its {@link ResumeVerdicts}
  */
 public record RunContext(
     ForklineConfig config,
-    PCollectionView<Map<String, Boolean>> done,
+    PCollectionView<Map<String, String>> done,
     Path scratch,
     Journal.Target journal,
-    Path parts) {
+    Path parts,
+    ResumeVerdicts verdicts) {
 
   /**
    * Where the pipeline's stage chain puts each element as it finishes ({@code StageChain.toTable}):

@@ -25,7 +25,7 @@ public final class FetchStageBench {
             .withConfig(config.stage("fetch"))
             .withPerKeyLimit(
                 new UrlScrapePipeline.HostKey(), settings.perHost(), settings.hostDelay());
-    UrlScrapePipeline.tasks(pipeline, config, null)
+    UrlScrapePipeline.tasks(pipeline, config, null, null)
         .apply(StageChain.of(fetch))
         .apply("Drop", ParDo.of(new DropFn()));
   }

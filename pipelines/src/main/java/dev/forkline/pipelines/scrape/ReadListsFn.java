@@ -4,6 +4,7 @@ import dev.forkline.pipelines.exec.BatchChunks;
 import dev.forkline.pipelines.exec.Failure;
 import dev.forkline.pipelines.exec.StageException;
 import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.run.ResumeVerdicts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -22,7 +23,8 @@ import org.apache.beam.sdk.values.PCollectionView;
  * same batch, so on a cluster runner one worker fetches a host and the per-host limit and delay
  * (kept per worker JVM) hold for the whole run, as Nutch partitions its fetch lists by host. A line
  * that is no fetchable URL becomes a failed {@code invalid-url} task of its own; nothing is dropped
- * without a row. With {@code --resume}, URLs an earlier run finished are skipped.
+ * without a row. With {@code --resume}, URLs an earlier run finished are skipped, and what was
+ * decided for each earlier URL the lists still have goes to the {@link ResumeVerdicts#TAG} output.
  *
  * <p>De-duplication is in memory (about 200 bytes per distinct URL): lists of millions of URLs fit
  * a default heap.
@@ -34,12 +36,12 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
    */
   static final int BATCH_URLS = 512;
 
-  private final PCollectionView<Map<String, Boolean>> done;
+  private final PCollectionView<Map<String, String>> done;
   private transient Counter inputs;
   private transient Counter skipped;
   private transient Counter duplicates;
 
-  ReadListsFn(PCollectionView<Map<String, Boolean>> done) {
+  ReadListsFn(PCollectionView<Map<String, String>> done) {
     this.done = done;
   }
 
@@ -52,7 +54,7 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
 
   @ProcessElement
   public void process(ProcessContext context) throws IOException {
-    Map<String, Boolean> finished = done == null ? Map.of() : context.sideInput(done);
+    Map<String, String> recordedRows = done == null ? Map.of() : context.sideInput(done);
     Map<String, UrlTask> tasks = new LinkedHashMap<>();
     for (String file : context.element().split("\n")) {
       UrlLists.read(
@@ -66,18 +68,25 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
             }
           });
     }
-    int todo = 0;
+    // A URL is its own identity: an earlier ok row stands if the lists still have its URL.
+    java.util.Set<String> finished = new java.util.HashSet<>();
     for (UrlTask task : tasks.values()) {
-      if (!finished.containsKey(task.key)) {
-        todo++;
+      String recorded = recordedRows.get(task.key);
+      if (recorded != null) {
+        String verdict = ResumeVerdicts.of(recorded, "");
+        context.output(ResumeVerdicts.TAG, KV.of(task.key, verdict));
+        if (ResumeVerdicts.KEEP.equals(verdict)) {
+          finished.add(task.key);
+        }
       }
     }
+    int todo = tasks.size() - finished.size();
     int batches = batches(todo);
     BatchChunks<UrlTask> chunks =
         new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
     for (UrlTask task : tasks.values()) {
       inputs.inc();
-      if (finished.containsKey(task.key)) {
+      if (finished.contains(task.key)) {
         skipped.inc();
         continue;
       }

@@ -6,6 +6,7 @@ import dev.forkline.pipelines.exec.BatchChunks;
 import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
 import dev.forkline.pipelines.run.PipelineDefinition;
+import dev.forkline.pipelines.run.ResumeVerdicts;
 import dev.forkline.pipelines.run.RunContext;
 import dev.forkline.workers.html.ExtractRule;
 import java.nio.file.Path;
@@ -22,7 +23,10 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The url-scrape pipeline: read the URL lists, normalize and de-duplicate them [inline], fetch each
@@ -151,7 +155,6 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   public PCollection<String> expand(Pipeline pipeline, RunContext context) {
     ForklineConfig config = context.config();
     UrlScrapeSettings settings = config.urlScrape();
-    PCollectionView<Map<String, Boolean>> done = context.done();
     ToRow toRow = new ToRow(extract, StageChain.executors(config), fingerprint(config));
     Stage<UrlTask> fetch =
         Stage.of("fetch", new ScrapeCalls.Fetch(fetchSettings(settings, config)))
@@ -159,7 +162,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
             .withPerKeyLimit(new HostKey(), settings.perHost(), settings.hostDelay());
     Stage<UrlTask> parse =
         Stage.of("parse", new ScrapeCalls.Parse(rules(settings))).withConfig(config.stage("parse"));
-    return tasks(pipeline, config, done)
+    return tasks(pipeline, config, context.done(), context.verdicts())
         .apply(
             StageChain.of(fetch, parse)
                 // Pages fetched with one latency finish together: room for them to wait for parse.
@@ -168,20 +171,31 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   }
 
   /**
-   * One task per distinct URL of the config's lists that {@code done} (when not null) does not
-   * list, dealt into batches by host and back: the steps before the stages, shared with {@link
-   * FetchStageBench}.
+   * One task per distinct URL of the config's lists but those {@code done} (when not null) holds an
+   * earlier row of that stands (their verdicts go to {@code verdicts}), dealt into batches by host
+   * and back: the steps before the stages, shared with {@link FetchStageBench}.
    */
   static PCollection<UrlTask> tasks(
-      Pipeline pipeline, ForklineConfig config, PCollectionView<Map<String, Boolean>> done) {
+      Pipeline pipeline,
+      ForklineConfig config,
+      PCollectionView<Map<String, String>> done,
+      ResumeVerdicts verdicts) {
     String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
-    ParDo.SingleOutput<String, KV<Integer, List<UrlTask>>> read = ParDo.of(new ReadListsFn(done));
-    if (done != null) {
-      read = read.withSideInputs(done);
+    PCollection<String> input = pipeline.apply("URL lists", Create.of(lists));
+    ReadListsFn read = new ReadListsFn(done);
+    if (done == null) {
+      return BatchChunks.regroup(
+          input.apply("Read, normalize, dedupe", ParDo.of(read)), UrlTask.class);
     }
-    return BatchChunks.regroup(
-        pipeline.apply("URL lists", Create.of(lists)).apply("Read, normalize, dedupe", read),
-        UrlTask.class);
+    TupleTag<KV<Integer, List<UrlTask>>> batches = new TupleTag<>() {};
+    PCollectionTuple listed =
+        input.apply(
+            "Read, normalize, dedupe",
+            ParDo.of(read)
+                .withSideInputs(done)
+                .withOutputTags(batches, TupleTagList.of(ResumeVerdicts.TAG)));
+    verdicts.report(listed.get(ResumeVerdicts.TAG));
+    return BatchChunks.regroup(listed.get(batches), UrlTask.class);
   }
 
   /** The config's fetch settings, the whole fetch bounded by the stage's deadline. */

@@ -175,6 +175,22 @@ class UrlScrapePipelineTest {
   }
 
   @Test
+  void resumeDropsRowsOfUrlsNoLongerListed() throws Exception {
+    String base = site.url("");
+    ForklineConfig config =
+        config(base + "/a.html\n" + base + "/b.html\n" + base + "/_status/500\n", "");
+    ForklineRunner.run(config, RunOptions.quiet());
+
+    Files.writeString(dir.resolve("urls.txt"), base + "/b.html\n");
+    RunResult second = ForklineRunner.run(config, RunOptions.quiet().withResume(true));
+
+    assertEquals(java.util.Set.of(base + "/b.html"), rowsBy(second.table(), "url").keySet());
+    assertEquals(1, second.carriedOver());
+    assertEquals(2, second.metrics().get(dev.forkline.pipelines.exec.StageMetrics.RESUME_DROPPED));
+    assertEquals(1, site.requests("/b.html"));
+  }
+
+  @Test
   void thePerHostLimitAndDelayHoldAtTheServer() throws Exception {
     AtomicInteger running = new AtomicInteger();
     AtomicInteger max = new AtomicInteger();

@@ -1,0 +1,51 @@
+package dev.forkline.pipelines.run;
+
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * What a resumed run's listing decided for each key of an earlier row it listed again: {@link
+ * #KEEP} (the same input, its earlier ok row still stands: not processed again) or {@link #REDO}
+ * (the input or its result changed, or the row had failed: processed again). An earlier row whose
+ * key the listing did not produce gets no verdict and is dropped: its input is gone.
+ *
+ * <p>A listing looks each key up in {@link RunContext#done()}, whose values are the inputs'
+ * recorded identities ({@link PipelineDefinition#identity}), and compares them with the current
+ * input's. The pipeline hands the verdicts back through {@link #report}; the runner joins them with
+ * the earlier rows.
+ */
+public final class ResumeVerdicts {
+  public static final String KEEP = "keep";
+  public static final String REDO = "redo";
+
+  /** The listing's extra output. */
+  public static final TupleTag<KV<String, String>> TAG = new TupleTag<>("resume-verdicts") {};
+
+  private PCollection<KV<String, String>> verdicts;
+
+  ResumeVerdicts() {}
+
+  /** The verdict of an earlier key whose recorded identity is {@code recorded}. */
+  public static String of(String recorded, String current) {
+    return recorded.equals(current) ? KEEP : REDO;
+  }
+
+  /** Called once by the pipeline's listing with its verdict output. */
+  public void report(PCollection<KV<String, String>> verdicts) {
+    if (this.verdicts != null) {
+      throw new IllegalStateException("the listing reported its resume verdicts twice");
+    }
+    this.verdicts = verdicts.setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+  }
+
+  PCollection<KV<String, String>> reported() {
+    if (verdicts == null) {
+      throw new IllegalStateException(
+          "a resumed pipeline's listing must report its verdicts (RunContext.verdicts().report)");
+    }
+    return verdicts;
+  }
+}
