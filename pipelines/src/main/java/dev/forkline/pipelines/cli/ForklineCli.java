@@ -3,6 +3,7 @@ package dev.forkline.pipelines.cli;
 import dev.forkline.pipelines.config.ConfigException;
 import dev.forkline.pipelines.run.OutputFolderException;
 import dev.forkline.pipelines.run.PipelineFailedException;
+import dev.forkline.pipelines.run.RunStoppedException;
 import dev.forkline.pipelines.run.UnsupportedPipelineException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -80,7 +81,8 @@ public final class ForklineCli implements Runnable {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           err.println("forkline: " + message(e));
-          if (Logging.verboseRequested(args) || exitCode(e) == ExitCodes.ABORTED) {
+          boolean explained = e instanceof RunStoppedException;
+          if (Logging.verboseRequested(args) || (exitCode(e) == ExitCodes.ABORTED && !explained)) {
             if (exitCode(e) == ExitCodes.ABORTED && !Logging.verboseRequested(args)) {
               err.println("(run again with --verbose for the stack trace)");
             } else {
@@ -109,7 +111,8 @@ public final class ForklineCli implements Runnable {
         || e instanceof UsageException
         || e instanceof UnsupportedPipelineException
         || e instanceof OutputFolderException
-        || e instanceof PipelineFailedException) {
+        || e instanceof PipelineFailedException
+        || e instanceof RunStoppedException) {
       return e.getMessage();
     }
     return "unexpected error: " + e;

@@ -6,6 +6,7 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.run.ForklineRunner;
 import dev.forkline.pipelines.run.RunOptions;
 import dev.forkline.pipelines.run.RunResult;
+import dev.forkline.pipelines.run.RunStoppedException;
 import dev.forkline.pipelines.run.Runners;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -126,8 +127,17 @@ final class RunCommand implements Callable<Integer> {
             progress.equals("none") ? null : System.err,
             terminal,
             terminal ? Duration.ofSeconds(1) : Duration.ofSeconds(5));
-    RunResult result = ForklineRunner.run(loaded, options);
     PrintWriter out = spec.commandLine().getOut();
+    RunResult result;
+    try {
+      result = ForklineRunner.run(loaded, options);
+    } catch (RunStoppedException e) {
+      if (e.partial() != null) {
+        out.print(RunSummary.render(e.partial(), "stopped"));
+        out.flush();
+      }
+      throw e;
+    }
     out.print(RunSummary.render(result));
     out.flush();
     return result.allOk() ? ExitCodes.OK : ExitCodes.FAILED_ROWS;

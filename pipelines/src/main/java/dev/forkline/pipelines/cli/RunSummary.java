@@ -15,6 +15,11 @@ final class RunSummary {
   private RunSummary() {}
 
   static String render(RunResult result) {
+    return render(result, null);
+  }
+
+  /** The summary of a run; {@code stopped} (e.g. "stopped") for one that did not finish. */
+  static String render(RunResult result, String stopped) {
     MetricsSnapshot m = result.metrics();
     long ok = m.rowsOk();
     long failed = m.rowsFailed();
@@ -26,7 +31,7 @@ final class RunSummary {
             Locale.ROOT,
             "%s: %s in %s%n",
             result.config().pipeline().configName(),
-            failed == 0 ? "all rows ok" : "finished with failed rows",
+            stopped != null ? stopped : failed == 0 ? "all rows ok" : "finished with failed rows",
             seconds(seconds)));
 
     line(out, "inputs", number(m.inputs()), "found in the input");
@@ -90,6 +95,9 @@ final class RunSummary {
       }
     }
     out.append(System.lineSeparator());
+    if (stopped != null) {
+      return out.toString(); // no table: the previous one, if any, is as it was
+    }
     out.append("  table: ").append(result.table()).append(System.lineSeparator());
     if (failed > 0) {
       out.append("  failed rows: forkline inspect ")

@@ -577,6 +577,11 @@ public final class StageChain<T extends Tracked<T>>
     }
 
     private void count(ChainJob<T> job) {
+      Failure failure = job.current.failure();
+      if (failure != null && Failure.DISK_FULL.equals(failure.kind())) {
+        throw new java.io.UncheckedIOException(
+            new dev.forkline.pipelines.files.DiskFullException(failure.message()));
+      }
       chainDone.inc();
       if (rows != null) {
         try {

@@ -2,10 +2,13 @@ package dev.forkline.pipelines.image;
 
 import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Attempt;
+import dev.forkline.pipelines.exec.Failure;
 import dev.forkline.pipelines.exec.KernelCall;
 import dev.forkline.pipelines.exec.RetryableException;
 import dev.forkline.pipelines.exec.StageCall;
 import dev.forkline.pipelines.exec.StageException;
+import dev.forkline.pipelines.files.DiskFullException;
+import dev.forkline.pipelines.files.Durable;
 import dev.forkline.workers.image.TransformKernel;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -219,13 +221,21 @@ final class ImageCalls {
               .resolve(
                   "write-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
       try {
-        Files.write(temp, task.data, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // On the disk before the rename, and the rename before the row is journaled.
+        Durable.writeNew(temp, task.data);
         try {
           Files.move(
               temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
+        Durable.syncFolder(target.getParent());
+      } catch (DiskFullException e) {
+        Files.deleteIfExists(temp);
+        // Named by the output it was for: the temporary file is gone with the staging folder.
+        IOException cause = e.getCause() instanceof IOException io ? io : e;
+        throw new StageException(
+            Failure.DISK_FULL, new DiskFullException(target, cause).getMessage());
       } catch (IOException | RuntimeException e) {
         Files.deleteIfExists(temp);
         throw e;

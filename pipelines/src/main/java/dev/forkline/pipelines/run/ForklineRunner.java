@@ -2,6 +2,8 @@ package dev.forkline.pipelines.run;
 
 import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.files.DiskFullException;
+import dev.forkline.pipelines.files.Durable;
 import dev.forkline.pipelines.image.ImageFilterPipeline;
 import dev.forkline.pipelines.scrape.UrlScrapePipeline;
 import dev.forkline.pipelines.table.PartWriter;
@@ -200,9 +202,10 @@ public final class ForklineRunner {
     parts.apply("Write table", TableWrite.mergeInto(staging, tableName));
 
     long start = System.nanoTime();
+    PipelineResult result = null;
     try {
       ClusterRunner runner = clusterRunner(options);
-      PipelineResult result = runner == null ? pipeline.run() : runner.track(pipeline.run());
+      result = runner == null ? pipeline.run() : runner.track(pipeline.run());
       MetricsSnapshot last = await(result, config, options, start);
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       Path written = staging.resolve(tableName);
@@ -214,11 +217,60 @@ public final class ForklineRunner {
       publish(written, table);
       Journal.delete(output); // the table holds every row now
       return new RunResult(config, last, table, last.get(StageMetrics.RESUME_CARRIED), wall);
-    } catch (Pipeline.PipelineExecutionException e) {
+    } catch (DiskFullException e) {
+      throw stopped(e, config, schema, result, table, start);
+    } catch (RuntimeException e) {
       Journal.close(journal.run());
-      throw new PipelineFailedException(
-          "the pipeline failed: " + rootMessage(e), e.getCause() == null ? e : e.getCause());
+      if (DiskFullException.isFull(e)) {
+        throw stopped(e, config, schema, result, table, start);
+      }
+      if (e instanceof Pipeline.PipelineExecutionException) {
+        throw new PipelineFailedException(
+            "the pipeline failed: " + rootMessage(e), e.getCause() == null ? e : e.getCause());
+      }
+      throw e;
     }
+  }
+
+  /** A run the disk filled up under: what could not be written, how far it got, what to do. */
+  private static RunStoppedException stopped(
+      Throwable e,
+      ForklineConfig config,
+      Schema schema,
+      PipelineResult result,
+      Path table,
+      long start) {
+    DiskFullException full = DiskFullException.find(e);
+    String what = full != null ? full.getMessage() : rootMessage(e);
+    RunResult partial = null;
+    long done = 0;
+    try {
+      // The rows that count are those in the journal: a failed bundle's counters may be lost.
+      MetricsSnapshot last =
+          MetricsSnapshot.of(result, false).withRows(Journal.tally(config.output(), schema));
+      partial =
+          new RunResult(
+              config,
+              last,
+              table,
+              last.get(StageMetrics.RESUME_CARRIED),
+              Duration.ofNanos(System.nanoTime() - start));
+      done = last.rowsOk() + last.rowsFailed();
+    } catch (IOException | RuntimeException unreadable) {
+      LOG.debug("no counters of the stopped run: {}", unreadable.toString());
+    }
+    return new RunStoppedException(
+        "the disk is full: "
+            + what
+            + "; the run stopped after "
+            + String.format(java.util.Locale.ROOT, "%,d", done)
+            + (done == 1 ? " row" : " rows")
+            + ", kept in "
+            + Journal.folder(config.output())
+            + " (the previous table is unchanged): free some space, then run again with"
+            + " --resume",
+        partial,
+        e);
   }
 
   private static ClusterRunner clusterRunner(RunOptions options) {
@@ -376,18 +428,25 @@ public final class ForklineRunner {
     }
   }
 
-  /** Moves the finished table over the previous one in a single rename where possible. */
-  private static void publish(Path written, Path table) {
+  /**
+   * Moves the finished table over the previous one in a single rename where possible: forced to the
+   * disk first, and its folder after, so the journal is deleted only once the table is durable.
+   */
+  private static void publish(Path written, Path table) throws DiskFullException {
     try {
       if (!Files.isRegularFile(written)) {
         throw new PipelineFailedException("the pipeline finished without writing " + written, null);
       }
+      Durable.sync(written);
       try {
         Files.move(
             written, table, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(written, table, StandardCopyOption.REPLACE_EXISTING);
       }
+      Durable.syncFolder(table.getParent());
+    } catch (DiskFullException e) {
+      throw e;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot move the finished table to " + table, e);
     }

@@ -1,10 +1,16 @@
 package dev.forkline.pipelines.run;
 
+import dev.forkline.pipelines.exec.Failure;
+import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.files.DiskFullException;
+import dev.forkline.pipelines.files.Durable;
 import dev.forkline.pipelines.table.PartWriter;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -131,6 +137,29 @@ public final class Journal {
     return new Recovered(into, new HashSet<>(newest.keySet()), writer.rows());
   }
 
+  /**
+   * The journal's rows counted as the row counters count them ({@code rows.ok}, {@code
+   * rows.failed.KIND}): what a stopped run has kept for {@code --resume}.
+   */
+  static Map<String, Long> tally(Path output, Schema schema) throws IOException {
+    Map<String, Long> counts = new HashMap<>();
+    for (Path file : files(folder(output))) {
+      read(
+          file,
+          schema,
+          row -> {
+            Object kind = row.get("failure_kind");
+            boolean ok = "ok".equals(String.valueOf(row.get("status")));
+            String name =
+                ok
+                    ? StageMetrics.ROWS_OK
+                    : StageMetrics.ROWS_FAILED_PREFIX + (kind == null ? Failure.INTERNAL : kind);
+            counts.merge(name, 1L, Long::sum);
+          });
+    }
+    return counts;
+  }
+
   /** Reads a journal file's rows up to its end or its first broken block (a killed writer). */
   private static void read(Path file, Schema schema, java.util.function.Consumer<GenericRecord> out)
       throws IOException {
@@ -158,25 +187,54 @@ public final class Journal {
 
   /** One JVM's open journal file. */
   private static final class Writer {
+    private final Path file;
+    private final FileChannel channel;
     private final DataFileWriter<GenericRecord> avro;
     private long lastFlush = System.nanoTime();
 
     Writer(Path file, Schema schema) throws IOException {
-      Files.createDirectories(file.getParent());
-      avro = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema));
-      avro.create(schema, Files.newOutputStream(file, StandardOpenOption.CREATE_NEW));
+      this.file = file;
+      try {
+        Files.createDirectories(file.getParent());
+        channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        avro = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema));
+        avro.create(schema, Channels.newOutputStream(channel));
+        Durable.syncFolder(file.getParent());
+      } catch (IOException e) {
+        throw DiskFullException.ifFull(file, e);
+      }
     }
 
     synchronized void append(GenericRecord row) throws IOException {
-      avro.append(row);
+      try {
+        avro.append(row);
+      } catch (IOException | RuntimeException e) {
+        throw DiskFullException.ifFull(file, asIo(e));
+      }
       if (System.nanoTime() - lastFlush > FLUSH_NANOS) {
         flush();
       }
     }
 
+    /** Writes what was appended and forces it to the disk: rows flushed survive a power cut. */
     synchronized void flush() throws IOException {
-      avro.flush();
+      try {
+        avro.flush();
+        channel.force(false);
+      } catch (IOException e) {
+        throw DiskFullException.ifFull(file, e);
+      }
       lastFlush = System.nanoTime();
+    }
+
+    private static IOException asIo(Exception e) {
+      if (e instanceof IOException io) {
+        return io;
+      }
+      if (e.getCause() instanceof IOException io) {
+        return io;
+      }
+      throw (RuntimeException) e;
     }
 
     synchronized void close() throws IOException {

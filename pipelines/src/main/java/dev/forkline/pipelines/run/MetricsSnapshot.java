@@ -55,6 +55,18 @@ public final class MetricsSnapshot {
     return attempted == null ? 0 : attempted;
   }
 
+  /**
+   * This snapshot with its row counters replaced by {@code rows} (e.g. counted from the journal of
+   * a run that stopped, whose last bundle's counters a runner may have discarded).
+   */
+  MetricsSnapshot withRows(Map<String, Long> rows) {
+    Map<String, Long> merged = new TreeMap<>(counters);
+    merged.keySet().removeIf(name -> name.startsWith(StageMetrics.ROWS_FAILED_PREFIX));
+    merged.remove(StageMetrics.ROWS_OK);
+    merged.putAll(rows);
+    return new MetricsSnapshot(merged);
+  }
+
   /** A counter's value, 0 if it was never incremented. */
   public long get(String name) {
     return counters.getOrDefault(name, 0L);

@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.table;
 
+import dev.forkline.pipelines.files.DiskFullException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -30,9 +31,17 @@ public final class BundlePart implements Serializable {
       if (schema == null) {
         schema = new Schema.Parser().parse(schemaJson);
       }
-      part = PartWriter.create(Path.of(folder), schema);
+      try {
+        part = PartWriter.create(Path.of(folder), schema);
+      } catch (IOException e) {
+        throw DiskFullException.ifFull(Path.of(folder), e);
+      }
     }
-    part.write(row);
+    try {
+      part.write(row);
+    } catch (IOException e) {
+      throw DiskFullException.ifFull(part.path(), e);
+    }
   }
 
   /**
@@ -41,7 +50,11 @@ public final class BundlePart implements Serializable {
   public String finish() throws IOException {
     PartWriter done = part;
     part = null;
-    return done == null ? null : done.finish().toString();
+    try {
+      return done == null ? null : done.finish().toString();
+    } catch (IOException e) {
+      throw DiskFullException.ifFull(done.path(), e);
+    }
   }
 
   /** A bundle that failed (or a DoFn torn down): its unfinished part is closed and deleted. */

@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.table;
 
+import dev.forkline.pipelines.files.DiskFullException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -190,6 +191,8 @@ public final class TableWrite {
         rewrite(parts, tmp);
       }
       Files.move(tmp, table, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw DiskFullException.ifFull(table, e);
     } finally {
       Files.deleteIfExists(tmp);
     }
