@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * freed ends with one row per input. The output folder is a small tmpfs the test mounts (as root);
  * where it cannot mount one it is skipped and says why.
  */
+@org.junit.jupiter.api.Tag("fault")
 class DiskFullTest {
   private static final int IMAGES = 40;
 
