@@ -8,6 +8,12 @@ public final class FetchKinds {
   /** The URL (from the list) is not an absolute http/https URL with a host. Not retried. */
   public static final String INVALID_URL = "invalid-url";
 
+  /**
+   * A line of a list cannot be read: bytes that do not decode, or a CSV record that does not parse.
+   * The row's key is the list's {@code PATH:LINE}. Not retried.
+   */
+  public static final String INVALID_LIST_LINE = "invalid-list-line";
+
   /** robots.txt disallows the URL (or a redirect target) for our agent. Not retried. */
   public static final String ROBOTS_DENIED = "robots-denied";
 

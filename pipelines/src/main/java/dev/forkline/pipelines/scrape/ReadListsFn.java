@@ -22,9 +22,11 @@ import org.apache.beam.sdk.values.PCollectionView;
  * batches <em>by host</em> (in chunks, see {@link BatchChunks}): every URL of one host lands in the
  * same batch, so on a cluster runner one worker fetches a host and the per-host limit and delay
  * (kept per worker JVM) hold for the whole run, as Nutch partitions its fetch lists by host. A line
- * that is no fetchable URL becomes a failed {@code invalid-url} task of its own; nothing is dropped
- * without a row. With {@code --resume}, URLs an earlier run finished are skipped, and what was
- * decided for each earlier URL the lists still have goes to the {@link ResumeVerdicts#TAG} output.
+ * that is no fetchable URL becomes a failed {@code invalid-url} task of its own, a line that cannot
+ * be read (undecodable, or a malformed CSV record) a failed {@code invalid-list-line} task keyed by
+ * its {@code PATH:LINE}; nothing is dropped without a row. With {@code --resume}, URLs an earlier
+ * run finished are skipped, and what was decided for each earlier URL the lists still have goes to
+ * the {@link ResumeVerdicts#TAG} output.
  *
  * <p>De-duplication is in memory (about 200 bytes per distinct URL): lists of millions of URLs fit
  * a default heap.
@@ -110,6 +112,13 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
   }
 
   static UrlTask task(UrlLists.Entry entry) {
+    if (entry.problem() != null) {
+      UrlTask task = new UrlTask(entry.where(), entry.text(), entry.source());
+      task.fail(
+          new Failure(
+              "list", FetchKinds.INVALID_LIST_LINE, entry.where() + ": " + entry.problem()));
+      return task;
+    }
     try {
       String url = UrlNormalizer.normalize(entry.text());
       UrlTask task = new UrlTask(url, entry.text(), entry.source());

@@ -84,7 +84,10 @@ public final class UrlScrapePipeline implements PipelineDefinition {
         UrlLists.read(
             list,
             entry -> {
-              if (urls.add(entry.text())) {
+              if (entry.problem() != null) {
+                urls.add(entry.where());
+                hosts.add("");
+              } else if (urls.add(entry.text())) {
                 hosts.add(roughHost(entry.text()));
               }
             });

@@ -17,7 +17,10 @@ import java.util.Objects;
 final class UrlTask implements Tracked<UrlTask> {
   private static final long serialVersionUID = 1L;
 
-  /** The row's key: the normalized URL, or for a line that is no URL, its source and text. */
+  /**
+   * The row's key: the normalized URL; for a line that is no URL, its text; for a line that cannot
+   * be read, the list's {@code PATH:LINE}.
+   */
   String key;
 
   /** The URL as written in the list. */

@@ -1,8 +1,11 @@
 package dev.forkline.pipelines.scrape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkline.pipelines.exec.Failure;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -13,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class ReadListsFnTest {
 
   private static UrlTask task(String url) {
-    return ReadListsFn.task(new UrlLists.Entry(url, "list.txt:1"));
+    return ReadListsFn.task(new UrlLists.Entry(url, Path.of("list.txt"), 1, null));
   }
 
   @Test
@@ -50,5 +53,21 @@ class ReadListsFnTest {
     UrlTask bad = task("not a url");
     assertEquals(0, ReadListsFn.batchOf(bad, 1));
     assertEquals(Math.floorMod("".hashCode(), 3), ReadListsFn.batchOf(bad, 3));
+  }
+
+  @Test
+  void aLineThatCannotBeReadIsAFailedTaskKeyedByItsPathAndLine() {
+    UrlTask bad =
+        ReadListsFn.task(
+            new UrlLists.Entry(
+                "2,\"http://a.example/", Path.of("/lists/urls.csv"), 3, "a quote is never closed"));
+
+    assertEquals("/lists/urls.csv:3", bad.key);
+    assertEquals("urls.csv:3", bad.source);
+    assertEquals("2,\"http://a.example/", bad.input);
+    assertNull(bad.url);
+    assertEquals(
+        new Failure("list", "invalid-list-line", "/lists/urls.csv:3: a quote is never closed"),
+        bad.failure());
   }
 }

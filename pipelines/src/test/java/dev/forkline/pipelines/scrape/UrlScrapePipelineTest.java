@@ -153,6 +153,30 @@ class UrlScrapePipelineTest {
   }
 
   @Test
+  void aListLineThatCannotBeReadBecomesARowAndTheLinesAfterItAreScraped() throws Exception {
+    String base = site.url("");
+    Path list = dir.resolve("urls.csv");
+    Files.writeString(
+        list, "id,url\n1," + base + "/a.html\n2,\"" + base + "/b.html\n3," + base + "/\n");
+    Path file = TestFiles.config(dir, "pipeline: url-scrape\ninput: urls.csv\noutput: out\n");
+
+    RunResult result =
+        ForklineRunner.run(ConfigLoader.load(file, List.of(), dir), RunOptions.quiet());
+
+    Map<String, GenericRecord> rows = rowsBy(result.table(), "url");
+    assertEquals(java.util.Set.of(base + "/a.html", list + ":3", base + "/"), rows.keySet());
+    assertEquals("ok", str(rows.get(base + "/"), "status"));
+    assertEquals("urls.csv:4", str(rows.get(base + "/"), "source"));
+    GenericRecord bad = rows.get(list + ":3");
+    assertEquals("failed", str(bad, "status"));
+    assertEquals("list", str(bad, "failure_stage"));
+    assertEquals("invalid-list-line", str(bad, "failure_kind"));
+    assertTrue(str(bad, "failure_message").startsWith(list + ":3: "), str(bad, "failure_message"));
+    assertEquals("urls.csv:3", str(bad, "source"));
+    assertEquals(0, site.requests("/b.html"));
+  }
+
+  @Test
   void resumeFetchesOnlyWhatIsNotDone() throws Exception {
     String base = site.url("");
     ForklineConfig config =
