@@ -89,7 +89,7 @@ final class ValidateCommand implements Callable<Integer> {
           .append(", names ")
           .append(f.nameTemplate())
           .append(", metadata ")
-          .append(f.keepMetadata() ? "kept" : "stripped")
+          .append(f.metadata().label())
           .append('\n');
     }
     if (config.urlScrape() != null) {

@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.config;
 
+import dev.forkline.workers.image.MetadataPolicy;
 import dev.forkline.workers.image.filter.Filters;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ import java.util.regex.Pattern;
  * @param format the output format: {@code same} or one of {@link #FORMATS}
  * @param quality JPEG quality, 1 to 100
  * @param nameTemplate the output path relative to the output folder, with placeholders
- * @param keepMetadata copy EXIF into the output where the format allows ({@code metadata: keep})
+ * @param metadata what of the input's EXIF the output gets ({@code metadata:}), where its format
+ *     allows
  * @param resumeByContent {@code resume-check: content}: {@code --resume} compares the SHA-256 of
  *     each input's bytes besides its path, size and modification time
  */
@@ -35,7 +37,7 @@ public record ImageFilterSettings(
     String format,
     int quality,
     String nameTemplate,
-    boolean keepMetadata,
+    MetadataPolicy metadata,
     boolean resumeByContent)
     implements Serializable {
 
@@ -78,7 +80,7 @@ public record ImageFilterSettings(
         "same",
         85,
         DEFAULT_NAME,
-        false,
+        MetadataPolicy.STRIP,
         false);
   }
 
@@ -122,7 +124,7 @@ public record ImageFilterSettings(
         s.problem("name", problem);
       }
     }
-    String metadata = s.choice("metadata", "strip", List.of("strip", "keep"));
+    String metadata = s.choice("metadata", MetadataPolicy.STRIP.label(), MetadataPolicy.labels());
     String resumeCheck =
         s.choice("resume-check", "size-and-time", List.of("size-and-time", "content"));
     s.finish();
@@ -135,7 +137,7 @@ public record ImageFilterSettings(
         format == null ? "same" : format,
         quality,
         name == null ? DEFAULT_NAME : name,
-        "keep".equals(metadata),
+        metadata == null ? MetadataPolicy.STRIP : MetadataPolicy.of(metadata),
         "content".equals(resumeCheck));
   }
 

@@ -133,7 +133,7 @@ final class ImageCalls {
               settings.filters(),
               task.targetFormat != null ? task.targetFormat : "png",
               settings.quality(),
-              settings.keepMetadata())
+              settings.metadata())
           .encode(task.data);
     }
 

@@ -78,7 +78,12 @@ public final class ImageFilterPipeline implements PipelineDefinition {
   public String fingerprint(ForklineConfig config) {
     ImageFilterSettings s = config.imageFilter();
     return PipelineDefinition.hash(
-        s.autoOrient(), s.filters(), s.format(), s.quality(), s.nameTemplate(), s.keepMetadata());
+        s.autoOrient(),
+        s.filters(),
+        s.format(),
+        s.quality(),
+        s.nameTemplate(),
+        s.metadata().label());
   }
 
   /** An ok row stands while its output file is there with the size the row recorded. */

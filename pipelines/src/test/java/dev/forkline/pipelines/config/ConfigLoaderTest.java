@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkline.workers.image.MetadataPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -404,6 +405,23 @@ class ConfigLoaderTest {
     String message = error(MINIMAL + "image-filter:\n  filters: [blurr]\n");
     assertTrue(message.contains("unknown filter 'blurr'"), message);
     assertTrue(message.contains("blur"), message);
+  }
+
+  @Test
+  void metadataKeepNoGpsIsAccepted() throws Exception {
+    assertEquals(MetadataPolicy.STRIP, load(MINIMAL).imageFilter().metadata());
+    ForklineConfig config = load(MINIMAL + "image-filter:\n  metadata: keep-no-gps\n");
+    assertEquals(MetadataPolicy.KEEP_NO_GPS, config.imageFilter().metadata());
+  }
+
+  @Test
+  void aBadMetadataValueListsTheAcceptedOnes() throws IOException {
+    String message = error(MINIMAL + "image-filter:\n  metadata: keep-gps\n");
+    assertTrue(
+        message.contains(
+            ":5:13: image-filter.metadata: 'keep-gps' is not accepted; did you mean"
+                + " 'keep-no-gps'? Accepted values: strip, keep, keep-no-gps"),
+        message);
   }
 
   @Test

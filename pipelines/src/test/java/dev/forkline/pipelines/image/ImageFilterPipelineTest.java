@@ -15,6 +15,7 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.run.ForklineRunner;
 import dev.forkline.pipelines.run.RunOptions;
 import dev.forkline.pipelines.run.RunResult;
+import dev.forkline.workers.image.codec.ImageCodec;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +24,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.commons.imaging.formats.jpeg.exif.ExifRewriter;
+import org.apache.commons.imaging.formats.tiff.constants.TiffTagConstants;
+import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -132,9 +136,10 @@ class ImageFilterPipelineTest {
     image(in.resolve("b.jpg"), "jpg", 64, 48);
     image(in.resolve("c/d.bmp"), "bmp", 33, 17);
     image(in.resolve("e.gif"), "gif", 20, 30);
+    withExif(image(in.resolve("f.jpg"), "jpg", 48, 32));
     String filters =
         "image-filter:\n  filters:\n    - resize: {width: 25, method: lanczos3}\n"
-            + "    - sharpen: {sigma: 1}\n  format: png\n";
+            + "    - sharpen: {sigma: 1}\n  format: png\n  metadata: keep\n";
     Map<String, Map<String, byte[]>> outputs = new java.util.TreeMap<>();
     for (String executor : List.of("inline", "threads", "processes")) {
       Path file =
@@ -160,7 +165,9 @@ class ImageFilterPipelineTest {
       outputs.put(executor, files);
     }
     Map<String, byte[]> inline = outputs.get("inline");
-    assertEquals(java.util.Set.of("a.png", "b.png", "c/d.png", "e.png"), inline.keySet());
+    assertEquals(java.util.Set.of("a.png", "b.png", "c/d.png", "e.png", "f.png"), inline.keySet());
+    assertEquals(
+        "Canon", ImageCodec.decode(inline.get("f.png"), 1L << 20).metadata().make(), "EXIF kept");
     for (String executor : List.of("threads", "processes")) {
       assertEquals(inline.keySet(), outputs.get(executor).keySet(), executor);
       for (String name : inline.keySet()) {
@@ -417,6 +424,17 @@ class ImageFilterPipelineTest {
     crc.update(b.array(), 12, 17);
     b.putInt((int) crc.getValue());
     return b.array();
+  }
+
+  /** Gives the JPEG at {@code jpeg} an EXIF block: Make, Orientation 6, a GPS position. */
+  private static void withExif(Path jpeg) throws Exception {
+    TiffOutputSet exif = new TiffOutputSet();
+    exif.getOrCreateRootDirectory().add(TiffTagConstants.TIFF_TAG_MAKE, "Canon");
+    exif.getOrCreateRootDirectory().add(TiffTagConstants.TIFF_TAG_ORIENTATION, (short) 6);
+    exif.setGpsInDegrees(151.2, -33.9);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    new ExifRewriter().updateExifMetadataLossless(Files.readAllBytes(jpeg), out, exif);
+    Files.write(jpeg, out.toByteArray());
   }
 
   private static void assertFailed(GenericRecord row, String stage, String kind) {

@@ -189,7 +189,8 @@ public final class KernelBenchmark {
   }
 
   private static byte[] request(byte[] jpeg) {
-    return new TransformKernel.Request(1L << 30, true, CHAIN, "jpeg", 85, false).encode(jpeg);
+    return new TransformKernel.Request(1L << 30, true, CHAIN, "jpeg", 85, MetadataPolicy.STRIP)
+        .encode(jpeg);
   }
 
   /** Smooth gradients, a diagonal sine wave and noise: compresses and filters like a photo. */

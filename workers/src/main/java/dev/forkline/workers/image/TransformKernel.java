@@ -16,8 +16,10 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
 
 /**
  * The CPU work of the image-filter pipeline's transform stage, as a kernel that runs in a worker
@@ -63,7 +65,7 @@ public final class TransformKernel implements Kernel {
         List.of("resize width=32 method=lanczos3", "sharpen sigma=0.8 amount=0.6", "blur sigma=1");
     for (String format : List.of("jpeg", "png")) {
       byte[] image = ImageCodec.encode(pixels, format, 85, null);
-      apply(new Request(1L << 20, true, chain, "jpeg", 85, false).encode(image));
+      apply(new Request(1L << 20, true, chain, "jpeg", 85, MetadataPolicy.STRIP).encode(image));
     }
     // A quarter of a 1080p photo: the same loops (decode, the opaque resize and sharpen paths,
     // encode) at a quarter of the cost, so a small run's workers do not hold the CPU the pipeline
@@ -76,7 +78,7 @@ public final class TransformKernel implements Kernel {
                 List.of("resize width=400 method=lanczos3", "sharpen sigma=0.8 amount=0.6"),
                 "jpeg",
                 85,
-                false)
+                MetadataPolicy.STRIP)
             .encode(photo);
     if (Filters.nativeLoops()) {
       return; // nothing for the JIT to learn from the loops
@@ -136,7 +138,7 @@ public final class TransformKernel implements Kernel {
    * @param filters the chain, each filter in its {@code Filter.describe()} form
    * @param format the output format (png, jpeg, bmp, tiff, gif)
    * @param quality JPEG quality, 1 to 100
-   * @param keepMetadata copy EXIF into the output where the format allows
+   * @param metadata what of the input's EXIF the output gets, where its format allows
    */
   public record Request(
       long maxPixels,
@@ -144,10 +146,11 @@ public final class TransformKernel implements Kernel {
       List<String> filters,
       String format,
       int quality,
-      boolean keepMetadata) {
+      MetadataPolicy metadata) {
 
     public Request {
       filters = List.copyOf(filters);
+      Objects.requireNonNull(metadata, "metadata");
     }
 
     /** The request's bytes, with the image's. */
@@ -162,7 +165,7 @@ public final class TransformKernel implements Kernel {
         }
         out.writeUTF(format);
         out.writeInt(quality);
-        out.writeBoolean(keepMetadata);
+        out.writeByte(metadata.ordinal());
         out.writeInt(data.length);
         out.write(data);
       } catch (IOException e) {
@@ -184,7 +187,7 @@ public final class TransformKernel implements Kernel {
     }
     String format = in.readUTF();
     int quality = in.readInt();
-    boolean keep = in.readBoolean();
+    MetadataPolicy policy = MetadataPolicy.values()[in.readByte()];
     byte[] data = new byte[in.readInt()];
     in.readFully(data);
 
@@ -206,12 +209,15 @@ public final class TransformKernel implements Kernel {
     StringJoiner applied = new StringJoiner("; ");
     List<Filter> chain = chains.computeIfAbsent(filterLines, TransformKernel::parse);
     // Upright first, unless the chain says where: then there, by the image's own orientation.
+    boolean turned = false;
     if (autoOrient && chain.stream().noneMatch(AutoOrient.class::isInstance)) {
       pixels = orient(pixels, meta.orientation(), applied);
+      turned = meta.orientation() != 1;
     }
     for (Filter filter : chain) {
       if (filter instanceof AutoOrient) {
         pixels = orient(pixels, meta.orientation(), applied);
+        turned |= meta.orientation() != 1;
         continue;
       }
       try {
@@ -237,7 +243,7 @@ public final class TransformKernel implements Kernel {
     long t2 = System.nanoTime();
     byte[] encoded;
     try {
-      encoded = ImageCodec.encode(pixels, format, quality, keep ? meta.exif() : null);
+      encoded = ImageCodec.encode(pixels, format, quality, exifFor(meta, policy, pixels, turned));
     } catch (IOException e) {
       return failed("encode", "cannot encode as " + format + ": " + e.getMessage(), source);
     }
@@ -258,6 +264,20 @@ public final class TransformKernel implements Kernel {
       out.write(encoded);
     }
     return bytes.toByteArray();
+  }
+
+  /**
+   * What {@code policy} writes of the input's EXIF into {@code output}, or null for none: {@code
+   * strip}, no EXIF in the input, or an EXIF that Commons Imaging cannot write back. Catches no
+   * Commons Imaging exception: kernels must load without that library (the pool's tests start
+   * workers on forkline's own classes).
+   */
+  private static TiffOutputSet exifFor(
+      ImageMetadata meta, MetadataPolicy policy, Pixels output, boolean turned) {
+    if (!policy.keeps() || meta.exif() == null) {
+      return null;
+    }
+    return meta.exif().forOutput(output, turned, policy == MetadataPolicy.KEEP);
   }
 
   /** The pixels turned upright by an EXIF orientation, noted in {@code applied} if they moved. */

@@ -19,8 +19,11 @@ import java.util.Set;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -28,9 +31,11 @@ import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.apache.commons.imaging.AbstractImageParser;
 import org.apache.commons.imaging.bytesource.ByteSource;
 import org.apache.commons.imaging.formats.ico.IcoImageParser;
+import org.apache.commons.imaging.formats.jpeg.exif.ExifRewriter;
 import org.apache.commons.imaging.formats.pcx.PcxImageParser;
 import org.apache.commons.imaging.formats.pnm.PnmImageParser;
 import org.apache.commons.imaging.formats.psd.PsdImageParser;
+import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
 
 /**
  * Decodes image bytes to {@link Pixels} with their EXIF facts, and encodes {@link Pixels} to bytes.
@@ -225,11 +230,9 @@ public final class ImageCodec {
   /** EXIF facts of a decoded image; never throws. */
   static ImageMetadata metadata(byte[] data, String format) {
     try {
-      if (format.equals("tiff")) {
-        return Exif.read(data, false);
-      }
-      byte[] raw = ExifSegments.find(data, format);
-      return raw == null ? ImageMetadata.NONE : Exif.read(raw, true);
+      boolean tiff = format.equals("tiff");
+      ExifBlock block = ExifBlock.read(tiff ? data : ExifBlock.find(data, format));
+      return block == null ? ImageMetadata.NONE : block.metadata(!tiff);
     } catch (RuntimeException e) {
       return ImageMetadata.NONE;
     }
@@ -241,12 +244,12 @@ public final class ImageCodec {
    * Encodes pixels.
    *
    * <ul>
-   *   <li>{@code jpeg}: ImageIO at {@code quality}; alpha is composited on white; an all-grey image
-   *       is written with one channel. With {@code exifToKeep}, an APP1 Exif segment holding it
-   *       byte for byte except Orientation, set to 1 (the pipeline's pixels are already upright); a
-   *       block over 65527 bytes is dropped.
-   *   <li>{@code png}: ImageIO, RGBA if the pixels have alpha, else RGB; with {@code exifToKeep},
-   *       an {@code eXIf} chunk after IHDR (Orientation set to 1 likewise).
+   *   <li>{@code jpeg}: libjpeg-turbo or ImageIO at {@code quality}; alpha is composited on white;
+   *       an all-grey image is written with one channel. With {@code exif}, an APP1 Exif segment
+   *       after the JFIF one, put in by Commons Imaging's {@link ExifRewriter}; a block that does
+   *       not fit one segment (65527 bytes) is dropped.
+   *   <li>{@code png}: ImageIO, RGBA if the pixels have alpha, else RGB; with {@code exif}, an
+   *       {@code eXIf} chunk before the image data.
    *   <li>{@code gif}: ImageIO, palette built by its writer (exact up to 256 colours); pixels with
    *       alpha 0 become transparent, partial alpha is lost. EXIF dropped.
    *   <li>{@code bmp}: ImageIO, 24-bit, alpha composited on white. EXIF dropped.
@@ -256,13 +259,13 @@ public final class ImageCodec {
    *
    * @param format one of {@link #WRITABLE}
    * @param quality 1..100, used by {@code jpeg} only (checked only there)
-   * @param exifToKeep a raw TIFF-structured EXIF block ({@link ImageMetadata#exif()}) for the
-   *     {@code keep} policy, or null for {@code strip}: then the output has no metadata at all
+   * @param exif the EXIF to write ({@link ExifBlock#forOutput}) for {@code keep}, or null: then the
+   *     output has no metadata at all
    * @throws IllegalArgumentException for a format not in {@link #WRITABLE} or a quality outside
    *     1..100
    * @throws IOException if the writer fails
    */
-  public static byte[] encode(Pixels pixels, String format, int quality, byte[] exifToKeep)
+  public static byte[] encode(Pixels pixels, String format, int quality, TiffOutputSet exif)
       throws IOException {
     Objects.requireNonNull(pixels, "pixels");
     String f = normalize(format);
@@ -272,28 +275,45 @@ public final class ImageCodec {
     if (f.equals("jpeg") && (quality < 1 || quality > 100)) {
       throw new IllegalArgumentException("JPEG quality must be 1..100, was " + quality);
     }
-    byte[] exif = exifToKeep == null ? null : Exif.withOrientationOne(exifToKeep);
+    byte[] block = exif == null || !(f.equals("jpeg") || f.equals("png")) ? null : block(exif);
     return switch (f) {
       case "jpeg" -> {
         Pixels opaque = Rasters.onWhite(pixels);
         BufferedImage gray = Rasters.grayOrNull(opaque);
         byte[] jpeg = gray == null ? NativeJpeg.encode(opaque, quality) : null;
         if (jpeg == null) {
-          jpeg = write("jpeg", gray != null ? gray : Rasters.bgr(opaque), quality, null);
+          jpeg = write("jpeg", gray != null ? gray : Rasters.bgr(opaque), quality, null, null);
         }
-        yield exif == null ? jpeg : ExifSegments.insertIntoJpeg(jpeg, exif);
+        yield block == null || block.length > MAX_JPEG_EXIF ? jpeg : withExif(jpeg, exif);
       }
-      case "png" -> {
-        byte[] png = write("png", Rasters.wrap(pixels, true), 0, null);
-        yield exif == null ? png : ExifSegments.insertIntoPng(png, exif);
-      }
-      case "bmp" -> write("bmp", Rasters.wrap(Rasters.onWhite(pixels), false), 0, null);
-      case "tiff" -> write("tiff", Rasters.wrap(pixels, true), 0, "Deflate");
-      default -> write("gif", Rasters.wrap(pixels, true), 0, null);
+      case "png" -> write("png", Rasters.wrap(pixels, true), 0, null, block);
+      case "bmp" -> write("bmp", Rasters.wrap(Rasters.onWhite(pixels), false), 0, null, null);
+      case "tiff" -> write("tiff", Rasters.wrap(pixels, true), 0, "Deflate", null);
+      default -> write("gif", Rasters.wrap(pixels, true), 0, null, null);
     };
   }
 
-  private static byte[] write(String format, BufferedImage image, int quality, String compression)
+  /** The most EXIF bytes one JPEG APP1 segment holds: 65535 less length field and Exif header. */
+  static final int MAX_JPEG_EXIF = 0xFFFF - 2 - 6;
+
+  /** {@code exif} as a TIFF block, or null (no EXIF written) if Commons Imaging cannot write it. */
+  private static byte[] block(TiffOutputSet exif) {
+    try {
+      return ExifBlock.bytes(exif);
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static byte[] withExif(byte[] jpeg, TiffOutputSet exif) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(jpeg.length + 8192);
+    new ExifRewriter().updateExifMetadataLossy(jpeg, out, exif);
+    return out.toByteArray();
+  }
+
+  /** Writes with ImageIO; {@code pngExif}, for PNG only, becomes an {@code eXIf} chunk. */
+  private static byte[] write(
+      String format, BufferedImage image, int quality, String compression, byte[] pngExif)
       throws IOException {
     Iterator<ImageWriter> writers = ImageIO.getImageWritersByFormatName(format);
     if (!writers.hasNext()) {
@@ -311,7 +331,8 @@ public final class ImageCodec {
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
         param.setCompressionType(compression);
       }
-      writer.write(null, new IIOImage(image, null, null), param);
+      IIOMetadata metadata = pngExif == null ? null : pngChunk(writer, image, param, pngExif);
+      writer.write(null, new IIOImage(image, null, metadata), param);
     } catch (RuntimeException e) {
       throw new IOException("cannot write " + format + ": " + e, e);
     } finally {
@@ -319,6 +340,25 @@ public final class ImageCodec {
     }
     return bytes.toByteArray();
   }
+
+  /** PNG image metadata with one {@code eXIf} chunk, which ImageIO writes before IDAT. */
+  private static IIOMetadata pngChunk(
+      ImageWriter writer, BufferedImage image, ImageWriteParam param, byte[] exif)
+      throws IOException {
+    IIOMetadata metadata =
+        writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+    IIOMetadataNode chunk = new IIOMetadataNode("UnknownChunk");
+    chunk.setAttribute("type", "eXIf");
+    chunk.setUserObject(exif);
+    IIOMetadataNode chunks = new IIOMetadataNode("UnknownChunks");
+    chunks.appendChild(chunk);
+    IIOMetadataNode root = new IIOMetadataNode(PNG_METADATA);
+    root.appendChild(chunks);
+    metadata.mergeTree(PNG_METADATA, root);
+    return metadata;
+  }
+
+  private static final String PNG_METADATA = "javax_imageio_png_1.0";
 
   // ---------------------------------------------------------------- names
 

@@ -3,15 +3,24 @@ package dev.forkline.workers.image.codec;
 import dev.forkline.workers.image.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.metadata.IIOMetadata;
+import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 import org.apache.commons.imaging.Imaging;
 
 /**
@@ -72,11 +81,7 @@ public final class ImageCodecBenchmark {
     for (int i = 0; i < stored.length; i++) {
       argb[i] = 0xFF000000 | stored[i] * 0x010101;
     }
-    byte[] png = ImageCodec.encode(new Pixels(stored.length, 1, argb, false), "png", 0, null);
-    byte[] gama = {
-      (byte) (gamma >>> 24), (byte) (gamma >>> 16), (byte) (gamma >>> 8), (byte) gamma
-    };
-    byte[] withGama = ExifSegments.insertPngChunk(png, "gAMA", gama);
+    byte[] withGama = pngWithGama(new Pixels(stored.length, 1, argb, false), gamma);
     Pixels ours = ImageCodec.decode(withGama, 1000).pixels();
     BufferedImage commons = Imaging.getBufferedImage(withGama);
     int[] a = new int[stored.length];
@@ -92,6 +97,28 @@ public final class ImageCodecBenchmark {
         Arrays.toString(stored),
         Arrays.toString(a),
         Arrays.toString(b));
+  }
+
+  /** A PNG of {@code pixels} with a {@code gAMA} chunk of {@code gamma} / 100000. */
+  private static byte[] pngWithGama(Pixels pixels, int gamma) throws Exception {
+    BufferedImage image = Rasters.wrap(pixels, false);
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("png").next();
+    ImageWriteParam param = writer.getDefaultWriteParam();
+    IIOMetadata metadata =
+        writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+    IIOMetadataNode gama = new IIOMetadataNode("gAMA");
+    gama.setAttribute("value", Integer.toString(gamma));
+    IIOMetadataNode root = new IIOMetadataNode("javax_imageio_png_1.0");
+    root.appendChild(gama);
+    metadata.mergeTree("javax_imageio_png_1.0", root);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(image, null, metadata), param);
+    } finally {
+      writer.dispose();
+    }
+    return bytes.toByteArray();
   }
 
   private static BufferedImage readWith(byte[] data, String classPrefix) throws Exception {

@@ -4,6 +4,7 @@ import dev.forkline.workers.image.ImageException;
 import dev.forkline.workers.image.Pixels;
 import dev.forkline.workers.kernel.NativeLibrary;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * JPEG decoding on the system's libjpeg-turbo through a small JNI library ({@code
@@ -70,7 +71,36 @@ final class NativeJpeg {
 
   /** True if an APP2 ICC_PROFILE segment comes before the first scan (or the markers are odd). */
   static boolean hasIccProfile(byte[] b) {
-    return ExifSegments.jpegSegment(b, 0xE2, ICC_HEADER) != ExifSegments.ABSENT;
+    int i = 2;
+    while (i + 4 <= b.length) {
+      if ((b[i] & 0xFF) != 0xFF) {
+        return true;
+      }
+      int m = b[i + 1] & 0xFF;
+      if (m == 0xFF) {
+        i++;
+        continue;
+      }
+      if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
+        i += 2;
+        continue;
+      }
+      if (m == 0xDA || m == 0xD9) {
+        return false;
+      }
+      int length = (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
+      int end = i + 2 + length;
+      if (length < 2 || end > b.length) {
+        return true;
+      }
+      if (m == 0xE2
+          && i + 4 + ICC_HEADER.length <= end
+          && Arrays.equals(b, i + 4, i + 4 + ICC_HEADER.length, ICC_HEADER, 0, ICC_HEADER.length)) {
+        return true;
+      }
+      i = end;
+    }
+    return true;
   }
 
   /**

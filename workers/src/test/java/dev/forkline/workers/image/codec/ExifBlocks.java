@@ -17,7 +17,24 @@ final class ExifBlocks {
 
   static final double LONGITUDE = 151 + 12 / 60.0 + 40.68 / 3600;
 
+  /** Where {@link #block}'s IFD0 Orientation entry starts. */
+  static final int ORIENTATION_AT = 8 + 2 + 2 * 12;
+
+  /** Where {@link #block}'s GPS IFD starts (its entry count). */
+  static final int GPS_IFD_AT = 126;
+
+  /** Where {@link #block}'s latitude rationals start: degrees, minutes, seconds. */
+  static final int LATITUDE_AT = 180;
+
   private ExifBlocks() {}
+
+  static void putInt(byte[] block, ByteOrder order, int at, int value) {
+    ByteBuffer.wrap(block).order(order).putInt(at, value);
+  }
+
+  static void putShort(byte[] block, ByteOrder order, int at, int value) {
+    ByteBuffer.wrap(block).order(order).putShort(at, (short) value);
+  }
 
   /**
    * A TIFF block: IFD0 with Make, Model, Orientation, Exif IFD and GPS IFD pointers; the Exif IFD

@@ -5,6 +5,7 @@ import static dev.forkline.workers.image.codec.CodecTestImages.imageIo;
 import static dev.forkline.workers.image.codec.CodecTestImages.toImage;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.forkline.workers.image.MetadataPolicy;
 import dev.forkline.workers.image.TransformKernel;
 import java.awt.image.BufferedImage;
 import java.nio.ByteOrder;
@@ -27,7 +28,7 @@ class TransformKernelOrientTest {
   private static TransformKernel.Reply run(boolean autoOrient, List<String> filters)
       throws Exception {
     byte[] request =
-        new TransformKernel.Request(1L << 20, autoOrient, filters, "png", 85, false)
+        new TransformKernel.Request(1L << 20, autoOrient, filters, "png", 85, MetadataPolicy.STRIP)
             .encode(sideways());
     return TransformKernel.Reply.decode(KERNEL.apply(request));
   }
