@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -132,6 +133,9 @@ public final class ForklineRunner {
       Journal.delete(output); // rows of killed runs: this run redoes every input anyway
     }
     boolean hasTable = Files.isRegularFile(table);
+    if (options.resume() && hasTable) {
+      EarlierTable.checkFooter(table, schema, config.pipeline().configName());
+    }
     Journal.Recovered recovered = null;
     if (options.resume() && Journal.exists(output)) {
       try {
@@ -159,7 +163,7 @@ public final class ForklineRunner {
       PCollectionList<GenericRecord> sources = PCollectionList.empty(pipeline);
       if (hasTable) {
         PCollection<GenericRecord> tableRows =
-            pipeline.apply("Read earlier table", ParquetIO.read(schema).from(table.toString()));
+            pipeline.apply("Read earlier table", readTable(schema, table));
         if (recovered != null) {
           tableRows =
               tableRows
@@ -171,10 +175,7 @@ public final class ForklineRunner {
         sources = sources.and(tableRows);
       }
       if (recovered != null) {
-        sources =
-            sources.and(
-                pipeline.apply(
-                    "Read journal", ParquetIO.read(schema).from(recovered.table().toString())));
+        sources = sources.and(pipeline.apply("Read journal", readTable(schema, recovered.table())));
       }
       PCollection<GenericRecord> earlier =
           sources
@@ -215,9 +216,31 @@ public final class ForklineRunner {
       return new RunResult(config, last, table, last.get(StageMetrics.RESUME_CARRIED), wall);
     } catch (Pipeline.PipelineExecutionException e) {
       Journal.close(journal.run());
+      blameEarlierTable(resume && hasTable, table);
       throw new PipelineFailedException(
           "the pipeline failed: " + rootMessage(e), e.getCause() == null ? e : e.getCause());
+    } catch (PipelineFailedException e) {
+      blameEarlierTable(resume && hasTable, table);
+      throw e;
     }
+  }
+
+  /**
+   * After a failed run that read {@code table}: if a row of it cannot be read, that is the error to
+   * report (its footer was checked before the run). Not after an interrupt, which is no failure.
+   */
+  private static void blameEarlierTable(boolean read, Path table) {
+    if (read && !Thread.currentThread().isInterrupted()) {
+      EarlierTable.checkRows(table);
+    }
+  }
+
+  /**
+   * Reads a table as generic records: Beam's default model is Avro's specific one, which loads and
+   * builds the classes a file's schema names (the record's name, a {@code java-class}).
+   */
+  private static ParquetIO.Read readTable(Schema schema, Path table) {
+    return ParquetIO.read(schema).withAvroDataModel(GenericData.get()).from(table.toString());
   }
 
   /** The keys of an earlier run's kept rows, as a map side input (a set, in effect). */
