@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
@@ -129,6 +130,9 @@ public final class ForklineRunner {
       Journal.delete(output); // rows of killed runs: this run redoes every input anyway
     }
     boolean hasTable = Files.isRegularFile(table);
+    if (options.resume() && hasTable) {
+      EarlierTable.checkFooter(table, schema, config.pipeline().configName());
+    }
     Journal.Recovered recovered = null;
     if (options.resume() && Journal.exists(output)) {
       try {
@@ -156,7 +160,7 @@ public final class ForklineRunner {
       PCollectionList<GenericRecord> sources = PCollectionList.empty(pipeline);
       if (hasTable) {
         PCollection<GenericRecord> tableRows =
-            pipeline.apply("Read earlier table", ParquetIO.read(schema).from(table.toString()));
+            pipeline.apply("Read earlier table", readTable(schema, table));
         if (recovered != null) {
           tableRows =
               tableRows
@@ -168,10 +172,7 @@ public final class ForklineRunner {
         sources = sources.and(tableRows);
       }
       if (recovered != null) {
-        sources =
-            sources.and(
-                pipeline.apply(
-                    "Read journal", ParquetIO.read(schema).from(recovered.table().toString())));
+        sources = sources.and(pipeline.apply("Read journal", readTable(schema, recovered.table())));
       }
       PCollection<KV<String, GenericRecord>> newest =
           sources
@@ -224,6 +225,10 @@ public final class ForklineRunner {
       if (DiskFullException.isFull(e)) {
         throw stopped(e, config, schema, result, table, start);
       }
+      if (e instanceof Pipeline.PipelineExecutionException
+          || e instanceof PipelineFailedException) {
+        blameEarlierTable(resume && hasTable, table);
+      }
       if (e instanceof Pipeline.PipelineExecutionException) {
         throw new PipelineFailedException(
             "the pipeline failed: " + rootMessage(e), e.getCause() == null ? e : e.getCause());
@@ -271,6 +276,27 @@ public final class ForklineRunner {
             + " --resume",
         partial,
         e);
+  }
+
+  /**
+   * After a failed run that read {@code table}: if a row of it cannot be read, that is the error to
+   * report (its footer was checked before the run). Not after an interrupt, which is no failure.
+   */
+  private static void blameEarlierTable(boolean read, Path table) {
+    if (read && !Thread.currentThread().isInterrupted()) {
+      EarlierTable.checkRows(table);
+    }
+  }
+
+  /**
+   * Reads a table as generic records: Beam's default model is Avro's specific one, which loads and
+   * builds the classes a file's schema names (the record's name, a {@code java-class}).
+   */
+  private static ParquetIO.Read readTable(Schema schema, Path table) {
+    return ParquetIO.read(schema)
+        .withProjection(schema, schema)
+        .withAvroDataModel(GenericData.get())
+        .from(table.toString());
   }
 
   private static ClusterRunner clusterRunner(RunOptions options) {

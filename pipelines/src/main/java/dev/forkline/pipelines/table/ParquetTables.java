@@ -46,6 +46,9 @@ public final class ParquetTables {
 
   private static final byte[] MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
+  /** Parquet's messages can hold a whole schema: errors show this many characters of them. */
+  private static final int MAX_DETAIL = 300;
+
   /** Magic at the start, footer length and magic at the end: the least a Parquet file holds. */
   private static final int MIN_LENGTH = 2 * MAGIC.length + 4;
 
@@ -66,7 +69,7 @@ public final class ParquetTables {
     try (ParquetFileReader reader = ParquetFileReader.open(input)) {
       FileMetaData meta = reader.getFooter().getFileMetaData();
       return new Footer(avroSchema(meta), reader.getRecordCount());
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
       throw unreadable(file, "cannot read the Parquet footer", e);
     }
   }
@@ -114,7 +117,7 @@ public final class ParquetTables {
               .withConf(conf)
               .build();
       return new Rows(file, reader);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
       throw unreadable(file, "cannot open for reading", e);
     }
   }
@@ -150,7 +153,7 @@ public final class ParquetTables {
       if (next == null && !done) {
         try {
           next = reader.read();
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | OutOfMemoryError | StackOverflowError e) {
           throw unreadable(file, "cannot read row " + (read + 1), e);
         }
         done = next == null;
@@ -297,8 +300,24 @@ public final class ParquetTables {
         schema.getName(), schema.getDoc(), schema.getNamespace(), schema.isError(), fields);
   }
 
-  private static UsageException unreadable(Path file, String what, Exception e) {
-    String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  /**
+   * The error for a file Parquet cannot read, on one line. The two errors are what a few crafted
+   * bytes cause: a Thrift list or a chunk declaring 2^31 elements is allocated before it is read,
+   * and the schema's nesting is followed by recursion; neither leaves the JVM harmed.
+   */
+  private static UsageException unreadable(Path file, String what, Throwable e) {
+    String detail;
+    if (e instanceof OutOfMemoryError) {
+      detail = "it declares more data than fits in memory (" + e.getMessage() + ")";
+    } else if (e instanceof StackOverflowError) {
+      detail = "its schema nests too deeply to read";
+    } else {
+      detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+    detail = detail.strip().replaceAll("\\s*\\R\\s*", " ");
+    if (detail.length() > MAX_DETAIL) {
+      detail = detail.substring(0, MAX_DETAIL) + "…";
+    }
     return new UsageException(
         file + ": " + what + " (corrupt or incomplete Parquet file?): " + detail, e);
   }

@@ -84,11 +84,21 @@ public final class ParquetFixtures {
   /** Writes {@code rows} to {@code file}, starting a new row group every ~{@code rowGroupBytes}. */
   public static Path write(Path file, List<GenericRecord> rows, long rowGroupBytes)
       throws IOException {
+    return write(file, SCHEMA, rows, rowGroupBytes);
+  }
+
+  /** Writes {@code rows} of {@code schema} to {@code file} in one row group. */
+  public static Path write(Path file, Schema schema, List<GenericRecord> rows) throws IOException {
+    return write(file, schema, rows, ParquetWriter.DEFAULT_BLOCK_SIZE);
+  }
+
+  private static Path write(Path file, Schema schema, List<GenericRecord> rows, long rowGroupBytes)
+      throws IOException {
     Configuration conf = new Configuration(false);
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.toUri());
     try (ParquetWriter<GenericRecord> writer =
         AvroParquetWriter.<GenericRecord>builder(HadoopOutputFile.fromPath(path, conf))
-            .withSchema(SCHEMA)
+            .withSchema(schema)
             .withDataModel(GenericData.get())
             .withConf(conf)
             .withRowGroupSize(rowGroupBytes)

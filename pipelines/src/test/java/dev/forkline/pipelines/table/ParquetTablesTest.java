@@ -2,6 +2,7 @@ package dev.forkline.pipelines.table;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,9 +17,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ParquetTablesTest {
   @TempDir Path dir;
@@ -165,5 +169,55 @@ class ParquetTablesTest {
             .startsWith(
                 file + ": cannot read the Parquet footer (corrupt or incomplete Parquet file?)"),
         e.getMessage());
+  }
+
+  static List<CraftedParquet.Case> brokenFiles() {
+    return CraftedParquet.brokenFiles();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("brokenFiles")
+  void brokenFileIsAOneLineUsageErrorNamingTheFile(CraftedParquet.Case broken) throws IOException {
+    Path valid = ParquetFixtures.write(dir.resolve("valid.parquet"), ParquetFixtures.rows(200));
+    Path file = broken.write(valid, dir.resolve("broken.parquet"));
+
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () -> {
+              ParquetTables.footer(file);
+              ParquetTables.forEach(file, row -> {});
+            });
+
+    assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+  }
+
+  @Test
+  void javaClassInTheFootersSchemaIsNeverLoaded() throws IOException {
+    Schema crafted = CraftedParquet.withJavaClass(ParquetFixtures.SCHEMA, "id");
+    Path file =
+        ParquetFixtures.write(
+            dir.resolve("t.parquet"), crafted, CraftedParquet.as(crafted, ParquetFixtures.rows(3)));
+
+    List<String> ids = new ArrayList<>();
+    ParquetTables.forEach(file, row -> ids.add(row.get("id").toString()));
+
+    assertEquals(List.of("r0", "r1", "r2"), ids);
+    assertNull(System.getProperty(CraftedParquet.CANARY_PROPERTY));
+  }
+
+  @Test
+  void recordNamedAfterAClassIsReadAsAGenericRecord() throws IOException {
+    Schema crafted = CraftedParquet.namedAfterCanary(ParquetFixtures.SCHEMA);
+    Path file =
+        ParquetFixtures.write(
+            dir.resolve("t.parquet"), crafted, CraftedParquet.as(crafted, ParquetFixtures.rows(3)));
+
+    List<GenericRecord> rows = new ArrayList<>();
+    ParquetTables.forEach(file, rows::add);
+
+    assertEquals(3, rows.size());
+    assertNull(System.getProperty(CraftedParquet.CANARY_PROPERTY));
   }
 }

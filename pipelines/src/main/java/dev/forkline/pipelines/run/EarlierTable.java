@@ -1,0 +1,100 @@
+package dev.forkline.pipelines.run;
+
+import dev.forkline.pipelines.cli.UsageException;
+import dev.forkline.pipelines.table.AvroText;
+import dev.forkline.pipelines.table.ParquetTables;
+import java.nio.file.Path;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+
+/**
+ * Checks the table in the output folder before {@code --resume} reads it. Anyone can put a file
+ * there, so it must be a readable Parquet file with the pipeline's columns; anything else is an
+ * {@link OutputFolderException} that names the file, says what is wrong and how to go on.
+ */
+final class EarlierTable {
+  private EarlierTable() {}
+
+  /**
+   * Reads the footer of {@code table} (no rows) and checks its columns against {@code schema}: the
+   * same names, in the same order, of the same types.
+   */
+  static void checkFooter(Path table, Schema schema, String pipeline) {
+    Schema found;
+    try {
+      found = ParquetTables.schema(table);
+    } catch (UsageException e) {
+      throw refused(e.getMessage());
+    }
+    String difference = difference(schema, found);
+    if (difference != null) {
+      throw refused(
+          table + ": not " + article(pipeline) + " " + pipeline + " table: " + difference);
+    }
+  }
+
+  /**
+   * Reads every row of {@code table}: after a failed run, to tell whether the earlier table was
+   * what failed it (its footer was fine, but a row group is not).
+   */
+  static void checkRows(Path table) {
+    try {
+      ParquetTables.forEach(table, row -> {});
+    } catch (UsageException e) {
+      throw refused(e.getMessage());
+    }
+  }
+
+  /**
+   * Why rows of {@code found} cannot be read as rows of {@code expected}, or null if they can:
+   * every column {@code expected} requires is there, and every column both have is of the same
+   * type. A column {@code expected} makes optional may be missing (a table of an earlier version,
+   * read with it empty), and columns {@code expected} does not have are left unread (extract rules
+   * since changed: their rows have other settings and are redone anyway); order does not matter.
+   */
+  static String difference(Schema expected, Schema found) {
+    if (found.getType() != Schema.Type.RECORD) {
+      return "its rows are " + AvroText.typeName(found) + ", not records";
+    }
+    for (Schema.Field field : expected.getFields()) {
+      Schema.Field other = found.getField(field.name());
+      if (other == null) {
+        if (!nullable(field.schema())) {
+          return "no column '" + field.name() + "'";
+        }
+        continue;
+      }
+      if (!sameType(field.schema(), other.schema())) {
+        return "column '"
+            + field.name()
+            + "' is "
+            + AvroText.typeName(other.schema())
+            + ", not "
+            + AvroText.typeName(field.schema());
+      }
+    }
+    return null;
+  }
+
+  private static boolean nullable(Schema schema) {
+    return schema.getType() == Schema.Type.UNION
+        && schema.getTypes().stream().anyMatch(t -> t.getType() == Schema.Type.NULL);
+  }
+
+  /** The same type, whatever docs, defaults and properties (a {@code java-class}) come with it. */
+  private static boolean sameType(Schema a, Schema b) {
+    return SchemaNormalization.toParsingForm(a).equals(SchemaNormalization.toParsingForm(b));
+  }
+
+  private static String article(String word) {
+    return "aeiou".indexOf(Character.toLowerCase(word.charAt(0))) >= 0 ? "an" : "a";
+  }
+
+  private static OutputFolderException refused(String why) {
+    return new OutputFolderException(
+        "--resume cannot use the earlier table: "
+            + why
+            + "; move it out of the output folder to process every input again (a run without"
+            + " --resume replaces it)");
+  }
+}
