@@ -4,22 +4,27 @@ import dev.forkline.pipelines.cli.UsageException;
 import dev.forkline.pipelines.table.AvroText;
 import dev.forkline.pipelines.table.ParquetTables;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.transforms.DoFn;
 
 /**
  * Checks the table in the output folder before {@code --resume} reads it. Anyone can put a file
- * there, so it must be a readable Parquet file with the pipeline's columns; anything else is an
- * {@link OutputFolderException} that names the file, says what is wrong and how to go on.
+ * there, so it must be a readable Parquet file with the columns the pipeline needs; anything else
+ * is an {@link OutputFolderException} that names the file, says what is wrong and how to go on.
  */
 final class EarlierTable {
   private EarlierTable() {}
 
   /**
-   * Reads the footer of {@code table} (no rows) and checks its columns against {@code schema}: the
-   * same names, in the same order, of the same types.
+   * Reads the footer of {@code table} (no rows), checks its columns against {@code schema} (see
+   * {@link #difference}) and returns its schema.
    */
-  static void checkFooter(Path table, Schema schema, String pipeline) {
+  static Schema checkFooter(Path table, Schema schema, String pipeline) {
     Schema found;
     try {
       found = ParquetTables.schema(table);
@@ -30,6 +35,45 @@ final class EarlierTable {
     if (difference != null) {
       throw refused(
           table + ": not " + article(pipeline) + " " + pipeline + " table: " + difference);
+    }
+    return found;
+  }
+
+  /**
+   * The columns of {@code expected} that {@code found} has, as {@code expected} types them: what to
+   * read of a table that {@link #difference} accepted (Parquet refuses to read a column its file
+   * does not have).
+   */
+  static Schema readable(Schema expected, Schema found) {
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field field : expected.getFields()) {
+      if (found.getField(field.name()) != null) {
+        fields.add(new Schema.Field(field, field.schema()));
+      }
+    }
+    return Schema.createRecord(
+        expected.getName(), expected.getDoc(), expected.getNamespace(), false, fields);
+  }
+
+  /** Makes rows of a {@link #readable} schema rows of the full one, the missing columns empty. */
+  static final class FillFn extends DoFn<GenericRecord, GenericRecord> {
+    private final String schemaJson;
+    private transient Schema schema;
+
+    FillFn(Schema schema) {
+      this.schemaJson = schema.toString();
+    }
+
+    @ProcessElement
+    public void process(@Element GenericRecord row, OutputReceiver<GenericRecord> out) {
+      if (schema == null) {
+        schema = new Schema.Parser().parse(schemaJson);
+      }
+      GenericRecord full = new GenericData.Record(schema);
+      for (Schema.Field field : row.getSchema().getFields()) {
+        full.put(field.name(), row.get(field.pos()));
+      }
+      out.output(full);
     }
   }
 

@@ -130,8 +130,11 @@ public final class ForklineRunner {
       Journal.delete(output); // rows of killed runs: this run redoes every input anyway
     }
     boolean hasTable = Files.isRegularFile(table);
+    Schema earlierColumns = null;
     if (options.resume() && hasTable) {
-      EarlierTable.checkFooter(table, schema, config.pipeline().configName());
+      earlierColumns =
+          EarlierTable.readable(
+              schema, EarlierTable.checkFooter(table, schema, config.pipeline().configName()));
     }
     Journal.Recovered recovered = null;
     if (options.resume() && Journal.exists(output)) {
@@ -160,7 +163,14 @@ public final class ForklineRunner {
       PCollectionList<GenericRecord> sources = PCollectionList.empty(pipeline);
       if (hasTable) {
         PCollection<GenericRecord> tableRows =
-            pipeline.apply("Read earlier table", readTable(schema, table));
+            pipeline.apply("Read earlier table", readTable(earlierColumns, table));
+        if (earlierColumns.getFields().size() < schema.getFields().size()) {
+          // A table of an earlier version: the columns added since are empty.
+          tableRows =
+              tableRows
+                  .apply("Add columns of this version", ParDo.of(new EarlierTable.FillFn(schema)))
+                  .setCoder(AvroCoder.of(GenericRecord.class, schema));
+        }
         if (recovered != null) {
           tableRows =
               tableRows

@@ -114,7 +114,12 @@ class CraftedTablesTest {
   @Test
   void resumeNeverLoadsAJavaClassTheEarlierTablesSchemaNames() throws Exception {
     Path table = finishedRun();
-    rewrite(table, CraftedParquet.withJavaClass(new ImageFilterPipeline().schema(), "input"));
+    rewrite(
+        table,
+        CraftedParquet.withJavaClass(
+            new ImageFilterPipeline(dev.forkline.pipelines.config.ImageFilterSettings.defaults())
+                .schema(),
+            "input"));
 
     int code = cli("run", dir.resolve("config.yaml").toString(), "--resume", "--progress", "none");
 
@@ -126,7 +131,11 @@ class CraftedTablesTest {
   @Test
   void resumeNeverLoadsTheClassTheEarlierTablesRecordIsNamedAfter() throws Exception {
     Path table = finishedRun();
-    rewrite(table, CraftedParquet.namedAfterCanary(new ImageFilterPipeline().schema()));
+    rewrite(
+        table,
+        CraftedParquet.namedAfterCanary(
+            new ImageFilterPipeline(dev.forkline.pipelines.config.ImageFilterSettings.defaults())
+                .schema()));
 
     int code = cli("run", dir.resolve("config.yaml").toString(), "--resume", "--progress", "none");
 

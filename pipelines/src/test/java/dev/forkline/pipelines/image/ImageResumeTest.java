@@ -144,6 +144,38 @@ class ImageResumeTest {
   }
 
   @Test
+  void aTableOfAnEarlierVersionWithoutInputIdentitiesIsRedoneNotRefused() throws Exception {
+    image(dir.resolve("in/a.png"), "png", 10, 10);
+    ForklineConfig config = config("in", "");
+    RunResult first = ForklineRunner.run(config, RunOptions.quiet());
+    GenericRecord row = TestFiles.rows(first.table()).get(0);
+    org.apache.avro.SchemaBuilder.FieldAssembler<org.apache.avro.Schema> fields =
+        org.apache.avro.SchemaBuilder.record("ImageManifestRow")
+            .namespace("dev.forkline.image")
+            .fields();
+    for (org.apache.avro.Schema.Field f : row.getSchema().getFields()) {
+      if (!f.name().startsWith("input_") || f.name().equals("input_path")) {
+        fields = fields.name(f.name()).type(f.schema()).noDefault();
+      }
+    }
+    org.apache.avro.Schema old = fields.endRecord();
+    GenericRecord oldRow = new GenericData.Record(old);
+    for (org.apache.avro.Schema.Field f : old.getFields()) {
+      oldRow.put(f.name(), row.get(f.name()));
+    }
+    Files.delete(first.table());
+    PartWriter writer = PartWriter.at(first.table(), old);
+    writer.write(oldRow);
+    writer.finish();
+
+    RunResult second = resume(config);
+
+    assertEquals(0, second.carriedOver());
+    assertEquals(1, second.metrics().get(StageMetrics.RESUME_REDONE));
+    assertNotNull(str(rowsBy(second.table(), "input").get("a.png"), "input_modified"));
+  }
+
+  @Test
   void anEarlierTableWithTwoRowsForOneKeyGivesOneRow() throws Exception {
     image(dir.resolve("in/a.png"), "png", 10, 10);
     ForklineConfig config = config("in", "");
