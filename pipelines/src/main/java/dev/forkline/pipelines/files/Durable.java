@@ -3,6 +3,8 @@ package dev.forkline.pipelines.files;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -35,6 +37,34 @@ public final class Durable {
       channel.force(true);
     } catch (IOException e) {
       throw DiskFullException.ifFull(file, e);
+    }
+  }
+
+  /**
+   * Creates {@code folder} and its missing parents, each made durable in its own parent, so an
+   * output renamed into it after a crash is not in a folder that was never written down.
+   */
+  public static void createFolders(Path folder) throws IOException {
+    Path absolute = folder.toAbsolutePath();
+    if (Files.isDirectory(absolute)) {
+      return;
+    }
+    Path parent = absolute.getParent();
+    if (parent != null) {
+      createFolders(parent);
+    }
+    try {
+      Files.createDirectory(absolute);
+    } catch (FileAlreadyExistsException e) {
+      if (!Files.isDirectory(absolute)) {
+        throw e;
+      }
+      return; // another thread made it
+    } catch (IOException e) {
+      throw DiskFullException.ifFull(absolute, e);
+    }
+    if (parent != null) {
+      syncFolder(parent);
     }
   }
 

@@ -49,9 +49,23 @@ final class ImageCalls {
     public ImageTask call(ImageTask task, Attempt attempt) throws Exception {
       Path path = Path.of(task.inputPath);
       long limit = Math.min(maxFileBytes, MAX_ARRAY);
+      // The identity --resume compares, taken before the file is opened and checked after it was
+      // read: a file replaced or changed meanwhile is read again.
+      try {
+        return read(task, path, limit, Files.readAttributes(path, BasicFileAttributes.class));
+      } catch (NoSuchFileException e) {
+        throw new StageException("io", whyMissing(path));
+      } catch (AccessDeniedException e) {
+        throw new StageException("io", "permission denied");
+      } catch (IOException e) {
+        // Anything else (a network file system hiccup, EIO) may pass: worth another attempt.
+        throw new RetryableException("io", e.getClass().getSimpleName() + ": " + e.getMessage());
+      }
+    }
+
+    private ImageTask read(ImageTask task, Path path, long limit, BasicFileAttributes attrs)
+        throws IOException, StageException {
       try (InputStream in = Files.newInputStream(path)) {
-        // The identity --resume compares, taken before reading: a change during the read shows.
-        BasicFileAttributes attrs = Files.readAttributes(path, BasicFileAttributes.class);
         long size = attrs.size();
         task.inputSize = size;
         task.inputModified = InputIdentity.modified(attrs);
@@ -64,19 +78,18 @@ final class ImageCalls {
         if (data.length > limit) {
           throw new StageException("too-large", "the file grew past the limit while it was read");
         }
+        BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class);
+        if (after.size() != attrs.size()
+            || !after.lastModifiedTime().equals(attrs.lastModifiedTime())
+            || !java.util.Objects.equals(after.fileKey(), attrs.fileKey())) {
+          throw new RetryableException("io", "the file changed while it was read");
+        }
         task.bytesIn = data.length;
         task.data = data;
         if (hashContent) {
           task.inputSha256 = InputIdentity.sha256(data);
         }
         return task;
-      } catch (NoSuchFileException e) {
-        throw new StageException("io", whyMissing(path));
-      } catch (AccessDeniedException e) {
-        throw new StageException("io", "permission denied");
-      } catch (IOException e) {
-        // Anything else (a network file system hiccup, EIO) may pass: worth another attempt.
-        throw new RetryableException("io", e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     }
 
@@ -198,7 +211,7 @@ final class ImageCalls {
         folders = ConcurrentHashMap.newKeySet();
       }
       if (!folders.contains(folder)) {
-        Files.createDirectories(folder);
+        Durable.createFolders(folder);
         folders.add(folder);
       }
       return folder;
@@ -215,11 +228,20 @@ final class ImageCalls {
       if (target.startsWith(Path.of(inputRoot))) {
         throw new StageException("io", "refusing to write into the input folder: " + target);
       }
-      ensureFolder(target.getParent());
-      Path temp =
-          ensureFolder(Path.of(scratch))
-              .resolve(
-                  "write-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+      Path temp;
+      try {
+        ensureFolder(target.getParent());
+        temp =
+            ensureFolder(Path.of(scratch))
+                .resolve(
+                    "write-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+      } catch (IOException e) {
+        if (DiskFullException.isFull(e)) {
+          throw new StageException(
+              Failure.DISK_FULL, new DiskFullException(target.getParent(), e).getMessage());
+        }
+        throw e;
+      }
       try {
         // On the disk before the rename, and the rename before the row is journaled.
         Durable.writeNew(temp, task.data);
@@ -230,13 +252,16 @@ final class ImageCalls {
           Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         }
         Durable.syncFolder(target.getParent());
-      } catch (DiskFullException e) {
+      } catch (IOException e) {
         Files.deleteIfExists(temp);
-        // Named by the output it was for: the temporary file is gone with the staging folder.
-        IOException cause = e.getCause() instanceof IOException io ? io : e;
-        throw new StageException(
-            Failure.DISK_FULL, new DiskFullException(target, cause).getMessage());
-      } catch (IOException | RuntimeException e) {
+        if (DiskFullException.isFull(e)) {
+          // Named by the output it was for: the temporary file is gone with the staging folder.
+          IOException cause = e.getCause() instanceof IOException io ? io : e;
+          throw new StageException(
+              Failure.DISK_FULL, new DiskFullException(target, cause).getMessage());
+        }
+        throw e;
+      } catch (RuntimeException e) {
         Files.deleteIfExists(temp);
         throw e;
       }

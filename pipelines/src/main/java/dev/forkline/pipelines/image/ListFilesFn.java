@@ -99,9 +99,14 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
             String earlier = outputs.putIfAbsent(output, relative);
             Path input = real.resolve(key);
             String recorded = finished.get(key);
-            if (recorded != null && keep(context, key, recorded, input, attrs)) {
-              skipped.inc();
-              return FileVisitResult.CONTINUE;
+            if (recorded != null) {
+              if (earlier != null) {
+                // Another input has this output name now: this one fails as a conflict.
+                context.output(ResumeVerdicts.TAG, KV.of(key, ResumeVerdicts.REDO));
+              } else if (keep(context, key, recorded, input, attrs)) {
+                skipped.inc();
+                return FileVisitResult.CONTINUE;
+              }
             }
             ImageTask task = new ImageTask(key, input.toString());
             task.outputRelative = output;
@@ -153,7 +158,11 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
       ProcessContext context, String key, String recorded, Path input, BasicFileAttributes attrs) {
     String verdict;
     try {
-      verdict = ResumeVerdicts.of(recorded, InputIdentity.current(input, attrs, byContent));
+      String cheap = InputIdentity.current(input, attrs, false);
+      verdict =
+          !byContent || !recorded.startsWith(cheap + "\n")
+              ? ResumeVerdicts.of(recorded, cheap) // content is hashed only where the rest matches
+              : ResumeVerdicts.of(recorded, InputIdentity.current(input, attrs, true));
     } catch (IOException e) {
       verdict = ResumeVerdicts.REDO; // the read stage will say what is wrong with it
     }

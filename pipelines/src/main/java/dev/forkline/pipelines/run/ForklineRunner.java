@@ -141,7 +141,17 @@ public final class ForklineRunner {
       try {
         recovered = Journal.recover(output, schema, keyField, Journal.recoveredFile(staging));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read the journal of an interrupted run", e);
+        if (DiskFullException.isFull(e)) {
+          throw new RunStoppedException(
+              "the disk is full: " + e.getMessage() + "; free some space, then run again", null, e);
+        }
+        throw new PipelineFailedException(
+            "cannot read the journal of an interrupted run in "
+                + Journal.folder(output)
+                + " ("
+                + e.getMessage()
+                + "); delete that folder to resume from the table alone",
+            e);
       }
       if (recovered != null) {
         LOG.info(
@@ -229,11 +239,11 @@ public final class ForklineRunner {
       Journal.delete(output); // the table holds every row now
       return new RunResult(config, last, table, last.get(StageMetrics.RESUME_CARRIED), wall);
     } catch (DiskFullException e) {
-      throw stopped(e, config, schema, result, table, start);
+      throw stopped(e, config, schema, keyField, result, table, start);
     } catch (RuntimeException e) {
       Journal.close(journal.run());
       if (DiskFullException.isFull(e)) {
-        throw stopped(e, config, schema, result, table, start);
+        throw stopped(e, config, schema, keyField, result, table, start);
       }
       if (e instanceof Pipeline.PipelineExecutionException
           || e instanceof PipelineFailedException) {
@@ -252,6 +262,7 @@ public final class ForklineRunner {
       Throwable e,
       ForklineConfig config,
       Schema schema,
+      String keyField,
       PipelineResult result,
       Path table,
       long start) {
@@ -262,7 +273,8 @@ public final class ForklineRunner {
     try {
       // The rows that count are those in the journal: a failed bundle's counters may be lost.
       MetricsSnapshot last =
-          MetricsSnapshot.of(result, false).withRows(Journal.tally(config.output(), schema));
+          MetricsSnapshot.of(result, false)
+              .withRows(Journal.tally(config.output(), schema, keyField));
       partial =
           new RunResult(
               config,
@@ -277,13 +289,12 @@ public final class ForklineRunner {
     return new RunStoppedException(
         "the disk is full: "
             + what
-            + "; the run stopped after "
+            + "; the run stopped with "
             + String.format(java.util.Locale.ROOT, "%,d", done)
             + (done == 1 ? " row" : " rows")
-            + ", kept in "
+            + " done, kept in "
             + Journal.folder(config.output())
-            + " (the previous table is unchanged): free some space, then run again with"
-            + " --resume",
+            + ": free some space, then run again with --resume",
         partial,
         e);
   }

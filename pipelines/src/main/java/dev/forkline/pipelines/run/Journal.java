@@ -22,6 +22,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
@@ -38,9 +41,9 @@ import org.slf4j.LoggerFactory;
  * last table. The table itself is still written only at the end and renamed into place.
  *
  * <p>Each JVM of a run appends to its own Avro file in {@code output/.forkline-journal/}, flushed
- * at the end of every bundle and at least once a second. A file cut in the middle of a block is
- * read up to that block. The folder is deleted once a run's table is in place; a run without {@code
- * --resume} deletes what killed runs left.
+ * and forced to the disk at the end of every bundle and, by a timer, within a second of a row. A
+ * file cut in the middle of a block is read up to that block. The folder is deleted once a run's
+ * table is in place; a run without {@code --resume} deletes what killed runs left.
  */
 public final class Journal {
   private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
@@ -51,6 +54,15 @@ public final class Journal {
   private static final long FLUSH_NANOS = 1_000_000_000L;
 
   private static final Map<String, Writer> WRITERS = new ConcurrentHashMap<>();
+
+  /** Flushes open journals that had rows appended but no flush for a second. */
+  private static final ScheduledExecutorService FLUSHER =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "forkline-journal-flush");
+            t.setDaemon(true);
+            return t;
+          });
 
   private Journal() {}
 
@@ -138,11 +150,11 @@ public final class Journal {
   }
 
   /**
-   * The journal's rows counted as the row counters count them ({@code rows.ok}, {@code
-   * rows.failed.KIND}): what a stopped run has kept for {@code --resume}.
+   * The journal's rows, one per key (the newest), counted as the row counters count them ({@code
+   * rows.ok}, {@code rows.failed.KIND}): what a stopped run has kept for {@code --resume}.
    */
-  static Map<String, Long> tally(Path output, Schema schema) throws IOException {
-    Map<String, Long> counts = new HashMap<>();
+  static Map<String, Long> tally(Path output, Schema schema, String keyField) throws IOException {
+    Map<String, String> newest = new HashMap<>(); // key -> its counter, the newest row's
     for (Path file : files(folder(output))) {
       read(
           file,
@@ -150,13 +162,15 @@ public final class Journal {
           row -> {
             Object kind = row.get("failure_kind");
             boolean ok = "ok".equals(String.valueOf(row.get("status")));
-            String name =
+            newest.put(
+                String.valueOf(row.get(keyField)),
                 ok
                     ? StageMetrics.ROWS_OK
-                    : StageMetrics.ROWS_FAILED_PREFIX + (kind == null ? Failure.INTERNAL : kind);
-            counts.merge(name, 1L, Long::sum);
+                    : StageMetrics.ROWS_FAILED_PREFIX + (kind == null ? Failure.INTERNAL : kind));
           });
     }
+    Map<String, Long> counts = new HashMap<>();
+    newest.values().forEach(name -> counts.merge(name, 1L, Long::sum));
     return counts;
   }
 
@@ -191,23 +205,46 @@ public final class Journal {
     private final FileChannel channel;
     private final DataFileWriter<GenericRecord> avro;
     private long lastFlush = System.nanoTime();
+    private boolean dirty;
+    private boolean closed;
+    private final java.util.concurrent.ScheduledFuture<?> timer;
 
     Writer(Path file, Schema schema) throws IOException {
       this.file = file;
+      Durable.createFolders(file.getParent());
+      channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
-        Files.createDirectories(file.getParent());
-        channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         avro = new DataFileWriter<>(new GenericDatumWriter<GenericRecord>(schema));
         avro.create(schema, Channels.newOutputStream(channel));
         Durable.syncFolder(file.getParent());
       } catch (IOException e) {
+        channel.close();
+        Files.deleteIfExists(file);
         throw DiskFullException.ifFull(file, e);
+      } catch (RuntimeException e) {
+        channel.close();
+        Files.deleteIfExists(file);
+        throw e;
+      }
+      timer = FLUSHER.scheduleWithFixedDelay(this::flushIfDue, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** A timer's flush: rows appended before a slow element reach the disk within a second. */
+    private synchronized void flushIfDue() {
+      if (closed || !dirty || System.nanoTime() - lastFlush < FLUSH_NANOS) {
+        return;
+      }
+      try {
+        flush();
+      } catch (IOException e) {
+        LOG.debug("the journal {} could not be flushed: {}", file, e.toString());
       }
     }
 
     synchronized void append(GenericRecord row) throws IOException {
       try {
         avro.append(row);
+        dirty = true;
       } catch (IOException | RuntimeException e) {
         throw DiskFullException.ifFull(file, asIo(e));
       }
@@ -224,6 +261,7 @@ public final class Journal {
       } catch (IOException e) {
         throw DiskFullException.ifFull(file, e);
       }
+      dirty = false;
       lastFlush = System.nanoTime();
     }
 
@@ -238,6 +276,8 @@ public final class Journal {
     }
 
     synchronized void close() throws IOException {
+      closed = true;
+      timer.cancel(false);
       avro.close();
     }
   }

@@ -193,11 +193,13 @@ final class Resume {
         return;
       }
       boolean listed = false;
-      boolean keep = false;
+      boolean keep = true;
       for (String verdict : joined.getValue().getAll(VERDICTS)) {
         listed = true;
-        keep |= ResumeVerdicts.KEEP.equals(verdict);
+        keep &=
+            ResumeVerdicts.KEEP.equals(verdict); // a key listed twice is kept only if both say so
       }
+      keep &= listed;
       if (keep) {
         kept.inc();
         out.output(row);

@@ -94,6 +94,9 @@ final class ListLines implements Closeable {
     if (!(unit == 1 ? readByteLine() : readUnitLine())) {
       return null;
     }
+    if (onlyNuls() && !(pos < end || fill(1))) {
+      return null; // the high byte of a UTF-16 list's last newline, read as UTF-8: no line
+    }
     number++;
     if (tooLong) {
       return new Line(
@@ -132,7 +135,7 @@ final class ListLines implements Closeable {
   private boolean readUnitLine() throws IOException {
     boolean any = false;
     while (true) {
-      int u = readUnit();
+      long u = readUnit();
       if (u < 0) {
         return any || length > 0;
       }
@@ -148,6 +151,15 @@ final class ListLines implements Closeable {
       }
       append(u);
     }
+  }
+
+  private boolean onlyNuls() {
+    for (int i = 0; i < length; i++) {
+      if (line[i] != 0) {
+        return false;
+      }
+    }
+    return length > 0;
   }
 
   private Line decode() {
@@ -189,7 +201,7 @@ final class ListLines implements Closeable {
           number,
           text.replace("\0", ""),
           bom
-              ? "the line has NUL characters, which no URL list has"
+              ? "the line has NUL characters, which no URL or CSV field can hold; remove them"
               : "the line has NUL characters, as a list saved as UTF-16 without a byte-order mark"
                   + " (BOM) has when read as UTF-8; "
                   + ACCEPTED);
@@ -232,7 +244,7 @@ final class ListLines implements Closeable {
     length += n;
   }
 
-  private void append(int u) {
+  private void append(long u) {
     if (tooLong || length + unit > MAX_LINE_BYTES) {
       tooLong = true;
       return;
@@ -250,8 +262,8 @@ final class ListLines implements Closeable {
    * The next code unit, or -1 at the end; a partial unit at the end is added to the line as it is
    * (its decoding then reports it).
    */
-  private int readUnit() throws IOException {
-    int u = peekUnit();
+  private long readUnit() throws IOException {
+    long u = peekUnit();
     if (u >= 0) {
       pos += unit;
     } else if (end > pos) {
@@ -265,17 +277,18 @@ final class ListLines implements Closeable {
     return u;
   }
 
-  private int peekUnit() throws IOException {
+  /** The next code unit, unsigned (a UTF-32 unit may have its high bit set), or -1 at the end. */
+  private long peekUnit() throws IOException {
     if (end - pos < unit && !fill(unit)) {
       return -1;
     }
     if (unit == 1) {
       return buffer[pos] & 0xFF;
     }
-    int u = 0;
+    long u = 0;
     for (int i = 0; i < unit; i++) {
       int shift = 8 * (bigEndian ? unit - 1 - i : i);
-      u |= (buffer[pos + i] & 0xFF) << shift;
+      u |= (long) (buffer[pos + i] & 0xFF) << shift;
     }
     return u;
   }

@@ -176,6 +176,32 @@ class ImageResumeTest {
   }
 
   @Test
+  void aNewFileTakingAKeptRowsOutputNameNeverLeavesTwoRowsOnOneFile() throws Exception {
+    for (int i = 0; i < 8; i++) {
+      image(dir.resolve("in/p" + i + ".jpg"), "jpg", 10, 10);
+    }
+    ForklineConfig config = config("in", "image-filter:\n  format: png\n");
+    ForklineRunner.run(config, RunOptions.quiet());
+    for (int i = 0; i < 8; i++) {
+      image(dir.resolve("in/p" + i + ".png"), "png", 30, 20); // same output name: p<i>.png
+    }
+
+    RunResult second = resume(config);
+
+    Map<String, String> owners = new java.util.HashMap<>();
+    for (GenericRecord row : TestFiles.rows(second.table())) {
+      if (!"ok".equals(str(row, "status"))) {
+        assertEquals("conflict", str(row, "failure_kind"), str(row, "input"));
+        continue;
+      }
+      String output = str(row, "output_path");
+      assertEquals(null, owners.put(output, str(row, "input")), "two ok rows for " + output);
+      assertEquals(Files.size(Path.of(output)), (Long) row.get("bytes_out"), output);
+    }
+    assertEquals(8, owners.size());
+  }
+
+  @Test
   void anEarlierTableWithTwoRowsForOneKeyGivesOneRow() throws Exception {
     image(dir.resolve("in/a.png"), "png", 10, 10);
     ForklineConfig config = config("in", "");
@@ -187,8 +213,8 @@ class ImageResumeTest {
     Path table = first.table();
     Files.delete(table);
     PartWriter writer = PartWriter.at(table, row.getSchema());
+    writer.write(row); // the newer first: not simply the last row of a key wins
     writer.write(older);
-    writer.write(row);
     writer.finish();
 
     RunResult second = resume(config);

@@ -131,7 +131,7 @@ class UrlListsTest {
 
     List<UrlLists.Entry> entries = read(file);
 
-    assertFalse(entries.isEmpty());
+    assertEquals(2, entries.size(), "one row per line, no phantom: " + entries);
     for (UrlLists.Entry e : entries) {
       assertTrue(
           e.problem() != null && e.problem().contains("UTF-16 without a byte-order mark"),
@@ -139,6 +139,24 @@ class UrlListsTest {
       assertFalse(e.text().contains("\0"), e.text());
     }
     assertEquals("http://a.example/", entries.get(0).text());
+  }
+
+  @Test
+  void aUtf32CodeUnitWithItsHighBitSetFailsItsLineAlone() throws Exception {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    bytes.write(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 0}); // UTF-32LE BOM
+    bytes.write("http://a.example/1\n".getBytes("UTF-32LE"));
+    bytes.write(new byte[] {0x41, 0, 0, (byte) 0x80}); // no character
+    bytes.write("\nhttp://a.example/2\nhttp://a.example/3\n".getBytes("UTF-32LE"));
+    Path file = write("list.txt", bytes.toByteArray());
+
+    List<UrlLists.Entry> entries = read(file);
+
+    assertEquals(4, entries.size(), entries.toString());
+    assertNull(entries.get(0).problem());
+    assertTrue(entries.get(1).problem() != null, entries.get(1).toString());
+    assertEquals("http://a.example/2", entries.get(2).text());
+    assertEquals("http://a.example/3", entries.get(3).text());
   }
 
   @Test
