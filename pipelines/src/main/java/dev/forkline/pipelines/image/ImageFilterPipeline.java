@@ -13,21 +13,15 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The image-filter pipeline: list the input folder, read each file [read], probe and transform it
@@ -145,19 +139,10 @@ public final class ImageFilterPipeline implements PipelineDefinition {
       PCollectionView<Map<String, String>> done,
       ResumeVerdicts verdicts) {
     PCollection<String> folder = pipeline.apply("Input folder", Create.of(inputRoot));
-    ListFilesFn list = new ListFilesFn(settings, done);
-    if (done == null) {
-      return BatchChunks.regroup(folder.apply("List files", ParDo.of(list)), ImageTask.class);
-    }
-    TupleTag<KV<Integer, List<ImageTask>>> batches = new TupleTag<>() {};
-    PCollectionTuple listed =
-        folder.apply(
-            "List files",
-            ParDo.of(list)
-                .withSideInputs(done)
-                .withOutputTags(batches, TupleTagList.of(ResumeVerdicts.TAG)));
-    verdicts.report(listed.get(ResumeVerdicts.TAG));
-    return BatchChunks.regroup(listed.get(batches), ImageTask.class);
+    return BatchChunks.regroup(
+        ResumeVerdicts.listing(
+            "List files", folder, new ListFilesFn(settings, done), done, verdicts),
+        ImageTask.class);
   }
 
   /** A finished task's manifest row: for the table and for the run's journal. */

@@ -1,10 +1,16 @@
 package dev.forkline.pipelines.run;
 
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * What a resumed run's listing decided for each key of an earlier row it listed again: {@link
@@ -31,6 +37,28 @@ public final class ResumeVerdicts {
   /** The verdict of an earlier key whose recorded identity is {@code recorded}. */
   public static String of(String recorded, String current) {
     return recorded.equals(current) ? KEEP : REDO;
+  }
+
+  /**
+   * Applies a pipeline's listing to its input: as it is on a fresh run ({@code done} null), else
+   * with {@code done} as its side input and its {@link #TAG} output reported to {@code verdicts}.
+   * Returns the listing's main output.
+   */
+  public static <T> PCollection<T> listing(
+      String name,
+      PCollection<String> input,
+      DoFn<String, T> fn,
+      PCollectionView<Map<String, String>> done,
+      ResumeVerdicts verdicts) {
+    if (done == null) {
+      return input.apply(name, ParDo.of(fn));
+    }
+    TupleTag<T> main = new TupleTag<>() {};
+    PCollectionTuple listed =
+        input.apply(
+            name, ParDo.of(fn).withSideInputs(done).withOutputTags(main, TupleTagList.of(TAG)));
+    verdicts.report(listed.get(TAG));
+    return listed.get(main);
   }
 
   /** Called once by the pipeline's listing with its verdict output. */

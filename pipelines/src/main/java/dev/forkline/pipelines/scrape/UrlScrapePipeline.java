@@ -20,13 +20,8 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The url-scrape pipeline: read the URL lists, normalize and de-duplicate them [inline], fetch each
@@ -185,20 +180,10 @@ public final class UrlScrapePipeline implements PipelineDefinition {
       ResumeVerdicts verdicts) {
     String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
     PCollection<String> input = pipeline.apply("URL lists", Create.of(lists));
-    ReadListsFn read = new ReadListsFn(done);
-    if (done == null) {
-      return BatchChunks.regroup(
-          input.apply("Read, normalize, dedupe", ParDo.of(read)), UrlTask.class);
-    }
-    TupleTag<KV<Integer, List<UrlTask>>> batches = new TupleTag<>() {};
-    PCollectionTuple listed =
-        input.apply(
-            "Read, normalize, dedupe",
-            ParDo.of(read)
-                .withSideInputs(done)
-                .withOutputTags(batches, TupleTagList.of(ResumeVerdicts.TAG)));
-    verdicts.report(listed.get(ResumeVerdicts.TAG));
-    return BatchChunks.regroup(listed.get(batches), UrlTask.class);
+    return BatchChunks.regroup(
+        ResumeVerdicts.listing(
+            "Read, normalize, dedupe", input, new ReadListsFn(done), done, verdicts),
+        UrlTask.class);
   }
 
   /** The config's fetch settings, the whole fetch bounded by the stage's deadline. */

@@ -370,6 +370,39 @@ class StageChainTest {
     assertTrue(FAILING.get(test)[2] >= 1, "the failed bundle's part was abandoned (at teardown)");
   }
 
+  /** A write whose disk is full: what ImageCalls.Write reports for ENOSPC. */
+  static final class DiskFull implements StageCall<TestItem> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public TestItem call(TestItem input, Attempt attempt) throws StageException {
+      throw new StageException(
+          Failure.DISK_FULL,
+          "no space left to write /out/" + input.id + " (No space left on device)");
+    }
+  }
+
+  @Test
+  void aDiskFullFailureStopsTheRunInsteadOfBecomingARow() {
+    String test = UUID.randomUUID().toString();
+    PARTS_OUT.put(test, new ConcurrentLinkedQueue<>());
+    Pipeline p = pipeline();
+    Stage<TestItem> full =
+        Stage.of("write", new DiskFull())
+            .withConfig(
+                new StageConfig("write", Executor.THREADS, 2, 0, 0, Duration.ofSeconds(10), 0, 0));
+    oneBundle(p, 5).apply(StageChain.of(full).toTable(new RecordingSink(test)));
+
+    Exception e =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+
+    dev.forkline.pipelines.files.DiskFullException cause =
+        dev.forkline.pipelines.files.DiskFullException.find(e);
+    assertTrue(cause != null, String.valueOf(e));
+    assertTrue(cause.getMessage().startsWith("no space left to write /out/i"), cause.getMessage());
+    assertTrue(PARTS_OUT.get(test).isEmpty(), "a part reached the table: " + PARTS_OUT.get(test));
+  }
+
   @Test
   void aWaitingRoomIsNotNegative() {
     assertThrows(IllegalArgumentException.class, () -> StageChain.of(upper()).withWaitingRoom(-1));

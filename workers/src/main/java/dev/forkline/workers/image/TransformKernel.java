@@ -110,7 +110,7 @@ public final class TransformKernel implements Kernel {
   static final int WARM_UP_RUNS = 3;
 
   /** Gradients, a sine wave and noise: decodes and filters like a photo, not like flat colour. */
-  static Pixels photoLike(int w, int h) {
+  public static Pixels photoLike(int w, int h) {
     int[] argb = new int[w * h];
     int seed = 1;
     for (int y = 0; y < h; y++) {

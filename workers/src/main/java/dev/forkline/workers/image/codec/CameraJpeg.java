@@ -1,6 +1,7 @@
 package dev.forkline.workers.image.codec;
 
 import dev.forkline.workers.image.Pixels;
+import dev.forkline.workers.image.TransformKernel;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -119,23 +120,7 @@ final class CameraJpeg {
 
   /** Gradients, a sine wave and noise: compresses like a photo, not like flat colour. */
   static Pixels photoLike(int w, int h) {
-    int[] argb = new int[w * h];
-    int seed = 1;
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        seed = seed * 1103515245 + 12345;
-        int noise = (seed >>> 16) % 17 - 8;
-        int r = clamp(x * 255 / w + noise);
-        int g = clamp(y * 255 / h - noise);
-        int b = clamp((int) (128 + 100 * Math.sin((x + y) / 60.0)) + noise / 2);
-        argb[y * w + x] = 0xFF000000 | r << 16 | g << 8 | b;
-      }
-    }
-    return new Pixels(w, h, argb, false);
-  }
-
-  private static int clamp(int v) {
-    return Math.max(0, Math.min(255, v));
+    return TransformKernel.photoLike(w, h);
   }
 
   /** {@code pixels} scaled to {@code w} x {@code h} by nearest neighbour (for a thumbnail). */
