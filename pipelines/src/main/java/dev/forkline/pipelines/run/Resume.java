@@ -4,9 +4,12 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.exec.StageMetrics;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -33,9 +36,20 @@ final class Resume {
   static final String REDO_MARK = "\u0000redo";
 
   private static final TupleTag<GenericRecord> ROWS = new TupleTag<>("rows") {};
-  private static final TupleTag<String> VERDICTS = new TupleTag<>("verdicts") {};
+  private static final TupleTag<KV<String, String>> VERDICTS = new TupleTag<>("verdicts") {};
 
   private Resume() {}
+
+  /**
+   * Keys are grouped into this many buckets, not one group per key: the Direct runner's cost grows
+   * with the number of keys of a grouping (10,000 files resumed took 150 s with a group per key),
+   * and a bucket's rows are few enough to join in memory.
+   */
+  static final int BUCKETS = 64;
+
+  static int bucket(String key) {
+    return Math.floorMod(key.hashCode(), BUCKETS);
+  }
 
   /** Earlier rows keyed by their key, the newest of each key only. */
   static PTransform<PCollection<GenericRecord>, PCollection<KV<String, GenericRecord>>>
@@ -43,14 +57,12 @@ final class Resume {
     return new PTransform<>() {
       @Override
       public PCollection<KV<String, GenericRecord>> expand(PCollection<GenericRecord> rows) {
-        KvCoder<String, GenericRecord> coder =
-            KvCoder.of(
-                StringUtf8Coder.of(), AvroCoder.of(GenericRecord.class, definition.schema()));
-        return rows.apply("By key", ParDo.of(new ByKeyFn(definition.keyField())))
-            .setCoder(coder)
+        AvroCoder<GenericRecord> row = AvroCoder.of(GenericRecord.class, definition.schema());
+        return rows.apply("By bucket", ParDo.of(new ByBucketFn(definition.keyField())))
+            .setCoder(KvCoder.of(VarIntCoder.of(), row))
             .apply("Group", GroupByKey.create())
-            .apply("Newest", ParDo.of(new NewestFn(definition.timeField())))
-            .setCoder(coder);
+            .apply("Newest", ParDo.of(new NewestFn(definition.keyField(), definition.timeField())))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), row));
       }
     };
   }
@@ -66,32 +78,67 @@ final class Resume {
       PCollection<KV<String, GenericRecord>> newest,
       PCollection<KV<String, String>> verdicts,
       PipelineDefinition definition) {
-    return KeyedPCollectionTuple.of(ROWS, newest)
-        .and(VERDICTS, verdicts)
+    AvroCoder<GenericRecord> row = AvroCoder.of(GenericRecord.class, definition.schema());
+    PCollection<KV<Integer, GenericRecord>> rows =
+        newest
+            .apply("Rows by bucket", ParDo.of(new RebucketFn<GenericRecord>()))
+            .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), row)))
+            .apply("Rows only", ParDo.of(new DropKeyFn()))
+            .setCoder(KvCoder.of(VarIntCoder.of(), row));
+    PCollection<KV<Integer, KV<String, String>>> said =
+        verdicts
+            .apply("Verdicts by bucket", ParDo.of(new RebucketFn<String>()))
+            .setCoder(
+                KvCoder.of(
+                    VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
+    return KeyedPCollectionTuple.of(ROWS, rows)
+        .and(VERDICTS, said)
         .apply("Join the listing's verdicts", CoGroupByKey.create())
-        .apply("Keep rows the listing kept", ParDo.of(new KeepFn(definition.statusField())));
+        .apply(
+            "Keep rows the listing kept",
+            ParDo.of(new KeepFn(definition.keyField(), definition.statusField())));
   }
 
-  static final class ByKeyFn extends DoFn<GenericRecord, KV<String, GenericRecord>> {
+  static final class ByBucketFn extends DoFn<GenericRecord, KV<Integer, GenericRecord>> {
     private final String keyField;
 
-    ByKeyFn(String keyField) {
+    ByBucketFn(String keyField) {
       this.keyField = keyField;
     }
 
     @ProcessElement
-    public void process(@Element GenericRecord row, OutputReceiver<KV<String, GenericRecord>> out) {
-      out.output(KV.of(String.valueOf(row.get(keyField)), row));
+    public void process(
+        @Element GenericRecord row, OutputReceiver<KV<Integer, GenericRecord>> out) {
+      out.output(KV.of(bucket(String.valueOf(row.get(keyField))), row));
     }
   }
 
-  /** Of the rows of one key, the one made last (a table with two rows of a key is broken). */
+  static final class RebucketFn<V> extends DoFn<KV<String, V>, KV<Integer, KV<String, V>>> {
+    @ProcessElement
+    public void process(@Element KV<String, V> kv, OutputReceiver<KV<Integer, KV<String, V>>> out) {
+      out.output(KV.of(bucket(kv.getKey()), kv));
+    }
+  }
+
+  static final class DropKeyFn
+      extends DoFn<KV<Integer, KV<String, GenericRecord>>, KV<Integer, GenericRecord>> {
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, KV<String, GenericRecord>> kv,
+        OutputReceiver<KV<Integer, GenericRecord>> out) {
+      out.output(KV.of(kv.getKey(), kv.getValue().getValue()));
+    }
+  }
+
+  /** Of the rows of each key in a bucket, the one made last (a table with two is broken). */
   static final class NewestFn
-      extends DoFn<KV<String, Iterable<GenericRecord>>, KV<String, GenericRecord>> {
+      extends DoFn<KV<Integer, Iterable<GenericRecord>>, KV<String, GenericRecord>> {
+    private final String keyField;
     private final String timeField;
     private transient Counter duplicates;
 
-    NewestFn(String timeField) {
+    NewestFn(String keyField, String timeField) {
+      this.keyField = keyField;
       this.timeField = timeField;
     }
 
@@ -102,24 +149,21 @@ final class Resume {
 
     @ProcessElement
     public void process(
-        @Element KV<String, Iterable<GenericRecord>> rows,
+        @Element KV<Integer, Iterable<GenericRecord>> bucket,
         OutputReceiver<KV<String, GenericRecord>> out) {
-      GenericRecord newest = null;
-      Instant newestTime = null;
-      for (GenericRecord row : rows.getValue()) {
-        Instant time = time(row);
-        if (newest == null) {
-          newest = row;
-          newestTime = time;
-          continue;
-        }
-        duplicates.inc();
-        if (time != null && (newestTime == null || time.isAfter(newestTime))) {
-          newest = row;
-          newestTime = time;
+      Map<String, GenericRecord> newest = new HashMap<>();
+      for (GenericRecord row : bucket.getValue()) {
+        GenericRecord other = newest.putIfAbsent(String.valueOf(row.get(keyField)), row);
+        if (other != null) {
+          duplicates.inc();
+          Instant time = time(row);
+          Instant otherTime = time(other);
+          if (time != null && (otherTime == null || time.isAfter(otherTime))) {
+            newest.put(String.valueOf(row.get(keyField)), row);
+          }
         }
       }
-      out.output(KV.of(rows.getKey(), newest));
+      newest.forEach((key, row) -> out.output(KV.of(key, row)));
     }
 
     private Instant time(GenericRecord row) {
@@ -168,13 +212,15 @@ final class Resume {
     }
   }
 
-  static final class KeepFn extends DoFn<KV<String, CoGbkResult>, GenericRecord> {
+  static final class KeepFn extends DoFn<KV<Integer, CoGbkResult>, GenericRecord> {
+    private final String keyField;
     private final String statusField;
     private transient Counter kept;
     private transient Counter redone;
     private transient Counter dropped;
 
-    KeepFn(String statusField) {
+    KeepFn(String keyField, String statusField) {
+      this.keyField = keyField;
       this.statusField = statusField;
     }
 
@@ -187,26 +233,23 @@ final class Resume {
 
     @ProcessElement
     public void process(
-        @Element KV<String, CoGbkResult> joined, OutputReceiver<GenericRecord> out) {
-      GenericRecord row = joined.getValue().getOnly(ROWS, null);
-      if (row == null) {
-        return;
+        @Element KV<Integer, CoGbkResult> joined, OutputReceiver<GenericRecord> out) {
+      // A key is kept only if the listing said keep, every time it named it.
+      Map<String, Boolean> keep = new HashMap<>();
+      for (KV<String, String> verdict : joined.getValue().getAll(VERDICTS)) {
+        keep.merge(
+            verdict.getKey(), ResumeVerdicts.KEEP.equals(verdict.getValue()), Boolean::logicalAnd);
       }
-      boolean listed = false;
-      boolean keep = true;
-      for (String verdict : joined.getValue().getAll(VERDICTS)) {
-        listed = true;
-        keep &=
-            ResumeVerdicts.KEEP.equals(verdict); // a key listed twice is kept only if both say so
-      }
-      keep &= listed;
-      if (keep) {
-        kept.inc();
-        out.output(row);
-      } else if (!listed) {
-        dropped.inc();
-      } else if ("ok".equals(String.valueOf(row.get(statusField)))) {
-        redone.inc();
+      for (GenericRecord row : joined.getValue().getAll(ROWS)) {
+        Boolean verdict = keep.get(String.valueOf(row.get(keyField)));
+        if (verdict == null) {
+          dropped.inc();
+        } else if (verdict) {
+          kept.inc();
+          out.output(row);
+        } else if ("ok".equals(String.valueOf(row.get(statusField)))) {
+          redone.inc();
+        }
       }
     }
   }
