@@ -3,6 +3,7 @@ package dev.forkline.pipelines.exec;
 import dev.forkline.pipelines.config.Executor;
 import dev.forkline.pipelines.config.StageConfig;
 import dev.forkline.pipelines.exec.PoolCall.PoolSettings;
+import dev.forkline.pipelines.files.DiskFullException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -579,8 +580,7 @@ public final class StageChain<T extends Tracked<T>>
     private void count(ChainJob<T> job) {
       Failure failure = job.current.failure();
       if (failure != null && Failure.DISK_FULL.equals(failure.kind())) {
-        throw new java.io.UncheckedIOException(
-            new dev.forkline.pipelines.files.DiskFullException(failure.message()));
+        throw new java.io.UncheckedIOException(new DiskFullException(failure.message()));
       }
       chainDone.inc();
       if (rows != null) {

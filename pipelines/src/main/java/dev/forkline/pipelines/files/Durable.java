@@ -33,11 +33,7 @@ public final class Durable {
 
   /** Forces a written file's bytes and size to the disk. */
   public static void sync(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      channel.force(true);
-    } catch (IOException e) {
-      throw DiskFullException.ifFull(file, e);
-    }
+    force(file);
   }
 
   /**
@@ -70,10 +66,15 @@ public final class Durable {
 
   /** Forces a folder's entries (names just created, renamed or deleted) to the disk. */
   public static void syncFolder(Path folder) throws IOException {
-    try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+    force(folder);
+  }
+
+  /** fsync through a read-only descriptor: Linux syncs a file or a folder that way alike. */
+  private static void force(Path path) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {
-      throw DiskFullException.ifFull(folder, e);
+      throw DiskFullException.ifFull(path, e);
     }
   }
 }

@@ -228,21 +228,13 @@ final class ImageCalls {
       if (target.startsWith(Path.of(inputRoot))) {
         throw new StageException("io", "refusing to write into the input folder: " + target);
       }
-      Path temp;
+      Path temp =
+          Path.of(scratch)
+              .resolve(
+                  "write-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
       try {
         ensureFolder(target.getParent());
-        temp =
-            ensureFolder(Path.of(scratch))
-                .resolve(
-                    "write-" + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
-      } catch (IOException e) {
-        if (DiskFullException.isFull(e)) {
-          throw new StageException(
-              Failure.DISK_FULL, new DiskFullException(target.getParent(), e).getMessage());
-        }
-        throw e;
-      }
-      try {
+        ensureFolder(temp.getParent());
         // On the disk before the rename, and the rename before the row is journaled.
         Durable.writeNew(temp, task.data);
         try {
@@ -256,9 +248,8 @@ final class ImageCalls {
         Files.deleteIfExists(temp);
         if (DiskFullException.isFull(e)) {
           // Named by the output it was for: the temporary file is gone with the staging folder.
-          IOException cause = e.getCause() instanceof IOException io ? io : e;
           throw new StageException(
-              Failure.DISK_FULL, new DiskFullException(target, cause).getMessage());
+              Failure.DISK_FULL, new DiskFullException(target, e).getMessage());
         }
         throw e;
       } catch (RuntimeException e) {

@@ -245,8 +245,8 @@ public final class Journal {
       try {
         avro.append(row);
         dirty = true;
-      } catch (IOException | RuntimeException e) {
-        throw DiskFullException.ifFull(file, asIo(e));
+      } catch (IOException e) {
+        throw DiskFullException.ifFull(file, e);
       }
       if (System.nanoTime() - lastFlush > FLUSH_NANOS) {
         flush();
@@ -263,16 +263,6 @@ public final class Journal {
       }
       dirty = false;
       lastFlush = System.nanoTime();
-    }
-
-    private static IOException asIo(Exception e) {
-      if (e instanceof IOException io) {
-        return io;
-      }
-      if (e.getCause() instanceof IOException io) {
-        return io;
-      }
-      throw (RuntimeException) e;
     }
 
     synchronized void close() throws IOException {

@@ -81,13 +81,11 @@ final class Resume {
     AvroCoder<GenericRecord> row = AvroCoder.of(GenericRecord.class, definition.schema());
     PCollection<KV<Integer, GenericRecord>> rows =
         newest
-            .apply("Rows by bucket", ParDo.of(new RebucketFn<GenericRecord>()))
-            .setCoder(KvCoder.of(VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), row)))
-            .apply("Rows only", ParDo.of(new DropKeyFn()))
+            .apply("Rows by bucket", ParDo.of(new RowByBucketFn()))
             .setCoder(KvCoder.of(VarIntCoder.of(), row));
     PCollection<KV<Integer, KV<String, String>>> said =
         verdicts
-            .apply("Verdicts by bucket", ParDo.of(new RebucketFn<String>()))
+            .apply("Verdicts by bucket", ParDo.of(new VerdictByBucketFn()))
             .setCoder(
                 KvCoder.of(
                     VarIntCoder.of(), KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
@@ -113,20 +111,21 @@ final class Resume {
     }
   }
 
-  static final class RebucketFn<V> extends DoFn<KV<String, V>, KV<Integer, KV<String, V>>> {
+  static final class VerdictByBucketFn
+      extends DoFn<KV<String, String>, KV<Integer, KV<String, String>>> {
     @ProcessElement
-    public void process(@Element KV<String, V> kv, OutputReceiver<KV<Integer, KV<String, V>>> out) {
+    public void process(
+        @Element KV<String, String> kv, OutputReceiver<KV<Integer, KV<String, String>>> out) {
       out.output(KV.of(bucket(kv.getKey()), kv));
     }
   }
 
-  static final class DropKeyFn
-      extends DoFn<KV<Integer, KV<String, GenericRecord>>, KV<Integer, GenericRecord>> {
+  static final class RowByBucketFn
+      extends DoFn<KV<String, GenericRecord>, KV<Integer, GenericRecord>> {
     @ProcessElement
     public void process(
-        @Element KV<Integer, KV<String, GenericRecord>> kv,
-        OutputReceiver<KV<Integer, GenericRecord>> out) {
-      out.output(KV.of(kv.getKey(), kv.getValue().getValue()));
+        @Element KV<String, GenericRecord> kv, OutputReceiver<KV<Integer, GenericRecord>> out) {
+      out.output(KV.of(bucket(kv.getKey()), kv.getValue()));
     }
   }
 
