@@ -101,9 +101,10 @@ final class AsyncBundle<I, R> {
 
   /**
    * Emits the rest of the bundle through {@code emit} as each element finishes, so the steps after
-   * this one (the table's writer) work on them meanwhile instead of after the last; waits at most
-   * {@code timeoutNanos} in all, then hands the elements not finished to {@code cancel}, which must
-   * complete their futures. Checks that each element started was emitted once.
+   * this one (the table's writer) work on them meanwhile instead of after the last; once no element
+   * has finished for {@code timeoutNanos}, hands those not finished to {@code cancel}, which must
+   * complete their futures. A deadline of progress, not of the whole bundle: a bundle of one polite
+   * host's URLs may rightly take hours. Checks that each element started was emitted once.
    */
   void finish(long timeoutNanos, Consumer<Pending<I, R>> cancel, Consumer<Pending<I, R>> emit)
       throws InterruptedException {
@@ -143,6 +144,9 @@ final class AsyncBundle<I, R> {
       }
       if (!pending.remove(done)) {
         continue; // emitted already, in @ProcessElement
+      }
+      if (!cancelled) {
+        deadline = System.nanoTime() + timeoutNanos;
       }
       if (done.future.isCompletedExceptionally()) {
         try {

@@ -7,11 +7,19 @@ public final class Attempt {
   private final int number;
   private final int maxAttempts;
   private final long deadlineNanos;
+  private final KeyGate gate;
+  private final String key;
 
   Attempt(int number, int maxAttempts, long deadlineNanos) {
+    this(number, maxAttempts, deadlineNanos, null, null);
+  }
+
+  Attempt(int number, int maxAttempts, long deadlineNanos, KeyGate gate, String key) {
     this.number = number;
     this.maxAttempts = maxAttempts;
     this.deadlineNanos = deadlineNanos;
+    this.gate = gate;
+    this.key = key;
   }
 
   /** An attempt for calls made outside an executor (tests, tools): first of one, with a timeout. */
@@ -27,6 +35,17 @@ public final class Attempt {
   /** How many attempts the element may get in all. */
   public int maxAttempts() {
     return maxAttempts;
+  }
+
+  /**
+   * Asks for at least {@code gap} between the starts of calls with this attempt's key from now on
+   * (a robots.txt {@code Crawl-delay}), measured from the last start; the stage's own delay is the
+   * least. Nothing happens when the stage has no per-key limit.
+   */
+  public void spaceKey(Duration gap) {
+    if (gate != null && gap != null && !gap.isNegative()) {
+      gate.space(key, gap.toNanos());
+    }
   }
 
   /** Time left before this attempt's deadline, never negative. */

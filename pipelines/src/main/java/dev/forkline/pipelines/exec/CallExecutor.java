@@ -73,7 +73,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     this.maxAttempts = settings.retries() + 1;
     this.permits = new Semaphore(settings.concurrency(), true);
     this.gate =
-        settings.perKeyLimit() > 0 || !settings.perKeyDelay().isZero()
+        keyFn != null
             ? new KeyGate(settings.perKeyLimit(), settings.perKeyDelay().toNanos())
             : null;
     if (settings.inline()) {
@@ -149,10 +149,32 @@ public final class CallExecutor<I, O> implements Shared.Resource {
 
   /** Starts an element on the pool; the future completes with its outcome and never fails. */
   public CompletableFuture<Outcome<O>> submit(I input) {
+    return submit(input, null);
+  }
+
+  /**
+   * What an attempt must hold, besides its key's slot, while it runs: taken in the pool thread once
+   * the key lets the attempt start, given back before a retry's back-off. Whatever is held when the
+   * element's outcome is known stays held: the submitter gives it back.
+   */
+  public interface Admission {
+    /** Blocks until the attempt may run. */
+    void acquire() throws InterruptedException;
+
+    /** Gives back what {@link #acquire} took: the attempt failed and waits for its retry. */
+    void release();
+  }
+
+  /**
+   * {@link #submit(Object)}, each attempt taking {@code admission} when it starts: so a chain's
+   * in-flight permits are held by calls that run, never by elements that wait for their key.
+   */
+  public CompletableFuture<Outcome<O>> submit(I input, Admission admission) {
     if (pool == null) {
       throw new IllegalStateException("stage " + name + " runs inline: use runInline");
     }
     Job job = new Job(input);
+    job.admission = admission;
     inFlight.incrementAndGet();
     job.result.whenComplete((o, t) -> inFlight.decrementAndGet());
     admit(job);
@@ -223,9 +245,24 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     try {
       pool.execute(
           () -> {
+            // The admission first, so that the key's start is counted when the call really starts.
+            if (job.admission != null && !job.result.isDone()) {
+              try {
+                job.admission.acquire();
+              } catch (InterruptedException e) {
+                exitKey(job);
+                job.finish(
+                    Outcome.failed(
+                        "cancelled", "stage " + name + " was shut down", job.attempts, 0, 0));
+                return;
+              }
+            }
             if (job.key != null && !job.result.isDone()) {
               long wait = gate.startDelay(job.key);
               if (wait > 0) {
+                if (job.admission != null) {
+                  job.admission.release(); // never held while the key's delay runs
+                }
                 Timers.schedule(() -> startOnPool(job), wait);
                 return;
               }
@@ -236,7 +273,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
               exitKey(job);
             }
             if (delay >= 0) {
-              Timers.schedule(() -> admit(job), delay);
+              retryLater(job, delay);
             }
           });
     } catch (RejectedExecutionException e) {
@@ -244,6 +281,14 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       job.finish(
           Outcome.failed("cancelled", "stage " + name + " was shut down", job.attempts, 0, 0));
     }
+  }
+
+  /** Gives back the attempt's admission and admits the element again after {@code delay}. */
+  private void retryLater(Job job, long delay) {
+    if (job.admission != null) {
+      job.admission.release();
+    }
+    Timers.schedule(() -> admit(job), delay);
   }
 
   private void exitKey(Job job) {
@@ -275,7 +320,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       guard = new Guard(Thread.currentThread(), job);
     }
     guard.inline = pool == null;
-    Attempt attempt = new Attempt(job.attempts, maxAttempts, now + attemptTimeout);
+    Attempt attempt = new Attempt(job.attempts, maxAttempts, now + attemptTimeout, gate, job.key);
     job.running = guard;
     guard.arm(attemptTimeout);
     O value = null;
@@ -312,6 +357,9 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       return job.failOrRetry("timeout", timeoutMessage(attemptTimeout), true, null);
     }
     if (error instanceof RetryableException r) {
+      if (r.retryAfter() != null && job.key != null) {
+        gate.pause(job.key, r.retryAfter().toNanos()); // the key asked for a pause, not one call
+      }
       return job.failOrRetry(r.kind(), r.getMessage(), true, r.retryAfter());
     }
     if (error instanceof StageException s) {
@@ -393,6 +441,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     final long submitted = System.nanoTime();
     final CompletableFuture<Outcome<O>> result = new CompletableFuture<>();
     volatile Guard running;
+    Admission admission;
     int attempts;
     long deadline;
     long callNanos;
@@ -501,7 +550,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       }
       long delay = job.failOrRetry("timeout", timeoutMessage(timeoutNanos), true, null);
       if (delay >= 0) {
-        Timers.schedule(() -> admit(job), delay);
+        retryLater(job, delay);
       }
     }
 

@@ -6,11 +6,16 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Per-key politeness shared by every DoFn instance of a stage in the JVM: at most {@code limit}
- * calls in flight per key ({@link #enter}, {@link #exit}), and at least {@code minDelay} between
- * the starts of two calls for the same key ({@link #startDelay}, asked by the thread about to start
- * the call, so the spacing holds between real starts). Waiting callers are parked in a queue per
- * key, not on a thread, so one slow key never holds the pool's threads.
+ * Per-key politeness shared by every DoFn instance of a stage in the JVM, as crawlers keep it (one
+ * queue per host): at most {@code limit} calls in flight per key ({@link #enter}, {@link #exit}),
+ * and at least the key's gap between the starts of two of its calls ({@link #startDelay}, asked by
+ * the thread about to start the call, so the spacing holds between real starts). The gap is the
+ * stage's {@code minDelay}, raised per key by what a call learns ({@link #space}: robots.txt's
+ * {@code Crawl-delay}); {@link #pause} holds a key's starts back ({@code Retry-After}).
+ *
+ * <p>Waiting callers are parked in a queue per key, not on a thread, so a key that must wait never
+ * holds back another. A key's first call runs alone until it ends, so that what it learns about the
+ * key (its robots.txt, whether it answers at all) applies to the calls after it.
  */
 final class KeyGate {
   private static final int SWEEP_EVERY = 4096;
@@ -22,13 +27,41 @@ final class KeyGate {
 
   private static final class KeyState {
     int active;
+
+    /** Whether a call of this key has ended: until then the key runs one call at a time. */
+    boolean proven;
+
+    long gapNanos;
+    long lastStart = Long.MIN_VALUE;
     long nextStart = Long.MIN_VALUE;
     final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+
+    KeyState(long gapNanos) {
+      this.gapNanos = gapNanos;
+    }
+
+    boolean idle(long now) {
+      return active == 0
+          && waiting.isEmpty()
+          && (nextStart == Long.MIN_VALUE || nextStart - now <= 0);
+    }
   }
 
+  /**
+   * @param limit calls in flight per key; 0 for no limit
+   * @param minDelayNanos the least time between two starts of a key's calls
+   */
   KeyGate(int limit, long minDelayNanos) {
     this.limit = limit;
     this.minDelayNanos = minDelayNanos;
+  }
+
+  private KeyState state(String key) {
+    return keys.computeIfAbsent(key, k -> new KeyState(minDelayNanos));
+  }
+
+  private boolean full(KeyState state) {
+    return (!state.proven && state.active >= 1) || (limit > 0 && state.active >= limit);
   }
 
   /**
@@ -41,8 +74,8 @@ final class KeyGate {
       if (++entries % SWEEP_EVERY == 0) {
         sweep();
       }
-      KeyState state = keys.computeIfAbsent(key, k -> new KeyState());
-      if ((limit > 0 && state.active >= limit) || !state.waiting.isEmpty()) {
+      KeyState state = state(key);
+      if (full(state) || !state.waiting.isEmpty()) {
         state.waiting.add(admitted);
         return;
       }
@@ -56,36 +89,65 @@ final class KeyGate {
    * to wait before asking again.
    */
   synchronized long startDelay(String key) {
-    if (minDelayNanos == 0) {
-      return 0;
-    }
-    KeyState state = keys.computeIfAbsent(key, k -> new KeyState());
+    KeyState state = state(key);
     long now = System.nanoTime();
     if (state.nextStart != Long.MIN_VALUE && state.nextStart - now > 0) {
       return state.nextStart - now;
     }
-    state.nextStart = now + minDelayNanos;
+    state.lastStart = now;
+    state.nextStart = state.gapNanos > 0 ? now + state.gapNanos : Long.MIN_VALUE;
     return 0;
   }
 
-  /** Frees the key's slot taken by an admission and admits the next waiting caller, if any. */
+  /** Raises the least time between the key's starts to {@code gapNanos}, from its last start. */
+  synchronized void space(String key, long gapNanos) {
+    KeyState state = state(key);
+    if (gapNanos <= state.gapNanos) {
+      return;
+    }
+    state.gapNanos = gapNanos;
+    if (state.lastStart != Long.MIN_VALUE) {
+      long next = state.lastStart + gapNanos;
+      if (state.nextStart == Long.MIN_VALUE || next - state.nextStart > 0) {
+        state.nextStart = next;
+      }
+    }
+  }
+
+  /** Starts no call of the key for {@code nanos} from now. */
+  synchronized void pause(String key, long nanos) {
+    KeyState state = state(key);
+    long until = System.nanoTime() + nanos;
+    if (state.nextStart == Long.MIN_VALUE || until - state.nextStart > 0) {
+      state.nextStart = until;
+    }
+  }
+
+  /** Frees the key's slot taken by an admission and admits the next waiting callers, if any. */
   void exit(String key) {
-    Runnable next = null;
+    java.util.List<Runnable> next = null;
     synchronized (this) {
       KeyState state = keys.get(key);
       if (state == null || state.active == 0) {
         throw new IllegalStateException("exit without an admission for key " + key);
       }
       state.active--;
-      if (!state.waiting.isEmpty()) {
-        next = state.waiting.poll();
+      state.proven = true;
+      while (!state.waiting.isEmpty() && !full(state)) {
+        if (next == null) {
+          next = new java.util.ArrayList<>(2);
+        }
+        next.add(state.waiting.poll());
         state.active++;
-      } else if (state.active == 0 && state.nextStart - System.nanoTime() <= 0) {
+      }
+      if (state.idle(System.nanoTime())) {
         keys.remove(key);
       }
     }
     if (next != null) {
-      next.run();
+      for (Runnable r : next) {
+        r.run();
+      }
     }
   }
 
@@ -95,12 +157,20 @@ final class KeyGate {
     return state == null ? 0 : state.active;
   }
 
+  /** Callers waiting for a slot of any key. */
+  synchronized int waiting() {
+    int n = 0;
+    for (KeyState state : keys.values()) {
+      n += state.waiting.size();
+    }
+    return n;
+  }
+
   /** Forgets idle keys whose delay has passed, so a run over a million hosts stays small. */
   private void sweep() {
     long now = System.nanoTime();
     for (Iterator<KeyState> it = keys.values().iterator(); it.hasNext(); ) {
-      KeyState state = it.next();
-      if (state.active == 0 && state.waiting.isEmpty() && state.nextStart - now <= 0) {
+      if (it.next().idle(now)) {
         it.remove();
       }
     }

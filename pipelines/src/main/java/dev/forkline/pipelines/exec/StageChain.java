@@ -308,21 +308,72 @@ public final class StageChain<T extends Tracked<T>>
     }
   }
 
+  /**
+   * Elements a chain whose first stage is keyed accepts in a JVM: those waiting for their key (a
+   * host and its politeness delay) hold no in-flight permit, only one of these, so that one key's
+   * backlog never stops another key's calls, and a list of millions stays bounded in memory.
+   */
+  static final int ACCEPTED = 10_000;
+
   /** The in-flight bound of a chain in the JVM, shared by its DoFn instances. */
   static final class Permits implements Shared.Resource {
     final Semaphore semaphore;
+    final Semaphore accepted;
 
     Permits(int permits) {
       this.semaphore = new Semaphore(permits, true);
+      this.accepted = new Semaphore(Math.max(ACCEPTED, permits), true);
     }
 
     @Override
     public void close() {}
   }
 
+  /**
+   * An element's in-flight permit when the chain's first stage is keyed: taken by the first stage's
+   * attempt when its key lets it start, given back for a retry's back-off, held from the first
+   * stage's success to the element's end, and given back once at the end.
+   */
+  static final class PermitAdmission implements CallExecutor.Admission {
+    private static final int NONE = 0;
+    private static final int HELD = 1;
+    private static final int ENDED = 2;
+
+    private final Semaphore permits;
+    private final java.util.concurrent.atomic.AtomicInteger state =
+        new java.util.concurrent.atomic.AtomicInteger(NONE);
+
+    PermitAdmission(Semaphore permits) {
+      this.permits = permits;
+    }
+
+    @Override
+    public void acquire() throws InterruptedException {
+      permits.acquire();
+      if (!state.compareAndSet(NONE, HELD)) {
+        permits.release(); // the element ended meanwhile, or holds one already
+      }
+    }
+
+    @Override
+    public void release() {
+      if (state.compareAndSet(HELD, NONE)) {
+        permits.release();
+      }
+    }
+
+    /** The element ended: gives its permit back if it holds one, and refuses later ones. */
+    void end() {
+      if (state.getAndSet(ENDED) == HELD) {
+        permits.release();
+      }
+    }
+  }
+
   /** One element on its way through the stages, with each stage's outcome. */
   static final class ChainJob<T extends Tracked<T>> {
     final T input;
+    PermitAdmission admission;
     final Outcome<?>[] outcomes;
     T current;
     volatile CompletableFuture<? extends Outcome<T>> running;
@@ -369,6 +420,7 @@ public final class StageChain<T extends Tracked<T>>
     private transient Counter chainDone;
     private transient AsyncBundle<T, ChainJob<T>> bundle;
     private transient long bundleTimeoutNanos;
+    private transient boolean keyedFirst;
 
     private final int waitingRoom;
     private final RowSink<T> rows;
@@ -414,6 +466,7 @@ public final class StageChain<T extends Tracked<T>>
       }
       bundle = new AsyncBundle<>(String.join(", ", stages.stream().map(Stage::name).toList()));
       bundleTimeoutNanos = bundleTimeout(stages).toNanos();
+      keyedFirst = stages.get(0).keyFn() != null && !executors.get(0).settings().inline();
     }
 
     @StartBundle
@@ -431,16 +484,32 @@ public final class StageChain<T extends Tracked<T>>
         BoundedWindow window,
         MultiOutputReceiver out)
         throws InterruptedException {
-      permits.semaphore.acquire();
       ChainJob<T> job = new ChainJob<>(element, stages.size());
+      Semaphore taken;
+      if (keyedFirst) {
+        taken = permits.accepted;
+        job.admission = new PermitAdmission(permits.semaphore);
+      } else {
+        taken = permits.semaphore;
+      }
+      taken.acquire();
       CompletableFuture<ChainJob<T>> result;
       try {
         result = start(job);
       } catch (RuntimeException e) {
-        permits.semaphore.release();
+        taken.release();
+        if (job.admission != null) {
+          job.admission.end();
+        }
         throw e;
       }
-      result.whenComplete((j, t) -> permits.semaphore.release());
+      result.whenComplete(
+          (j, t) -> {
+            if (job.admission != null) {
+              job.admission.end();
+            }
+            taken.release();
+          });
       AsyncBundle.Pending<T, ChainJob<T>> pending =
           new AsyncBundle.Pending<>(element, timestamp, window, result);
       pending.context = job;
@@ -540,7 +609,10 @@ public final class StageChain<T extends Tracked<T>>
         }
         return CompletableFuture.completedFuture(job.after(index, name, outcome));
       }
-      CompletableFuture<Outcome<T>> submitted = executor.submit(job.current);
+      CompletableFuture<Outcome<T>> submitted =
+          index == 0 && job.admission != null
+              ? executor.submit(job.current, job.admission)
+              : executor.submit(job.current);
       job.running = submitted;
       return submitted.thenApply(outcome -> job.after(index, name, outcome));
     }
@@ -549,9 +621,8 @@ public final class StageChain<T extends Tracked<T>>
     @SuppressWarnings("unchecked")
     private void cancel(AsyncBundle.Pending<T, ChainJob<T>> pending) {
       String message =
-          "not finished when the bundle's deadline of "
-              + CallExecutor.human(bundleTimeoutNanos)
-              + " passed";
+          "not finished after no element of its bundle finished for "
+              + CallExecutor.human(bundleTimeoutNanos);
       ChainJob<T> job = findJob(pending);
       int at = job == null ? 0 : Math.max(0, job.runningStage);
       if (job != null && job.running != null) {

@@ -267,9 +267,8 @@ public final class Threaded<I, O>
           p ->
               executor.cancel(
                   p.future,
-                  "not finished when the bundle's deadline of "
-                      + CallExecutor.human(timeout)
-                      + " passed"),
+                  "not finished after no element of its bundle finished for "
+                      + CallExecutor.human(timeout)),
           p -> {
             Outcome<O> outcome = p.result();
             metrics.finished(outcome);

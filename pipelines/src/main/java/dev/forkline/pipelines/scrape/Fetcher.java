@@ -54,7 +54,6 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   public static void resetJvmState() {
     ROBOTS.clear();
     HostHealth.shared().clear();
-    ScrapeCalls.CrawlDelays.clear();
     HttpIo.clear();
   }
 

@@ -2,18 +2,13 @@ package dev.forkline.pipelines.scrape;
 
 import dev.forkline.pipelines.exec.Attempt;
 import dev.forkline.pipelines.exec.KernelCall;
-import dev.forkline.pipelines.exec.RetryableException;
 import dev.forkline.pipelines.exec.StageCall;
 import dev.forkline.pipelines.exec.StageException;
 import dev.forkline.workers.html.ExtractRule;
 import dev.forkline.workers.html.HtmlKernel;
 import dev.forkline.workers.html.ParsedPage;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /** The per-element calls of the url-scrape stages. */
 final class ScrapeCalls {
@@ -36,10 +31,8 @@ final class ScrapeCalls {
     public UrlTask call(UrlTask task, Attempt attempt) throws Exception {
       task.attempts = attempt.number();
       if (fetcher.settings().respectRobots()) {
-        Optional<Duration> delay = fetcher.crawlDelay(task.url, attempt);
-        if (delay.isPresent() && !delay.get().isZero()) {
-          CrawlDelays.await(task.host, delay.get(), attempt);
-        }
+        // The host's later requests are spaced by its Crawl-delay; its first runs alone (KeyGate).
+        fetcher.crawlDelay(task.url, attempt).ifPresent(attempt::spaceKey);
       }
       FetchResult r = fetcher.fetch(task.url, attempt);
       task.finalUrl = r.finalUrl();
@@ -63,53 +56,6 @@ final class ScrapeCalls {
     @Override
     public void teardown() {
       fetcher.teardown();
-    }
-  }
-
-  /**
-   * Spaces the requests to a host by its robots.txt {@code Crawl-delay}, across the JVM: each
-   * request takes the next free slot and sleeps until it comes (the per-host limit bounds how many
-   * threads wait). A slot past the attempt's deadline is not waited for: the attempt fails as a
-   * retryable {@code timeout} after that wait, so the executor's back-off spreads the rest.
-   */
-  static final class CrawlDelays {
-    private static final Map<String, Long> NEXT = new HashMap<>();
-
-    private CrawlDelays() {}
-
-    static void clear() {
-      synchronized (NEXT) {
-        NEXT.clear();
-      }
-    }
-
-    static void await(String host, Duration delay, Attempt attempt)
-        throws InterruptedException, RetryableException {
-      long now = System.nanoTime();
-      long slot;
-      synchronized (NEXT) {
-        Long next = NEXT.get(host);
-        slot = next == null || next - now < 0 ? now : next;
-        long wait = slot - now;
-        if (wait > attempt.remaining().toNanos()) {
-          throw new RetryableException(
-              "timeout",
-              "robots.txt asks for "
-                  + delay.toMillis()
-                  + " ms between requests to "
-                  + host
-                  + "; the next slot is past this attempt's deadline",
-              Duration.ofNanos(wait));
-        }
-        NEXT.put(host, slot + delay.toNanos());
-        if (NEXT.size() > 100_000) {
-          NEXT.values().removeIf(t -> t - now < 0);
-        }
-      }
-      long wait = slot - now;
-      if (wait > 0) {
-        java.util.concurrent.TimeUnit.NANOSECONDS.sleep(wait);
-      }
     }
   }
 

@@ -322,6 +322,81 @@ class StageChainTest {
     assertTrue(live[1] >= 5, "the room was used: " + live[1]);
   }
 
+  /** Per test: each call's key and start time. */
+  private static final Map<String, Queue<long[]>> STARTS = new ConcurrentHashMap<>();
+
+  /** The key of an item: items i0, i1, i2 are key 0, i3 to i5 key 1, ...: a list grouped by key. */
+  static final class GroupOfThree
+      implements org.apache.beam.sdk.transforms.SerializableFunction<TestItem, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String apply(TestItem item) {
+      return "k" + Integer.parseInt(item.id.substring(1)) / 3;
+    }
+  }
+
+  /** Records when it started, for which key. */
+  static final class RecordStart implements StageCall<TestItem> {
+    private static final long serialVersionUID = 1L;
+    private final String test;
+
+    RecordStart(String test) {
+      this.test = test;
+    }
+
+    @Override
+    public TestItem call(TestItem input, Attempt attempt) {
+      long key = Long.parseLong(new GroupOfThree().apply(input).substring(1));
+      STARTS.get(test).add(new long[] {key, System.nanoTime()});
+      return input;
+    }
+  }
+
+  @Test
+  void elementsWaitingForTheirKeysDelayHoldNoPermit() {
+    // 20 keys of 3 elements, grouped, one call per key at a time and 1 s between a key's starts;
+    // the chain's bound is 1 + 2 + 1 = 4. Waiting elements holding permits kept the chain on the
+    // first keys: key 2 started only after key 0's second call. Now every key starts at once.
+    String test = UUID.randomUUID().toString();
+    STARTS.put(test, new ConcurrentLinkedQueue<>());
+    Pipeline p = pipeline();
+    oneBundle(p, 60)
+        .apply(
+            StageChain.of(
+                    Stage.of("fetch", new RecordStart(test))
+                        .withConfig(threads("fetch", 2))
+                        .withPerKeyLimit(new GroupOfThree(), 1, Duration.ofSeconds(1)),
+                    Stage.of("two", new Slow()).withConfig(threads("two", 1)))
+                .toTable(new LeavingSink(test)));
+    LIVE.put(test, new int[2]);
+    p.run().waitUntilFinish();
+
+    Map<Long, List<Long>> byKey = new java.util.TreeMap<>();
+    for (long[] start : STARTS.get(test)) {
+      byKey.computeIfAbsent(start[0], k -> new ArrayList<>()).add(start[1]);
+    }
+    assertEquals(20, byKey.size());
+    long lastFirst = Long.MIN_VALUE;
+    long firstSecond = Long.MAX_VALUE;
+    for (List<Long> starts : byKey.values()) {
+      assertEquals(3, starts.size());
+      java.util.Collections.sort(starts);
+      lastFirst = Math.max(lastFirst, starts.get(0));
+      firstSecond = Math.min(firstSecond, starts.get(1));
+      for (int i = 1; i < starts.size(); i++) {
+        assertTrue(
+            starts.get(i) - starts.get(i - 1) >= 990_000_000L,
+            "a key's starts are at least its delay apart");
+      }
+    }
+    assertTrue(
+        lastFirst < firstSecond,
+        "every key's first call started before any key's second, not "
+            + (lastFirst - firstSecond) / 1_000_000
+            + " ms after");
+  }
+
   /** Per test: [rows accepted, whether a row failed, abandons after that failure]. */
   private static final Map<String, int[]> FAILING = new ConcurrentHashMap<>();
 
