@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
  * fragment, no user info, {@code .} and {@code ..} segments resolved, an empty path as {@code /},
  * an empty query dropped, percent-escapes of unreserved characters decoded, other escapes in upper
  * case, and characters that may not appear raw (non-ASCII, {@code "<>\^`{|}}) percent-encoded as
- * UTF-8. The result always parses with {@link URI#create}.
+ * UTF-8. Only ASCII hex digits make an escape; a '%' before anything else is a literal '%' (as
+ * WHATWG URL reads it), written {@code %25}. The result always parses with {@link URI#create}.
  */
 public final class UrlNormalizer {
   /** Longer URLs are refused: no server accepts them and they bloat every row. */
@@ -315,7 +316,12 @@ public final class UrlNormalizer {
     try {
       decoded = decodeAll(host);
     } catch (IllegalArgumentException e) {
-      throw invalid("'" + shorten(url) + "' has a host with a broken %-escape: " + host);
+      throw invalid(
+          "'"
+              + shorten(url)
+              + "' has a host with a broken %-escape: "
+              + host
+              + "; an escape is '%' and two hex digits 0-9, A-F");
     }
     String ascii;
     try {
@@ -334,7 +340,7 @@ public final class UrlNormalizer {
     return ascii;
   }
 
-  /** Decodes every %XX as UTF-8; used for host names only. */
+  /** Decodes every %XX (ASCII hex digits) as UTF-8; used for host names only. */
   private static String decodeAll(String s) {
     if (s.indexOf('%') < 0) {
       return s;
@@ -450,8 +456,18 @@ public final class UrlNormalizer {
     out.append('%').append(HEX.charAt(b >> 4)).append(HEX.charAt(b & 0xf));
   }
 
+  /** An ASCII hex digit's value, else -1 (Character.digit also takes non-ASCII digits). */
   private static int hex(char c) {
-    return Character.digit(c, 16);
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   private static String shorten(String url) {

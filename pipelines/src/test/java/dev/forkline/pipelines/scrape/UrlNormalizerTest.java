@@ -65,6 +65,30 @@ class UrlNormalizerTest {
     assertEquals(FetchKinds.INVALID_URL, e.kind());
   }
 
+  /**
+   * Only ASCII hex digits make an escape (WHATWG URL's percent-decode): a '%' before anything else
+   * is a literal '%', which the normal form writes as %25, and the characters after it are encoded
+   * as themselves. Character.digit took Arabic-Indic and fullwidth digits too: '/%\u0664\u0661'
+   * became '/A'.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "http://example.com/%\u0664\u0661, http://example.com/%25%D9%A4%D9%A1",
+    "http://example.com/%\uff14\uff11, http://example.com/%25%EF%BC%94%EF%BC%91",
+    "http://example.com/?q=%\u0664\u0661, http://example.com/?q=%25%D9%A4%D9%A1",
+  })
+  void aPercentEscapeTakesAsciiHexDigitsOnly(String raw, String expected) throws StageException {
+    assertEquals(expected, UrlNormalizer.normalize(raw));
+  }
+
+  @Test
+  void aHostEscapeWithNonAsciiDigitsIsRefused() {
+    StageException e =
+        assertThrows(
+            StageException.class, () -> UrlNormalizer.normalize("http://ex%\u0664\u0661mple.com/"));
+    assertEquals(FetchKinds.INVALID_URL, e.kind());
+  }
+
   @Test
   void refusalSaysWhatIsAccepted() {
     StageException e =
