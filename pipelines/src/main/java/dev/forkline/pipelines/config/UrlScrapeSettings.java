@@ -46,6 +46,9 @@ public record UrlScrapeSettings(
 
   public static final String DEFAULT_USER_AGENT = "forkline/0.1 (batch scraper)";
 
+  /** A body is held as one byte array (under 2 GiB); past 1 GiB a few in flight fill a heap. */
+  public static final long MAX_BODY_BYTES = 1L << 30;
+
   public UrlScrapeSettings {
     extract = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extract));
   }
@@ -81,7 +84,7 @@ public record UrlScrapeSettings(
     }
     int perHost = s.integer("per-host", 4, 1, 1024);
     Duration delay = s.duration("delay", Duration.ZERO, Duration.ZERO);
-    long maxBody = s.size("max-body", 5L << 20, 1024, 1L << 31);
+    long maxBody = s.size("max-body", 5L << 20, 1024, MAX_BODY_BYTES);
     int maxRedirects = s.integer("max-redirects", 5, 0, 50);
     String onLarge = s.choice("on-large", "truncate", List.of("truncate", "fail"));
     Duration connectTimeout =

@@ -1,12 +1,16 @@
 package dev.forkline.pipelines.scrape;
 
+import com.ibm.icu.text.IDNA;
 import dev.forkline.pipelines.exec.StageException;
 import java.io.ByteArrayOutputStream;
-import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,11 +18,14 @@ import java.util.regex.Pattern;
  * Parses, validates and normalizes the URLs of a scrape list, so equal pages get equal keys and
  * only absolute http/https URLs with a host reach the network. Static and pure.
  *
- * <p>Normal form: scheme and host in lower case, an IDN host in punycode, no default port, no
- * fragment, no user info, {@code .} and {@code ..} segments resolved, an empty path as {@code /},
- * an empty query dropped, percent-escapes of unreserved characters decoded, other escapes in upper
- * case, and characters that may not appear raw (non-ASCII, {@code "<>\^`{|}}) percent-encoded as
- * UTF-8. The result always parses with {@link URI#create}.
+ * <p>Normal form: scheme and host in lower case, an IDN host in punycode by UTS #46 nontransitional
+ * processing (IDNA2008, as browsers and WHATWG URL map it: {@code faß.de} is {@code
+ * xn--fa-hia.de}), no default port, no fragment, no user info, {@code .} and {@code ..} segments
+ * resolved, an empty path as {@code /}, an empty query dropped, percent-escapes of unreserved
+ * characters decoded, other escapes in upper case, and characters that may not appear raw
+ * (non-ASCII, {@code "<>\^`{|}}) percent-encoded as UTF-8. Only ASCII hex digits make an escape; a
+ * '%' before anything else is a literal '%' (as WHATWG URL reads it), written {@code %25}. The
+ * result always parses with {@link URI#create}.
  */
 public final class UrlNormalizer {
   /** Longer URLs are refused: no server accepts them and they bloat every row. */
@@ -29,9 +36,34 @@ public final class UrlNormalizer {
       Pattern.compile("^(?:([^:/?#]+):)?(?://([^/?#]*))?([^?#]*)(?:\\?([^#]*))?(?:#(.*))?$");
   private static final Pattern SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
   private static final Pattern HOST_LABELS = Pattern.compile("[a-z0-9_-]+(\\.[a-z0-9_-]+)*\\.?");
+  private static final Pattern NOT_IN_HOST = Pattern.compile("[^a-z0-9_.-]");
+  private static final String LABEL_TOO_LONG = "a label is longer than 63 bytes";
   private static final String HEX = "0123456789ABCDEF";
 
   private UrlNormalizer() {}
+
+  /**
+   * WHATWG URL's domain to ASCII: CheckBidi, CheckJoiners, nontransitional, no STD3 rules (the host
+   * pattern refuses what STD3 would); thread-safe. In a holder: loading ICU's data costs 60 to 90
+   * ms, which a list of ASCII hosts never pays.
+   */
+  private static final class Uts46 {
+    // WHATWG sets CheckHyphens and VerifyDnsLength false: hyphens anywhere and long names pass (as
+    // with java.net.IDN before); a label over 63 bytes stays refused, as before.
+    static final Set<IDNA.Error> IGNORED_ERRORS =
+        EnumSet.of(
+            IDNA.Error.LEADING_HYPHEN,
+            IDNA.Error.TRAILING_HYPHEN,
+            IDNA.Error.HYPHEN_3_4,
+            IDNA.Error.DOMAIN_NAME_TOO_LONG);
+
+    static final IDNA INSTANCE =
+        IDNA.getUTS46Instance(
+            IDNA.CHECK_BIDI
+                | IDNA.CHECK_CONTEXTJ
+                | IDNA.NONTRANSITIONAL_TO_ASCII
+                | IDNA.NONTRANSITIONAL_TO_UNICODE);
+  }
 
   /**
    * The normal form of {@code raw} (surrounding whitespace ignored).
@@ -66,10 +98,14 @@ public final class UrlNormalizer {
     if (n > MAX_LENGTH) {
       return false;
     }
-    // The host: dot-separated labels of a-z, 0-9 and '-', 1 to 63 characters each (IDN's limit).
+    // The host: dot-separated labels of a-z, 0-9 and '-', 1 to 63 characters each (IDN's limit);
+    // an xn-- label must be checked as punycode, the full way.
     int label = 0;
     for (; i < n; i++) {
       char c = url.charAt(i);
+      if (label == 0 && c == 'x' && url.startsWith("xn--", i)) {
+        return false;
+      }
       if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-') {
         if (++label > 63) {
           return false;
@@ -315,26 +351,90 @@ public final class UrlNormalizer {
     try {
       decoded = decodeAll(host);
     } catch (IllegalArgumentException e) {
-      throw invalid("'" + shorten(url) + "' has a host with a broken %-escape: " + host);
+      throw invalid(
+          "'"
+              + shorten(url)
+              + "' has a host with a broken %-escape: "
+              + host
+              + "; an escape is '%' and two hex digits 0-9, A-F");
     }
     String ascii;
-    try {
-      ascii = IDN.toASCII(decoded, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      throw invalid("'" + shorten(url) + "' has an invalid host name '" + decoded + "'");
+    List<String> problems = new ArrayList<>();
+    if (isPlainAscii(decoded)) {
+      // WHATWG's shortcut: an ASCII name without xn-- labels is only lower-cased by UTS #46.
+      ascii = decoded.toLowerCase(Locale.ROOT);
+      for (String label : ascii.split("\\.")) {
+        if (label.length() > 63) {
+          problems.add(LABEL_TOO_LONG);
+          break;
+        }
+      }
+    } else {
+      IDNA.Info info = new IDNA.Info();
+      ascii =
+          Uts46.INSTANCE.nameToASCII(decoded, new StringBuilder(decoded.length()), info).toString();
+      for (IDNA.Error error : info.getErrors()) {
+        if (!Uts46.IGNORED_ERRORS.contains(error)) {
+          problems.add(describe(error));
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw invalid(
+          "'"
+              + shorten(url)
+              + "' has an invalid host name '"
+              + decoded
+              + "': "
+              + String.join("; ", problems)
+              + " (host names are mapped by UTS #46, IDNA2008, as browsers map them)");
     }
     if (!HOST_LABELS.matcher(ascii).matches()) {
+      // What UTS #46 leaves outside [a-z0-9_-] and dots: WHATWG's forbidden host code points
+      // (mapped ones too, such as a fullwidth solidus to '/') and ASCII punctuation.
+      Matcher bad = NOT_IN_HOST.matcher(ascii);
       throw invalid(
           "'"
               + shorten(url)
               + "' has an invalid host '"
               + decoded
-              + "'; a host is dot-separated letters, digits and '-'");
+              + "'"
+              + (bad.find() ? " (it holds '" + bad.group() + "')" : "")
+              + "; a host is dot-separated labels of letters, digits, '-' and '_'");
     }
     return ascii;
   }
 
-  /** Decodes every %XX as UTF-8; used for host names only. */
+  /** All ASCII, and no label starts with xn-- (in any case). */
+  private static boolean isPlainAscii(String host) {
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c >= 0x80
+          || ((i == 0 || host.charAt(i - 1) == '.') && host.regionMatches(true, i, "xn--", 0, 4))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** What an IDNA error means, in words a user can act on. */
+  private static String describe(IDNA.Error error) {
+    return switch (error) {
+      case BIDI -> "its right-to-left text breaks the bidi rule of RFC 5893";
+      case CONTEXTJ -> "a zero-width joiner or non-joiner stands where RFC 5892 does not allow one";
+      case CONTEXTO_DIGITS, CONTEXTO_PUNCTUATION ->
+          "a character stands where RFC 5892 does not allow it";
+      case DISALLOWED -> "it holds a character IDNA2008 does not allow in host names";
+      case EMPTY_LABEL ->
+          "it has an empty label (a leading dot, two dots in a row, or only characters that map to nothing)";
+      case LABEL_TOO_LONG -> LABEL_TOO_LONG;
+      case INVALID_ACE_LABEL, PUNYCODE -> "an xn-- label is not valid punycode";
+      case LEADING_COMBINING_MARK -> "a label starts with a combining mark";
+      default -> error.name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    };
+  }
+
+  /** Decodes every %XX (ASCII hex digits) as UTF-8; used for host names only. */
   private static String decodeAll(String s) {
     if (s.indexOf('%') < 0) {
       return s;
@@ -450,8 +550,18 @@ public final class UrlNormalizer {
     out.append('%').append(HEX.charAt(b >> 4)).append(HEX.charAt(b & 0xf));
   }
 
+  /** An ASCII hex digit's value, else -1 (Character.digit also takes non-ASCII digits). */
   private static int hex(char c) {
-    return Character.digit(c, 16);
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+      return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+      return c - 'A' + 10;
+    }
+    return -1;
   }
 
   private static String shorten(String url) {

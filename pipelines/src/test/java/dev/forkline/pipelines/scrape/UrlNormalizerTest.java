@@ -35,6 +35,11 @@ class UrlNormalizerTest {
     "'  http://example.com/a  ', http://example.com/a",
     "http://[::1]:8080/x, http://[::1]:8080/x",
     "http://127.0.0.1/, http://127.0.0.1/",
+    "http://xn--fa-hia.de/, http://xn--fa-hia.de/",
+    "http://XN--BCHER-KVA.example/, http://xn--bcher-kva.example/",
+    "http://\uff25xample.com/, http://example.com/",
+    "http://-A.example/, http://-a.example/",
+    "http://ex_ample.com./, http://ex_ample.com./",
   })
   void normalizes(String raw, String expected) throws StageException {
     assertEquals(expected, UrlNormalizer.normalize(raw));
@@ -63,6 +68,67 @@ class UrlNormalizerTest {
   void refuses(String raw) {
     StageException e = assertThrows(StageException.class, () -> UrlNormalizer.normalize(raw));
     assertEquals(FetchKinds.INVALID_URL, e.kind());
+  }
+
+  /**
+   * Only ASCII hex digits make an escape (WHATWG URL's percent-decode): a '%' before anything else
+   * is a literal '%', which the normal form writes as %25, and the characters after it are encoded
+   * as themselves. Character.digit took Arabic-Indic and fullwidth digits too: '/%\u0664\u0661'
+   * became '/A'.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "http://example.com/%\u0664\u0661, http://example.com/%25%D9%A4%D9%A1",
+    "http://example.com/%\uff14\uff11, http://example.com/%25%EF%BC%94%EF%BC%91",
+    "http://example.com/?q=%\u0664\u0661, http://example.com/?q=%25%D9%A4%D9%A1",
+  })
+  void aPercentEscapeTakesAsciiHexDigitsOnly(String raw, String expected) throws StageException {
+    assertEquals(expected, UrlNormalizer.normalize(raw));
+  }
+
+  @Test
+  void aHostEscapeWithNonAsciiDigitsIsRefused() {
+    StageException e =
+        assertThrows(
+            StageException.class, () -> UrlNormalizer.normalize("http://ex%\u0664\u0661mple.com/"));
+    assertEquals(FetchKinds.INVALID_URL, e.kind());
+  }
+
+  /**
+   * UTS #46 nontransitional processing (IDNA2008), as browsers map host names: the deviation
+   * characters ß and final ς are kept, not mapped to ss and σ as IDNA2003 does.
+   */
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource({
+    "http://fa\u00df.de/, http://xn--fa-hia.de/",
+    "http://\u03b2\u03cc\u03bb\u03bf\u03c2.com/, http://xn--nxasmm1c.com/",
+  })
+  void mapsIdnHostsByUts46Nontransitional(String raw, String expected) throws StageException {
+    assertEquals(expected, UrlNormalizer.normalize(raw));
+  }
+
+  /** Hosts IDNA2008 refuses and IDNA2003 took: each is an invalid-url naming host and problem. */
+  @ParameterizedTest(name = "{0}: {1}")
+  @CsvSource({
+    "http://xn--abc.de/, punycode",
+    "http://a\u200db.com/, zero-width joiner",
+    "http://\u0661\u0662.com/, bidi rule",
+  })
+  void refusesHostsIdna2008Refuses(String raw, String problem) {
+    StageException e = assertThrows(StageException.class, () -> UrlNormalizer.normalize(raw));
+    assertEquals(FetchKinds.INVALID_URL, e.kind());
+    String host = raw.substring("http://".length(), raw.length() - 1);
+    assertTrue(e.getMessage().contains("'" + host + "'"), e.getMessage());
+    assertTrue(e.getMessage().contains(problem), e.getMessage());
+  }
+
+  /** A fullwidth solidus maps to '/' under UTS #46: a forbidden host code point, named. */
+  @Test
+  void aHostMappedToAForbiddenCharacterIsRefusedNamingIt() {
+    StageException e =
+        assertThrows(StageException.class, () -> UrlNormalizer.normalize("http://a\uff0fb.com/"));
+    assertEquals(FetchKinds.INVALID_URL, e.kind());
+    assertTrue(e.getMessage().contains("(it holds '/')"), e.getMessage());
   }
 
   @Test
@@ -137,6 +203,8 @@ class UrlNormalizerTest {
         "http://example.com/a#f",
         "http://example.com/caf\u00e9",
         "http://ex_ample.com/",
+        "http://xn--abc.de/",
+        "http://a.xn--fa-hia.de/",
         "http://[::1]/",
         "http://user@example.com/",
         " http://example.com/",
