@@ -9,17 +9,33 @@ public final class Attempt {
   private final long deadlineNanos;
   private final KeyGate gate;
   private final String key;
+  private final StageException previous;
 
   Attempt(int number, int maxAttempts, long deadlineNanos) {
-    this(number, maxAttempts, deadlineNanos, null, null);
+    this(number, maxAttempts, deadlineNanos, null, null, null);
   }
 
-  Attempt(int number, int maxAttempts, long deadlineNanos, KeyGate gate, String key) {
+  Attempt(
+      int number,
+      int maxAttempts,
+      long deadlineNanos,
+      KeyGate gate,
+      String key,
+      StageException previous) {
     this.number = number;
     this.maxAttempts = maxAttempts;
     this.deadlineNanos = deadlineNanos;
     this.gate = gate;
     this.key = key;
+    this.previous = previous;
+  }
+
+  /**
+   * How the element's previous attempt failed (its kind and message), or null on the first: a call
+   * that finds its key given up meanwhile can end the element with its own failure instead.
+   */
+  public StageException previousFailure() {
+    return previous;
   }
 
   /** An attempt for calls made outside an executor (tests, tools): first of one, with a timeout. */

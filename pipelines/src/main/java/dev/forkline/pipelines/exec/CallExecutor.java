@@ -320,7 +320,8 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       guard = new Guard(Thread.currentThread(), job);
     }
     guard.inline = pool == null;
-    Attempt attempt = new Attempt(job.attempts, maxAttempts, now + attemptTimeout, gate, job.key);
+    Attempt attempt =
+        new Attempt(job.attempts, maxAttempts, now + attemptTimeout, gate, job.key, job.previous);
     job.running = guard;
     guard.arm(attemptTimeout);
     O value = null;
@@ -442,6 +443,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     final CompletableFuture<Outcome<O>> result = new CompletableFuture<>();
     volatile Guard running;
     Admission admission;
+    StageException previous;
     int attempts;
     long deadline;
     long callNanos;
@@ -472,6 +474,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       if (retryable && attempts < maxAttempts && !closed) {
         long delay = asked != null ? asked.toNanos() : backoff(attempts);
         if (now + delay - deadline < 0) {
+          previous = new StageException(kind, message);
           return delay;
         }
         message +=

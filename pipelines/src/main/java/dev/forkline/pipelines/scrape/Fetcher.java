@@ -139,14 +139,17 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
 
   /**
    * The origin's robots.txt {@code Crawl-delay} (capped by the settings), for pacing a host; empty
-   * when none is set or robots.txt is not honoured.
+   * when none is set or robots.txt is not honoured. A host given up fails here as {@code
+   * host-unavailable}, before its robots.txt is asked for again.
    */
   public Optional<Duration> crawlDelay(String url, Attempt attempt)
       throws StageException, InterruptedException {
     if (!settings.respectRobots()) {
       return Optional.empty();
     }
-    return robots().crawlDelay(UrlNormalizer.normalize(url), attempt);
+    String normalized = UrlNormalizer.normalize(url);
+    health().check(UrlNormalizer.origin(URI.create(normalized)), settings.hostFailureLimit());
+    return robots().crawlDelay(normalized, attempt);
   }
 
   private HttpIo.Body readBody(

@@ -24,24 +24,49 @@ import java.util.concurrent.TimeoutException;
  * <p>Policy (RFC 9309): a 2xx body is parsed (its first {@code robotsMaxBytes}) with
  * crawler-commons, matching the user agent's product token; up to 5 redirects are followed, more
  * mean allow all; any 4xx means allow all; a 5xx, a timeout or a broken body defers the host: its
- * URLs fail with the retryable kind {@code robots-unavailable} (the executor retries them after the
- * failure is {@code robotsRetryAfter} old, when robots.txt is fetched again) and fail for good with
- * that kind when their attempts run out. A connection failure defers the same way but keeps the
- * kind {@code connect}: the host is down, not only its robots.txt.
+ * URLs fail with the retryable kind {@code robots-unavailable} (the executor pauses the host and
+ * retries them after the failure is {@code robotsRetryAfter} old, when robots.txt is fetched again)
+ * and after {@value #ROBOTS_TRIES} such fetches in a row every URL of the origin fails at once with
+ * that kind, not retried. A connection failure or timeout is the host being down, not only its
+ * robots.txt: the URL that asked fails with that kind (retried after the executor's back-off), the
+ * failure counts against the host's error budget ({@link HostHealth}), and nothing is remembered,
+ * so the next attempt asks again; a dead host's URLs then fail fast as {@code host-unavailable}
+ * once the budget is spent, instead of each waiting for a deferral.
  */
 public final class RobotsCache {
   private static final int MAX_ROBOTS_REDIRECTS = 5;
   private static final int MAX_ORIGINS = 100_000;
 
+  /**
+   * robots.txt fetches that may fail in a row (5xx, a broken body) before the origin is given up.
+   */
+  static final int ROBOTS_TRIES = 3;
+
   private final FetchSettings settings;
   private final Http1Client client;
   private final HostHealth health;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Integer> failedTries = new ConcurrentHashMap<>();
 
   /** The rules of one origin, or the deferral when its robots.txt could not be had. */
   private static final class Entry {
     final CompletableFuture<SimpleRobotRules> rules = new CompletableFuture<>();
     volatile long failedAt;
+
+    /** Set when robots.txt failed {@value #ROBOTS_TRIES} times in a row: never fetched again. */
+    volatile boolean givenUp;
+  }
+
+  /**
+   * A failure of the host, not of its robots.txt: the waiters fail with it too, nothing is kept.
+   */
+  private static final class HostFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    final StageException failure;
+
+    HostFailure(StageException failure) {
+      this.failure = failure;
+    }
   }
 
   /** The owner of a fetch gave up (its own deadline passed): waiters fetch anew. */
@@ -112,7 +137,7 @@ public final class RobotsCache {
       if (entry == null) {
         return fetchAsOwner(origin, mine, deadline);
       }
-      if (entry.failedAt != 0 && expired(entry)) {
+      if (entry.failedAt != 0 && !entry.givenUp && expired(entry)) {
         entries.remove(origin, entry);
         continue;
       }
@@ -125,6 +150,9 @@ public final class RobotsCache {
         if (e.getCause() instanceof Abandoned) {
           continue;
         }
+        if (e.getCause() instanceof HostFailure h) {
+          throw h.failure;
+        }
         throw deferred(origin, entry, e.getCause());
       }
     }
@@ -136,6 +164,7 @@ public final class RobotsCache {
     long deadline = Math.min(callerDeadline, robotsDeadline);
     try {
       SimpleRobotRules rules = fetch(origin, deadline);
+      failedTries.remove(origin);
       mine.rules.complete(rules);
       evictIfFull();
       return rules;
@@ -148,6 +177,15 @@ public final class RobotsCache {
       if (!FetchKinds.BAD_RESPONSE.equals(e.kind())) {
         health.failure(origin); // connect, timeout or 5xx
       }
+      if (FetchKinds.CONNECT.equals(e.kind()) || FetchKinds.TIMEOUT.equals(e.kind())) {
+        entries.remove(origin, mine);
+        mine.rules.completeExceptionally(new HostFailure(e));
+        throw e instanceof RetryableException
+            ? e
+            : new RetryableException(e.kind(), e.getMessage() + " (fetching robots.txt)");
+      }
+      int tries = failedTries.merge(origin, 1, Integer::sum);
+      mine.givenUp = tries >= ROBOTS_TRIES;
       mine.failedAt = Math.max(1, System.nanoTime());
       mine.rules.completeExceptionally(e);
       throw deferred(origin, mine, e);
@@ -213,17 +251,22 @@ public final class RobotsCache {
     return System.nanoTime() - entry.failedAt >= settings.robotsRetryAfter().toNanos();
   }
 
-  private RetryableException deferred(String origin, Entry entry, Throwable cause) {
+  private StageException deferred(String origin, Entry entry, Throwable cause) {
+    String why = cause == null ? "failed" : cause.getMessage();
+    if (entry.givenUp) {
+      return new StageException(
+          FetchKinds.ROBOTS_UNAVAILABLE,
+          origin
+              + "/robots.txt could not be fetched "
+              + ROBOTS_TRIES
+              + " times in a row (last: "
+              + why
+              + "), so the host's URLs are not fetched");
+    }
     long leftNanos = settings.robotsRetryAfter().toNanos() - (System.nanoTime() - entry.failedAt);
     Duration retryAfter = leftNanos > 0 ? Duration.ofNanos(leftNanos) : null;
-    String why = cause == null ? "failed" : cause.getMessage();
-    // A host that refuses connections is down, not just its robots.txt: say so.
-    String kind =
-        cause instanceof StageException s && FetchKinds.CONNECT.equals(s.kind())
-            ? FetchKinds.CONNECT
-            : FetchKinds.ROBOTS_UNAVAILABLE;
     return new RetryableException(
-        kind,
+        FetchKinds.ROBOTS_UNAVAILABLE,
         origin
             + "/robots.txt could not be fetched ("
             + why

@@ -2,6 +2,7 @@ package dev.forkline.pipelines.scrape;
 
 import dev.forkline.pipelines.exec.Attempt;
 import dev.forkline.pipelines.exec.KernelCall;
+import dev.forkline.pipelines.exec.RetryableException;
 import dev.forkline.pipelines.exec.StageCall;
 import dev.forkline.pipelines.exec.StageException;
 import dev.forkline.workers.html.ExtractRule;
@@ -30,11 +31,16 @@ final class ScrapeCalls {
     @Override
     public UrlTask call(UrlTask task, Attempt attempt) throws Exception {
       task.attempts = attempt.number();
-      if (fetcher.settings().respectRobots()) {
-        // The host's later requests are spaced by its Crawl-delay; its first runs alone (KeyGate).
-        fetcher.crawlDelay(task.url, attempt).ifPresent(attempt::spaceKey);
+      FetchResult r;
+      try {
+        if (fetcher.settings().respectRobots()) {
+          // The host's later requests are spaced by its Crawl-delay; its first runs alone.
+          fetcher.crawlDelay(task.url, attempt).ifPresent(attempt::spaceKey);
+        }
+        r = fetcher.fetch(task.url, attempt);
+      } catch (StageException e) {
+        throw ownFailure(e, attempt);
       }
-      FetchResult r = fetcher.fetch(task.url, attempt);
       task.finalUrl = r.finalUrl();
       task.httpStatus = r.status();
       task.contentType = r.contentType();
@@ -46,6 +52,24 @@ final class ScrapeCalls {
       task.fetchedAt = r.fetchedAt().toString();
       task.fetchMs = r.fetchMillis();
       return task;
+    }
+
+    /**
+     * A URL whose own request failed (connect, timeout) and whose host was given up before its next
+     * attempt keeps its own failure: the host's other URLs say {@code host-unavailable}.
+     */
+    static StageException ownFailure(StageException e, Attempt attempt) {
+      StageException previous = attempt.previousFailure();
+      boolean givenUp =
+          FetchKinds.HOST_UNAVAILABLE.equals(e.kind())
+              || (FetchKinds.ROBOTS_UNAVAILABLE.equals(e.kind())
+                  && !(e instanceof RetryableException));
+      if (!givenUp || previous == null || previous.kind().equals(e.kind())) {
+        return e;
+      }
+      return new StageException(
+          previous.kind(),
+          previous.getMessage() + "; then the host was given up: " + e.getMessage());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.forkline.pipelines.scrape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -167,6 +168,48 @@ class RobotsCacheTest {
     Thread.sleep(300);
     assertThrows(RetryableException.class, () -> f.fetch(url("/c"), Attempt.single(TEN_SECONDS)));
     assertEquals(2, robotsHits.get());
+  }
+
+  @Test
+  void robotsThatFailsThreeTimesInARowGivesTheHostUp() throws Exception {
+    serve(503, "", 0);
+    FetchSettings settings =
+        FetchSettings.defaults()
+            .withRobots(true, Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofSeconds(60));
+    Fetcher f = fetcher(settings);
+    for (int i = 0; i < RobotsCache.ROBOTS_TRIES - 1; i++) {
+      assertThrows(RetryableException.class, () -> f.fetch(url("/a"), Attempt.single(TEN_SECONDS)));
+      Thread.sleep(80);
+    }
+    StageException last =
+        assertThrows(StageException.class, () -> f.fetch(url("/b"), Attempt.single(TEN_SECONDS)));
+    assertEquals(FetchKinds.ROBOTS_UNAVAILABLE, last.kind());
+    Thread.sleep(80);
+    StageException later =
+        assertThrows(StageException.class, () -> f.fetch(url("/c"), Attempt.single(TEN_SECONDS)));
+    assertEquals(FetchKinds.ROBOTS_UNAVAILABLE, later.kind());
+    assertFalse(later instanceof RetryableException, "not retried: " + later.getMessage());
+    assertEquals(RobotsCache.ROBOTS_TRIES, robotsHits.get(), "not asked again");
+    assertEquals(0, pageHits.get());
+  }
+
+  @Test
+  void aRobotsConnectionFailureCountsAgainstTheHostsBudget() throws Exception {
+    int port;
+    try (java.net.ServerSocket closed =
+        new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = closed.getLocalPort();
+    }
+    Fetcher f = fetcher(FetchSettings.defaults().withHostFailureLimit(3));
+    String dead = "http://127.0.0.1:" + port + "/page";
+    for (int i = 0; i < 3; i++) {
+      StageException e =
+          assertThrows(StageException.class, () -> f.fetch(dead, Attempt.single(TEN_SECONDS)));
+      assertEquals(FetchKinds.CONNECT, e.kind());
+    }
+    StageException e =
+        assertThrows(StageException.class, () -> f.fetch(dead, Attempt.single(TEN_SECONDS)));
+    assertEquals(FetchKinds.HOST_UNAVAILABLE, e.kind(), e.getMessage());
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -285,6 +286,33 @@ class UrlScrapePipelineTest {
     GenericRecord recovered = rows.get(base + "/_retry-after");
     assertEquals("ok", str(recovered, "status"));
     assertEquals(2, recovered.get("attempts"));
+  }
+
+  @Test
+  void aDeadHostsUrlsFailFastOnceItsBudgetIsSpent() throws Exception {
+    // A closed port with robots.txt on: each URL used to wait for the robots.txt deferral and all
+    // 300 failed as connect after their retries (92 s). Now robots.txt's connection failures count
+    // against the host's budget of 10, and the URLs after that fail at once.
+    int port;
+    try (java.net.ServerSocket closed =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      port = closed.getLocalPort();
+    }
+    StringBuilder list = new StringBuilder();
+    for (int i = 0; i < 300; i++) {
+      list.append("http://127.0.0.1:").append(port).append("/p").append(i).append('\n');
+    }
+    RunResult result = ForklineRunner.run(config(list.toString(), ""), RunOptions.quiet());
+
+    Map<String, Integer> kinds = new java.util.TreeMap<>();
+    for (GenericRecord row : TestFiles.rows(result.table())) {
+      kinds.merge(str(row, "failure_kind"), 1, Integer::sum);
+    }
+    assertEquals(300, kinds.values().stream().mapToInt(Integer::intValue).sum(), kinds.toString());
+    assertTrue(kinds.getOrDefault("host-unavailable", 0) >= 280, "fail fast: " + kinds);
+    assertTrue(
+        kinds.getOrDefault("connect", 0) >= 1, "the first failures keep their kind: " + kinds);
+    assertEquals(Set.of("connect", "host-unavailable"), kinds.keySet());
   }
 
   @Test
