@@ -29,8 +29,10 @@ import java.util.zip.GZIPOutputStream;
 /**
  * The fetch stage's HTTP client on documentation-like pages of 50, 150 and 300 KB (identity and
  * gzip), served by a JDK HTTP server in a JVM of its own on 127.0.0.1: N pages at 64 in flight per
- * round, rounds of the clients alternating in one JVM, reporting pages/s and this JVM's CPU per
- * page (the client, its decoding, GC and JIT; the server's CPU is its own JVM's).
+ * round, reporting pages/s and this JVM's CPU per page (the client, its decoding, GC and JIT; the
+ * server's CPU is its own JVM's). Clients to compare are added to {@link #clients} and run in
+ * alternating rounds in one JVM (docs/performance.md, "HTTP client", compared forkline's former own
+ * client with OkHttp this way).
  *
  * <pre>{@code java -cp pipelines/target/forkline.jar dev.forkline.pipelines.scrape.ClientBench
  * [rounds] [pages-scale]}</pre>
@@ -72,25 +74,6 @@ public final class ClientBench {
 
   private static List<Client> clients() {
     List<Client> clients = new ArrayList<>();
-    Http1Client own = new Http1Client(Duration.ofSeconds(10));
-    clients.add(
-        new Client() {
-          @Override
-          public int fetch(URI uri, long deadline) throws Exception {
-            Http1Response r = HttpIo.send(own, uri, UA, deadline);
-            return HttpIo.readBody(r, 5 << 20, false, deadline).bytes().length;
-          }
-
-          @Override
-          public void close() {
-            own.close();
-          }
-
-          @Override
-          public String toString() {
-            return "forkline's own";
-          }
-        });
     FetchHttp okhttp = new FetchHttp(Duration.ofSeconds(10));
     clients.add(
         new Client() {

@@ -105,6 +105,7 @@ final class FetchHttp implements AutoCloseable {
 
   private final Duration connectTimeout;
   private final Lookup lookup;
+  private final java.util.function.Predicate<InetAddress> blocked;
   private final ConcurrentHashMap<String, Future<List<InetAddress>>> inFlight =
       new ConcurrentHashMap<>();
   private final ConnectionPool pool =
@@ -117,7 +118,8 @@ final class FetchHttp implements AutoCloseable {
         connectTimeout,
         host -> Arrays.asList(InetAddress.getAllByName(host)),
         null,
-        System.getenv());
+        System.getenv(),
+        AddressGuard::isBlocked);
   }
 
   /**
@@ -125,11 +127,18 @@ final class FetchHttp implements AutoCloseable {
    *
    * @param trust what to trust; null for the JVM's trust store
    * @param env the environment proxies are read from
+   * @param blocked the addresses the guard refuses ({@link AddressGuard#isBlocked}; tests that need
+   *     a "public" loopback address give their own)
    */
   FetchHttp(
-      Duration connectTimeout, Lookup lookup, X509TrustManager trust, Map<String, String> env) {
+      Duration connectTimeout,
+      Lookup lookup,
+      X509TrustManager trust,
+      Map<String, String> env,
+      java.util.function.Predicate<InetAddress> blocked) {
     this.connectTimeout = connectTimeout;
     this.lookup = lookup;
+    this.blocked = blocked;
     Proxies proxies = Proxies.of(env);
     OkHttpClient.Builder b =
         new OkHttpClient.Builder()
@@ -261,23 +270,39 @@ final class FetchHttp implements AutoCloseable {
             .header("Accept", "*/*")
             .header("Accept-Encoding", "gzip, deflate")
             .build();
-    Call call = (allowPrivate ? open : guarded).newCall(request);
-    call.timeout().timeout(left, TimeUnit.NANOSECONDS);
     long[] myDeadline = DEADLINE.get();
     myDeadline[0] = deadline;
     try {
-      return new Answer(uri, call, call.execute());
-    } catch (Exception e) { // OkHttp may also throw an undeclared InterruptedException
-      call.cancel();
-      if (Thread.interrupted() || e instanceof InterruptedException) {
-        throw new InterruptedException("interrupted while waiting for " + uri);
+      for (int attempt = 0; ; attempt++) {
+        Call call = (allowPrivate ? open : guarded).newCall(request);
+        call.timeout().timeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        try {
+          return new Answer(uri, call, call.execute());
+        } catch (Exception e) { // OkHttp may also throw an undeclared InterruptedException
+          call.cancel();
+          if (Thread.interrupted() || e instanceof InterruptedException) {
+            throw new InterruptedException("interrupted while waiting for " + uri);
+          }
+          if (e instanceof StaleConnectionException && attempt == 0) {
+            continue; // that connection is closed now: the next call takes another (GET is safe)
+          }
+          if (e instanceof RuntimeException r && !(r.getCause() instanceof IOException)) {
+            throw r;
+          }
+          throw failure(uri, e, deadline);
+        }
       }
-      if (e instanceof RuntimeException r && !(r.getCause() instanceof IOException)) {
-        throw r;
-      }
-      throw failure(uri, e, deadline);
     } finally {
       myDeadline[0] = 0;
+    }
+  }
+
+  /** A kept connection carried bytes no request asked for; it was closed before any was sent. */
+  private static final class StaleConnectionException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    StaleConnectionException() {
+      super("a kept connection had bytes on it that no request asked for");
     }
   }
 
@@ -285,10 +310,10 @@ final class FetchHttp implements AutoCloseable {
    * Fails {@code blocked-address} when {@code uri}'s host is an IP literal the guard blocks (OkHttp
    * does not look such hosts up, so the guard's resolver never sees them).
    */
-  static void checkLiteral(URI uri) throws StageException {
+  void checkLiteral(URI uri) throws StageException {
     String host = uri.getHost() == null ? "" : uri.getHost();
     InetAddress literal = AddressGuard.literal(host);
-    if (literal != null && AddressGuard.isBlocked(literal)) {
+    if (literal != null && blocked.test(literal)) {
       throw blocked(uri, host + " is a non-public address");
     }
   }
@@ -616,7 +641,7 @@ final class FetchHttp implements AutoCloseable {
       }
       List<InetAddress> allowed = new ArrayList<>(all.size());
       for (InetAddress a : all) {
-        if (!AddressGuard.isBlocked(a)) {
+        if (!blocked.test(a)) {
           allowed.add(a);
         }
       }
@@ -744,6 +769,12 @@ final class FetchHttp implements AutoCloseable {
     public Response intercept(Chain chain) throws IOException {
       Request request = chain.request();
       okhttp3.Connection connection = chain.connection();
+      if (connection != null && connection.socket().getInputStream().available() > 0) {
+        // A kept connection on which bytes came that nobody asked for (more body than framed, a
+        // 408 before a close): its next answer would be misread. send() retries on a new one.
+        connection.socket().close();
+        throw new StaleConnectionException();
+      }
       if (connection != null && !request.isHttps()) {
         Proxy proxy = connection.route().proxy();
         String authorization = proxies.authorization(proxy);

@@ -108,7 +108,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
       String origin = UrlNormalizer.origin(uri);
       health.check(origin, settings.hostFailureLimit());
       if (!allowPrivate) {
-        FetchHttp.checkLiteral(uri); // before robots.txt, which would be fetched from there
+        client.checkLiteral(uri); // before robots.txt, which would be fetched from there
       }
       if (settings.respectRobots()) {
         robots().check(uri, deadline, allowPrivate);
