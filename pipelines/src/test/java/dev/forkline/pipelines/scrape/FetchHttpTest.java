@@ -666,4 +666,35 @@ class FetchHttpTest {
       assertFalse(e instanceof RetryableException, e.getMessage());
     }
   }
+
+  @Test
+  void anInterruptOfTheFetchingThreadEndsAFetchThatWaitsForTheServer() throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+      peer(
+          () -> {
+            try (Socket s = silent.accept()) {
+              Thread.sleep(20_000); // reads nothing, answers nothing
+            }
+          });
+      java.util.concurrent.CompletableFuture<Throwable> ended =
+          new java.util.concurrent.CompletableFuture<>();
+      Thread fetching =
+          new Thread(
+              () -> {
+                try {
+                  get("http://127.0.0.1:" + silent.getLocalPort() + "/");
+                  ended.complete(null);
+                } catch (Throwable t) {
+                  ended.complete(t);
+                }
+              });
+      fetching.start();
+      Thread.sleep(300);
+      long start = System.nanoTime();
+      fetching.interrupt();
+      Throwable t = ended.get(5, TimeUnit.SECONDS);
+      assertInstanceOf(InterruptedException.class, t);
+      assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1));
+    }
+  }
 }
