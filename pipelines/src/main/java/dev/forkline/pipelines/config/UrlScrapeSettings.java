@@ -23,6 +23,8 @@ import java.util.Map;
  * @param demoSite a folder served on 127.0.0.1 during the run (the bundled demo site), or null
  * @param demoSitePort the demo site's port
  * @param demoSiteLatency a fixed delay of every demo-site response
+ * @param allowPrivateAddresses let fetches from public hosts reach loopback, private and link-local
+ *     addresses (redirects, DNS answers)
  */
 public record UrlScrapeSettings(
     String userAgent,
@@ -38,7 +40,8 @@ public record UrlScrapeSettings(
     int hostFailureLimit,
     java.nio.file.Path demoSite,
     int demoSitePort,
-    Duration demoSiteLatency)
+    Duration demoSiteLatency,
+    boolean allowPrivateAddresses)
     implements Serializable {
 
   /** One user field: a CSS selector, what to take from the match, and whether to take all. */
@@ -69,7 +72,8 @@ public record UrlScrapeSettings(
         10,
         null,
         8088,
-        Duration.ZERO);
+        Duration.ZERO,
+        false);
   }
 
   static UrlScrapeSettings read(Section s) {
@@ -103,6 +107,7 @@ public record UrlScrapeSettings(
     }
     int demoPort = s.integer("demo-site-port", 8088, 1, 65535);
     Duration demoLatency = s.duration("demo-site-latency", Duration.ZERO, Duration.ZERO);
+    boolean allowPrivate = s.bool("allow-private-addresses", false);
     Map<String, Extract> extract = new LinkedHashMap<>();
     Section fields = s.section("extract");
     for (String name : fields.keys()) {
@@ -153,6 +158,7 @@ public record UrlScrapeSettings(
         hostFailures,
         demoSite,
         demoPort,
-        demoLatency);
+        demoLatency,
+        allowPrivate);
   }
 }

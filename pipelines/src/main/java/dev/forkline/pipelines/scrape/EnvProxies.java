@@ -1,6 +1,9 @@
 package dev.forkline.pipelines.scrape;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +12,15 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxies named by the environment, as curl, Python's requests and Scrapy read them: {@code
- * http_proxy} for http URLs, {@code https_proxy} for https (through CONNECT), {@code no_proxy} for
- * the hosts that bypass them (lower-case names first, then upper-case). A proxy is {@code
+ * The proxies named by the environment, as curl reads them: {@code http_proxy} for http URLs (lower
+ * case only: a CGI server sets {@code HTTP_PROXY} from a request's {@code Proxy:} header, the
+ * "httpoxy" problem), {@code https_proxy} or {@code HTTPS_PROXY} for https (through CONNECT),
+ * {@code no_proxy} or {@code NO_PROXY} for the hosts that bypass them. A proxy is {@code
  * [http://][user:password@]host[:port]} (port 80 by default; the user and password are sent as
  * Basic {@code Proxy-Authorization}); {@code no_proxy} is a comma-separated list of host names
  * (which also cover their subdomains, with or without a leading dot), IP addresses, IPv4 ranges
@@ -42,12 +47,12 @@ final class EnvProxies {
 
   /** The proxies {@code env} names; none for a setting that cannot be used (with a warning). */
   static EnvProxies from(Map<String, String> env) {
-    Proxy http = parse(env, "http_proxy");
-    Proxy https = parse(env, "https_proxy");
+    Proxy http = parse(env, "http_proxy", false);
+    Proxy https = parse(env, "https_proxy", true);
     if (http == null && https == null) {
       return NONE;
     }
-    String bypass = value(env, "no_proxy");
+    String bypass = value(env, "no_proxy", true);
     List<String> noProxy = new ArrayList<>();
     if (bypass != null) {
       for (String entry : bypass.split("[,\\s]+")) {
@@ -62,7 +67,7 @@ final class EnvProxies {
 
   /** The proxy for {@code uri} (http or https), or null to connect directly. */
   Proxy forUri(URI uri, String host, int port) {
-    host = Http1Client.unbracketed(host);
+    host = AddressGuard.unbracketed(host);
     Proxy proxy = "https".equalsIgnoreCase(uri.getScheme()) ? https : http;
     if (proxy == null || isLoopback(host) || bypassed(host, port)) {
       return null;
@@ -84,7 +89,7 @@ final class EnvProxies {
         }
         name = entry.substring(0, colon);
       }
-      name = Http1Client.unbracketed(name);
+      name = AddressGuard.unbracketed(name);
       if (name.contains("/")) {
         if (inRange(h, name)) {
           return true;
@@ -142,20 +147,38 @@ final class EnvProxies {
         || (ipv4(h) >= 0 && h.startsWith("127."));
   }
 
-  private static String value(Map<String, String> env, String name) {
+  /** The variable {@code name} (lower case), else its upper-case name when {@code upperToo}. */
+  private static String value(Map<String, String> env, String name, boolean upperToo) {
     String v = env.get(name);
-    if (v == null || v.isBlank()) {
+    if ((v == null || v.isBlank()) && upperToo) {
       v = env.get(name.toUpperCase(Locale.ROOT));
     }
     return v == null || v.isBlank() ? null : v.strip();
   }
 
-  private static Proxy parse(Map<String, String> env, String name) {
-    String value = value(env, name);
-    if (value == null) {
+  /** {@code value} with the login of a proxy address in it replaced by {@code user:***}. */
+  static String redacted(String value) {
+    int start = value.indexOf("://");
+    start = start < 0 ? 0 : start + 3;
+    int end = value.indexOf('/', start);
+    int at = value.lastIndexOf('@', (end < 0 ? value.length() : end) - 1);
+    if (at < start) {
+      return value;
+    }
+    int colon = value.indexOf(':', start);
+    String user = value.substring(start, colon >= 0 && colon < at ? colon : at);
+    return value.substring(0, start) + user + ":***" + value.substring(at);
+  }
+
+  private static Proxy parse(Map<String, String> env, String variable, boolean upperToo) {
+    String raw = value(env, variable, upperToo);
+    if (raw == null) {
       return null;
     }
-    String spec = value.contains("://") ? value : "http://" + value;
+    String lower = env.get(variable);
+    String name = lower != null && !lower.isBlank() ? variable : variable.toUpperCase(Locale.ROOT);
+    String value = redacted(raw);
+    String spec = raw.contains("://") ? raw : "http://" + raw;
     try {
       URI uri = new URI(spec);
       if (!"http".equalsIgnoreCase(uri.getScheme())) {
@@ -169,7 +192,7 @@ final class EnvProxies {
       if (uri.getHost() == null) {
         throw new IllegalArgumentException("no host");
       }
-      String host = Http1Client.unbracketed(uri.getHost());
+      String host = AddressGuard.unbracketed(uri.getHost());
       int port = uri.getPort() >= 0 ? uri.getPort() : 80;
       String authorization = null;
       if (uri.getRawUserInfo() != null) {
@@ -185,8 +208,60 @@ final class EnvProxies {
           "{}={} is not used: it is not a proxy address like http://host:port ({})",
           name,
           value,
-          e.getMessage());
+          e instanceof java.net.URISyntaxException u ? u.getReason() : e.getMessage());
       return null;
     }
+  }
+
+  /** The proxy's Proxy-Authorization value if {@code proxy} is one of these with a login. */
+  String authorization(java.net.Proxy proxy) {
+    if (proxy == null || !(proxy.address() instanceof InetSocketAddress a)) {
+      return null;
+    }
+    for (Proxy p : new Proxy[] {http, https}) {
+      if (p != null
+          && p.authorization() != null
+          && p.address().getHostString().equalsIgnoreCase(a.getHostString())
+          && p.address().getPort() == a.getPort()) {
+        return p.authorization();
+      }
+    }
+    return null;
+  }
+
+  /** The proxies' host names, lower case. */
+  Set<String> proxyHosts() {
+    Set<String> hosts = new java.util.HashSet<>();
+    for (Proxy p : new Proxy[] {http, https}) {
+      if (p != null) {
+        hosts.add(p.address().getHostString().toLowerCase(Locale.ROOT));
+      }
+    }
+    return hosts;
+  }
+
+  /** These proxies as a {@link ProxySelector}; null when the environment names none. */
+  ProxySelector selector() {
+    if (this == NONE) {
+      return null;
+    }
+    return new ProxySelector() {
+      @Override
+      public List<java.net.Proxy> select(URI uri) {
+        String host = uri.getHost() == null ? "" : uri.getHost();
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() >= 0 ? uri.getPort() : https ? 443 : 80;
+        Proxy p = forUri(uri, host, port);
+        return List.of(
+            p == null
+                ? java.net.Proxy.NO_PROXY
+                : new java.net.Proxy(java.net.Proxy.Type.HTTP, p.address()));
+      }
+
+      @Override
+      public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+        // OkHttp tries the next route itself
+      }
+    };
   }
 }

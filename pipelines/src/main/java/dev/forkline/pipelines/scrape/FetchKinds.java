@@ -42,11 +42,22 @@ public final class FetchKinds {
   /** A 5xx answer; 500, 502, 503 and 504 are retried, the others not. */
   public static final String HTTP_5XX = "http-5xx";
 
-  /** The connection failed: refused, reset, closed early, or connect timed out. Retried. */
+  /**
+   * The connection failed: refused, reset, closed early, or connect timed out (retried); or TLS
+   * cannot work: the certificate is not accepted, the server refuses the handshake or does not
+   * speak TLS (not retried).
+   */
   public static final String CONNECT = "connect";
 
   /** The host failed too often in a row in this JVM: no request is made. Not retried. */
   public static final String HOST_UNAVAILABLE = "host-unavailable";
+
+  /**
+   * The fetch would reach a loopback, private or link-local address (a redirect to one, a host name
+   * that resolves to one) from a URL whose own host is public; allowed with {@code
+   * url-scrape.allow-private-addresses: true}. Not retried.
+   */
+  public static final String BLOCKED_ADDRESS = "blocked-address";
 
   /** The answer is not HTTP we can use (a 1xx or unknown status, a broken encoding). */
   public static final String BAD_RESPONSE = "bad-response";

@@ -24,6 +24,9 @@ import java.time.Duration;
  * @param hostFailureLimit consecutive failures (connect, timeout, 5xx) after which a host is
  *     skipped as {@code host-unavailable}; 0 never skips
  * @param maxRetryAfter cap of a server's {@code Retry-After}
+ * @param allowPrivateAddresses let a fetch that starts at a public host reach loopback, private and
+ *     link-local addresses (a redirect to one, a name resolving to one); a URL whose own host is
+ *     such an address may reach them either way
  */
 public record FetchSettings(
     String userAgent,
@@ -38,7 +41,8 @@ public record FetchSettings(
     Duration robotsRetryAfter,
     Duration maxCrawlDelay,
     int hostFailureLimit,
-    Duration maxRetryAfter)
+    Duration maxRetryAfter,
+    boolean allowPrivateAddresses)
     implements Serializable {
 
   public FetchSettings {
@@ -75,7 +79,7 @@ public record FetchSettings(
   /**
    * Defaults: 10 s connect, 60 s per fetch, 5 MB body truncated, 5 redirects, robots.txt honoured
    * (500 KiB, 10 s, failures remembered 30 s), crawl-delay capped at 60 s, a host skipped after 10
-   * failures in a row, Retry-After capped at 120 s.
+   * failures in a row, Retry-After capped at 120 s, private addresses only for URLs that name one.
    */
   public static FetchSettings defaults() {
     return new FetchSettings(
@@ -91,7 +95,8 @@ public record FetchSettings(
         Duration.ofSeconds(30),
         Duration.ofSeconds(60),
         10,
-        Duration.ofSeconds(120));
+        Duration.ofSeconds(120),
+        false);
   }
 
   /**
@@ -106,6 +111,7 @@ public record FetchSettings(
         .withMaxRedirects(scrape.maxRedirects())
         .withConnectTimeout(scrape.connectTimeout())
         .withHostFailureLimit(scrape.hostFailureLimit())
+        .withAllowPrivateAddresses(scrape.allowPrivateAddresses())
         .withRobots(
             scrape.respectRobots(),
             d.robotsTimeout(),
@@ -168,6 +174,10 @@ public record FetchSettings(
     return with(m -> m.maxRetryAfter = maxRetryAfter);
   }
 
+  public FetchSettings withAllowPrivateAddresses(boolean allow) {
+    return with(m -> m.allowPrivateAddresses = allow);
+  }
+
   /** A copy with some values changed, validated by the constructor like any other. */
   private FetchSettings with(java.util.function.Consumer<Change> change) {
     Change m = new Change(this);
@@ -185,7 +195,8 @@ public record FetchSettings(
         m.robotsRetryAfter,
         m.maxCrawlDelay,
         m.hostFailureLimit,
-        m.maxRetryAfter);
+        m.maxRetryAfter,
+        m.allowPrivateAddresses);
   }
 
   /** The values of a copy being made by {@link #with}. */
@@ -203,6 +214,7 @@ public record FetchSettings(
     Duration maxCrawlDelay;
     int hostFailureLimit;
     Duration maxRetryAfter;
+    boolean allowPrivateAddresses;
 
     Change(FetchSettings s) {
       userAgent = s.userAgent;
@@ -218,6 +230,7 @@ public record FetchSettings(
       maxCrawlDelay = s.maxCrawlDelay;
       hostFailureLimit = s.hostFailureLimit;
       maxRetryAfter = s.maxRetryAfter;
+      allowPrivateAddresses = s.allowPrivateAddresses;
     }
   }
 

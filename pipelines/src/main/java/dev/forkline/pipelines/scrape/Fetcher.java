@@ -37,6 +37,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   private final FetchSettings settings;
   private transient volatile HostHealth health;
   private transient volatile RobotsCache robots;
+  private transient volatile FetchHttp http;
 
   /** A fetcher that shares its robots cache and host health with the others of the JVM. */
   public Fetcher(FetchSettings settings) {
@@ -47,21 +48,27 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   }
 
   /**
-   * Forgets what fetchers share in this JVM (host health, robots.txt caches, crawl-delay slots,
-   * HTTP clients and their connections), so the next run in the same JVM (the daemon) starts as a
-   * run in a JVM of its own would. Call only between runs.
+   * Forgets what fetchers share in this JVM (host health, robots.txt caches, HTTP clients and their
+   * connections), so the next run in the same JVM (the daemon) starts as a run in a JVM of its own
+   * would. Call only between runs.
    */
   public static void resetJvmState() {
     ROBOTS.clear();
     HostHealth.shared().clear();
-    HttpIo.clear();
+    FetchHttp.clear();
   }
 
   /** A fetcher with its own host health and robots cache (tests); lost when serialized. */
   Fetcher(FetchSettings settings, HostHealth health) {
+    this(settings, health, FetchHttp.shared(settings.connectTimeout()));
+  }
+
+  /** A fetcher with its own host health, robots cache and client (tests); lost when serialized. */
+  Fetcher(FetchSettings settings, HostHealth health, FetchHttp http) {
     this(settings);
     this.health = health;
-    this.robots = new RobotsCache(settings, health);
+    this.http = http;
+    this.robots = new RobotsCache(settings, http, health);
   }
 
   public FetchSettings settings() {
@@ -89,18 +96,25 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     String current = requested;
     Set<String> seen = new HashSet<>();
     seen.add(current);
-    Http1Client client = HttpIo.client(settings.connectTimeout());
+    FetchHttp client = http();
+    // The listed URL's own host decides whether the chain may reach private addresses.
+    boolean allowPrivate =
+        settings.allowPrivateAddresses()
+            || AddressGuard.isPrivateHost(URI.create(requested).getHost());
     HostHealth health = health();
     for (int redirects = 0; ; redirects++) {
       URI uri = URI.create(current);
       String origin = UrlNormalizer.origin(uri);
       health.check(origin, settings.hostFailureLimit());
-      if (settings.respectRobots()) {
-        robots().check(uri, deadline);
+      if (!allowPrivate) {
+        client.checkLiteral(uri); // before robots.txt, which would be fetched from there
       }
-      Http1Response response;
+      if (settings.respectRobots()) {
+        robots().check(uri, deadline, allowPrivate);
+      }
+      FetchHttp.Answer response;
       try {
-        response = HttpIo.send(client, uri, settings.userAgent(), deadline);
+        response = client.send(uri, settings.userAgent(), deadline, allowPrivate);
       } catch (StageException e) {
         countFailure(health, origin, e);
         throw e;
@@ -113,8 +127,8 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
         health.success(origin);
       }
       if (status >= 200 && status < 300) {
-        HttpIo.Body body = readBody(response, deadline, health, origin);
-        String[] type = contentType(response.headers());
+        FetchHttp.Body body = readBody(response, deadline, health, origin);
+        String[] type = contentType(response.header("Content-Type"));
         return new FetchResult(
             requested,
             current,
@@ -128,12 +142,12 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
             redirects,
             answeredAt);
       }
-      HttpIo.discard(response);
+      response.close();
       if (status >= 300 && status < 400) {
-        current = nextHop(current, status, response.headers(), redirects, seen);
+        current = nextHop(current, status, response.header("Location"), redirects, seen);
         continue;
       }
-      throw statusFailure(current, status, response.headers());
+      throw statusFailure(current, status, response.header("Retry-After"));
     }
   }
 
@@ -152,14 +166,14 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     return robots().crawlDelay(normalized, attempt);
   }
 
-  private HttpIo.Body readBody(
-      Http1Response response, long deadline, HostHealth health, String origin)
+  private FetchHttp.Body readBody(
+      FetchHttp.Answer response, long deadline, HostHealth health, String origin)
       throws StageException, InterruptedException {
     long max = settings.maxBodyBytes();
-    OptionalLong length = response.headers().firstValueAsLong("Content-Length");
-    boolean encoded = response.headers().firstValue("Content-Encoding").isPresent();
+    OptionalLong length = response.headerAsLong("Content-Length");
+    boolean encoded = response.header("Content-Encoding").isPresent();
     if (!settings.truncateBody() && !encoded && length.isPresent() && length.getAsLong() > max) {
-      HttpIo.discard(response);
+      response.close();
       throw new StageException(
           FetchKinds.TOO_LARGE,
           response.uri()
@@ -170,7 +184,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
               + " bytes");
     }
     try {
-      return HttpIo.readBody(response, max, !settings.truncateBody(), deadline);
+      return FetchHttp.readBody(response, max, !settings.truncateBody(), deadline);
     } catch (StageException e) {
       countFailure(health, origin, e);
       throw e;
@@ -178,7 +192,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   }
 
   private String nextHop(
-      String current, int status, ResponseHeaders headers, int redirects, Set<String> seen)
+      String current, int status, Optional<String> locationHeader, int redirects, Set<String> seen)
       throws StageException {
     if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
       throw new StageException(
@@ -186,13 +200,11 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
           current + " answered " + status + ", which is not a redirect that can be followed");
     }
     String location =
-        headers
-            .firstValue("Location")
-            .orElseThrow(
-                () ->
-                    new StageException(
-                        FetchKinds.REDIRECT,
-                        current + " answered " + status + " without a Location header"));
+        locationHeader.orElseThrow(
+            () ->
+                new StageException(
+                    FetchKinds.REDIRECT,
+                    current + " answered " + status + " without a Location header"));
     if (redirects >= settings.maxRedirects()) {
       throw new StageException(
           FetchKinds.REDIRECT,
@@ -224,15 +236,15 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     return next;
   }
 
-  private StageException statusFailure(String url, int status, ResponseHeaders headers) {
+  private StageException statusFailure(String url, int status, Optional<String> retryAfter) {
     String message = url + " answered HTTP " + status;
     if (status == 408 || status == 429) {
       return new RetryableException(
-          FetchKinds.HTTP_4XX, message, retryAfter(headers, settings.maxRetryAfter()));
+          FetchKinds.HTTP_4XX, message, retryAfter(retryAfter, settings.maxRetryAfter()));
     }
     if (status == 500 || status == 502 || status == 503 || status == 504) {
       return new RetryableException(
-          FetchKinds.HTTP_5XX, message, retryAfter(headers, settings.maxRetryAfter()));
+          FetchKinds.HTTP_5XX, message, retryAfter(retryAfter, settings.maxRetryAfter()));
     }
     if (status >= 400 && status < 500) {
       return new StageException(FetchKinds.HTTP_4XX, message);
@@ -250,11 +262,8 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     }
   }
 
-  private static Duration retryAfter(ResponseHeaders headers, Duration cap) {
-    return headers
-        .firstValue("Retry-After")
-        .map(v -> parseRetryAfter(v, cap, Instant.now()))
-        .orElse(null);
+  private static Duration retryAfter(Optional<String> header, Duration cap) {
+    return header.map(v -> parseRetryAfter(v, cap, Instant.now())).orElse(null);
   }
 
   /**
@@ -281,8 +290,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   }
 
   /** Media type (lower case, no parameters) and charset parameter of Content-Type; nullable. */
-  static String[] contentType(ResponseHeaders headers) {
-    Optional<String> header = headers.firstValue("Content-Type");
+  static String[] contentType(Optional<String> header) {
     if (header.isEmpty() || header.get().isBlank()) {
       return new String[] {null, null};
     }
@@ -307,6 +315,15 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     if (h == null) {
       h = HostHealth.shared();
       health = h;
+    }
+    return h;
+  }
+
+  private FetchHttp http() {
+    FetchHttp h = http;
+    if (h == null) {
+      h = FetchHttp.shared(settings.connectTimeout());
+      http = h;
     }
     return h;
   }

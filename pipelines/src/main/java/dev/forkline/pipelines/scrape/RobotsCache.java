@@ -43,7 +43,7 @@ public final class RobotsCache {
   static final int ROBOTS_TRIES = 3;
 
   private final FetchSettings settings;
-  private final Http1Client client;
+  private final FetchHttp client;
   private final HostHealth health;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Integer> failedTries = new ConcurrentHashMap<>();
@@ -75,10 +75,10 @@ public final class RobotsCache {
   }
 
   public RobotsCache(FetchSettings settings, HostHealth health) {
-    this(settings, HttpIo.client(settings.connectTimeout()), health);
+    this(settings, FetchHttp.shared(settings.connectTimeout()), health);
   }
 
-  RobotsCache(FetchSettings settings, Http1Client client, HostHealth health) {
+  RobotsCache(FetchSettings settings, FetchHttp client, HostHealth health) {
     this.settings = settings;
     this.client = client;
     this.health = health;
@@ -92,7 +92,8 @@ public final class RobotsCache {
    *     timeout} when the attempt ran out waiting
    */
   public void check(String url, Attempt attempt) throws StageException, InterruptedException {
-    check(URI.create(url), deadline(attempt));
+    URI uri = URI.create(url);
+    check(uri, deadline(attempt), allowPrivate(uri));
   }
 
   /**
@@ -101,11 +102,19 @@ public final class RobotsCache {
    */
   public Optional<Duration> crawlDelay(String url, Attempt attempt)
       throws StageException, InterruptedException {
-    return crawlDelay(rules(URI.create(url), deadline(attempt)));
+    URI uri = URI.create(url);
+    return crawlDelay(rules(uri, deadline(attempt), allowPrivate(uri)));
   }
 
-  void check(URI url, long deadline) throws StageException, InterruptedException {
-    SimpleRobotRules rules = rules(url, deadline);
+  /**
+   * As {@link #check(String, Attempt)}, within {@code deadline}.
+   *
+   * @param allowPrivate whether robots.txt may be fetched from a non-public address (the fetch's
+   *     chain started at one, or the settings allow it)
+   */
+  void check(URI url, long deadline, boolean allowPrivate)
+      throws StageException, InterruptedException {
+    SimpleRobotRules rules = rules(url, deadline, allowPrivate);
     if (!rules.isAllowed(url.toString())) {
       throw new StageException(
           FetchKinds.ROBOTS_DENIED,
@@ -129,13 +138,14 @@ public final class RobotsCache {
   }
 
   /** The rules of the URL's origin: cached, awaited, or fetched by this thread. */
-  SimpleRobotRules rules(URI url, long deadline) throws StageException, InterruptedException {
+  SimpleRobotRules rules(URI url, long deadline, boolean allowPrivate)
+      throws StageException, InterruptedException {
     String origin = UrlNormalizer.origin(url);
     while (true) {
       Entry mine = new Entry();
       Entry entry = entries.putIfAbsent(origin, mine);
       if (entry == null) {
-        return fetchAsOwner(origin, mine, deadline);
+        return fetchAsOwner(origin, mine, deadline, allowPrivate);
       }
       if (entry.failedAt != 0 && !entry.givenUp && expired(entry)) {
         entries.remove(origin, entry);
@@ -145,7 +155,7 @@ public final class RobotsCache {
       try {
         return entry.rules.get(Math.max(0, left), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        throw HttpIo.timeout(URI.create(origin + "/robots.txt"), "waiting for robots.txt");
+        throw FetchHttp.timeout(URI.create(origin + "/robots.txt"), "waiting for robots.txt");
       } catch (ExecutionException e) {
         if (e.getCause() instanceof Abandoned) {
           continue;
@@ -158,12 +168,13 @@ public final class RobotsCache {
     }
   }
 
-  private SimpleRobotRules fetchAsOwner(String origin, Entry mine, long callerDeadline)
+  private SimpleRobotRules fetchAsOwner(
+      String origin, Entry mine, long callerDeadline, boolean allowPrivate)
       throws StageException, InterruptedException {
     long robotsDeadline = System.nanoTime() + settings.robotsTimeout().toNanos();
     long deadline = Math.min(callerDeadline, robotsDeadline);
     try {
-      SimpleRobotRules rules = fetch(origin, deadline);
+      SimpleRobotRules rules = fetch(origin, deadline, allowPrivate);
       failedTries.remove(origin);
       mine.rules.complete(rules);
       evictIfFull();
@@ -174,15 +185,18 @@ public final class RobotsCache {
         abandon(origin, mine);
         throw e;
       }
+      if (FetchKinds.BLOCKED_ADDRESS.equals(e.kind())) {
+        // This caller may not reach the address; one whose chain may can fetch it later.
+        abandon(origin, mine);
+        throw e;
+      }
       if (!FetchKinds.BAD_RESPONSE.equals(e.kind())) {
         health.failure(origin); // connect, timeout or 5xx
       }
       if (FetchKinds.CONNECT.equals(e.kind()) || FetchKinds.TIMEOUT.equals(e.kind())) {
         entries.remove(origin, mine);
         mine.rules.completeExceptionally(new HostFailure(e));
-        throw e instanceof RetryableException
-            ? e
-            : new RetryableException(e.kind(), e.getMessage() + " (fetching robots.txt)");
+        throw e; // retryable or not as the failure is (a refused TLS handshake is not)
       }
       int tries = failedTries.merge(origin, 1, Integer::sum);
       mine.givenUp = tries >= ROBOTS_TRIES;
@@ -200,25 +214,26 @@ public final class RobotsCache {
     mine.rules.completeExceptionally(new Abandoned());
   }
 
-  private SimpleRobotRules fetch(String origin, long deadline)
+  private SimpleRobotRules fetch(String origin, long deadline, boolean allowPrivate)
       throws StageException, InterruptedException {
     URI url = URI.create(origin + "/robots.txt");
     for (int hop = 0; hop <= MAX_ROBOTS_REDIRECTS; hop++) {
-      Http1Response response = HttpIo.send(client, url, settings.userAgent(), deadline);
+      FetchHttp.Answer response = client.send(url, settings.userAgent(), deadline, allowPrivate);
       int status = response.statusCode();
       if (status < 500) {
         health.success(origin);
       }
       if (status >= 200 && status < 300) {
-        HttpIo.Body body = HttpIo.readBody(response, settings.robotsMaxBytes(), false, deadline);
-        String contentType = response.headers().firstValue("Content-Type").orElse("text/plain");
+        FetchHttp.Body body =
+            FetchHttp.readBody(response, settings.robotsMaxBytes(), false, deadline);
+        String contentType = response.header("Content-Type").orElse("text/plain");
         return parser()
             .parseContent(
                 url.toString(), body.bytes(), contentType, List.of(settings.robotsName()));
       }
-      HttpIo.discard(response);
+      response.close();
       if (status >= 300 && status < 400) {
-        Optional<String> location = response.headers().firstValue("Location");
+        Optional<String> location = response.header("Location");
         if (location.isEmpty()) {
           return allowAll();
         }
@@ -283,6 +298,11 @@ public final class RobotsCache {
         it.remove();
       }
     }
+  }
+
+  /** Whether robots.txt of {@code url}'s origin may come from a non-public address. */
+  private boolean allowPrivate(URI url) {
+    return settings.allowPrivateAddresses() || AddressGuard.isPrivateHost(url.getHost());
   }
 
   private long deadline(Attempt attempt) {

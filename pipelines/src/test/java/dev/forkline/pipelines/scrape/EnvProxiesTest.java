@@ -1,9 +1,13 @@
 package dev.forkline.pipelines.scrape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -74,5 +78,28 @@ class EnvProxiesTest {
   void aProxyThatIsNotPlainHttpIsNotUsed() {
     assertNull(proxyFor(Map.of("http_proxy", "socks5://proxy:1080"), "http://example.com/"));
     assertNull(proxyFor(Map.of("http_proxy", "http://"), "http://example.com/"));
+  }
+
+  @Test
+  void upperCaseHttpProxyIsIgnoredAsCurlDoes() {
+    // A CGI server puts a request's "Proxy:" header in HTTP_PROXY (httpoxy).
+    assertNull(proxyFor(Map.of("HTTP_PROXY", "http://evil:3128"), "http://example.com/"));
+    assertNotNull(proxyFor(Map.of("HTTPS_PROXY", "http://p:3128"), "https://example.com/"));
+  }
+
+  @Test
+  void aProxyPasswordIsNeverPrintedInAWarning() {
+    PrintStream before = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      EnvProxies.from(Map.of("http_proxy", "socks5://ann:s3cret@proxy:1080"));
+      EnvProxies.from(Map.of("https_proxy", "http://ann:s3cret@proxy:12ab"));
+    } finally {
+      System.setErr(before);
+    }
+    String printed = err.toString(StandardCharsets.UTF_8);
+    assertTrue(printed.contains("http_proxy") && printed.contains("https_proxy"), printed);
+    assertFalse(printed.contains("s3cret"), printed);
   }
 }

@@ -17,13 +17,18 @@ import java.io.IOException;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -372,5 +377,155 @@ class FetcherTest {
     Fetcher.resetJvmState();
     assertEquals(0, HostHealth.shared().consecutiveFailures(origin));
     HostHealth.shared().check(origin, 3);
+  }
+
+  /**
+   * A server on {@code address} that answers each request with {@code answer(path)} (raw bytes) and
+   * closes the connection; closed with the returned socket.
+   */
+  private static ServerSocket rawServer(String address, Function<String, byte[]> answer)
+      throws IOException {
+    ServerSocket server = new ServerSocket();
+    server.bind(new InetSocketAddress(InetAddress.getByName(address), 0), 50);
+    Thread t =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                  ByteArrayOutputStream head = new ByteArrayOutputStream();
+                  for (int b; (b = s.getInputStream().read()) >= 0; ) {
+                    head.write(b);
+                    if (head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
+                      break;
+                    }
+                  }
+                  String path = head.toString(StandardCharsets.ISO_8859_1).split(" ", 3)[1];
+                  s.getOutputStream().write(answer.apply(path));
+                  s.getOutputStream().flush();
+                } catch (IOException | RuntimeException e) {
+                  // the next connection
+                }
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    return server;
+  }
+
+  private static byte[] gzip(byte[] bytes) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(out)) {
+      z.write(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  private static byte[] concat(byte[] head, byte[] body) {
+    byte[] all = new byte[head.length + body.length];
+    System.arraycopy(head, 0, all, 0, head.length);
+    System.arraycopy(body, 0, all, head.length, body.length);
+    return all;
+  }
+
+  private static FetchSettings noRobots() {
+    FetchSettings d = FetchSettings.defaults();
+    return d.withRobots(false, d.robotsTimeout(), d.robotsRetryAfter(), d.maxCrawlDelay());
+  }
+
+  @Test
+  void tenThousandEmptyGzipMembersDecodeWithoutOverflowingTheStack() throws Exception {
+    byte[] member = gzip(new byte[0]);
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    for (int i = 0; i < 10_000; i++) {
+      body.write(member);
+    }
+    body.write(gzip("after them".getBytes(StandardCharsets.US_ASCII)));
+    byte[] bytes = body.toByteArray();
+    byte[] head =
+        ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: gzip\r\n"
+                + "Content-Length: "
+                + bytes.length
+                + "\r\nConnection: close\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    try (ServerSocket server = rawServer("127.0.0.1", path -> concat(head, bytes))) {
+      FetchResult r =
+          fetcher(noRobots())
+              .fetch(
+                  "http://127.0.0.1:" + server.getLocalPort() + "/members",
+                  Attempt.single(TEN_SECONDS));
+      assertEquals("after them", new String(r.body(), StandardCharsets.US_ASCII));
+    }
+  }
+
+  @Test
+  void aTransferCodingOtherThanChunkedIsABadResponseNotCompressedBytes() throws Exception {
+    byte[] coded = gzip(PAGE.getBytes(StandardCharsets.US_ASCII));
+    byte[] head =
+        ("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: gzip, chunked\r\n\r\n"
+                + Integer.toHexString(coded.length)
+                + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] tail = "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    try (ServerSocket server = rawServer("127.0.0.1", path -> concat(concat(head, coded), tail))) {
+      StageException e =
+          fails(fetcher(noRobots()), "http://127.0.0.1:" + server.getLocalPort() + "/te");
+      assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+      assertTrue(e.getMessage().contains("Transfer-Encoding"), e.getMessage());
+    }
+  }
+
+  /** A client whose resolver answers {@code name} with {@code address}; 127.0.0.2 counts public. */
+  private static FetchHttp resolving(String name, String address) {
+    return new FetchHttp(
+        Duration.ofSeconds(5),
+        host ->
+            host.equals(name)
+                ? List.of(InetAddress.getByName(address))
+                : List.of(InetAddress.getAllByName(host)),
+        null,
+        java.util.Map.of(),
+        a -> !a.getHostAddress().equals("127.0.0.2") && AddressGuard.isBlocked(a));
+  }
+
+  @Test
+  void aPublicNameThatResolvesToAPrivateAddressIsBlockedRobotsTxtIncluded() {
+    String url = "http://evil.test:" + site.port() + "/page.html";
+    Fetcher f =
+        new Fetcher(
+            FetchSettings.defaults(), new HostHealth(), resolving("evil.test", "127.0.0.1"));
+    StageException e = fails(f, url);
+    assertEquals(FetchKinds.BLOCKED_ADDRESS, e.kind(), e.getMessage());
+    assertFalse(e instanceof RetryableException);
+    assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
+  }
+
+  @Test
+  void allowPrivateAddressesLetsAPublicNameReachAPrivateAddress() throws Exception {
+    String url = "http://evil.test:" + site.port() + "/page.html";
+    Fetcher f =
+        new Fetcher(
+            FetchSettings.defaults().withAllowPrivateAddresses(true),
+            new HostHealth(),
+            resolving("evil.test", "127.0.0.1"));
+    assertEquals(200, f.fetch(url, Attempt.single(TEN_SECONDS)).status());
+  }
+
+  @Test
+  void aRedirectFromAPublicHostToAPrivateAddressIsBlocked() throws Exception {
+    String target = site.url("/page.html");
+    byte[] redirect =
+        ("HTTP/1.1 302 Found\r\nLocation: " + target + "\r\nContent-Length: 0\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
+    byte[] notFound =
+        "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    try (ServerSocket pub =
+        rawServer("127.0.0.2", path -> path.equals("/robots.txt") ? notFound : redirect)) {
+      Fetcher f =
+          new Fetcher(
+              FetchSettings.defaults(), new HostHealth(), resolving("public.test", "127.0.0.2"));
+      StageException e = fails(f, "http://public.test:" + pub.getLocalPort() + "/go");
+      assertEquals(FetchKinds.BLOCKED_ADDRESS, e.kind(), e.getMessage());
+      assertTrue(e.getMessage().contains(target), e.getMessage());
+    }
   }
 }
