@@ -120,6 +120,119 @@ public final class BenchReport {
     }
   }
 
+  /**
+   * One case of the many-hosts workload: a URL list fetched politely, against its politeness bound.
+   * Times in seconds; NaN where there is nothing to tell (no slow host in the list).
+   *
+   * @param bound (pages - 1) x delay of the slowest host in the list; 0 for the 1-URL run
+   * @param startupSeconds the 1-URL run's wall time
+   * @param fastDone when the last page of a host other than the slow one was answered (the site's
+   *     log), after the run's start
+   * @param slowDone the same for the slow host
+   * @param minGap the least time between two page requests to one host
+   */
+  public record HostsRow(
+      String name,
+      int urls,
+      long failed,
+      double bound,
+      double startupSeconds,
+      double wallSeconds,
+      double fastDone,
+      double slowDone,
+      double minGap,
+      double cpuSeconds,
+      long peakRss) {
+    /** Issue 19's target: 1.2 x the bound plus the start-up. */
+    public double target() {
+      return 1.2 * bound + startupSeconds;
+    }
+
+    /** (wall - start-up) / bound; NaN without a bound. */
+    public double timesBound() {
+      return bound > 0 ? (wallSeconds - startupSeconds) / bound : Double.NaN;
+    }
+
+    public boolean met() {
+      return bound > 0 && wallSeconds <= target();
+    }
+  }
+
+  /** The many-hosts table (first line: headers). */
+  public static List<List<String>> hosts(List<HostsRow> rows) {
+    List<List<String>> out = new ArrayList<>();
+    out.add(
+        List.of(
+            "case",
+            "URLs",
+            "bound s",
+            "target s",
+            "wall s",
+            "x bound",
+            "pages/s",
+            "fast done s",
+            "slow done s",
+            "min gap s",
+            "CPU s",
+            "driver peak",
+            "note"));
+    for (HostsRow r : rows) {
+      String note = r.bound() > 0 ? (r.met() ? "target met" : "target missed") : "start-up";
+      if (r.failed() > 0) {
+        note += "; " + r.failed() + " failed";
+      }
+      out.add(
+          List.of(
+              r.name(),
+              Integer.toString(r.urls()),
+              secs(r.bound()),
+              r.bound() > 0 ? secs(r.target()) : "-",
+              secs(r.wallSeconds()),
+              Double.isNaN(r.timesBound())
+                  ? "-"
+                  : String.format(Locale.ROOT, "%.2f", r.timesBound()),
+              rate(r.urls() / r.wallSeconds()),
+              secs(r.fastDone()),
+              secs(r.slowDone()),
+              secs(r.minGap()),
+              secs(r.cpuSeconds()),
+              mib(r.peakRss()),
+              note));
+    }
+    return out;
+  }
+
+  /** What the many-hosts rows say: the mix's cost to the fast hosts. */
+  public static String hostsFindings(List<HostsRow> rows) {
+    HostsRow fast = null;
+    HostsRow mix = null;
+    for (HostsRow r : rows) {
+      if (r.name().startsWith("fast alone")) {
+        fast = r;
+      } else if (r.name().startsWith("mix")) {
+        mix = r;
+      }
+    }
+    if (fast == null
+        || mix == null
+        || Double.isNaN(fast.fastDone())
+        || Double.isNaN(mix.fastDone())) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        "- The slow host cost the fast hosts %+.2f s: their last page was answered at %.2f s"
+            + " with it, %.2f s alone (their bound %.2f s).%n",
+        mix.fastDone() - fast.fastDone(),
+        mix.fastDone(),
+        fast.fastDone(),
+        fast.bound());
+  }
+
+  private static String secs(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.2f", v);
+  }
+
   /** The compact table: elements/s per executor and the winner. */
   public static List<List<String>> summary(List<Row> rows) {
     List<List<String>> out = new ArrayList<>();

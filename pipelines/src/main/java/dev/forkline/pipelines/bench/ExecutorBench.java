@@ -39,7 +39,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * {@code forkline bench}: the same workloads on the inline, threads and processes executors, on
  * this machine, in this JVM (the pipelines run as {@code forkline run} runs them, minus the JVM
  * start). Workloads: the fetch stage alone against a local server with fixed latency (I/O-bound),
- * the image transform stage alone (CPU-bound), and the whole image and scrape pipelines (mixed).
+ * the image transform stage alone (CPU-bound), the whole image and scrape pipelines (mixed), and
+ * the fetch stage, polite, against many hosts ({@link ManyHostsBench}).
  */
 public final class ExecutorBench {
   /** The image chain every tool is compared on. */
@@ -98,6 +99,8 @@ public final class ExecutorBench {
   private final int cores = Runtime.getRuntime().availableProcessors();
   private final Path work;
   private final Path data;
+  private boolean executors = true;
+  private ManyHostsBench.Sizes manyHosts = ManyHostsBench.Sizes.quick();
 
   /** Prints the results to {@code out} and what it is doing (progress) to {@code log}. */
   public ExecutorBench(Options options, PrintWriter out, PrintWriter log) {
@@ -108,15 +111,38 @@ public final class ExecutorBench {
     this.data = options.out().resolve("data");
   }
 
+  /**
+   * The many-hosts workload's size: the quick default (20 hosts x 5 pages at 0.2 s, the slow host
+   * at 1 s) with what is given (null: the default) replaced; {@code only} skips the executor rows.
+   *
+   * @throws IllegalArgumentException a size out of range, with what is accepted
+   */
+  public ExecutorBench manyHosts(
+      boolean only, Integer hosts, Integer pages, Duration delay, Duration slowDelay) {
+    this.executors = !only;
+    this.manyHosts = ManyHostsBench.Sizes.quick().with(hosts, pages, delay, slowDelay);
+    return this;
+  }
+
   /** Makes the inputs only (for {@code bench/compare.sh}); returns the folder. */
   public static Path prepareImages(Path dir, int count, int width, int height) throws IOException {
     BenchData.images(dir, count, width, height);
     return dir;
   }
 
-  /** Runs everything, writes the report files and returns the rows. */
+  /** Runs the chosen workloads, writes the report files and returns the executor rows. */
   public List<Row> run() throws Exception {
     Files.createDirectories(work);
+    List<Row> rows = executors ? runExecutors() : List.of();
+    List<BenchReport.HostsRow> hosts = List.of();
+    if (manyHosts != null) {
+      hosts = new ManyHostsBench(this, manyHosts, work, data, o.pageBytes(), log).run();
+    }
+    write(rows, hosts);
+    return rows;
+  }
+
+  private List<Row> runExecutors() throws Exception {
     long t0 = System.nanoTime();
     log.printf(
         Locale.ROOT,
@@ -138,7 +164,7 @@ public final class ExecutorBench {
     log.flush();
 
     List<Row> rows = new ArrayList<>();
-    Process server = startSite(site);
+    Process server = startSite(site, o.latency(), List.of());
     try {
       int port = awaitPort(server);
       String base = "http://127.0.0.1:" + port;
@@ -221,7 +247,6 @@ public final class ExecutorBench {
         server.destroyForcibly();
       }
     }
-    write(rows);
     return rows;
   }
 
@@ -338,9 +363,9 @@ public final class ExecutorBench {
     return new Row(workload, kind, bound, cells);
   }
 
-  private record Measured(long elements, long failed, double wall, ProcStats.Usage usage) {}
+  record Measured(long elements, long failed, double wall, ProcStats.Usage usage) {}
 
-  private Measured once(
+  Measured once(
       Path config,
       List<String> sets,
       Set<Long> exclude,
@@ -507,9 +532,10 @@ public final class ExecutorBench {
   }
 
   /** The demo site in its own JVM, so its CPU and memory are not the driver's. */
-  private Process startSite(Path site) throws IOException {
+  Process startSite(Path site, Duration latency, List<String> more) throws IOException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> cmd =
+    List<String> cmd = new ArrayList<>();
+    cmd.addAll(
         List.of(
             java,
             "-Xlog:disable",
@@ -522,11 +548,12 @@ public final class ExecutorBench {
             "--port",
             "0",
             "--latency",
-            o.latency().toMillis() + "ms");
+            latency.toMillis() + "ms"));
+    cmd.addAll(more);
     return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
   }
 
-  private static int awaitPort(Process server) throws IOException {
+  static int awaitPort(Process server) throws IOException {
     BufferedReader reader =
         new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
     String line = reader.readLine();
@@ -580,21 +607,11 @@ public final class ExecutorBench {
     }
   }
 
-  private void write(List<Row> rows) throws IOException {
+  private void write(List<Row> rows, List<BenchReport.HostsRow> hosts) throws IOException {
     String date = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm z"));
     String machine = machine();
-    String summaryText = BenchReport.text(BenchReport.summary(rows));
-    String detailText = BenchReport.text(BenchReport.details(rows, cores));
     out.println("forkline bench, " + date + ", " + machine);
     out.println("command: " + o.command());
-    out.println();
-    out.print(summaryText);
-    out.println();
-    out.print(detailText);
-    out.println();
-    out.print(findings(rows));
-    out.flush();
-
     StringBuilder md = new StringBuilder();
     md.append("# forkline bench\n\n")
         .append("Measured ")
@@ -604,19 +621,50 @@ public final class ExecutorBench {
         .append(".\n\n")
         .append("Command: `")
         .append(o.command())
-        .append("`\n\n")
-        .append(BenchReport.markdown(BenchReport.summary(rows)))
-        .append('\n')
-        .append(BenchReport.markdown(BenchReport.details(rows, cores)))
-        .append('\n')
-        .append(findings(rows).replace("\n  ", "\n"))
-        .append("\n![chart](bench.svg)\n");
+        .append("`\n\n");
+    if (!rows.isEmpty()) {
+      out.println();
+      out.print(BenchReport.text(BenchReport.summary(rows)));
+      out.println();
+      out.print(BenchReport.text(BenchReport.details(rows, cores)));
+      out.println();
+      out.print(findings(rows));
+      md.append(BenchReport.markdown(BenchReport.summary(rows)))
+          .append('\n')
+          .append(BenchReport.markdown(BenchReport.details(rows, cores)))
+          .append('\n')
+          .append(findings(rows).replace("\n  ", "\n"))
+          .append("\n![chart](bench.svg)\n");
+      Files.writeString(o.out().resolve("bench.csv"), BenchReport.csv(rows, cores));
+      Files.writeString(
+          o.out().resolve("bench.svg"),
+          BenchReport.svg(rows, "forkline bench, " + date + " (" + cores + " cores)"));
+    }
+    if (!hosts.isEmpty()) {
+      String about =
+          "Many hosts, polite (per-host 1, robots.txt on): "
+              + manyHosts.describe()
+              + ". The fetch stage alone, in this JVM; the bound is (pages - 1) x delay of the"
+              + " list's slowest host, the target 1.2 x bound + the 1-URL run's time, x bound ="
+              + " (wall - start-up) / bound; fast / slow done: when the site answered the last"
+              + " page of the other hosts / the slow host; min gap: the least time between two"
+              + " page requests to one host.\n";
+      out.println();
+      out.print(about);
+      out.print(BenchReport.text(BenchReport.hosts(hosts)));
+      out.print(BenchReport.hostsFindings(hosts));
+      md.append("\n## Many hosts\n\n")
+          .append(about)
+          .append('\n')
+          .append(BenchReport.markdown(BenchReport.hosts(hosts)))
+          .append('\n')
+          .append(BenchReport.hostsFindings(hosts));
+    }
+    out.flush();
     Files.writeString(o.out().resolve("bench.md"), md.toString());
-    Files.writeString(o.out().resolve("bench.csv"), BenchReport.csv(rows, cores));
-    Files.writeString(
-        o.out().resolve("bench.svg"),
-        BenchReport.svg(rows, "forkline bench, " + date + " (" + cores + " cores)"));
-    log.println("bench: wrote bench.md, bench.csv, bench.svg in " + o.out().toAbsolutePath());
+    log.println(
+        "bench: wrote bench.md (and bench.csv, bench.svg for the executor rows) in "
+            + o.out().toAbsolutePath());
     log.flush();
   }
 

@@ -2,22 +2,30 @@ package dev.forkline.pipelines.cli;
 
 import dev.forkline.pipelines.bench.BenchData;
 import dev.forkline.pipelines.bench.ExecutorBench;
+import dev.forkline.pipelines.config.Units;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code forkline bench [--quick] [--out DIR]}: inline vs threads vs processes, measured here. */
+/**
+ * {@code forkline bench [--quick] [--out DIR] [--only many-hosts] [--hosts N] [--pages N] [--delay
+ * D] [--slow-delay D]}: inline vs threads vs processes, and politeness on many hosts, measured
+ * here.
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
       "Measure the executors on this machine: an I/O-bound stage (HTTP fetch from a local server"
           + " with 50 ms latency), a CPU-bound stage (the image filter chain) and the whole image"
-          + " and scrape pipelines, each inline, on threads and on worker processes.",
+          + " and scrape pipelines, each inline, on threads and on worker processes; then the"
+          + " fetch stage, polite, against many loopback hosts (many-hosts), against its"
+          + " politeness bound.",
       "Prints the table and writes bench.md, bench.csv and bench.svg into the output folder"
           + " (the inputs are generated there once and reused)."
     })
@@ -51,6 +59,49 @@ final class BenchCommand implements Callable<Integer> {
               + " and exit; with --make-images, both.")
   Integer makeSite;
 
+  @Option(
+      names = "--only",
+      paramLabel = "WORKLOAD",
+      description = "Run only this workload: many-hosts (politeness on many loopback hosts).")
+  String only;
+
+  @Option(
+      names = "--hosts",
+      paramLabel = "N",
+      description = "many-hosts: hosts, 127.0.0.1 to 127.0.0.N (default: 20; issue 19: 100).")
+  Integer hosts;
+
+  @Option(
+      names = "--pages",
+      paramLabel = "N",
+      description = "many-hosts: pages per host (default: 5; issue 19: 20).")
+  Integer pages;
+
+  @Option(
+      names = "--delay",
+      paramLabel = "DURATION",
+      description =
+          "many-hosts: delay between two requests to a host (default: 200ms; issue 19: 0.5s).")
+  String delay;
+
+  @Option(
+      names = "--slow-delay",
+      paramLabel = "DURATION",
+      description =
+          "many-hosts: the slow host's robots.txt Crawl-delay (default: 1s; issue 19: 5s).")
+  String slowDelay;
+
+  private static Duration duration(String option, String value) throws UsageException {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Units.parseDuration(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + " " + value + ": " + e.getMessage());
+    }
+  }
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -70,12 +121,31 @@ final class BenchCommand implements Callable<Integer> {
       stdout.flush();
       return ExitCodes.OK;
     }
-    String command = "./forkline bench" + (quick ? " --quick" : "") + " --out " + out;
+    if (only != null && !only.equals("many-hosts")) {
+      throw new UsageException(
+          "--only " + only + ": the workload that can run alone is many-hosts");
+    }
+    Duration d = duration("--delay", delay);
+    Duration slow = duration("--slow-delay", slowDelay);
+    StringBuilder command = new StringBuilder("./forkline bench");
+    command.append(quick ? " --quick" : "");
+    command.append(only != null ? " --only " + only : "");
+    command.append(hosts != null ? " --hosts " + hosts : "");
+    command.append(pages != null ? " --pages " + pages : "");
+    command.append(delay != null ? " --delay " + delay : "");
+    command.append(slowDelay != null ? " --slow-delay " + slowDelay : "");
+    command.append(" --out ").append(out);
     ExecutorBench.Options options =
         quick
-            ? ExecutorBench.Options.quick(out.toAbsolutePath(), command)
-            : ExecutorBench.Options.full(out.toAbsolutePath(), command);
-    new ExecutorBench(options, stdout, err).run(); // the table on stdout, progress on stderr
+            ? ExecutorBench.Options.quick(out.toAbsolutePath(), command.toString())
+            : ExecutorBench.Options.full(out.toAbsolutePath(), command.toString());
+    ExecutorBench bench = new ExecutorBench(options, stdout, err);
+    try {
+      bench.manyHosts(only != null, hosts, pages, d, slow);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("bench: " + e.getMessage());
+    }
+    bench.run(); // the table on stdout, progress on stderr
     err.flush();
     return ExitCodes.OK;
   }

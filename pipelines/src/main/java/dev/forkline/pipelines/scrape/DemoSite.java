@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +29,8 @@ import java.util.zip.GZIPOutputStream;
 /**
  * A small local web site to scrape: static files from a folder plus paths that misbehave on purpose
  * (errors, redirect loops, trickling, gzip bombs), so the fetcher can be tried and tested without
- * the internet. Binds 127.0.0.1 only.
+ * the internet. Binds loopback addresses only: 127.0.0.1, or 127.0.0.1 to 127.0.0.N on one port to
+ * stand for N sites.
  *
  * <p>Dynamic paths: {@code /_status/NNN[?retry-after=V]} answers NNN (with that Retry-After);
  * {@code /_redirect/loop} redirects to {@code /_redirect/loop?again} and back; {@code
@@ -73,32 +75,151 @@ public final class DemoSite {
 
   private DemoSite() {}
 
-  /** A running site: its port, request counts, and {@link #close()}. */
-  public static final class Handle implements AutoCloseable {
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
-    private final Set<String> retried = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger slowAborted = new AtomicInteger();
+  /**
+   * What to serve: {@link #of(Path)}, then {@code withX} for the port, latency, the number of
+   * loopback hosts, a {@code Crawl-delay} per host and an access log.
+   *
+   * @param hosts serve on 127.0.0.1 to 127.0.0.{@code hosts}, all on the same port (Linux routes
+   *     all of 127/8 to the loopback device), so a crawler sees that many sites
+   * @param crawlDelays per served address (e.g. {@code 127.0.0.21}): its {@code /robots.txt} is
+   *     {@code User-agent: *} and {@code Crawl-delay: S} instead of the folder's, to make one host
+   *     slow
+   * @param accessLog null, or a file each request is appended to as a line {@code START HOST PATH
+   *     STATUS MS}: arrival in epoch seconds (microseconds), the address it came in on, the raw
+   *     path, the status sent, the time to answer in milliseconds
+   */
+  public record Options(
+      Path root,
+      int port,
+      Duration latency,
+      int hosts,
+      Map<String, Duration> crawlDelays,
+      Path accessLog) {
+    /** The most hosts: 127.0.0.1 to 127.0.0.254. */
+    public static final int MAX_HOSTS = 254;
 
-    private Handle(HttpServer server, ExecutorService executor) {
-      this.server = server;
-      this.executor = executor;
+    public Options {
+      crawlDelays = Map.copyOf(crawlDelays);
     }
 
-    /** The port the site listens on (127.0.0.1). */
+    /** {@code root} on 127.0.0.1, any free port, no latency, no log. */
+    public static Options of(Path root) {
+      return new Options(root, 0, Duration.ZERO, 1, Map.of(), null);
+    }
+
+    /** 0 for any free port. */
+    public Options withPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0 (any) to 65535, got " + port);
+      }
+      return new Options(root, port, latency, hosts, crawlDelays, accessLog);
+    }
+
+    /** Added before every response; zero (or null) for none. */
+    public Options withLatency(Duration latency) {
+      Duration l = latency == null ? Duration.ZERO : latency;
+      if (l.isNegative()) {
+        throw new IllegalArgumentException("latency must be 0 or more, got " + latency);
+      }
+      return new Options(root, port, l, hosts, crawlDelays, accessLog);
+    }
+
+    /** Serve on 127.0.0.1 to 127.0.0.{@code hosts}. */
+    public Options withHosts(int hosts) {
+      if (hosts < 1 || hosts > MAX_HOSTS) {
+        throw new IllegalArgumentException(
+            "hosts must be 1 to "
+                + MAX_HOSTS
+                + " (127.0.0.1 to 127.0.0."
+                + MAX_HOSTS
+                + "), got "
+                + hosts);
+      }
+      return new Options(root, port, latency, hosts, crawlDelays, accessLog);
+    }
+
+    /** Serves a robots.txt asking for {@code delay} between requests on {@code address}. */
+    public Options withCrawlDelay(String address, Duration delay) {
+      hostNumber(address); // checks the form
+      if (delay.isNegative() || delay.isZero()) {
+        throw new IllegalArgumentException(
+            "the Crawl-delay for " + address + " must be more than 0, got " + delay);
+      }
+      Map<String, Duration> m = new java.util.TreeMap<>(crawlDelays);
+      m.put(address, delay);
+      return new Options(root, port, latency, hosts, m, accessLog);
+    }
+
+    /** Appends a line per request to {@code file}. */
+    public Options withAccessLog(Path file) {
+      return new Options(root, port, latency, hosts, crawlDelays, file);
+    }
+
+    /** 127.0.0.K -> K; anything else is refused with what is accepted. */
+    public static int hostNumber(String address) {
+      java.util.regex.Matcher m =
+          java.util.regex.Pattern.compile("127\\.0\\.0\\.(\\d{1,3})").matcher(address);
+      int k = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+      if (k < 1 || k > MAX_HOSTS) {
+        throw new IllegalArgumentException(
+            "'"
+                + address
+                + "' is not a demo site host: accepted are 127.0.0.1 to 127.0.0."
+                + MAX_HOSTS);
+      }
+      return k;
+    }
+  }
+
+  /** A running site: its port, request counts, and {@link #close()}. */
+  public static final class Handle implements AutoCloseable {
+    private final List<HttpServer> servers;
+    private final ExecutorService executor;
+    private final Map<String, AtomicInteger> hits = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> hitsByHost = new ConcurrentHashMap<>();
+    private final Set<String> retried = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger slowAborted = new AtomicInteger();
+    private final AccessLog accessLog;
+
+    private Handle(List<HttpServer> servers, ExecutorService executor, AccessLog accessLog) {
+      this.servers = servers;
+      this.executor = executor;
+      this.accessLog = accessLog;
+    }
+
+    /** The port the site listens on (the same on every host). */
     public int port() {
-      return server.getAddress().getPort();
+      return servers.get(0).getAddress().getPort();
+    }
+
+    /** How many hosts serve the site: 127.0.0.1 to 127.0.0.{@code hosts()}. */
+    public int hosts() {
+      return servers.size();
     }
 
     /** {@code http://127.0.0.1:PORT} + path. */
     public String url(String path) {
-      return "http://127.0.0.1:" + port() + path;
+      return url(1, path);
     }
 
-    /** How many requests asked for this path (without query). */
+    /** {@code http://127.0.0.HOST:PORT} + path, host counted from 1. */
+    public String url(int host, String path) {
+      if (host < 1 || host > servers.size()) {
+        throw new IllegalArgumentException(
+            "host " + host + " is not served: 1 to " + servers.size());
+      }
+      return "http://127.0.0." + host + ":" + port() + path;
+    }
+
+    /** How many requests asked for this path (without query), on any host. */
     public int requests(String path) {
       AtomicInteger n = hits.get(path);
+      return n == null ? 0 : n.get();
+    }
+
+    /** How many requests came in on this address (e.g. {@code 127.0.0.2}). */
+    public int requestsOn(String address) {
+      AtomicInteger n = hitsByHost.get(address);
       return n == null ? 0 : n.get();
     }
 
@@ -107,11 +228,57 @@ public final class DemoSite {
       return slowAborted.get();
     }
 
-    /** Stops the server and its threads (a trickle in progress is cut). */
+    /** Stops the servers and their threads (a trickle in progress is cut). */
     @Override
     public void close() {
-      server.stop(0);
+      for (HttpServer server : servers) {
+        server.stop(0);
+      }
       executor.shutdownNow();
+      if (accessLog != null) {
+        accessLog.close();
+      }
+    }
+  }
+
+  /** One line per answered request, flushed as written, so a reader sees every finished one. */
+  private static final class AccessLog {
+    private final java.io.Writer out;
+
+    AccessLog(Path file) throws IOException {
+      out =
+          Files.newBufferedWriter(
+              file,
+              StandardCharsets.UTF_8,
+              java.nio.file.StandardOpenOption.CREATE,
+              java.nio.file.StandardOpenOption.APPEND);
+    }
+
+    synchronized void write(
+        java.time.Instant start, String host, String path, int status, long ms) {
+      try {
+        out.write(
+            String.format(
+                Locale.ROOT,
+                "%d.%06d %s %s %d %d%n",
+                start.getEpochSecond(),
+                start.getNano() / 1000,
+                host,
+                path,
+                status,
+                ms));
+        out.flush();
+      } catch (IOException e) {
+        // a full disk loses log lines, not answers
+      }
+    }
+
+    synchronized void close() {
+      try {
+        out.close();
+      } catch (IOException e) {
+        // nothing left to save
+      }
     }
   }
 
@@ -122,46 +289,111 @@ public final class DemoSite {
    * @param latency added before every response; zero for none
    */
   public static Handle start(Path root, int port, Duration latency) throws IOException {
+    return start(Options.of(root).withPort(port).withLatency(latency));
+  }
+
+  /** Serves {@code options.root()} on every host the options name, on one port. */
+  public static Handle start(Options options) throws IOException {
+    Path root = options.root();
     if (!Files.isDirectory(root)) {
       throw new IOException("the demo site's root must be a folder: " + root);
     }
-    if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("port must be 0 (any) to 65535, got " + port);
+    for (String address : options.crawlDelays().keySet()) {
+      if (Options.hostNumber(address) > options.hosts()) {
+        throw new IllegalArgumentException(
+            "a Crawl-delay is set for "
+                + address
+                + ", which is not served: the site is on 127.0.0.1 to 127.0.0."
+                + options.hosts());
+      }
     }
     Path realRoot = root.toRealPath();
-    HttpServer server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
     AtomicInteger threadNumber = new AtomicInteger();
+    // a thread per request in progress (the latency is a sleep): enough for every host at once
     ExecutorService executor =
         Executors.newFixedThreadPool(
-            64,
+            Math.max(64, options.hosts()),
             r -> {
               Thread t = new Thread(r, "demo-site-" + threadNumber.incrementAndGet());
               t.setDaemon(true);
               return t;
             });
-    server.setExecutor(executor);
-    Handle handle = new Handle(server, executor);
+    List<HttpServer> servers = new java.util.ArrayList<>();
+    AccessLog log = options.accessLog() == null ? null : new AccessLog(options.accessLog());
+    try {
+      int port = options.port();
+      for (int k = 1; k <= options.hosts(); k++) {
+        InetAddress address = InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) k});
+        HttpServer server;
+        try {
+          server = HttpServer.create(new InetSocketAddress(address, port), 64);
+        } catch (IOException e) {
+          throw new IOException(
+              "cannot listen on " + address.getHostAddress() + ":" + port + ": " + e.getMessage(),
+              e);
+        }
+        port = server.getAddress().getPort(); // the first host's free port is everyone's
+        server.setExecutor(executor);
+        servers.add(server);
+      }
+    } catch (IOException | RuntimeException e) {
+      servers.forEach(s -> s.stop(0));
+      executor.shutdownNow();
+      if (log != null) {
+        log.close();
+      }
+      throw e;
+    }
+    Handle handle = new Handle(List.copyOf(servers), executor, log);
     byte[] bombMember = gzipZeros(1 << 20);
-    long latencyMillis = latency == null ? 0 : latency.toMillis();
-    server.createContext(
-        "/",
-        exchange -> {
-          try (exchange) {
+    long latencyMillis = options.latency().toMillis();
+    Map<String, String> robots = new java.util.HashMap<>();
+    options.crawlDelays().forEach((host, delay) -> robots.put(host, crawlDelayRobots(delay)));
+    for (HttpServer server : servers) {
+      String host = server.getAddress().getAddress().getHostAddress();
+      AtomicInteger hostHits = handle.hitsByHost.computeIfAbsent(host, k -> new AtomicInteger());
+      String hostRobots = robots.get(host);
+      server.createContext(
+          "/",
+          exchange -> {
+            java.time.Instant arrived = java.time.Instant.now();
+            long t0 = System.nanoTime();
             String path = exchange.getRequestURI().getRawPath();
-            handle.hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
-            if (latencyMillis > 0) {
-              Thread.sleep(latencyMillis);
+            try (exchange) {
+              handle.hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+              hostHits.incrementAndGet();
+              if (latencyMillis > 0) {
+                Thread.sleep(latencyMillis);
+              }
+              if (hostRobots != null && path.equals("/robots.txt")) {
+                text(exchange, 200, hostRobots);
+              } else {
+                serve(exchange, realRoot, handle, bombMember);
+              }
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            } catch (IOException | RuntimeException e) {
+              // the client went away or sent nonsense; nothing to answer
             }
-            serve(exchange, realRoot, handle, bombMember);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          } catch (IOException | RuntimeException e) {
-            // the client went away or sent nonsense; nothing to answer
-          }
-        });
-    server.start();
+            if (log != null) {
+              log.write(
+                  arrived,
+                  host,
+                  path,
+                  exchange.getResponseCode(),
+                  (System.nanoTime() - t0) / 1_000_000);
+            }
+          });
+    }
+    servers.forEach(HttpServer::start);
     return handle;
+  }
+
+  /** A robots.txt that allows everything and asks for {@code delay} between requests. */
+  static String crawlDelayRobots(Duration delay) {
+    String seconds =
+        java.math.BigDecimal.valueOf(delay.toMillis(), 3).stripTrailingZeros().toPlainString();
+    return "User-agent: *\nCrawl-delay: " + seconds + "\nDisallow:\n";
   }
 
   private static void serve(HttpExchange ex, Path root, Handle handle, byte[] bombMember)

@@ -102,4 +102,40 @@ class BenchReportTest {
     assertEquals(5 + 3 + 1, svg.split("<rect").length - 1);
     assertTrue(svg.contains(">n/a<"));
   }
+
+  private static BenchReport.HostsRow hosts(String name, double bound, double wall) {
+    return new BenchReport.HostsRow(
+        name, 2000, 0, bound, 2.0, wall, wall - 0.2, Double.NaN, 0.5, 3.0, 500 << 20);
+  }
+
+  @Test
+  void aManyHostsCaseMeetsTheTargetAtOnePointTwoTimesTheBoundPlusStartUp() {
+    BenchReport.HostsRow met = hosts("grouped", 9.5, 13.4);
+    BenchReport.HostsRow missed = hosts("grouped", 9.5, 13.5);
+    assertEquals(13.4, met.target(), 1e-9);
+    assertTrue(met.met());
+    assertTrue(!missed.met());
+    assertEquals((13.5 - 2.0) / 9.5, missed.timesBound(), 1e-9);
+  }
+
+  @Test
+  void theManyHostsTableSaysWhetherEachCaseMetItsTargetAndLeavesUnknownsBlank() {
+    List<List<String>> t =
+        BenchReport.hosts(List.of(hosts("1 URL", 0, 2.0), hosts("grouped", 9.5, 66.3)));
+    assertEquals("start-up", t.get(1).get(12));
+    assertEquals("-", t.get(1).get(5));
+    assertEquals(
+        List.of("grouped", "2000", "9.50", "13.40", "66.30", "6.77"), t.get(2).subList(0, 6));
+    assertEquals("-", t.get(2).get(8)); // no slow host
+    assertEquals("target missed", t.get(2).get(12));
+  }
+
+  @Test
+  void theFindingsGiveWhatTheSlowHostCostTheFastOnes() {
+    String s =
+        BenchReport.hostsFindings(
+            List.of(hosts("fast alone: 20 hosts", 9.5, 12.0), hosts("mix: the fast", 10, 14.0)));
+    assertTrue(s.contains("cost the fast hosts +2.00 s"), s);
+    assertTrue(s.contains("at 13.80 s with it, 11.80 s alone"), s);
+  }
 }

@@ -2,17 +2,20 @@ package dev.forkline.pipelines.scrape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +44,11 @@ class DemoSiteTest {
 
   /** Sends a raw request line, so no client normalizes the path first. */
   private String get(String rawPath) throws IOException {
-    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), site.port())) {
+    return get(site, "127.0.0.1", rawPath);
+  }
+
+  private static String get(DemoSite.Handle site, String host, String rawPath) throws IOException {
+    try (Socket s = new Socket(InetAddress.getByName(host), site.port())) {
       s.setSoTimeout(5000);
       OutputStream out = s.getOutputStream();
       out.write(
@@ -127,5 +134,89 @@ class DemoSiteTest {
       }
       assertTrue(System.nanoTime() - start >= Duration.ofMillis(300).toNanos());
     }
+  }
+
+  @Test
+  void servesTheSiteOnEveryHostOnOnePort() throws IOException {
+    try (DemoSite.Handle many = DemoSite.start(DemoSite.Options.of(root).withHosts(3))) {
+      for (String host : List.of("127.0.0.1", "127.0.0.2", "127.0.0.3")) {
+        String r = get(many, host, "/docs/");
+        assertEquals(200, status(r), host);
+        assertTrue(r.contains("<h1>docs</h1>"), host + ": " + r);
+      }
+      get(many, "127.0.0.3", "/");
+      assertEquals(1, many.requestsOn("127.0.0.1"));
+      assertEquals(2, many.requestsOn("127.0.0.3"));
+      assertEquals("http://127.0.0.3:" + many.port() + "/x", many.url(3, "/x"));
+    }
+  }
+
+  @Test
+  void anAddressPastTheHostsIsNotServed() throws IOException {
+    try (DemoSite.Handle many = DemoSite.start(DemoSite.Options.of(root).withHosts(2))) {
+      assertThrows(ConnectException.class, () -> get(many, "127.0.0.3", "/"));
+    }
+  }
+
+  @Test
+  void aCrawlDelayHostServesItsOwnRobotsTxtAndTheOthersTheFolders() throws IOException {
+    Files.writeString(root.resolve("robots.txt"), "User-agent: *\nDisallow: /private/\n");
+    DemoSite.Options options =
+        DemoSite.Options.of(root).withHosts(2).withCrawlDelay("127.0.0.2", Duration.ofSeconds(5));
+    try (DemoSite.Handle many = DemoSite.start(options)) {
+      String slow = get(many, "127.0.0.2", "/robots.txt");
+      assertEquals(200, status(slow));
+      assertTrue(slow.contains("Crawl-delay: 5\n"), slow);
+      assertFalse(slow.contains("/private/"), slow);
+      String fast = get(many, "127.0.0.1", "/robots.txt");
+      assertTrue(fast.contains("Disallow: /private/"), fast);
+      assertFalse(fast.contains("Crawl-delay"), fast);
+    }
+  }
+
+  @Test
+  void aFractionalCrawlDelayIsWrittenInSeconds() {
+    assertEquals(
+        "User-agent: *\nCrawl-delay: 0.25\nDisallow:\n",
+        DemoSite.crawlDelayRobots(Duration.ofMillis(250)));
+  }
+
+  @Test
+  void aCrawlDelayForAnAddressNotServedIsRefused() {
+    DemoSite.Options options =
+        DemoSite.Options.of(root).withHosts(2).withCrawlDelay("127.0.0.5", Duration.ofSeconds(1));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> DemoSite.start(options).close());
+    assertTrue(e.getMessage().contains("127.0.0.5, which is not served"), e.getMessage());
+  }
+
+  @Test
+  void hostsOutsideOneTo254AreRefused() {
+    DemoSite.Options options = DemoSite.Options.of(root);
+    assertThrows(IllegalArgumentException.class, () -> options.withHosts(0));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> options.withHosts(255));
+    assertTrue(e.getMessage().contains("1 to 254"), e.getMessage());
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> options.withCrawlDelay("10.0.0.1", Duration.ofSeconds(1)));
+  }
+
+  @Test
+  void theAccessLogHasALinePerRequestWithHostPathAndStatus() throws IOException {
+    Path log = dir.resolve("access.log");
+    DemoSite.Options options = DemoSite.Options.of(root).withHosts(2).withAccessLog(log);
+    double before = System.currentTimeMillis() / 1000.0;
+    try (DemoSite.Handle many = DemoSite.start(options)) {
+      get(many, "127.0.0.2", "/docs/data.json");
+      get(many, "127.0.0.1", "/nope.html");
+    }
+    List<String> lines = Files.readAllLines(log);
+    assertEquals(2, lines.size(), lines.toString());
+    String[] first = lines.get(0).split(" ");
+    assertEquals(List.of("127.0.0.2", "/docs/data.json", "200"), List.of(first).subList(1, 4));
+    double at = Double.parseDouble(first[0]);
+    assertTrue(at >= before - 0.01 && at <= before + 60, lines.get(0));
+    assertTrue(lines.get(1).contains(" 127.0.0.1 /nope.html 404 "), lines.get(1));
   }
 }
