@@ -9,9 +9,11 @@ import java.util.Map;
  * Per-key politeness shared by every DoFn instance of a stage in the JVM, as crawlers keep it (one
  * queue per host): at most {@code limit} calls in flight per key ({@link #enter}, {@link #exit}),
  * and at least the key's gap between the starts of two of its calls ({@link #startDelay}, asked by
- * the thread about to start the call, so the spacing holds between real starts). The gap is the
- * stage's {@code minDelay}, raised per key by what a call learns ({@link #space}: robots.txt's
- * {@code Crawl-delay}); {@link #pause} holds a key's starts back ({@code Retry-After}).
+ * the thread about to start the call, so the spacing holds between real starts) and from the end of
+ * one call to the start of the next (Nutch's rule: the host sees the gap, whatever delays a request
+ * on its way). The gap is the stage's {@code minDelay}, raised per key by what a call learns
+ * ({@link #space}: robots.txt's {@code Crawl-delay}); {@link #pause} holds a key's starts back
+ * ({@code Retry-After}).
  *
  * <p>Waiting callers are parked in a queue per key, not on a thread, so a key that must wait never
  * holds back another. A key's first call runs alone until it ends, so that what it learns about the
@@ -133,6 +135,15 @@ final class KeyGate {
       }
       state.active--;
       state.proven = true;
+      long now = System.nanoTime();
+      if (state.gapNanos > 0) {
+        // The gap also runs from a call's end: a request delayed on its way (a robots.txt fetch
+        // first, a busy core) never reaches the host closer than the gap to the next one.
+        long after = now + state.gapNanos;
+        if (state.nextStart == Long.MIN_VALUE || after - state.nextStart > 0) {
+          state.nextStart = after;
+        }
+      }
       while (!state.waiting.isEmpty() && !full(state)) {
         if (next == null) {
           next = new java.util.ArrayList<>(2);
@@ -140,7 +151,7 @@ final class KeyGate {
         next.add(state.waiting.poll());
         state.active++;
       }
-      if (state.idle(System.nanoTime())) {
+      if (state.idle(now)) {
         keys.remove(key);
       }
     }

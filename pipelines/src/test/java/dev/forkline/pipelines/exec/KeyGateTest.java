@@ -80,4 +80,15 @@ class KeyGateTest {
     assertTrue(gate.startDelay("h") > 2 * SECOND, "the delay outlives the key's idle moment");
     gate.exit("h");
   }
+
+  @Test
+  void theDelayAlsoRunsFromACallsEnd() throws Exception {
+    KeyGate gate = new KeyGate(0, SECOND);
+    gate.enter("h", () -> {});
+    assertEquals(0, gate.startDelay("h"));
+    Thread.sleep(300); // the call: robots.txt, then the page
+    gate.exit("h");
+    long wait = gate.startDelay("h");
+    assertTrue(wait > SECOND * 9 / 10, "a whole delay from the call's end: " + wait);
+  }
 }
