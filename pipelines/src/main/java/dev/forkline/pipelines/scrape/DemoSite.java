@@ -234,6 +234,13 @@ public final class DemoSite {
       for (HttpServer server : servers) {
         server.stop(0);
       }
+      executor.shutdown();
+      try {
+        // A handler that has answered still writes its access-log line; a trickle is cut.
+        executor.awaitTermination(200, TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       executor.shutdownNow();
       if (accessLog != null) {
         accessLog.close();
