@@ -10,6 +10,7 @@ public final class Attempt {
   private final KeyGate gate;
   private final String key;
   private final StageException previous;
+  private volatile boolean sentNothing;
 
   Attempt(int number, int maxAttempts, long deadlineNanos) {
     this(number, maxAttempts, deadlineNanos, null, null, null);
@@ -62,6 +63,18 @@ public final class Attempt {
     if (gate != null && gap != null && !gap.isNegative()) {
       gate.space(key, gap.toNanos());
     }
+  }
+
+  /**
+   * Tells the stage that this attempt sent nothing to its key (it failed before any request: a URL
+   * robots.txt denies, a host given up), so the key's delay is not charged for it.
+   */
+  public void sentNothing() {
+    sentNothing = true;
+  }
+
+  boolean sentNothingToKey() {
+    return sentNothing;
   }
 
   /** Time left before this attempt's deadline, never negative. */

@@ -235,7 +235,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       return;
     }
     if (job.key != null) {
-      gate.enter(job.key, () -> startOnPool(job));
+      gate.enter(job.key, () -> startOnPool(job), job.attempts > 0);
     } else {
       startOnPool(job);
     }
@@ -258,7 +258,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
               }
             }
             if (job.key != null && !job.result.isDone()) {
-              long wait = gate.startDelay(job.key);
+              long wait = gate.startDelay(job.key, job.keyStart);
               if (wait > 0) {
                 if (job.admission != null) {
                   job.admission.release(); // never held while the key's delay runs
@@ -293,7 +293,8 @@ public final class CallExecutor<I, O> implements Shared.Resource {
 
   private void exitKey(Job job) {
     if (job.key != null) {
-      gate.exit(job.key);
+      Attempt last = job.lastAttempt;
+      gate.exit(job.key, job.keyStart[0], last == null || !last.sentNothingToKey());
     }
   }
 
@@ -322,6 +323,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     guard.inline = pool == null;
     Attempt attempt =
         new Attempt(job.attempts, maxAttempts, now + attemptTimeout, gate, job.key, job.previous);
+    job.lastAttempt = attempt;
     job.running = guard;
     guard.arm(attemptTimeout);
     O value = null;
@@ -444,6 +446,8 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     volatile Guard running;
     Admission admission;
     StageException previous;
+    volatile Attempt lastAttempt;
+    final long[] keyStart = new long[1];
     int attempts;
     long deadline;
     long callNanos;

@@ -36,6 +36,7 @@ final class KeyGate {
     long gapNanos;
     long lastStart = Long.MIN_VALUE;
     long nextStart = Long.MIN_VALUE;
+    long previousNextStart = Long.MIN_VALUE;
     final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
 
     KeyState(long gapNanos) {
@@ -72,13 +73,25 @@ final class KeyGate {
    * #exit}.
    */
   void enter(String key, Runnable admitted) {
+    enter(key, admitted, false);
+  }
+
+  /**
+   * {@link #enter(String, Runnable)}; a retry waits at the head of its key's queue, not behind the
+   * key's whole backlog, since its deadline runs.
+   */
+  void enter(String key, Runnable admitted, boolean retry) {
     synchronized (this) {
       if (++entries % SWEEP_EVERY == 0) {
         sweep();
       }
       KeyState state = state(key);
       if (full(state) || !state.waiting.isEmpty()) {
-        state.waiting.add(admitted);
+        if (retry) {
+          state.waiting.addFirst(admitted);
+        } else {
+          state.waiting.add(admitted);
+        }
         return;
       }
       state.active++;
@@ -91,12 +104,21 @@ final class KeyGate {
    * to wait before asking again.
    */
   synchronized long startDelay(String key) {
+    return startDelay(key, null);
+  }
+
+  /** {@link #startDelay(String)}, putting the start's time into {@code startedAt[0]}. */
+  synchronized long startDelay(String key, long[] startedAt) {
     KeyState state = state(key);
     long now = System.nanoTime();
     if (state.nextStart != Long.MIN_VALUE && state.nextStart - now > 0) {
       return state.nextStart - now;
     }
+    state.previousNextStart = state.nextStart;
     state.lastStart = now;
+    if (startedAt != null) {
+      startedAt[0] = now;
+    }
     state.nextStart = state.gapNanos > 0 ? now + state.gapNanos : Long.MIN_VALUE;
     return 0;
   }
@@ -127,6 +149,15 @@ final class KeyGate {
 
   /** Frees the key's slot taken by an admission and admits the next waiting callers, if any. */
   void exit(String key) {
+    exit(key, 0, true);
+  }
+
+  /**
+   * {@link #exit(String)} of a call that started at {@code start}; one that sent nothing to the key
+   * ({@code requested} false: robots.txt denied the URL, the host was given up) is charged no gap,
+   * and its start is undone if no other call started since, so such URLs drain at once.
+   */
+  void exit(String key, long start, boolean requested) {
     java.util.List<Runnable> next = null;
     synchronized (this) {
       KeyState state = keys.get(key);
@@ -136,7 +167,11 @@ final class KeyGate {
       state.active--;
       state.proven = true;
       long now = System.nanoTime();
-      if (state.gapNanos > 0) {
+      if (!requested) {
+        if (state.lastStart == start) {
+          state.nextStart = state.previousNextStart;
+        }
+      } else if (state.gapNanos > 0) {
         // The gap also runs from a call's end: a request delayed on its way (a robots.txt fetch
         // first, a busy core) never reaches the host closer than the gap to the next one.
         long after = now + state.gapNanos;

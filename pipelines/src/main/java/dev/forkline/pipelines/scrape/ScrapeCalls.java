@@ -22,6 +22,15 @@ final class ScrapeCalls {
    */
   static final class Fetch implements StageCall<UrlTask> {
     private static final long serialVersionUID = 1L;
+
+    /** Failures decided before any request to the URL's host (robots.txt is cached by then). */
+    private static final java.util.Set<String> SENT_NOTHING =
+        java.util.Set.of(
+            FetchKinds.ROBOTS_DENIED,
+            FetchKinds.HOST_UNAVAILABLE,
+            FetchKinds.ROBOTS_UNAVAILABLE,
+            FetchKinds.INVALID_URL);
+
     private final Fetcher fetcher;
 
     Fetch(FetchSettings settings) {
@@ -39,6 +48,9 @@ final class ScrapeCalls {
         }
         r = fetcher.fetch(task.url, attempt);
       } catch (StageException e) {
+        if (SENT_NOTHING.contains(e.kind()) && !(e instanceof RetryableException)) {
+          attempt.sentNothing(); // decided before any request: the host's delay is not charged
+        }
         throw ownFailure(e, attempt);
       }
       task.finalUrl = r.finalUrl();

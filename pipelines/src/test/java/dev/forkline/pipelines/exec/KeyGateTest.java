@@ -91,4 +91,26 @@ class KeyGateTest {
     long wait = gate.startDelay("h");
     assertTrue(wait > SECOND * 9 / 10, "a whole delay from the call's end: " + wait);
   }
+
+  @Test
+  void aCallThatSentNothingIsChargedNoDelay() {
+    KeyGate gate = new KeyGate(1, 5 * SECOND);
+    gate.enter("h", () -> {});
+    long[] start = new long[1];
+    assertEquals(0, gate.startDelay("h", start));
+    gate.exit("h", start[0], false);
+    gate.enter("h", () -> {});
+    assertEquals(0, gate.startDelay("h"), "a denied URL does not hold the next one back");
+  }
+
+  @Test
+  void aRetryWaitsAtTheHeadOfItsKeysQueue() {
+    KeyGate gate = new KeyGate(1, 0);
+    java.util.List<String> order = new java.util.ArrayList<>();
+    gate.enter("h", () -> order.add("first"));
+    gate.enter("h", () -> order.add("queued"));
+    gate.enter("h", () -> order.add("retry"), true);
+    gate.exit("h");
+    assertEquals(java.util.List.of("first", "retry"), order);
+  }
 }
