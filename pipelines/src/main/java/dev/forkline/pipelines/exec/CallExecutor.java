@@ -245,7 +245,15 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     try {
       pool.execute(
           () -> {
-            // The admission first, so that the key's start is counted when the call really starts.
+            // A look at the key's time first, so an element whose host must wait takes no permit.
+            if (job.admission != null && job.key != null && !job.result.isDone()) {
+              long early = gate.peekDelay(job.key);
+              if (early > 0) {
+                Timers.schedule(() -> startOnPool(job), early);
+                return;
+              }
+            }
+            // The admission before the start is counted, so that it counts the call's real start.
             if (job.admission != null && !job.result.isDone()) {
               try {
                 job.admission.acquire();
@@ -270,7 +278,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
             Guard guard = new Guard(Thread.currentThread(), job);
             long delay = runAttempt(job, guard);
             if (guard.releaseKey()) {
-              exitKey(job);
+              exitKey(job, delay < 0);
             }
             if (delay >= 0) {
               retryLater(job, delay);
@@ -292,9 +300,14 @@ public final class CallExecutor<I, O> implements Shared.Resource {
   }
 
   private void exitKey(Job job) {
+    exitKey(job, false);
+  }
+
+  /** Frees the element's key slot; {@code proven}: the attempt ended the element, not a retry. */
+  private void exitKey(Job job, boolean proven) {
     if (job.key != null) {
       Attempt last = job.lastAttempt;
-      gate.exit(job.key, job.keyStart[0], last == null || !last.sentNothingToKey());
+      gate.exit(job.key, job.keyStart[0], last == null || !last.sentNothingToKey(), proven);
     }
   }
 

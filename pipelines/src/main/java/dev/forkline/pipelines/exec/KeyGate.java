@@ -123,6 +123,15 @@ final class KeyGate {
     return 0;
   }
 
+  /** How long until the key's next start may come, without counting one: 0 if it may now. */
+  synchronized long peekDelay(String key) {
+    KeyState state = keys.get(key);
+    if (state == null || state.nextStart == Long.MIN_VALUE) {
+      return 0;
+    }
+    return Math.max(0, state.nextStart - System.nanoTime());
+  }
+
   /** Raises the least time between the key's starts to {@code gapNanos}, from its last start. */
   synchronized void space(String key, long gapNanos) {
     KeyState state = state(key);
@@ -149,15 +158,17 @@ final class KeyGate {
 
   /** Frees the key's slot taken by an admission and admits the next waiting callers, if any. */
   void exit(String key) {
-    exit(key, 0, true);
+    exit(key, 0, true, true);
   }
 
   /**
    * {@link #exit(String)} of a call that started at {@code start}; one that sent nothing to the key
    * ({@code requested} false: robots.txt denied the URL, the host was given up) is charged no gap,
-   * and its start is undone if no other call started since, so such URLs drain at once.
+   * and its start is undone if no other call started since, so such URLs drain at once. A call that
+   * will be retried ({@code proven} false: the host did not answer) leaves a new key running one
+   * call at a time, since it learned nothing about the key.
    */
-  void exit(String key, long start, boolean requested) {
+  void exit(String key, long start, boolean requested, boolean proven) {
     java.util.List<Runnable> next = null;
     synchronized (this) {
       KeyState state = keys.get(key);
@@ -165,7 +176,7 @@ final class KeyGate {
         throw new IllegalStateException("exit without an admission for key " + key);
       }
       state.active--;
-      state.proven = true;
+      state.proven |= proven;
       long now = System.nanoTime();
       if (!requested) {
         if (state.lastStart == start) {

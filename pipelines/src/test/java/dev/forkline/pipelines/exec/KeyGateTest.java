@@ -98,7 +98,7 @@ class KeyGateTest {
     gate.enter("h", () -> {});
     long[] start = new long[1];
     assertEquals(0, gate.startDelay("h", start));
-    gate.exit("h", start[0], false);
+    gate.exit("h", start[0], false, true);
     gate.enter("h", () -> {});
     assertEquals(0, gate.startDelay("h"), "a denied URL does not hold the next one back");
   }
@@ -112,5 +112,18 @@ class KeyGateTest {
     gate.enter("h", () -> order.add("retry"), true);
     gate.exit("h");
     assertEquals(java.util.List.of("first", "retry"), order);
+  }
+
+  @Test
+  void aKeyStaysOneAtATimeUntilACallEndsWithoutARetry() {
+    KeyGate gate = new KeyGate(3, 0);
+    AtomicInteger admitted = new AtomicInteger();
+    for (int i = 0; i < 4; i++) {
+      gate.enter("h", admitted::incrementAndGet);
+    }
+    gate.exit("h", 0, true, false); // robots.txt timed out: nothing learned
+    assertEquals(2, admitted.get(), "still one at a time");
+    gate.exit("h", 0, true, true);
+    assertEquals(4, admitted.get(), "then up to the limit");
   }
 }
