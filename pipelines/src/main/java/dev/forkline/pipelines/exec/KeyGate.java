@@ -43,6 +43,13 @@ final class KeyGate {
       this.gapNanos = gapNanos;
     }
 
+    /** Moves the next start to {@code time} unless it is later already. */
+    void notBefore(long time) {
+      if (nextStart == Long.MIN_VALUE || time - nextStart > 0) {
+        nextStart = time;
+      }
+    }
+
     boolean idle(long now) {
       return active == 0
           && waiting.isEmpty()
@@ -140,20 +147,13 @@ final class KeyGate {
     }
     state.gapNanos = gapNanos;
     if (state.lastStart != Long.MIN_VALUE) {
-      long next = state.lastStart + gapNanos;
-      if (state.nextStart == Long.MIN_VALUE || next - state.nextStart > 0) {
-        state.nextStart = next;
-      }
+      state.notBefore(state.lastStart + gapNanos);
     }
   }
 
   /** Starts no call of the key for {@code nanos} from now. */
   synchronized void pause(String key, long nanos) {
-    KeyState state = state(key);
-    long until = System.nanoTime() + nanos;
-    if (state.nextStart == Long.MIN_VALUE || until - state.nextStart > 0) {
-      state.nextStart = until;
-    }
+    state(key).notBefore(System.nanoTime() + nanos);
   }
 
   /** Frees the key's slot taken by an admission and admits the next waiting callers, if any. */
@@ -185,10 +185,7 @@ final class KeyGate {
       } else if (state.gapNanos > 0) {
         // The gap also runs from a call's end: a request delayed on its way (a robots.txt fetch
         // first, a busy core) never reaches the host closer than the gap to the next one.
-        long after = now + state.gapNanos;
-        if (state.nextStart == Long.MIN_VALUE || after - state.nextStart > 0) {
-          state.nextStart = after;
-        }
+        state.notBefore(now + state.gapNanos);
       }
       while (!state.waiting.isEmpty() && !full(state)) {
         if (next == null) {
@@ -212,15 +209,6 @@ final class KeyGate {
   synchronized int active(String key) {
     KeyState state = keys.get(key);
     return state == null ? 0 : state.active;
-  }
-
-  /** Callers waiting for a slot of any key. */
-  synchronized int waiting() {
-    int n = 0;
-    for (KeyState state : keys.values()) {
-      n += state.waiting.size();
-    }
-    return n;
   }
 
   /** Forgets idle keys whose delay has passed, so a run over a million hosts stays small. */

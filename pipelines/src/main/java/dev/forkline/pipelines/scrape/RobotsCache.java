@@ -194,8 +194,7 @@ public final class RobotsCache {
         health.failure(origin); // connect, timeout or 5xx
       }
       if (FetchKinds.CONNECT.equals(e.kind()) || FetchKinds.TIMEOUT.equals(e.kind())) {
-        entries.remove(origin, mine);
-        mine.rules.completeExceptionally(new HostFailure(e));
+        abandon(origin, mine, new HostFailure(e));
         throw e; // retryable or not as the failure is (a refused TLS handshake is not)
       }
       int tries = failedTries.merge(origin, 1, Integer::sum);
@@ -210,8 +209,13 @@ public final class RobotsCache {
   }
 
   private void abandon(String origin, Entry mine) {
+    abandon(origin, mine, new Abandoned());
+  }
+
+  /** Forgets this fetch: its waiters get {@code why}, the next caller fetches anew. */
+  private void abandon(String origin, Entry mine, Exception why) {
     entries.remove(origin, mine);
-    mine.rules.completeExceptionally(new Abandoned());
+    mine.rules.completeExceptionally(why);
   }
 
   private SimpleRobotRules fetch(String origin, long deadline, boolean allowPrivate)
