@@ -40,8 +40,13 @@ class ListSpider(scrapy.Spider):
         COUNTS["failed"] += 1
 
 
+def read_urls(path):
+    """The URLs of a list: one a line, blank lines and '#' comments skipped."""
+    return [u.strip() for u in open(path) if u.strip() and not u.startswith("#")]
+
+
 def main():
-    urls = [u.strip() for u in open(sys.argv[1]) if u.strip() and not u.startswith("#")]
+    urls = read_urls(sys.argv[1])
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 64
     process = CrawlerProcess(settings={
         "CONCURRENT_REQUESTS": n,

@@ -20,7 +20,7 @@ import scrapy
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 
-COUNTS = {"ok": 0, "failed": 0}
+from scrapy_bench import COUNTS, ListSpider, read_urls
 
 
 def version_at_least(major, minor):
@@ -28,12 +28,12 @@ def version_at_least(major, minor):
     return (int(parts[0]), int(parts[1])) >= (major, minor)
 
 
-class ListSpider(scrapy.Spider):
+class PoliteSpider(ListSpider):
+    """scrapy_bench's spider (the same requests, fields and counts), with slow hosts."""
     name = "polite"
 
     def __init__(self, urls, slow, **kw):
-        super().__init__(**kw)
-        self.urls = urls
+        super().__init__(urls, **kw)
         self.slow = slow
 
     @classmethod
@@ -52,24 +52,6 @@ class ListSpider(scrapy.Spider):
                 slot.delay = self.slow[key]
                 slot.concurrency = 1
 
-    def start_requests(self):
-        for u in self.urls:
-            yield scrapy.Request(u, callback=self.parse, errback=self.failed, dont_filter=True)
-
-    def parse(self, response):
-        COUNTS["ok" if response.status == 200 else "failed"] += 1
-        yield {
-            "url": response.url,
-            "status": response.status,
-            "bytes": len(response.body),
-            "title": response.css("title::text").get(),
-            "heading": response.css("h1::text").get(),
-            "links": response.css("a::attr(href)").getall(),
-        }
-
-    def failed(self, failure):
-        COUNTS["failed"] += 1
-
 
 def main():
     ap = argparse.ArgumentParser()
@@ -87,7 +69,7 @@ def main():
     for spec in a.slow:
         host, _, seconds = spec.partition("=")
         slow[host] = float(seconds)
-    urls = [u.strip() for u in open(a.urls) if u.strip() and not u.startswith("#")]
+    urls = read_urls(a.urls)
     process = CrawlerProcess(settings={
         "CONCURRENT_REQUESTS": a.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": a.per_host,
@@ -106,7 +88,7 @@ def main():
         "REACTOR_THREADPOOL_MAXSIZE": 20,
         "FEEDS": {a.out: {"format": "jsonlines", "overwrite": True}},
     })
-    process.crawl(ListSpider, urls=urls, slow=slow)
+    process.crawl(PoliteSpider, urls=urls, slow=slow)
     process.start()
     print(COUNTS["ok"], COUNTS["failed"])
 
