@@ -47,15 +47,19 @@ public final class StageChain<T extends Tracked<T>>
     extends PTransform<PCollection<T>, PCollection<T>> {
   private final List<Stage<T>> stages;
   private final int waitingRoom;
+  private final int accepted;
+  private final int acceptedPerKey;
   private final TupleTag<T> elementsTag = new TupleTag<>("elements");
 
   /** The tag of the table parts' paths, the output of a chain with a row sink. */
   static final TupleTag<String> PARTS = new TupleTag<>("parts");
 
-  private StageChain(List<Stage<T>> stages, int waitingRoom) {
+  private StageChain(List<Stage<T>> stages, int waitingRoom, int accepted, int acceptedPerKey) {
     super("Run " + stages.stream().map(Stage::name).collect(Collectors.joining(", ")));
     this.stages = List.copyOf(stages);
     this.waitingRoom = waitingRoom;
+    this.accepted = accepted;
+    this.acceptedPerKey = acceptedPerKey;
   }
 
   /**
@@ -72,7 +76,25 @@ public final class StageChain<T extends Tracked<T>>
       throw new IllegalArgumentException(
           "a waiting room holds 0 or more elements, not " + elements);
     }
-    return new StageChain<>(stages, elements);
+    return new StageChain<>(stages, elements, accepted, acceptedPerKey);
+  }
+
+  /**
+   * For a chain whose first stage is keyed: how many elements it accepts in a JVM ({@code total},
+   * default {@value #ACCEPTED}) and of one key ({@code perKey}, default {@value
+   * #ACCEPTED_PER_KEY}). Elements waiting for their key hold one of these, not an in-flight permit;
+   * the bundle that brings more of a key than {@code perKey} waits, so one key's backlog (a slow
+   * host's) never takes what other bundles' keys need.
+   */
+  StageChain<T> withAccepted(int total, int perKey) {
+    if (perKey < 1 || total < perKey) {
+      throw new IllegalArgumentException(
+          "accepted elements: 1 or more per key and at least as many in all, not "
+              + total
+              + " and "
+              + perKey);
+    }
+    return new StageChain<>(stages, waitingRoom, total, perKey);
   }
 
   /**
@@ -127,7 +149,7 @@ public final class StageChain<T extends Tracked<T>>
             "stage " + stage.name() + " has no kernel, so it cannot run on processes");
       }
     }
-    return new StageChain<>(List.of(stages), 0);
+    return new StageChain<>(List.of(stages), 0, ACCEPTED, ACCEPTED_PER_KEY);
   }
 
   @Override
@@ -149,7 +171,9 @@ public final class StageChain<T extends Tracked<T>>
     PCollectionTuple out =
         input.apply(
             "Stages",
-            ParDo.of(new ChainFn<>(id, stages, waitingRoom, rows, elementsTag))
+            ParDo.of(
+                    new ChainFn<>(
+                        id, stages, waitingRoom, accepted, acceptedPerKey, rows, elementsTag))
                 .withOutputTags(elementsTag, TupleTagList.of(PARTS)));
     out.get(elementsTag).setCoder(input.getCoder());
     out.get(PARTS).setCoder(StringUtf8Coder.of());
@@ -315,14 +339,57 @@ public final class StageChain<T extends Tracked<T>>
    */
   static final int ACCEPTED = 10_000;
 
+  /**
+   * Elements of one key a chain accepts in a JVM: far more than a key runs at once, and few enough
+   * that a slow key's backlog leaves most of {@link #ACCEPTED} to the others.
+   */
+  static final int ACCEPTED_PER_KEY = 1_000;
+
   /** The in-flight bound of a chain in the JVM, shared by its DoFn instances. */
   static final class Permits implements Shared.Resource {
     final Semaphore semaphore;
     final Semaphore accepted;
+    private final int perKey;
+    private final java.util.Map<String, int[]> keys = new java.util.HashMap<>();
 
     Permits(int permits) {
+      this(permits, ACCEPTED, ACCEPTED_PER_KEY);
+    }
+
+    Permits(int permits, int accepted, int perKey) {
       this.semaphore = new Semaphore(permits, true);
-      this.accepted = new Semaphore(Math.max(ACCEPTED, permits), true);
+      this.accepted = new Semaphore(Math.max(accepted, permits), true);
+      this.perKey = Math.max(perKey, permits);
+    }
+
+    /** Counts an element of {@code key} as accepted, waiting while the key has its share. */
+    synchronized void enterKey(String key) throws InterruptedException {
+      int[] count = keys.computeIfAbsent(key, k -> new int[1]);
+      while (count[0] >= perKey) {
+        wait();
+        count = keys.computeIfAbsent(key, k -> new int[1]);
+      }
+      count[0]++;
+    }
+
+    /** An element of {@code key} ended. */
+    synchronized void exitKey(String key) {
+      int[] count = keys.get(key);
+      if (count == null) {
+        throw new IllegalStateException("an element of key " + key + " ended twice");
+      }
+      if (--count[0] == 0) {
+        keys.remove(key);
+      }
+      if (count[0] == perKey - 1) {
+        notifyAll();
+      }
+    }
+
+    /** Elements of {@code key} accepted now, for tests. */
+    synchronized int acceptedOf(String key) {
+      int[] count = keys.get(key);
+      return count == null ? 0 : count[0];
     }
 
     @Override
@@ -423,6 +490,8 @@ public final class StageChain<T extends Tracked<T>>
     private transient boolean keyedFirst;
 
     private final int waitingRoom;
+    private final int accepted;
+    private final int acceptedPerKey;
     private final RowSink<T> rows;
     private final TupleTag<T> elementsTag;
 
@@ -430,11 +499,15 @@ public final class StageChain<T extends Tracked<T>>
         String id,
         List<Stage<T>> stages,
         int waitingRoom,
+        int accepted,
+        int acceptedPerKey,
         RowSink<T> rows,
         TupleTag<T> elementsTag) {
       this.id = id;
       this.stages = stages;
       this.waitingRoom = waitingRoom;
+      this.accepted = accepted;
+      this.acceptedPerKey = acceptedPerKey;
       this.rows = rows;
       this.elementsTag = elementsTag;
     }
@@ -455,7 +528,9 @@ public final class StageChain<T extends Tracked<T>>
                           stage.name(), executableCall(stage), stage.keyFn(), settingsOf(stage))));
         }
         permits =
-            Shared.acquire(id + "/permits", () -> new Permits(inFlightBound(stages) + waitingRoom));
+            Shared.acquire(
+                id + "/permits",
+                () -> new Permits(inFlightBound(stages) + waitingRoom, accepted, acceptedPerKey));
         chainDone = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.CHAIN_DONE);
         for (Stage<T> stage : stages) {
           PoolPrewarm.end(id + "/" + stage.name());
@@ -486,20 +561,33 @@ public final class StageChain<T extends Tracked<T>>
         throws InterruptedException {
       ChainJob<T> job = new ChainJob<>(element, stages.size());
       Semaphore taken;
+      String key = null;
       if (keyedFirst) {
+        key = stages.get(0).keyFn().apply(element);
+        if (key != null) {
+          permits.enterKey(key);
+        }
         taken = permits.accepted;
         job.admission = new PermitAdmission(permits.semaphore);
       } else {
         taken = permits.semaphore;
       }
-      taken.acquire();
+      String acceptedKey = key;
       CompletableFuture<ChainJob<T>> result;
       try {
-        result = start(job);
-      } catch (RuntimeException e) {
-        taken.release();
+        taken.acquire();
+        try {
+          result = start(job);
+        } catch (RuntimeException e) {
+          taken.release();
+          throw e;
+        }
+      } catch (InterruptedException | RuntimeException e) {
         if (job.admission != null) {
           job.admission.end();
+        }
+        if (acceptedKey != null) {
+          permits.exitKey(acceptedKey);
         }
         throw e;
       }
@@ -509,6 +597,9 @@ public final class StageChain<T extends Tracked<T>>
               job.admission.end();
             }
             taken.release();
+            if (acceptedKey != null) {
+              permits.exitKey(acceptedKey);
+            }
           });
       AsyncBundle.Pending<T, ChainJob<T>> pending =
           new AsyncBundle.Pending<>(element, timestamp, window, result);

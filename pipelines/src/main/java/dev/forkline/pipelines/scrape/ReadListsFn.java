@@ -19,8 +19,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 /**
  * Reads the URL lists (one element: their paths, one per line), normalizes every entry and keeps
  * one task per distinct URL (the first place it appears, and how often), then deals the tasks into
- * batches <em>by host</em> (in chunks, see {@link BatchChunks}): every URL of one host lands in the
- * same batch, so on a cluster runner one worker fetches a host and the per-host limit and delay
+ * batches <em>by host</em> ({@link HostDeal}, in chunks, see {@link BatchChunks}): every URL of one
+ * host lands in the same batch, so on a cluster runner one worker fetches a host and the per-host limit and delay
  * (kept per worker JVM) hold for the whole run, as Nutch partitions its fetch lists by host. A line
  * that is no fetchable URL becomes a failed {@code invalid-url} task of its own, a line that cannot
  * be read (undecodable, or a malformed CSV record) a failed {@code invalid-list-line} task keyed by
@@ -33,8 +33,8 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
   /**
-   * URLs per batch on average: a batch is one bundle of the fetch and parse stages. Hosts are dealt
-   * by hash, so a batch holds whole hosts and one host's URLs are never split.
+   * URLs per batch on average: a batch is one bundle of the fetch and parse stages. A batch holds
+   * whole hosts, so one host's URLs are never split, and a host this large has a batch of its own.
    */
   static final int BATCH_URLS = 512;
 
@@ -82,8 +82,13 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
         }
       }
     }
-    int todo = tasks.size() - finished.size();
-    int batches = batches(todo);
+    Map<String, Integer> perHost = new java.util.HashMap<>();
+    for (UrlTask task : tasks.values()) {
+      if (!finished.contains(task.key)) {
+        perHost.merge(hostOf(task), 1, Integer::sum);
+      }
+    }
+    HostDeal deal = HostDeal.of(perHost);
     BatchChunks<UrlTask> chunks =
         new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
     for (UrlTask task : tasks.values()) {
@@ -92,23 +97,17 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
         skipped.inc();
         continue;
       }
-      chunks.add(batchOf(task, batches), task);
+      chunks.add(deal.batchOf(hostOf(task)), task);
     }
     chunks.flush();
   }
 
-  /** How many batches {@code urls} URLs are dealt into: one per {@value #BATCH_URLS}. */
-  static int batches(int urls) {
-    return Math.max(1, (urls + BATCH_URLS - 1) / BATCH_URLS);
-  }
-
   /**
-   * The batch of a task: by its host (scheme-less authority, the fetch stage's politeness key), the
-   * same in every JVM; tasks without a host (invalid URLs, already failed) share the empty host.
+   * The host a task is dealt by: its scheme-less authority, the fetch stage's politeness key; tasks
+   * without one (invalid URLs, already failed) share the empty host.
    */
-  static int batchOf(UrlTask task, int batches) {
-    String host = task.host == null ? "" : task.host;
-    return Math.floorMod(host.hashCode(), batches);
+  static String hostOf(UrlTask task) {
+    return task.host == null ? "" : task.host;
   }
 
   static UrlTask task(UrlLists.Entry entry) {

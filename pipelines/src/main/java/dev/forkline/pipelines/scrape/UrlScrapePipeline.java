@@ -73,7 +73,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   @Override
   public int directParallelism(ForklineConfig config) {
     java.util.Set<String> urls = new java.util.HashSet<>();
-    java.util.Set<String> hosts = new java.util.HashSet<>();
+    java.util.Map<String, Integer> hosts = new java.util.HashMap<>();
     try {
       for (Path list : config.inputs()) {
         UrlLists.read(
@@ -81,19 +81,19 @@ public final class UrlScrapePipeline implements PipelineDefinition {
             entry -> {
               if (entry.problem() != null) {
                 urls.add(entry.where());
-                hosts.add("");
+                hosts.merge("", 1, Integer::sum);
               } else if (urls.add(entry.text())) {
-                hosts.add(roughHost(entry.text()));
+                hosts.merge(roughHost(entry.text()), 1, Integer::sum);
               }
             });
       }
     } catch (java.io.IOException | RuntimeException e) {
       return 0;
     }
-    int batches = ReadListsFn.batches(urls.size());
+    HostDeal deal = HostDeal.of(hosts);
     java.util.Set<Integer> used = new java.util.HashSet<>();
-    for (String host : hosts) {
-      used.add(Math.floorMod(host.hashCode(), batches));
+    for (String host : hosts.keySet()) {
+      used.add(deal.batchOf(host));
       if (used.size() >= MAX_DIRECT_BATCHES) {
         break;
       }

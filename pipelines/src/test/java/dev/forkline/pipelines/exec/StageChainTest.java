@@ -397,6 +397,108 @@ class StageChainTest {
             + " ms after");
   }
 
+  /** Per test: each element's id and when its call ended. */
+  private static final Map<String, Queue<Object[]>> ENDS = new ConcurrentHashMap<>();
+
+  /** Key "slow" for ids starting with s, else the id: one slow key among many keys of one. */
+  static final class SlowOrOwn
+      implements org.apache.beam.sdk.transforms.SerializableFunction<TestItem, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String apply(TestItem item) {
+      return item.id.startsWith("s") ? "slow" : item.id;
+    }
+  }
+
+  /** 1 s for the slow key's elements, nothing for the others; records each end. */
+  static final class SlowKeyCall implements StageCall<TestItem> {
+    private static final long serialVersionUID = 1L;
+    private final String test;
+
+    SlowKeyCall(String test) {
+      this.test = test;
+    }
+
+    @Override
+    public TestItem call(TestItem input, Attempt attempt) throws InterruptedException {
+      if (input.id.startsWith("s")) {
+        Thread.sleep(1000);
+      }
+      ENDS.get(test).add(new Object[] {input.id, System.nanoTime()});
+      return input;
+    }
+  }
+
+  /** {@code n} items "PREFIX0"... in one bundle, made after {@code sleepMillis}. */
+  private static PCollection<TestItem> bundleOf(
+      Pipeline p, String prefix, int n, long sleepMillis) {
+    return p.apply("Make " + prefix, Create.of(n))
+        .apply(
+            "Items " + prefix,
+            ParDo.of(
+                new DoFn<Integer, TestItem>() {
+                  @ProcessElement
+                  public void process(@Element Integer count, OutputReceiver<TestItem> out)
+                      throws InterruptedException {
+                    Thread.sleep(sleepMillis);
+                    for (int i = 0; i < count; i++) {
+                      out.output(new TestItem(prefix + i));
+                    }
+                  }
+                }))
+        .setCoder(SerializableCoder.of(TestItem.class));
+  }
+
+  @Test
+  void aSlowKeysBacklogLeavesAcceptedElementsToTheOtherKeys() {
+    // One bundle brings 5 elements of a slow key (one at a time, 1 s each), another, a moment
+    // later, 20 elements of keys of their own; the chain accepts 4, at most 3 of one key. When the
+    // slow key could take all 4, the others waited for its first call to end.
+    String test = UUID.randomUUID().toString();
+    ENDS.put(test, new ConcurrentLinkedQueue<>());
+    Pipeline p = pipeline();
+    PCollectionList.of(bundleOf(p, "s", 5, 0))
+        .and(bundleOf(p, "f", 20, 100))
+        .apply(Flatten.pCollections())
+        .apply(
+            StageChain.of(
+                    Stage.of("fetch", new SlowKeyCall(test))
+                        .withConfig(threads("fetch", 2))
+                        .withPerKeyLimit(new SlowOrOwn(), 1, Duration.ZERO))
+                .withAccepted(4, 3)
+                .toTable(new RecordingSink(test)));
+    ACCEPTED.put(test, new ConcurrentLinkedQueue<>());
+    PARTS_OUT.put(test, new ConcurrentLinkedQueue<>());
+    p.run().waitUntilFinish();
+
+    List<Long> slowEnds = new ArrayList<>();
+    long lastFast = Long.MIN_VALUE;
+    for (Object[] end : ENDS.get(test)) {
+      if (((String) end[0]).startsWith("s")) {
+        slowEnds.add((Long) end[1]);
+      } else {
+        lastFast = Math.max(lastFast, (Long) end[1]);
+      }
+    }
+    java.util.Collections.sort(slowEnds);
+    assertEquals(5, slowEnds.size());
+    assertEquals(25, ACCEPTED.get(test).size(), "every element is a row");
+    assertTrue(
+        lastFast < slowEnds.get(0),
+        "the other keys' 20 elements ended before the slow key's first, not "
+            + (lastFast - slowEnds.get(0)) / 1_000_000
+            + " ms after it");
+  }
+
+  @Test
+  void acceptedElementsAreAtLeastOnePerKey() {
+    assertThrows(
+        IllegalArgumentException.class, () -> StageChain.of(upper()).withAccepted(10, 0));
+    assertThrows(
+        IllegalArgumentException.class, () -> StageChain.of(upper()).withAccepted(4, 5));
+  }
+
   /** Per test: [rows accepted, whether a row failed, abandons after that failure]. */
   private static final Map<String, int[]> FAILING = new ConcurrentHashMap<>();
 
