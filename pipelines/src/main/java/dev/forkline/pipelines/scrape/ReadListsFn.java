@@ -20,13 +20,13 @@ import org.apache.beam.sdk.values.PCollectionView;
  * Reads the URL lists (one element: their paths, one per line), normalizes every entry and keeps
  * one task per distinct URL (the first place it appears, and how often), then deals the tasks into
  * batches <em>by host</em> ({@link HostDeal}, in chunks, see {@link BatchChunks}): every URL of one
- * host lands in the same batch, so on a cluster runner one worker fetches a host and the per-host limit and delay
- * (kept per worker JVM) hold for the whole run, as Nutch partitions its fetch lists by host. A line
- * that is no fetchable URL becomes a failed {@code invalid-url} task of its own, a line that cannot
- * be read (undecodable, or a malformed CSV record) a failed {@code invalid-list-line} task keyed by
- * its {@code PATH:LINE}; nothing is dropped without a row. With {@code --resume}, URLs an earlier
- * run finished are skipped, and what was decided for each earlier URL the lists still have goes to
- * the {@link ResumeVerdicts#TAG} output.
+ * host lands in the same batch, so on a cluster runner one worker fetches a host and the per-host
+ * limit and delay (kept per worker JVM) hold for the whole run, as Nutch partitions its fetch lists
+ * by host. A line that is no fetchable URL becomes a failed {@code invalid-url} task of its own, a
+ * line that cannot be read (undecodable, or a malformed CSV record) a failed {@code
+ * invalid-list-line} task keyed by its {@code PATH:LINE}; nothing is dropped without a row. With
+ * {@code --resume}, URLs an earlier run finished are skipped, and what was decided for each earlier
+ * URL the lists still have goes to the {@link ResumeVerdicts#TAG} output.
  *
  * <p>De-duplication is in memory (about 200 bytes per distinct URL): lists of millions of URLs fit
  * a default heap.

@@ -493,10 +493,8 @@ class StageChainTest {
 
   @Test
   void acceptedElementsAreAtLeastOnePerKey() {
-    assertThrows(
-        IllegalArgumentException.class, () -> StageChain.of(upper()).withAccepted(10, 0));
-    assertThrows(
-        IllegalArgumentException.class, () -> StageChain.of(upper()).withAccepted(4, 5));
+    assertThrows(IllegalArgumentException.class, () -> StageChain.of(upper()).withAccepted(10, 0));
+    assertThrows(IllegalArgumentException.class, () -> StageChain.of(upper()).withAccepted(4, 5));
   }
 
   /** Per test: [rows accepted, whether a row failed, abandons after that failure]. */

@@ -46,7 +46,8 @@ class ReadListsFnTest {
     }
     assertEquals(97, batchesOfHost.size());
     batchesOfHost.forEach((host, b) -> assertEquals(1, b.size(), host + " split over " + b));
-    assertTrue(used.size() > deal.batches() / 2, "97 hosts should spread over the batches: " + used);
+    assertTrue(
+        used.size() > deal.batches() / 2, "97 hosts should spread over the batches: " + used);
   }
 
   @Test
