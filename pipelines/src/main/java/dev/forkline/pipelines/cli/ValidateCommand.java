@@ -96,7 +96,7 @@ final class ValidateCommand implements Callable<Integer> {
       UrlScrapeSettings u = config.urlScrape();
       text.append("  fetch     ")
           .append(u.perHost())
-          .append(" per host, delay ")
+          .append(u.keyByAddress() ? " per IP address, delay " : " per host, delay ")
           .append(Units.formatDuration(u.hostDelay()))
           .append(", body up to ")
           .append(Units.formatSize(u.maxBodyBytes()))

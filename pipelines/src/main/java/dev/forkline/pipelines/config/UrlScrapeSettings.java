@@ -25,6 +25,8 @@ import java.util.Map;
  * @param demoSiteLatency a fixed delay of every demo-site response
  * @param allowPrivateAddresses let fetches from public hosts reach loopback, private and link-local
  *     addresses (redirects, DNS answers)
+ * @param keyByAddress count {@code per-host} and {@code delay} per IP address (a host's first
+ *     address), not per host and port: hosts on one server share one queue
  */
 public record UrlScrapeSettings(
     String userAgent,
@@ -41,7 +43,8 @@ public record UrlScrapeSettings(
     java.nio.file.Path demoSite,
     int demoSitePort,
     Duration demoSiteLatency,
-    boolean allowPrivateAddresses)
+    boolean allowPrivateAddresses,
+    boolean keyByAddress)
     implements Serializable {
 
   /** One user field: a CSS selector, what to take from the match, and whether to take all. */
@@ -73,6 +76,7 @@ public record UrlScrapeSettings(
         null,
         8088,
         Duration.ZERO,
+        false,
         false);
   }
 
@@ -108,6 +112,7 @@ public record UrlScrapeSettings(
     int demoPort = s.integer("demo-site-port", 8088, 1, 65535);
     Duration demoLatency = s.duration("demo-site-latency", Duration.ZERO, Duration.ZERO);
     boolean allowPrivate = s.bool("allow-private-addresses", false);
+    String politenessKey = s.choice("politeness-key", "host", List.of("host", "ip"));
     Map<String, Extract> extract = new LinkedHashMap<>();
     Section fields = s.section("extract");
     for (String name : fields.keys()) {
@@ -159,6 +164,7 @@ public record UrlScrapeSettings(
         demoSite,
         demoPort,
         demoLatency,
-        allowPrivate);
+        allowPrivate,
+        "ip".equals(politenessKey));
   }
 }

@@ -22,6 +22,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
   private final SerializableFunction<T, String> keyFn;
   private final int perKeyLimit;
   private final Duration perKeyDelay;
+  private final KeyResolver keyResolver;
 
   private Stage(
       String name,
@@ -29,13 +30,15 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
       StageConfig config,
       SerializableFunction<T, String> keyFn,
       int perKeyLimit,
-      Duration perKeyDelay) {
+      Duration perKeyDelay,
+      KeyResolver keyResolver) {
     this.name = name;
     this.call = call;
     this.config = config;
     this.keyFn = keyFn;
     this.perKeyLimit = perKeyLimit;
     this.perKeyDelay = perKeyDelay;
+    this.keyResolver = keyResolver;
   }
 
   /** A stage running {@code call}; give it its settings with {@link #withConfig}. */
@@ -46,7 +49,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
     if (call == null) {
       throw new IllegalArgumentException("stage " + name + " needs a call");
     }
-    return new Stage<>(name, call, null, null, 0, Duration.ZERO);
+    return new Stage<>(name, call, null, null, 0, Duration.ZERO, null);
   }
 
   /** The stage's executor and knobs from the config. */
@@ -55,7 +58,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
       throw new IllegalArgumentException(
           "stage " + name + " got the config of " + (config == null ? "nothing" : config.name()));
     }
-    return new Stage<>(name, call, config, keyFn, perKeyLimit, perKeyDelay);
+    return new Stage<>(name, call, config, keyFn, perKeyLimit, perKeyDelay, keyResolver);
   }
 
   /**
@@ -77,7 +80,24 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
       throw new IllegalArgumentException(
           "stage " + name + ": the per-key delay must be zero or more, got " + minDelay);
     }
-    return new Stage<>(name, call, config, keyFn, limit, minDelay);
+    return new Stage<>(name, call, config, keyFn, limit, minDelay, keyResolver);
+  }
+
+  /**
+   * Counts the per-key limit and delay by what {@code resolver} makes of each key (a host's
+   * address, so that hosts on one server share one queue) instead of the key itself.
+   */
+  public Stage<T> withKeyResolver(KeyResolver resolver) {
+    if (keyFn == null) {
+      throw new IllegalArgumentException(
+          "stage " + name + ": a key resolver needs a per-key limit first");
+    }
+    return new Stage<>(name, call, config, keyFn, perKeyLimit, perKeyDelay, resolver);
+  }
+
+  /** What the per-key limit counts a key by, or null for the key itself. */
+  KeyResolver keyResolver() {
+    return keyResolver;
   }
 
   /** The key function of the per-key limit, or null. */

@@ -525,7 +525,11 @@ public final class StageChain<T extends Tracked<T>>
                   id + "/" + stage.name(),
                   () ->
                       new CallExecutor<>(
-                          stage.name(), executableCall(stage), stage.keyFn(), settingsOf(stage))));
+                          stage.name(),
+                          executableCall(stage),
+                          stage.keyFn(),
+                          stage.keyResolver(),
+                          settingsOf(stage))));
         }
         permits =
             Shared.acquire(

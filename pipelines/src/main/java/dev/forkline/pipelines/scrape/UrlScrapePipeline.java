@@ -158,6 +158,9 @@ public final class UrlScrapePipeline implements PipelineDefinition {
         Stage.of("fetch", new ScrapeCalls.Fetch(fetchSettings(settings, config)))
             .withConfig(config.stage("fetch"))
             .withPerKeyLimit(new HostKey(), settings.perHost(), settings.hostDelay());
+    if (settings.keyByAddress()) {
+      fetch = fetch.withKeyResolver(new AddressKey());
+    }
     Stage<UrlTask> parse =
         Stage.of("parse", new ScrapeCalls.Parse(rules(settings))).withConfig(config.stage("parse"));
     return tasks(pipeline, config, context.done(), context.verdicts())

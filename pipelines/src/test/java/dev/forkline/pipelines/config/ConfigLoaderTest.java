@@ -331,6 +331,17 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void politenessKeyIsHostOrIp() throws Exception {
+    Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1/\n");
+    String head = "pipeline: url-scrape\ninput: urls.txt\noutput: out\nurl-scrape:\n";
+    assertTrue(!load(head + "  per-host: 2\n").urlScrape().keyByAddress());
+    assertTrue(load(head + "  politeness-key: ip\n").urlScrape().keyByAddress());
+    String message = error(head + "  politeness-key: domain\n");
+    assertTrue(message.contains(":5:19: url-scrape.politeness-key: "), message);
+    assertTrue(message.contains("host, ip"), message);
+  }
+
+  @Test
   void aUserAgentWithALineBreakIsAnError() throws IOException {
     Files.writeString(dir.resolve("urls.txt"), "http://127.0.0.1/\n");
     String message =

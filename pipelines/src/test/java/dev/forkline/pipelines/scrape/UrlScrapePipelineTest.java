@@ -267,6 +267,67 @@ class UrlScrapePipelineTest {
     assertTrue(span >= 11 * 40 - 30, "12 starts at least 40 ms apart, span " + span + " ms");
   }
 
+  /** The most requests two servers on 127.0.0.1 saw at once, 6 pages each, per-host 1. */
+  private int mostAtOnceOnTwoPortsOfOneAddress(String extra) throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger max = new AtomicInteger();
+    List<HttpServer> servers = new ArrayList<>();
+    StringBuilder list = new StringBuilder();
+    try {
+      for (int s = 0; s < 2; s++) {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newFixedThreadPool(4));
+        server.createContext(
+            "/",
+            ex -> {
+              max.accumulateAndGet(running.incrementAndGet(), Math::max);
+              try {
+                Thread.sleep(100);
+                byte[] body = "<html><title>t</title></html>".getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "text/html");
+                ex.sendResponseHeaders(
+                    ex.getRequestURI().getPath().equals("/robots.txt") ? 404 : 200, body.length);
+                ex.getResponseBody().write(body);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } finally {
+                running.decrementAndGet();
+                ex.close();
+              }
+            });
+        server.start();
+        servers.add(server);
+        for (int i = 0; i < 6; i++) {
+          list.append("http://127.0.0.1:")
+              .append(server.getAddress().getPort())
+              .append("/p")
+              .append(i)
+              .append('\n');
+        }
+      }
+      RunResult result =
+          ForklineRunner.run(
+              config(list.toString(), "  per-host: 1\n" + extra), RunOptions.quiet());
+      assertTrue(result.allOk());
+      assertEquals(12, rowsBy(result.table(), "url").size());
+    } finally {
+      for (HttpServer server : servers) {
+        server.stop(0);
+      }
+    }
+    return max.get();
+  }
+
+  @Test
+  void keyedByIpTwoHostsOfOneAddressShareTheirLimit() throws Exception {
+    assertEquals(1, mostAtOnceOnTwoPortsOfOneAddress("  politeness-key: ip\n"));
+  }
+
+  @Test
+  void keyedByHostTwoPortsOfOneAddressAreTwoHosts() throws Exception {
+    assertEquals(2, mostAtOnceOnTwoPortsOfOneAddress(""));
+  }
+
   @Test
   void retryableAnswersAreRetriedAndTheRowCountsTheAttempts() throws Exception {
     String base = site.url("");
