@@ -82,24 +82,48 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
         }
       }
     }
-    Map<String, Integer> perHost = new java.util.HashMap<>();
-    for (UrlTask task : tasks.values()) {
-      if (!finished.contains(task.key)) {
-        perHost.merge(hostOf(task), 1, Integer::sum);
-      }
-    }
-    HostDeal deal = HostDeal.of(perHost);
-    BatchChunks<UrlTask> chunks =
-        new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
+    Map<String, java.util.ArrayDeque<UrlTask>> byHost = new LinkedHashMap<>();
     for (UrlTask task : tasks.values()) {
       inputs.inc();
       if (finished.contains(task.key)) {
         skipped.inc();
-        continue;
+      } else {
+        byHost.computeIfAbsent(hostOf(task), h -> new java.util.ArrayDeque<>()).add(task);
       }
-      chunks.add(deal.batchOf(hostOf(task)), task);
     }
+    Map<String, Integer> perHost = new java.util.HashMap<>();
+    byHost.forEach((host, queue) -> perHost.put(host, queue.size()));
+    HostDeal deal = HostDeal.of(perHost);
+    Map<Integer, List<java.util.ArrayDeque<UrlTask>>> hostsOfBatch = new LinkedHashMap<>();
+    byHost.forEach(
+        (host, queue) ->
+            hostsOfBatch
+                .computeIfAbsent(deal.batchOf(host), b -> new java.util.ArrayList<>())
+                .add(queue));
+    BatchChunks<UrlTask> chunks =
+        new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
+    hostsOfBatch.forEach((batch, queues) -> interleave(queues, task -> chunks.add(batch, task)));
     chunks.flush();
+  }
+
+  /**
+   * Takes one task of each host in turn, in the order the hosts first appear: a batch's first
+   * elements then span its hosts, so the fetch stage's bounded queue has every host's next URL
+   * early instead of the first hosts' whole lists (a list is usually grouped by host).
+   */
+  static void interleave(
+      List<java.util.ArrayDeque<UrlTask>> queues, java.util.function.Consumer<UrlTask> out) {
+    List<java.util.ArrayDeque<UrlTask>> left = new java.util.ArrayList<>(queues);
+    while (!left.isEmpty()) {
+      int kept = 0;
+      for (java.util.ArrayDeque<UrlTask> queue : left) {
+        out.accept(queue.poll());
+        if (!queue.isEmpty()) {
+          left.set(kept++, queue);
+        }
+      }
+      left.subList(kept, left.size()).clear();
+    }
   }
 
   /**

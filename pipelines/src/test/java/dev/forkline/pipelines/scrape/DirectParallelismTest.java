@@ -18,8 +18,13 @@ class DirectParallelismTest {
   @TempDir Path dir;
 
   private int threadsFor(String list) throws Exception {
+    return threadsFor(list, "");
+  }
+
+  private int threadsFor(String list, String extra) throws Exception {
     Files.writeString(dir.resolve("urls.txt"), list);
-    Path file = TestFiles.config(dir, "pipeline: url-scrape\ninput: urls.txt\noutput: out\n");
+    Path file =
+        TestFiles.config(dir, "pipeline: url-scrape\ninput: urls.txt\noutput: out\n" + extra);
     ForklineConfig config = ConfigLoader.load(file, List.of(), dir);
     return new UrlScrapePipeline(config.urlScrape()).directParallelism(config);
   }
@@ -44,6 +49,13 @@ class DirectParallelismTest {
   @Test
   void manyBatchesAreCappedSoTheirRowsDoNotAllWaitInMemory() throws Exception {
     assertEquals(UrlScrapePipeline.MAX_DIRECT_BATCHES, threadsFor(urls(20_000, 500)));
+  }
+
+  @Test
+  void withADelayMoreBatchesRunAtOnceSinceEachLastsItsHostsPoliteness() throws Exception {
+    assertEquals(
+        UrlScrapePipeline.MAX_POLITE_DIRECT_BATCHES,
+        threadsFor(urls(20_000, 500), "url-scrape:\n  delay: 250ms\n"));
   }
 
   @Test

@@ -72,6 +72,27 @@ class ReadListsFnTest {
   }
 
   @Test
+  void aBatchTakesOneUrlOfEachHostInTurn() {
+    java.util.List<java.util.ArrayDeque<UrlTask>> hosts = new java.util.ArrayList<>();
+    for (String[] urls :
+        new String[][] {
+          {"http://a/1", "http://a/2", "http://a/3"}, {"http://b/1"}, {"http://c/1", "http://c/2"}
+        }) {
+      java.util.ArrayDeque<UrlTask> queue = new java.util.ArrayDeque<>();
+      for (String url : urls) {
+        queue.add(task(url));
+      }
+      hosts.add(queue);
+    }
+    java.util.List<String> order = new java.util.ArrayList<>();
+    ReadListsFn.interleave(hosts, t -> order.add(t.url));
+    assertEquals(
+        java.util.List.of(
+            "http://a/1", "http://b/1", "http://c/1", "http://a/2", "http://c/2", "http://a/3"),
+        order);
+  }
+
+  @Test
   void batchOfAHostIsTheSameInEveryJvmAndIgnoresThePath() {
     UrlTask a = task("http://127.0.0.1:8088/a");
     UrlTask b = task("http://127.0.0.1:8088/b/c?d=1");
