@@ -57,14 +57,38 @@ final class ImageCalls {
         throw new StageException("io", whyMissing(path));
       } catch (AccessDeniedException e) {
         throw new StageException("io", "permission denied");
+      } catch (java.nio.file.FileSystemException e) {
+        if (permanent(e)) {
+          throw new StageException("io", e.getMessage());
+        }
+        throw new RetryableException("io", e.getClass().getSimpleName() + ": " + e.getMessage());
       } catch (IOException e) {
         // Anything else (a network file system hiccup, EIO) may pass: worth another attempt.
         throw new RetryableException("io", e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     }
 
+    /**
+     * Errors the path itself causes, the same on every attempt (the OS's words, as Java has them).
+     */
+    static boolean permanent(java.nio.file.FileSystemException e) {
+      if (e instanceof java.nio.file.NotDirectoryException
+          || e instanceof java.nio.file.FileSystemLoopException) {
+        return true;
+      }
+      String reason = e.getReason() == null ? "" : e.getReason();
+      return reason.equals("Not a directory")
+          || reason.equals("Is a directory")
+          || reason.equals("Too many levels of symbolic links")
+          || reason.equals("File name too long");
+    }
+
     private ImageTask read(ImageTask task, Path path, long limit, BasicFileAttributes attrs)
         throws IOException, StageException {
+      if (attrs.isDirectory()) {
+        // Reading a folder fails the same way every time ("Is a directory"): no retry.
+        throw new StageException("io", "is a folder now, not a file");
+      }
       try (InputStream in = Files.newInputStream(path)) {
         long size = attrs.size();
         task.inputSize = size;
