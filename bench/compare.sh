@@ -9,7 +9,10 @@
 #                 forkline (transform on processes, and on threads; each started cold, and run
 #                 by a warm daemon, FORKLINE_DAEMON=1) vs ImageMagick (mogrify, and
 #                 convert under GNU parallel), libvips (vipsthumbnail + vips sharpen under GNU
-#                 parallel), Pillow + multiprocessing.Pool
+#                 parallel), a libvips batch (bench/peers/vips_batch.c: one process per core,
+#                 each through its share of the files), Pillow + multiprocessing.Pool
+#   camera        60 photo-like JPEGs of 4000x2880 (11.5 MP), the same chain: forkline on
+#                 processes and threads, the libvips batch, Pillow + multiprocessing.Pool
 #   scrape        M ~20 KB pages from a local server (`forkline demo-site`, 50 ms latency), C in
 #                 flight to one host: forkline vs ThreadPoolExecutor + requests vs Scrapy
 #   libvips task  the public libvips benchmark: load a large TIFF, crop 100 px from each edge,
@@ -17,7 +20,8 @@
 #
 # Each tool runs on the whole input and on one element: "fixed" is the one-element run's wall
 # time (interpreter or JVM start, pools), "steady/s" = (N - 1) / (wall(N) - wall(1)). Wall time,
-# CPU time (user + sys) and the largest single process's peak RSS come from GNU time. Missing
+# CPU time (user + sys) and the largest single process's peak RSS come from GNU time; the peak of
+# all the command's processes together from bench/tree_rss.py (sampled every 50 ms). Missing
 # peers are installed from Debian's packages (root) or skipped with a note. Results:
 # DIR/compare.md and DIR/compare.tsv.
 set -euo pipefail
@@ -33,17 +37,18 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
     --no-install) install=0 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
 if [ "$quick" = 1 ]; then
-  images=24; urls=400; tiff=2500
+  images=24; urls=400; tiff=2500; camera=8
 else
-  images=200; urls=2000; tiff=5000
+  images=200; urls=2000; tiff=5000; camera=60
 fi
+camera_size=4000x2880
 conc=64
 latency_ms=50
 port="${BENCH_PORT:-8099}"
@@ -56,7 +61,7 @@ mkdir -p "$work"
 tsv="$out/compare.tsv"
 notes="$out/notes.txt"
 : >"$notes"
-printf 'task\ttool\tn\twall_s\tcpu_s\tpeak_rss_kb\tper_s\tfixed_s\tsteady_per_s\tstatus\n' >"$tsv"
+printf 'task\ttool\tn\twall_s\tcpu_s\tpeak_rss_kb\tper_s\tfixed_s\tsteady_per_s\tstatus\ttree_rss_kb\n' >"$tsv"
 
 say() { echo "compare: $*" >&2; }
 note() { say "$*"; echo "- $*" >>"$notes"; }
@@ -64,7 +69,7 @@ note() { say "$*"; echo "- $*" >>"$notes"; }
 # ---- peers -------------------------------------------------------------------------------
 if [ "$install" = 1 ]; then
   missing=()
-  for pkg in imagemagick libvips-tools parallel python3-pil python3-requests python3-scrapy time; do
+  for pkg in imagemagick libvips-tools libvips-dev gcc pkg-config parallel python3-pil python3-requests python3-scrapy time; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if [ "${#missing[@]}" -gt 0 ]; then
@@ -82,6 +87,25 @@ if [ "$install" = 1 ]; then
 fi
 have() { command -v "$1" >/dev/null 2>&1; }
 pyhas() { [ -x "$py" ] && "$py" -c "import $1" >/dev/null 2>&1; }
+# The libvips batch peer (bench/peers/vips_batch.c), built against the machine's libvips-dev.
+vips_batch="$work/vips_batch"
+if have cc && pkg-config --exists vips 2>/dev/null; then
+  # shellcheck disable=SC2046
+  cc -O2 -o "$vips_batch" "$root/bench/peers/vips_batch.c" $(pkg-config --cflags --libs vips) \
+    2>"$work/vips_batch.build.log" || { note "could not build bench/peers/vips_batch.c (see $work/vips_batch.build.log): the libvips batch is skipped"; rm -f "$vips_batch"; }
+else
+  note "no libvips-dev (pkg-config vips) or cc: the libvips batch peer is skipped"
+fi
+# vips_batch_run SRC OUT: one vips_batch per core, each with every cores-th file of SRC
+vips_batch_run() {
+  local src="$1" dst="$2" i
+  mkdir -p "$dst"
+  for i in $(seq 0 $((cores - 1))); do
+    find "$src" -maxdepth 1 -name '*.jpg' | sort | awk -v c="$cores" -v i="$i" 'NR % c == i' |
+      VIPS_CONCURRENCY=1 "$vips_batch" "$dst" 800 0.8 0.6 85 &
+  done
+  wait
+}
 [ -x /usr/bin/time ] || { echo "compare.sh: GNU time (/usr/bin/time) is needed: apt-get install time" >&2; exit 2; }
 
 # ---- measuring -----------------------------------------------------------------------------
@@ -90,17 +114,23 @@ pyhas() { [ -x "$py" ] && "$py" -c "import $1" >/dev/null 2>&1; }
 run() {
   local task="$1" tool="$2" n="$3"
   shift 3
-  local tf="$work/time.$$" log="$work/log-${task}-${tool// /_}-$n.txt" status=ok
-  if ! /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$log" 2>&1; then
+  local tf="$work/time.$$" log="$work/log-${task}-${tool// /_}-$n.txt" status=ok tpid spid tree
+  /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$log" 2>&1 &
+  tpid=$!
+  "$py" "$root/bench/tree_rss.py" "$tpid" "$work/tree.$$" &
+  spid=$!
+  if ! wait "$tpid"; then
     status=failed
     note "$task / $tool (n=$n) failed; its output is in $log"
   fi
+  wait "$spid" || true
+  tree="$(cat "$work/tree.$$" 2>/dev/null || echo 0)"
   read -r wall user sys rss < <(tail -1 "$tf")
   local cpu per
   cpu="$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.2f", u+s}')"
   per="$(awk -v n="$n" -v w="$wall" 'BEGIN{printf "%.2f", (w>0 ? n/w : 0)}')"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t-\t%s\n' "$task" "$tool" "$n" "$wall" "$cpu" "$rss" "$per" "$status" >>"$tsv"
-  say "$task / $tool: n=$n wall ${wall}s cpu ${cpu}s peak ${rss} kB -> $per/s ($status)"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t-\t-\t%s\t%s\n' "$task" "$tool" "$n" "$wall" "$cpu" "$rss" "$per" "$status" "$tree" >>"$tsv"
+  say "$task / $tool: n=$n wall ${wall}s cpu ${cpu}s peak ${rss} kB (all processes ${tree} kB) -> $per/s ($status)"
 }
 
 # The daemon (FORKLINE_DAEMON=1): the client's command alone does not show the daemon's work, so
@@ -197,9 +227,40 @@ images_task() { # images_task N SRC
 '$d/{/.}.jpg[Q=85,strip]' --sigma 0.8 --x1 0 --m1 0.6 --m2 0.6 && rm '$d/tmp/{/.}.v'" ::: "$src"/*.jpg
     [ "$n" = 1 ] || check_count "$d" "$n"
   fi
+  if [ -x "$vips_batch" ]; then
+    d="$work/img-vips-batch-$n"
+    run images "libvips batch ($cores processes, bench/peers/vips_batch.c)" "$n" bash -c \
+      "$(declare -f vips_batch_run); cores=$cores vips_batch=$vips_batch vips_batch_run '$src' '$d'"
+    [ "$n" = 1 ] || check_count "$d" "$n"
+  fi
   if pyhas PIL; then
     d="$work/img-pillow-$n"
     run images "Pillow + multiprocessing.Pool($cores)" "$n" "$py" "$root/bench/peers/pillow_mp.py" "$src" "$d" "$cores"
+    [ "$n" = 1 ] || check_count "$d" "$n"
+  fi
+}
+
+# Camera-size photos: forkline on both executors, cold, against the libvips batch and Pillow.
+camera_task() { # camera_task N SRC
+  local n="$1" src="$2" d
+  d="$work/cam-forkline-processes-$n"
+  run camera "forkline (processes)" "$n" "$root/forkline" run "$work/image-filter.yaml" --progress none \
+    --set "input=$src" --set "output=$d"
+  [ "$n" = 1 ] || check_count "$d/images" "$n"
+  d="$work/cam-forkline-threads-$n"
+  run camera "forkline (threads)" "$n" "$root/forkline" run "$work/image-filter.yaml" --progress none \
+    --set "input=$src" --set "output=$d" --set stages.transform.executor=threads \
+    --set "stages.transform.threads=$cores"
+  [ "$n" = 1 ] || check_count "$d/images" "$n"
+  if [ -x "$vips_batch" ]; then
+    d="$work/cam-vips-batch-$n"
+    run camera "libvips batch ($cores processes, bench/peers/vips_batch.c)" "$n" bash -c \
+      "$(declare -f vips_batch_run); cores=$cores vips_batch=$vips_batch vips_batch_run '$src' '$d'"
+    [ "$n" = 1 ] || check_count "$d" "$n"
+  fi
+  if pyhas PIL; then
+    d="$work/cam-pillow-$n"
+    run camera "Pillow + multiprocessing.Pool($cores)" "$n" "$py" "$root/bench/peers/pillow_mp.py" "$src" "$d" "$cores"
     [ "$n" = 1 ] || check_count "$d" "$n"
   fi
 }
@@ -208,6 +269,14 @@ have mogrify || note "ImageMagick (mogrify/convert) not available: skipped"
 pyhas PIL || note "Pillow (python3-pil) not available: skipped"
 images_task 1 "$img1"
 images_task "$images" "$img"
+say "making $camera camera-size photos (${camera_size})"
+"$root/forkline" bench --make-images "$camera" --image-size "$camera_size" --out "$out/camera" >/dev/null
+cam="$out/camera/data/images"
+cam1="$work/camera-1"
+mkdir -p "$cam1"
+cp "$cam/img-0000.jpg" "$cam1/"
+camera_task 1 "$cam1"
+camera_task "$camera" "$cam"
 
 # ---- scrape --------------------------------------------------------------------------------
 say "serving $site on 127.0.0.1:$port with ${latency_ms} ms latency"
@@ -314,6 +383,6 @@ dpid="$(daemon_pid "$root")"
 [ -z "$dpid" ] || kill "$dpid" 2>/dev/null || true
 
 "$py" "$root/bench/report.py" "$tsv" "$notes" "$images" "$urls" "$conc" "$latency_ms" "$tiff" \
-  "bash bench/compare.sh$([ "$quick" = 1 ] && echo ' --quick')" >"$out/compare.md"
+  "bash bench/compare.sh$([ "$quick" = 1 ] && echo ' --quick')" "$camera" "$camera_size" >"$out/compare.md"
 cat "$out/compare.md"
 say "wrote $out/compare.md and $tsv"

@@ -3,6 +3,7 @@
 fixed cost (the one-element run) and steady rate, and forkline's ratio to it.
 
     report.py compare.tsv notes.txt IMAGES URLS CONCURRENCY LATENCY_MS TIFF_SIZE COMMAND
+              [CAMERA_IMAGES CAMERA_SIZE]
 """
 import datetime
 import os
@@ -11,6 +12,8 @@ import sys
 tsv, notes_file = sys.argv[1], sys.argv[2]
 images, urls, conc, latency_ms, tiff = (int(x) for x in sys.argv[3:8])
 command = sys.argv[8]
+camera = int(sys.argv[9]) if len(sys.argv) > 9 else 0
+camera_size = sys.argv[10] if len(sys.argv) > 10 else ""
 
 rows = []
 with open(tsv) as f:
@@ -42,13 +45,15 @@ print(
     "Whole commands, back to back, on the same inputs: wall time (start-up included), CPU = user +"
     " sys of the command and everything it started, peak = the largest single process's peak RSS"
     " (GNU time; for forkline the driver JVM, or the daemon's since it started, for Pillow one pool"
-    " process). *fixed* = wall time"
+    " process), *all processes* = the peak of the command's processes together (sampled every"
+    " 50 ms; not for daemon runs, whose JVMs are not the command's). *fixed* = wall time"
     " of the same command on one element; *steady/s* = (N - 1) / (wall(N) - wall(1)).\n"
 )
 
 titles = {
     "images": f"Image batch: {images} JPEGs 1920x1080 -> auto-orient, 800 px wide lanczos3,"
     " sharpen, JPEG q85",
+    "camera": f"Camera-size photos: {camera} JPEGs {camera_size} -> the same chain",
     "scrape": f"Scrape: {urls} pages of ~20 KB, {latency_ms} ms server latency, {conc} in flight"
     f" to one host (Little's-law bound {conc / (latency_ms / 1000):,.0f} pages/s)",
     "libvips-task": f"libvips benchmark task: {tiff}x{tiff} TIFF, crop 100 px each edge, shrink"
@@ -56,7 +61,7 @@ titles = {
 }
 bound = conc / (latency_ms / 1000)
 
-for task in ["images", "scrape", "libvips-task"]:
+for task in ["images", "camera", "scrape", "libvips-task"]:
     task_rows = [r for r in rows if r["task"] == task]
     if not task_rows:
         continue
@@ -89,16 +94,16 @@ for task in ["images", "scrape", "libvips-task"]:
             )
         print()
         continue
-    unit = "images" if task == "images" else "pages"
+    unit = "images" if task in ("images", "camera") else "pages"
     extra = " | steady % of bound" if task == "scrape" else ""
     ratio_heads = " | ".join(
         ("forkline daemon/tool" if x is dref else "forkline/tool") + f" ({unit}/s)" for x in refs
     )
     print(
         f"| tool | wall s | {unit}/s | fixed s | steady {unit}/s | CPU s | peak RSS |"
-        f" {ratio_heads}{extra} |"
+        f" all processes | {ratio_heads}{extra} |"
     )
-    print("| --- " * (7 + len(refs) + (1 if extra else 0)) + "|")
+    print("| --- " * (8 + len(refs) + (1 if extra else 0)) + "|")
     for r in big:
         o = one.get(r["tool"])
         fixed = float(o["wall_s"]) if o and o["status"] == "ok" else None
@@ -115,6 +120,13 @@ for task in ["images", "scrape", "libvips-task"]:
             fmt_rate(steady) if steady else "-",
             r["cpu_s"],
             f"{int(r['peak_rss_kb']) / 1024:.0f} MiB",
+            (
+                f"{int(r['tree_rss_kb']) / 1024:.0f} MiB"
+                if r.get("tree_rss_kb", "0").isdigit()
+                and int(r["tree_rss_kb"]) > 0
+                and "daemon" not in r["tool"]
+                else "-"
+            ),
             *ratios,
         ]
         if extra:

@@ -68,19 +68,26 @@ static void on_message(j_common_ptr cinfo, int level) {
 }
 
 /*
- * int[] decode0(byte[] data, long maxPixels, int maxScans, int[] size): the pixels, row by row,
- * with size[0] = width and size[1] = height; or null (not decodable here: let ImageIO do it); or
- * an empty array with size[0] = -1 when the image has more than maxScans scans (refused).
+ * int[] decode0(byte[] data, long maxPixels, int maxScans, int denom, int[] size): the pixels, row
+ * by row, decoded at 1/denom scale in the DCT (denom 1, 2, 4 or 8: libjpeg's shrink-on-load, so a
+ * photo bound for a thumbnail is never held at full size), with size[0..1] = the decoded width and
+ * height and size[2..3] = the image's own; or null (not decodable here: let ImageIO do it); or an
+ * empty array with size[0] = -1 when the image has more than maxScans scans (refused).
+ *
+ * The rows go through a buffer of ROWS rows into the Java array, never pinning it: a progressive
+ * JPEG's scans run inside jpeg_start_decompress and jpeg_read_scanlines for seconds, which a
+ * pinned array would hold the GC for.
  */
 JNIEXPORT jintArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_decode0(
-    JNIEnv *env, jclass cls, jbyteArray data, jlong maxPixels, jint maxScans, jintArray size) {
+    JNIEnv *env, jclass cls, jbyteArray data, jlong maxPixels, jint maxScans, jint denom,
+    jintArray size) {
   (void)cls;
   jsize length = (*env)->GetArrayLength(env, data);
-  if (length <= 0) {
+  if (length <= 0 || !(denom == 1 || denom == 2 || denom == 4 || denom == 8)) {
     return NULL;
   }
   unsigned char *volatile in = malloc((size_t)length);
-  unsigned char *volatile out = NULL;
+  unsigned char *volatile rows_buffer = NULL;
   if (in == NULL) {
     return NULL;
   }
@@ -97,11 +104,9 @@ JNIEXPORT jintArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_dec
   progress.progress_monitor = on_progress;
   volatile jintArray result = NULL;
   if (setjmp(err.jump)) {
-    if (out != NULL) {
-      (*env)->ReleasePrimitiveArrayCritical(env, result, out, JNI_ABORT);
-    }
     jpeg_destroy_decompress(&cinfo);
     free(in);
+    free(rows_buffer);
     if (err.too_many_scans) {
       jint refused[2] = {-1, -1};
       (*env)->SetIntArrayRegion(env, size, 0, 2, refused);
@@ -127,38 +132,40 @@ JNIEXPORT jintArray JNICALL Java_dev_forkline_workers_image_codec_NativeJpeg_dec
   cinfo.out_color_space = JCS_EXT_BGRA;
   cinfo.dct_method = JDCT_ISLOW;
   cinfo.do_fancy_upsampling = TRUE;
+  cinfo.scale_num = 1;
+  cinfo.scale_denom = (unsigned int)denom;
   jpeg_calc_output_dimensions(&cinfo);
   size_t width = cinfo.output_width;
   size_t height = cinfo.output_height;
   size_t stride = width * 4;
-  /* The Java array first (no JNI call may come while its pixels are held), then the pixels
-     straight into it: no second buffer, no copy. */
-  result = (*env)->NewIntArray(env, (jsize)(width * height));
-  if (result == NULL) {
+  rows_buffer = malloc(stride * ROWS);
+  if (rows_buffer == NULL) {
     longjmp(err.jump, 1);
   }
-  out = (*env)->GetPrimitiveArrayCritical(env, result, NULL);
-  if (out == NULL) {
+  result = (*env)->NewIntArray(env, (jsize)(width * height));
+  if (result == NULL) {
     longjmp(err.jump, 1);
   }
   jpeg_start_decompress(&cinfo);
   while (cinfo.output_scanline < cinfo.output_height) {
     JSAMPROW rows[ROWS];
-    JDIMENSION n = row_pointers(rows, out, stride, cinfo.output_scanline, cinfo.output_height);
-    jpeg_read_scanlines(&cinfo, rows, n);
+    JDIMENSION first = cinfo.output_scanline;
+    JDIMENSION n = row_pointers(rows, (unsigned char *)rows_buffer, stride, 0, ROWS);
+    JDIMENSION got = jpeg_read_scanlines(&cinfo, rows, n);
+    (*env)->SetIntArrayRegion(env, result, (jsize)(first * width), (jsize)(got * width),
+                              (const jint *)(unsigned char *)rows_buffer);
   }
   jpeg_finish_decompress(&cinfo);
   int clean = err.pub.num_warnings == 0;
-  (*env)->ReleasePrimitiveArrayCritical(env, result, out, 0);
-  out = NULL;
   if (clean) {
-    jint dims[2] = {(jint)width, (jint)height};
-    (*env)->SetIntArrayRegion(env, size, 0, 2, dims);
+    jint dims[4] = {(jint)width, (jint)height, (jint)cinfo.image_width, (jint)cinfo.image_height};
+    (*env)->SetIntArrayRegion(env, size, 0, 4, dims);
   } else {
     result = NULL;
   }
   jpeg_destroy_decompress(&cinfo);
   free(in);
+  free(rows_buffer);
   return result;
 }
 

@@ -47,9 +47,16 @@ final class BenchCommand implements Callable<Integer> {
       names = "--make-images",
       paramLabel = "N",
       description =
-          "Only write N deterministic 1920x1080 JPEGs into DIR/data/images and exit (what"
-              + " bench/compare.sh gives every tool).")
+          "Only write N deterministic 1920x1080 JPEGs (or --image-size) into DIR/data/images"
+              + " and exit (what bench/compare.sh gives every tool).")
   Integer makeImages;
+
+  @Option(
+      names = "--image-size",
+      paramLabel = "WxH",
+      description =
+          "With --make-images: the images' size (default: 1920x1080; camera-size: 4000x2880).")
+  String imageSize;
 
   @Option(
       names = "--make-site",
@@ -91,6 +98,24 @@ final class BenchCommand implements Callable<Integer> {
           "many-hosts: the slow host's robots.txt Crawl-delay (default: 1s; issue 19: 5s).")
   String slowDelay;
 
+  /** {@code WxH}, each side 16 to 16384; null for 1920x1080. */
+  static int[] imageSize(String value) throws UsageException {
+    if (value == null) {
+      return new int[] {1920, 1080};
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("([0-9]{1,5})x([0-9]{1,5})").matcher(value.trim());
+    if (m.matches()) {
+      int w = Integer.parseInt(m.group(1));
+      int h = Integer.parseInt(m.group(2));
+      if (w >= 16 && h >= 16 && w <= 16384 && h <= 16384) {
+        return new int[] {w, h};
+      }
+    }
+    throw new UsageException(
+        "--image-size " + value + ": give WIDTHxHEIGHT, each from 16 to 16384, e.g. 4000x2880");
+  }
+
   private static Duration duration(String option, String value) throws UsageException {
     if (value == null) {
       return null;
@@ -112,7 +137,9 @@ final class BenchCommand implements Callable<Integer> {
       }
       Path data = out.resolve("data");
       if (makeImages != null) {
-        stdout.println(ExecutorBench.prepareImages(data.resolve("images"), makeImages, 1920, 1080));
+        int[] size = imageSize(imageSize);
+        stdout.println(
+            ExecutorBench.prepareImages(data.resolve("images"), makeImages, size[0], size[1]));
       }
       if (makeSite != null) {
         BenchData.site(data.resolve("site"), makeSite, 20_000);
@@ -120,6 +147,9 @@ final class BenchCommand implements Callable<Integer> {
       }
       stdout.flush();
       return ExitCodes.OK;
+    }
+    if (imageSize != null) {
+      throw new UsageException("--image-size goes with --make-images");
     }
     if (only != null && !only.equals("many-hosts")) {
       throw new UsageException(

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  *     allows
  * @param resumeByContent {@code resume-check: content}: {@code --resume} compares the SHA-256 of
  *     each input's bytes besides its path, size and modification time
+ * @param shrinkOnLoad decode a JPEG at 1/2, 1/4 or 1/8 of its size in the DCT when the chain begins
+ *     with a downscale to that size or smaller ({@code shrink-on-load:}, default true)
  */
 public record ImageFilterSettings(
     List<String> include,
@@ -38,7 +40,8 @@ public record ImageFilterSettings(
     int quality,
     String nameTemplate,
     MetadataPolicy metadata,
-    boolean resumeByContent)
+    boolean resumeByContent,
+    boolean shrinkOnLoad)
     implements Serializable {
 
   /** Pillow's default decompression-bomb limit: 0.25 x 1024 x 1024 x 1024 / 3 pixels. */
@@ -81,7 +84,8 @@ public record ImageFilterSettings(
         85,
         DEFAULT_NAME,
         MetadataPolicy.STRIP,
-        false);
+        false,
+        true);
   }
 
   static ImageFilterSettings read(Section s) {
@@ -127,6 +131,7 @@ public record ImageFilterSettings(
     String metadata = s.choice("metadata", MetadataPolicy.STRIP.label(), MetadataPolicy.labels());
     String resumeCheck =
         s.choice("resume-check", "size-and-time", List.of("size-and-time", "content"));
+    boolean shrinkOnLoad = s.bool("shrink-on-load", true);
     s.finish();
     return new ImageFilterSettings(
         include,
@@ -138,7 +143,8 @@ public record ImageFilterSettings(
         quality,
         name == null ? DEFAULT_NAME : name,
         metadata == null ? MetadataPolicy.STRIP : MetadataPolicy.of(metadata),
-        "content".equals(resumeCheck));
+        "content".equals(resumeCheck),
+        shrinkOnLoad);
   }
 
   /**

@@ -170,7 +170,8 @@ final class ImageCalls {
               settings.filters(),
               task.targetFormat != null ? task.targetFormat : "png",
               settings.quality(),
-              settings.metadata())
+              settings.metadata(),
+              settings.shrinkOnLoad())
           .encode(task.data);
     }
 

@@ -77,7 +77,8 @@ public final class ImageFilterPipeline implements PipelineDefinition {
         s.format(),
         s.quality(),
         s.nameTemplate(),
-        s.metadata().label());
+        s.metadata().label(),
+        s.shrinkOnLoad() ? "shrink-on-load" : "exact");
   }
 
   /** An ok row stands while its output file is there with the size the row recorded. */

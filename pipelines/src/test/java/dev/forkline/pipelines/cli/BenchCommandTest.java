@@ -49,4 +49,16 @@ class BenchCommandTest {
     assertEquals(ExitCodes.USAGE, bench("--only", "many-hosts", "--pages", "1"));
     assertTrue(err.toString().contains("pages per host must be 2 or more"), err.toString());
   }
+
+  @Test
+  void anImageSizeThatIsNotWidthByHeightExitsTwo() {
+    assertEquals(ExitCodes.USAGE, bench("--make-images", "2", "--image-size", "4000*2880"));
+    assertTrue(err.toString().contains("give WIDTHxHEIGHT"), err.toString());
+  }
+
+  @Test
+  void anImageSizeWithoutMakeImagesExitsTwo() {
+    assertEquals(ExitCodes.USAGE, bench("--image-size", "4000x2880"));
+    assertTrue(err.toString().contains("--image-size goes with --make-images"), err.toString());
+  }
 }

@@ -6,6 +6,7 @@ import dev.forkline.workers.image.codec.ImageMetadata;
 import dev.forkline.workers.image.filter.AutoOrient;
 import dev.forkline.workers.image.filter.Filter;
 import dev.forkline.workers.image.filter.Filters;
+import dev.forkline.workers.image.filter.Resize;
 import dev.forkline.workers.kernel.Kernel;
 import dev.forkline.workers.kernel.KernelMessages;
 import java.io.ByteArrayInputStream;
@@ -139,6 +140,8 @@ public final class TransformKernel implements Kernel {
    * @param format the output format (png, jpeg, bmp, tiff, gif)
    * @param quality JPEG quality, 1 to 100
    * @param metadata what of the input's EXIF the output gets, where its format allows
+   * @param shrinkOnLoad decode a JPEG at 1/2, 1/4 or 1/8 of its size when the chain begins with a
+   *     downscale that stays at or below that size ({@link #shrinkDenominator})
    */
   public record Request(
       long maxPixels,
@@ -146,11 +149,23 @@ public final class TransformKernel implements Kernel {
       List<String> filters,
       String format,
       int quality,
-      MetadataPolicy metadata) {
+      MetadataPolicy metadata,
+      boolean shrinkOnLoad) {
 
     public Request {
       filters = List.copyOf(filters);
       Objects.requireNonNull(metadata, "metadata");
+    }
+
+    /** A request that decodes at full size. */
+    public Request(
+        long maxPixels,
+        boolean autoOrient,
+        List<String> filters,
+        String format,
+        int quality,
+        MetadataPolicy metadata) {
+      this(maxPixels, autoOrient, filters, format, quality, metadata, false);
     }
 
     /** The request's bytes, with the image's. */
@@ -166,6 +181,7 @@ public final class TransformKernel implements Kernel {
         out.writeUTF(format);
         out.writeInt(quality);
         out.writeByte(metadata.ordinal());
+        out.writeBoolean(shrinkOnLoad);
         out.writeInt(data.length);
         out.write(data);
       } catch (IOException e) {
@@ -188,13 +204,69 @@ public final class TransformKernel implements Kernel {
     String format = in.readUTF();
     int quality = in.readInt();
     MetadataPolicy policy = MetadataPolicy.values()[in.readByte()];
+    boolean shrinkOnLoad = in.readBoolean();
     byte[] data = new byte[in.readInt()];
     in.readFully(data);
 
+    List<Filter> chain = chains.computeIfAbsent(filterLines, TransformKernel::parse);
+    boolean orientFirst = autoOrient && chain.stream().noneMatch(AutoOrient.class::isInstance);
+    long taken;
+    try {
+      taken =
+          PixelBudget.JVM.acquire(pixelsInWork(data, maxPixels, chain, orientFirst, shrinkOnLoad));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted waiting for pixel budget");
+    }
+    try {
+      return transform(data, maxPixels, chain, orientFirst, shrinkOnLoad, format, quality, policy);
+    } finally {
+      PixelBudget.JVM.release(taken);
+    }
+  }
+
+  /**
+   * The pixels an image will be decoded to, from its header: its own, or a JPEG's after the
+   * shrink-on-load its chain allows (whichever way its EXIF turns it). An image whose header does
+   * not read counts as one pixel: its decode fails at once.
+   */
+  private static long pixelsInWork(
+      byte[] data, long maxPixels, List<Filter> chain, boolean orientFirst, boolean shrink) {
+    ImageProbe.Info info;
+    try {
+      info = new ImageProbe(maxPixels).probe(data);
+    } catch (ImageException e) {
+      return 1;
+    }
+    long pixels = info.pixels();
+    if (shrink && info.format().equals("jpeg")) {
+      int d =
+          Math.min(
+              shrinkDenominator(chain, orientFirst, info.width(), info.height(), 1),
+              shrinkDenominator(chain, orientFirst, info.width(), info.height(), 6));
+      pixels = (long) ceilDiv(info.width(), d) * ceilDiv(info.height(), d);
+    }
+    return pixels;
+  }
+
+  private byte[] transform(
+      byte[] data,
+      long maxPixels,
+      List<Filter> chain,
+      boolean orientFirst,
+      boolean shrinkOnLoad,
+      String format,
+      int quality,
+      MetadataPolicy policy)
+      throws IOException {
     long t0 = System.nanoTime();
     Decoded decoded;
     try {
-      decoded = ImageCodec.decode(data, maxPixels);
+      decoded =
+          ImageCodec.decode(
+              data,
+              maxPixels,
+              shrinkOnLoad ? (w, h, o) -> shrinkDenominator(chain, orientFirst, w, h, o) : null);
     } catch (ImageException e) {
       return failed(e.kind().label(), e.getMessage(), null);
     }
@@ -202,26 +274,41 @@ public final class TransformKernel implements Kernel {
     long t1 = System.nanoTime();
     ImageMetadata meta = decoded.metadata();
     Pixels pixels = decoded.pixels();
+    // The size the pixels stand for: the image's own, while they are decoded smaller.
+    int[] full = decoded.shrunk() ? new int[] {decoded.width(), decoded.height(), 1} : null;
     // Keep what the reply needs, not the decoded image: a filter that makes a new image lets the
     // input go, so a large photo needs its input and output in memory, not three copies.
     Source source = Source.of(decoded);
-    decoded = null;
     StringJoiner applied = new StringJoiner("; ");
-    List<Filter> chain = chains.computeIfAbsent(filterLines, TransformKernel::parse);
+    if (full != null) {
+      int denominator =
+          shrinkDenominator(
+              chain, orientFirst, decoded.width(), decoded.height(), meta.orientation());
+      applied.add("shrink-on-load 1/" + denominator);
+      full[2] = denominator;
+    }
+    decoded = null;
     // Upright first, unless the chain says where: then there, by the image's own orientation.
     boolean turned = false;
-    if (autoOrient && chain.stream().noneMatch(AutoOrient.class::isInstance)) {
+    if (orientFirst) {
       pixels = orient(pixels, meta.orientation(), applied);
       turned = meta.orientation() != 1;
+      full = turnedSize(full, meta.orientation());
     }
     for (Filter filter : chain) {
       if (filter instanceof AutoOrient) {
         pixels = orient(pixels, meta.orientation(), applied);
         turned |= meta.orientation() != 1;
+        full = turnedSize(full, meta.orientation());
         continue;
       }
       try {
-        pixels = filter.apply(pixels);
+        if (full != null && filter instanceof Resize resize) {
+          pixels = resize.apply(pixels, full[0], full[1], full[2]);
+          full = null;
+        } else {
+          pixels = filter.apply(pixels);
+        }
       } catch (IllegalArgumentException e) {
         return failed("filter", filter.describe() + ": " + e.getMessage(), source);
       }
@@ -278,6 +365,61 @@ public final class TransformKernel implements Kernel {
       return null;
     }
     return meta.exif().forOutput(output, turned, policy == MetadataPolicy.KEEP);
+  }
+
+  /**
+   * The scale's denominator (1, 2, 4 or 8) a JPEG of {@code w} x {@code h} may be decoded at for
+   * {@code chain}: the largest that leaves the image at or above the size its first filter, a
+   * downscale, makes of it (after the EXIF orientation, when {@code orientFirst} or an {@code
+   * auto-orient} filter comes first); 1 when the chain does not begin with a resize.
+   */
+  static int shrinkDenominator(
+      List<Filter> chain, boolean orientFirst, int w, int h, int orientation) {
+    boolean oriented = orientFirst;
+    Resize first = null;
+    for (Filter filter : chain) {
+      if (filter instanceof AutoOrient) {
+        oriented = true;
+        continue;
+      }
+      if (filter instanceof Resize resize) {
+        first = resize;
+      }
+      break;
+    }
+    if (first == null || w <= 0 || h <= 0) {
+      return 1;
+    }
+    boolean swap = oriented && orientation >= 5 && orientation <= 8;
+    int ow = swap ? h : w;
+    int oh = swap ? w : h;
+    int[] target = first.scaledSize(ow, oh);
+    for (int d = 8; d >= 2; d /= 2) {
+      if (ceilDiv(ow, d) >= REDUCING_GAP * target[0]
+          && ceilDiv(oh, d) >= REDUCING_GAP * target[1]) {
+        return d;
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * How much of the downscale is left to the resize after a shrink-on-load, at least: the DCT's
+   * scaling averages blocks, the resize's kernel does the rest properly (Pillow's {@code
+   * reducing_gap}, 2 in its {@code thumbnail}).
+   */
+  static final int REDUCING_GAP = 2;
+
+  private static int ceilDiv(int a, int d) {
+    return (a + d - 1) / d;
+  }
+
+  /** The size an image of {@code size} has after an EXIF orientation; null stays null. */
+  private static int[] turnedSize(int[] size, int orientation) {
+    if (size == null || orientation < 5 || orientation > 8) {
+      return size;
+    }
+    return new int[] {size[1], size[0], size[2]};
   }
 
   /** The pixels turned upright by an EXIF orientation, noted in {@code applied} if they moved. */
@@ -343,8 +485,8 @@ public final class TransformKernel implements Kernel {
       return new Source(
           decoded.format(),
           decoded.decoder(),
-          decoded.pixels().width(),
-          decoded.pixels().height(),
+          decoded.width(),
+          decoded.height(),
           m.orientation(),
           m.make(),
           m.model(),

@@ -10,5 +10,19 @@ import dev.forkline.workers.image.Pixels;
  * @param decoder the library that decoded it: {@code libjpeg-turbo}, {@code imageio}, {@code
  *     imageio-twelvemonkeys} or {@code commons-imaging}
  * @param metadata EXIF facts; {@link ImageMetadata#NONE} when the image has none
+ * @param width the image's own width: the pixels' unless it was shrunk on load
+ * @param height the image's own height
  */
-public record Decoded(Pixels pixels, String format, String decoder, ImageMetadata metadata) {}
+public record Decoded(
+    Pixels pixels, String format, String decoder, ImageMetadata metadata, int width, int height) {
+
+  /** An image decoded at its own size. */
+  public Decoded(Pixels pixels, String format, String decoder, ImageMetadata metadata) {
+    this(pixels, format, decoder, metadata, pixels.width(), pixels.height());
+  }
+
+  /** Whether the pixels are smaller than the image: decoded at a fraction of its size. */
+  public boolean shrunk() {
+    return pixels.width() != width || pixels.height() != height;
+  }
+}

@@ -97,6 +97,26 @@ public final class ImageCodec {
    *     format listed above) or {@code TOO_LARGE} (above {@code maxPixels}, from the header)
    */
   public static Decoded decode(byte[] data, long maxPixels) throws ImageException {
+    return decode(data, maxPixels, null);
+  }
+
+  /**
+   * How much smaller than its size a JPEG may be decoded, for what comes next (a downscale): the
+   * scale's denominator, 1, 2, 4 or 8, for an image of {@code width} x {@code height} with this
+   * EXIF orientation.
+   */
+  @FunctionalInterface
+  public interface ShrinkOnLoad {
+    int denominator(int width, int height, int orientation);
+  }
+
+  /**
+   * {@link #decode(byte[], long)}, a JPEG that libjpeg-turbo decodes at the fraction {@code shrink}
+   * allows (null: full size); {@link Decoded#width()} and {@link Decoded#height()} keep the image's
+   * own size.
+   */
+  public static Decoded decode(byte[] data, long maxPixels, ShrinkOnLoad shrink)
+      throws ImageException {
     Objects.requireNonNull(data, "data");
     if (data.length == 0) {
       throw new ImageException(Kind.CORRUPT, "empty file (0 bytes)");
@@ -111,9 +131,18 @@ public final class ImageCodec {
           Kind.UNSUPPORTED, "a " + info.format() + " image, which this version cannot decode");
     }
     if (info.format().equals("jpeg")) {
-      Pixels pixels = NativeJpeg.decode(data, maxPixels);
-      if (pixels != null) {
-        return new Decoded(pixels, "jpeg", NativeJpeg.DECODER, metadata(data, "jpeg"));
+      ImageMetadata meta = metadata(data, "jpeg");
+      int denom =
+          shrink == null ? 1 : shrink.denominator(info.width(), info.height(), meta.orientation());
+      NativeJpeg.Scaled scaled = NativeJpeg.decode(data, maxPixels, NativeJpeg.MAX_SCANS, denom);
+      if (scaled != null) {
+        return new Decoded(
+            scaled.pixels(),
+            "jpeg",
+            NativeJpeg.DECODER,
+            meta,
+            scaled.fullWidth(),
+            scaled.fullHeight());
       }
     }
     return decodeWithImageIo(data, info.format());

@@ -45,11 +45,23 @@ final class NativeJpeg {
   }
 
   static Pixels decode(byte[] data, long maxPixels, int maxScans) throws ImageException {
+    Scaled scaled = decode(data, maxPixels, maxScans, 1);
+    return scaled == null ? null : scaled.pixels();
+  }
+
+  /** Pixels decoded at a scale, with the size of the image they were decoded from. */
+  record Scaled(Pixels pixels, int fullWidth, int fullHeight) {}
+
+  /**
+   * {@code data} decoded at 1/{@code denom} of its size (1, 2, 4 or 8) in the DCT, as libjpeg
+   * scales: each side {@code ceil(side / denom)}; or null as {@link #decode(byte[], long)}.
+   */
+  static Scaled decode(byte[] data, long maxPixels, int maxScans, int denom) throws ImageException {
     if (!LIBRARY.loaded() || hasIccProfile(data)) {
       return null;
     }
-    int[] size = new int[2];
-    int[] argb = decode0(data, maxPixels, maxScans, size);
+    int[] size = new int[4];
+    int[] argb = decode0(data, maxPixels, maxScans, denom, size);
     if (argb == null) {
       return null;
     }
@@ -60,7 +72,7 @@ final class NativeJpeg {
               + maxScans
               + " scans (each one decodes the whole image again; real files have about 10)");
     }
-    return new Pixels(size[0], size[1], argb, false);
+    return new Scaled(new Pixels(size[0], size[1], argb, false), size[2], size[3]);
   }
 
   /**
@@ -116,7 +128,8 @@ final class NativeJpeg {
     return encode0(pixels.argb(), pixels.width(), pixels.height(), quality);
   }
 
-  private static native int[] decode0(byte[] data, long maxPixels, int maxScans, int[] size);
+  private static native int[] decode0(
+      byte[] data, long maxPixels, int maxScans, int denom, int[] size);
 
   private static native byte[] encode0(int[] argb, int width, int height, int quality);
 }

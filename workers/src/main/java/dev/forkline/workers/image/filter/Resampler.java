@@ -198,10 +198,19 @@ final class Resampler {
    * gap)} when that is 2 or more; {@code gap = 0} for none.
    */
   static Pixels resize(Pixels in, int dstW, int dstH, Kernel kernel, double gap) {
+    return resize(
+        in, dstW, dstH, kernel, gap, (double) in.width() / dstW, (double) in.height() / dstH);
+  }
+
+  /**
+   * As {@link #resize(Pixels, int, int, Kernel, double)}, one output pixel spanning {@code scaleX}
+   * by {@code scaleY} pixels of {@code in}: for an image decoded at a fraction of its size, whose
+   * last row and column stand for less than a whole pixel, the scale of the whole image's.
+   */
+  static Pixels resize(
+      Pixels in, int dstW, int dstH, Kernel kernel, double gap, double scaleX, double scaleY) {
     int w = in.width();
     int h = in.height();
-    double scaleX = (double) w / dstW;
-    double scaleY = (double) h / dstH;
     boolean premultiply = in.alpha();
     int kx = gap > 0 ? Math.max(1, (int) Math.floor(scaleX / gap)) : 1;
     int ky = gap > 0 ? Math.max(1, (int) Math.floor(scaleY / gap)) : 1;

@@ -117,8 +117,14 @@ public final class Resize implements Filter {
 
   @Override
   public Pixels apply(Pixels in) {
-    int w = in.width();
-    int h = in.height();
+    return apply(in, in.width(), in.height(), 1.0);
+  }
+
+  /**
+   * The size this resize resamples an image of {@code w} x {@code h} to, before a {@code cover}
+   * crop: {@code [width, height]}.
+   */
+  public int[] scaledSize(int w, int h) {
     double sx;
     double sy;
     if (scale != 0) {
@@ -139,8 +145,22 @@ public final class Resize implements Filter {
       sx = Math.min(sx, 1);
       sy = Math.min(sy, 1);
     }
-    int outW = size(w, sx, width);
-    int outH = size(h, sy, height);
+    return new int[] {size(w, sx, width), size(h, sy, height)};
+  }
+
+  /**
+   * This resize of an image of {@code w} x {@code h}, from {@code in}, which holds that image
+   * decoded at 1/{@code denominator} of its size ({@code ceil(w / denominator)} wide): the output
+   * has the size and the sampling positions the whole image would give.
+   */
+  public Pixels apply(Pixels in, int w, int h, int denominator) {
+    return apply(in, w, h, (double) denominator);
+  }
+
+  private Pixels apply(Pixels in, int w, int h, double denominator) {
+    int[] scaled = scaledSize(w, h);
+    int outW = scaled[0];
+    int outH = scaled[1];
     if ((long) outW * outH > MAX_PIXELS) {
       // Each side is capped, the product is not: 65535 x 65535 overflowed an int array's size.
       throw new IllegalArgumentException(
@@ -153,9 +173,16 @@ public final class Resize implements Filter {
               + "); is scale a factor you meant as a percentage? (scale=0.9 is 90 %)");
     }
     Pixels out =
-        outW == w && outH == h
-            ? new Pixels(w, h, in.argb().clone(), in.alpha())
-            : Resampler.resize(in, outW, outH, method.kernel);
+        outW == in.width() && outH == in.height()
+            ? new Pixels(outW, outH, in.argb().clone(), in.alpha())
+            : Resampler.resize(
+                in,
+                outW,
+                outH,
+                method.kernel,
+                Resampler.REDUCE_GAP,
+                w / denominator / outW,
+                h / denominator / outH);
     if (fit == Fit.COVER && width != 0 && height != 0) {
       int cw = Math.min(width, outW);
       int ch = Math.min(height, outH);
