@@ -83,6 +83,7 @@ public final class ImageProbe {
                   + maxPixels
                   + " (image-filter.max-pixels)");
         }
+        HeaderChecks.check(bytes, format, width, height, maxPixels);
         return info;
       } finally {
         reader.dispose();

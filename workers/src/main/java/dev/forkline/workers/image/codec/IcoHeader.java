@@ -37,8 +37,9 @@ final class IcoHeader {
         w = be32(b, at + 16);
         h = be32(b, at + 20);
       } else {
-        w = Math.abs((int) le32(b, at + 4));
-        h = Math.abs((int) le32(b, at + 8)) / 2; // the XOR and AND masks, stacked
+        // Signed, as decoders read them; in long, so that -2^31 stays 2^31 and counts as such.
+        w = Math.abs((long) (int) le32(b, at + 4));
+        h = Math.abs((long) (int) le32(b, at + 8)) / 2; // the XOR and AND masks, stacked
       }
       total = Math.min(total + w * h, 1L << 62); // w, h < 2^32: no overflow
     }
