@@ -114,7 +114,7 @@ vips_batch_run() {
 run() {
   local task="$1" tool="$2" n="$3"
   shift 3
-  local tf="$work/time.$$" log="$work/log-${task}-${tool// /_}-$n.txt" status=ok tpid spid tree
+  local tf="$work/time.$$" log="$work/log-${task}-${tool//[ /]/_}-$n.txt" status=ok tpid spid tree
   /usr/bin/time -f '%e %U %S %M' -o "$tf" "$@" >"$log" 2>&1 &
   tpid=$!
   "$py" "$root/bench/tree_rss.py" "$tpid" "$work/tree.$$" &
@@ -162,7 +162,7 @@ start_daemon() {
 # check_count DIR N: the tool wrote N files
 check_count() {
   local got
-  got="$(find "$1" -type f -name '*.jpg' | wc -l)"
+  got="$(find "$1" -type f -name '*.jpg' 2>/dev/null | wc -l || true)"
   [ "$got" = "$2" ] || note "expected $2 outputs in $1, found $got"
 }
 
@@ -229,7 +229,7 @@ images_task() { # images_task N SRC
   fi
   if [ -x "$vips_batch" ]; then
     d="$work/img-vips-batch-$n"
-    run images "libvips batch ($cores processes, bench/peers/vips_batch.c)" "$n" bash -c \
+    run images "libvips batch ($cores processes)" "$n" bash -c \
       "$(declare -f vips_batch_run); cores=$cores vips_batch=$vips_batch vips_batch_run '$src' '$d'"
     [ "$n" = 1 ] || check_count "$d" "$n"
   fi
@@ -252,9 +252,14 @@ camera_task() { # camera_task N SRC
     --set "input=$src" --set "output=$d" --set stages.transform.executor=threads \
     --set "stages.transform.threads=$cores"
   [ "$n" = 1 ] || check_count "$d/images" "$n"
+  d="$work/cam-forkline-daemon-threads-$n"
+  run_daemon camera "forkline daemon (threads)" "$n" "$root/forkline" run "$work/image-filter.yaml" \
+    --progress none --set "input=$src" --set "output=$d" --set stages.transform.executor=threads \
+    --set "stages.transform.threads=$cores"
+  [ "$n" = 1 ] || check_count "$d/images" "$n"
   if [ -x "$vips_batch" ]; then
     d="$work/cam-vips-batch-$n"
-    run camera "libvips batch ($cores processes, bench/peers/vips_batch.c)" "$n" bash -c \
+    run camera "libvips batch ($cores processes)" "$n" bash -c \
       "$(declare -f vips_batch_run); cores=$cores vips_batch=$vips_batch vips_batch_run '$src' '$d'"
     [ "$n" = 1 ] || check_count "$d" "$n"
   fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """The image chain with Pillow and multiprocessing.Pool, the way the classic
-threading-vs-multiprocessing tutorials do it: one task per file, a pool of N processes.
+threading-vs-multiprocessing tutorials do it: one task per file, a pool of N processes, each
+JPEG drafted (decoded smaller by libjpeg) as Image.thumbnail() would.
 
     pillow_mp.py IN_DIR OUT_DIR [PROCESSES]
 
@@ -19,8 +20,14 @@ WIDTH = 800
 def process(job):
     src, dst = job
     with Image.open(src) as im:
+        # draft(): libjpeg's shrink-on-load, as Image.thumbnail() does it (reducing_gap=2: the
+        # draft leaves at least twice the target for the resize), before anything loads the pixels
+        w0, h0 = im.size
+        turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+        uw, uh = (h0, w0) if turned else (w0, h0)
+        h = max(1, round(uh * WIDTH / uw))
+        im.draft("RGB", (2 * h, 2 * WIDTH) if turned else (2 * WIDTH, 2 * h))
         im = ImageOps.exif_transpose(im)
-        h = max(1, round(im.height * WIDTH / im.width))
         im = im.resize((WIDTH, h), Image.LANCZOS)
         im = im.filter(ImageFilter.UnsharpMask(radius=0.8, percent=60, threshold=0))
         im.save(dst, "JPEG", quality=85)
