@@ -35,6 +35,14 @@ final class RunSummary {
             seconds(seconds)));
 
     line(out, "inputs", number(m.inputs()), "found in the input");
+    long excluded = m.get(StageMetrics.EXCLUDED);
+    if (excluded > 0) {
+      line(
+          out,
+          "excluded",
+          number(excluded),
+          "files no image-filter.include pattern matched (not rows)");
+    }
     if (result.carriedOver() > 0) {
       line(
           out, "kept", number(result.carriedOver()), "ok in an earlier run, same input (--resume)");

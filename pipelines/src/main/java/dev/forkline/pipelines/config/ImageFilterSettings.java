@@ -41,7 +41,8 @@ public record ImageFilterSettings(
     String nameTemplate,
     MetadataPolicy metadata,
     boolean resumeByContent,
-    boolean shrinkOnLoad)
+    boolean shrinkOnLoad,
+    boolean followLinks)
     implements Serializable {
 
   /** Pillow's default decompression-bomb limit: 0.25 x 1024 x 1024 x 1024 / 3 pixels. */
@@ -85,7 +86,8 @@ public record ImageFilterSettings(
         DEFAULT_NAME,
         MetadataPolicy.STRIP,
         false,
-        true);
+        true,
+        false);
   }
 
   static ImageFilterSettings read(Section s) {
@@ -132,6 +134,7 @@ public record ImageFilterSettings(
     String resumeCheck =
         s.choice("resume-check", "size-and-time", List.of("size-and-time", "content"));
     boolean shrinkOnLoad = s.bool("shrink-on-load", true);
+    boolean followLinks = s.bool("follow-links", false);
     s.finish();
     return new ImageFilterSettings(
         include,
@@ -144,7 +147,8 @@ public record ImageFilterSettings(
         name == null ? DEFAULT_NAME : name,
         metadata == null ? MetadataPolicy.STRIP : MetadataPolicy.of(metadata),
         "content".equals(resumeCheck),
-        shrinkOnLoad);
+        shrinkOnLoad,
+        followLinks);
   }
 
   /**

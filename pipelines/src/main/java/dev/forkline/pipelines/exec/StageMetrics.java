@@ -37,6 +37,9 @@ public final class StageMetrics {
   /** Inputs {@code --resume} skipped because an earlier run finished them. */
   public static final String RESUME_SKIPPED = "resume.skipped";
 
+  /** Files of the input folder that no {@code include} pattern matched: not rows, but told. */
+  public static final String EXCLUDED = "inputs.excluded";
+
   /** Elements that left a stage chain, ok or failed: rows on their way (progress counts them). */
   public static final String CHAIN_DONE = "chain.done";
 

@@ -28,8 +28,10 @@ import org.apache.beam.sdk.values.PCollectionView;
  * Walks the input folder and emits one task per file matching the include patterns (matched against
  * the path relative to the folder, case-insensitively for lower-case patterns). A folder that
  * cannot be read becomes a failed task of its own, so nothing disappears silently. Symbolic links
- * to folders are not followed (no cycles); links to files are read. With {@code --resume}, a file
- * whose earlier row stands for it ({@link InputIdentity}) is skipped, and what was decided for each
+ * to folders are not followed (no cycles); a link to a regular file inside the input folder is read
+ * (outside it only with {@code follow-links: true}), any other link is a failed row. Files no
+ * pattern matches are counted ({@link StageMetrics#EXCLUDED}). With {@code --resume}, a file whose
+ * earlier row stands for it ({@link InputIdentity}) is skipped, and what was decided for each
  * earlier key found goes to the {@link ResumeVerdicts#TAG} output.
  */
 final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
@@ -50,6 +52,7 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
   private transient List<PathMatcher> matchers;
   private transient Counter inputs;
   private transient Counter skipped;
+  private transient Counter excluded;
 
   ListFilesFn(ImageFilterSettings settings, PCollectionView<Map<String, String>> done) {
     this.settings = settings;
@@ -66,6 +69,7 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
     }
     inputs = StageMetrics.inputs();
     skipped = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_SKIPPED);
+    excluded = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.EXCLUDED);
   }
 
   @ProcessElement
@@ -88,9 +92,11 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
             }
             String key = root.relativize(file).toString();
             if (!matches(key)) {
+              excluded.inc();
               return FileVisitResult.CONTINUE;
             }
             inputs.inc();
+            String link = attrs.isSymbolicLink() ? linkProblem(file, real) : null;
             String relative = key.replace(java.io.File.separatorChar, '/');
             String format = OutputNames.targetFormat(settings.format(), relative);
             String output =
@@ -122,6 +128,8 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
                           + earlier
                           + "'; make names unique with image-filter.name"
                           + " (e.g. '{dir}/{name}.{ext}')"));
+            } else if (link != null) {
+              task.fail(new Failure("list", "io", link));
             } else if (attrs.isOther()) {
               task.fail(
                   new Failure(
@@ -168,6 +176,33 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
     }
     context.output(ResumeVerdicts.TAG, KV.of(key, verdict));
     return ResumeVerdicts.KEEP.equals(verdict);
+  }
+
+  /**
+   * Why a symbolic link in the input is not read, or null: its target must be a regular file (a
+   * FIFO would block the read until its deadline), inside the input folder unless {@code
+   * follow-links: true}.
+   */
+  private String linkProblem(Path link, Path realRoot) {
+    Path target;
+    try {
+      target = link.toRealPath();
+    } catch (IOException e) {
+      return null; // dangling: the read stage says so, as for any file that cannot be read
+    }
+    if (!Files.isRegularFile(target)) {
+      return "a symbolic link to "
+          + (Files.isDirectory(target) ? "a folder" : "something that is not a regular file")
+          + " ("
+          + target
+          + "); not read";
+    }
+    if (!settings.followLinks() && !target.startsWith(realRoot)) {
+      return "a symbolic link to "
+          + target
+          + ", outside the input folder; not read (image-filter.follow-links: true reads it)";
+    }
+    return null;
   }
 
   private static Path realPath(Path root) {

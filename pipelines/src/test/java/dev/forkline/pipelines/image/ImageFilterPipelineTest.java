@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.forkline.pipelines.TestFiles;
 import dev.forkline.pipelines.config.ConfigLoader;
 import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.run.ForklineRunner;
 import dev.forkline.pipelines.run.RunOptions;
 import dev.forkline.pipelines.run.RunResult;
@@ -406,6 +407,59 @@ class ImageFilterPipelineTest {
 
     assertEquals(java.util.Set.of("keep.png"), rowsBy(second.table(), "input").keySet());
     assertEquals(1, second.carriedOver());
+  }
+
+  /** in/: a.jpg, a link to it, a link to a photo outside in/, a link to a FIFO, a text file. */
+  private void linkedInputs() throws Exception {
+    Path in = dir.resolve("in");
+    image(in.resolve("a.jpg"), "jpg", 32, 24);
+    image(dir.resolve("elsewhere/b.jpg"), "jpg", 32, 24);
+    Files.createSymbolicLink(in.resolve("inside.jpg"), in.resolve("a.jpg"));
+    Files.createSymbolicLink(in.resolve("outside.jpg"), dir.resolve("elsewhere/b.jpg"));
+    Process mkfifo = new ProcessBuilder("mkfifo", dir.resolve("pipe").toString()).start();
+    assertEquals(0, mkfifo.waitFor());
+    Files.createSymbolicLink(in.resolve("pipe.jpg"), dir.resolve("pipe"));
+    Files.writeString(in.resolve("notes.txt"), "not an image");
+  }
+
+  @Test
+  void linksOutsideTheInputOrToNoFileAreRowsThatSaySo() throws Exception {
+    linkedInputs();
+    RunResult result = ForklineRunner.run(config(""), RunOptions.quiet());
+
+    Map<String, GenericRecord> rows = rowsBy(result.table(), "input");
+    assertEquals(java.util.Set.of("a.jpg", "inside.jpg", "outside.jpg", "pipe.jpg"), rows.keySet());
+    assertEquals("ok", str(rows.get("inside.jpg"), "status"));
+    assertFailed(rows.get("outside.jpg"), "list", "io");
+    assertTrue(
+        str(rows.get("outside.jpg"), "failure_message").contains("outside the input folder"),
+        str(rows.get("outside.jpg"), "failure_message"));
+    assertFailed(rows.get("pipe.jpg"), "list", "io");
+    assertTrue(
+        str(rows.get("pipe.jpg"), "failure_message").contains("not a regular file"),
+        str(rows.get("pipe.jpg"), "failure_message"));
+  }
+
+  @Test
+  void followLinksReadsALinksPhotoOutsideTheInput() throws Exception {
+    linkedInputs();
+    RunResult result =
+        ForklineRunner.run(config("image-filter:\n  follow-links: true\n"), RunOptions.quiet());
+
+    Map<String, GenericRecord> rows = rowsBy(result.table(), "input");
+    assertEquals("ok", str(rows.get("outside.jpg"), "status"));
+    assertFailed(rows.get("pipe.jpg"), "list", "io");
+  }
+
+  @Test
+  void filesNoIncludePatternMatchesAreCounted() throws Exception {
+    linkedInputs();
+    RunResult result = ForklineRunner.run(config(""), RunOptions.quiet());
+    assertEquals(1, result.metrics().get(StageMetrics.EXCLUDED), "notes.txt");
+    assertTrue(
+        dev.forkline.pipelines.cli.RunSummaryAccess.render(result)
+            .matches("(?s).*excluded +1 +files no image-filter.include pattern matched.*"),
+        dev.forkline.pipelines.cli.RunSummaryAccess.render(result));
   }
 
   private static int[] pixels(Path file) throws java.io.IOException {

@@ -41,6 +41,24 @@ public final class TransformKernel implements Kernel {
   /** Parsed filter chains by their text: a run uses one chain for every image. */
   private final Map<List<String>, List<Filter>> chains = new ConcurrentHashMap<>();
 
+  /**
+   * The largest encoded output: what one frame of the worker protocol carries, less room for the
+   * reply's other fields, on every executor, so that an image is {@code too-large} the same way
+   * wherever it runs instead of a reply a worker cannot send.
+   */
+  static final int MAX_OUTPUT_BYTES =
+      dev.forkline.workers.protocol.Frames.MAX_FRAME_BYTES - (64 << 10);
+
+  private final int maxOutputBytes;
+
+  public TransformKernel() {
+    this(MAX_OUTPUT_BYTES);
+  }
+
+  TransformKernel(int maxOutputBytes) {
+    this.maxOutputBytes = maxOutputBytes;
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -335,6 +353,22 @@ public final class TransformKernel implements Kernel {
       return failed("encode", "cannot encode as " + format + ": " + e.getMessage(), source);
     }
     long t3 = System.nanoTime();
+    if (encoded.length > maxOutputBytes) {
+      return failed(
+          "too-large",
+          "the "
+              + format
+              + " output of "
+              + pixels.width()
+              + "x"
+              + pixels.height()
+              + " is "
+              + encoded.length
+              + " bytes, more than the "
+              + maxOutputBytes
+              + " one image's output may have",
+          source);
+    }
 
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length + 512);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
