@@ -57,12 +57,10 @@ final class ImageCalls {
         throw new StageException("io", whyMissing(path));
       } catch (AccessDeniedException e) {
         throw new StageException("io", "permission denied");
-      } catch (java.nio.file.FileSystemException e) {
-        if (permanent(e)) {
+      } catch (IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && permanent(f)) {
           throw new StageException("io", e.getMessage());
         }
-        throw new RetryableException("io", e.getClass().getSimpleName() + ": " + e.getMessage());
-      } catch (IOException e) {
         // Anything else (a network file system hiccup, EIO) may pass: worth another attempt.
         throw new RetryableException("io", e.getClass().getSimpleName() + ": " + e.getMessage());
       }

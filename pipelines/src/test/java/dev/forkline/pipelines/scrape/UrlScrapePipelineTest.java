@@ -215,26 +215,26 @@ class UrlScrapePipelineTest {
     assertEquals(1, site.requests("/b.html"));
   }
 
-  @Test
-  void thePerHostLimitAndDelayHoldAtTheServer() throws Exception {
-    AtomicInteger running = new AtomicInteger();
-    AtomicInteger max = new AtomicInteger();
-    List<Long> starts = new CopyOnWriteArrayList<>();
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.setExecutor(Executors.newFixedThreadPool(16));
+  /**
+   * Serves a small page on every path (404 for robots.txt) after {@code millis}, counting the
+   * requests in flight into {@code running} and their most into {@code max}, and adding each page
+   * request's start to {@code starts}.
+   */
+  private static void countingPages(
+      HttpServer server, long millis, AtomicInteger running, AtomicInteger max, List<Long> starts) {
     server.createContext(
         "/",
         ex -> {
-          if (!ex.getRequestURI().getPath().equals("/robots.txt")) {
+          boolean robots = ex.getRequestURI().getPath().equals("/robots.txt");
+          if (!robots) {
             starts.add(System.nanoTime());
           }
           max.accumulateAndGet(running.incrementAndGet(), Math::max);
           try {
-            Thread.sleep(60);
+            Thread.sleep(millis);
             byte[] body = "<html><title>t</title></html>".getBytes(StandardCharsets.UTF_8);
             ex.getResponseHeaders().set("Content-Type", "text/html");
-            ex.sendResponseHeaders(
-                ex.getRequestURI().getPath().equals("/robots.txt") ? 404 : 200, body.length);
+            ex.sendResponseHeaders(robots ? 404 : 200, body.length);
             ex.getResponseBody().write(body);
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -243,6 +243,16 @@ class UrlScrapePipelineTest {
             ex.close();
           }
         });
+  }
+
+  @Test
+  void thePerHostLimitAndDelayHoldAtTheServer() throws Exception {
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger max = new AtomicInteger();
+    List<Long> starts = new CopyOnWriteArrayList<>();
+    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.setExecutor(Executors.newFixedThreadPool(16));
+    countingPages(server, 60, running, max, starts);
     server.start();
     try {
       StringBuilder list = new StringBuilder();
@@ -277,24 +287,7 @@ class UrlScrapePipelineTest {
       for (int s = 0; s < 2; s++) {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext(
-            "/",
-            ex -> {
-              max.accumulateAndGet(running.incrementAndGet(), Math::max);
-              try {
-                Thread.sleep(100);
-                byte[] body = "<html><title>t</title></html>".getBytes(StandardCharsets.UTF_8);
-                ex.getResponseHeaders().set("Content-Type", "text/html");
-                ex.sendResponseHeaders(
-                    ex.getRequestURI().getPath().equals("/robots.txt") ? 404 : 200, body.length);
-                ex.getResponseBody().write(body);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } finally {
-                running.decrementAndGet();
-                ex.close();
-              }
-            });
+        countingPages(server, 100, running, max, new CopyOnWriteArrayList<>());
         server.start();
         servers.add(server);
         for (int i = 0; i < 6; i++) {

@@ -117,7 +117,7 @@ public final class Resize implements Filter {
 
   @Override
   public Pixels apply(Pixels in) {
-    return apply(in, in.width(), in.height(), 1.0);
+    return apply(in, in.width(), in.height(), 1);
   }
 
   /**
@@ -154,10 +154,6 @@ public final class Resize implements Filter {
    * has the size and the sampling positions the whole image would give.
    */
   public Pixels apply(Pixels in, int w, int h, int denominator) {
-    return apply(in, w, h, (double) denominator);
-  }
-
-  private Pixels apply(Pixels in, int w, int h, double denominator) {
     int[] scaled = scaledSize(w, h);
     int outW = scaled[0];
     int outH = scaled[1];
@@ -181,8 +177,8 @@ public final class Resize implements Filter {
                 outH,
                 method.kernel,
                 Resampler.REDUCE_GAP,
-                w / denominator / outW,
-                h / denominator / outH);
+                (double) w / denominator / outW,
+                (double) h / denominator / outH);
     if (fit == Fit.COVER && width != 0 && height != 0) {
       int cw = Math.min(width, outW);
       int ch = Math.min(height, outH);
