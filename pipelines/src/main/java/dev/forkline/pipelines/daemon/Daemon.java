@@ -270,12 +270,6 @@ public final class Daemon {
       runs++;
       lastUse = System.nanoTime();
     }
-    try {
-      DaemonProtocol.writeExit(out, code);
-    } catch (IOException e) {
-      // The client left as the run ended; the run is done all the same.
-      LOG.info("the client left before the exit code {} reached it", code);
-    }
     String why = null;
     if (code == ExitCodes.ABORTED) {
       why = "the run aborted, so what it left in this JVM is not trusted";
@@ -284,11 +278,19 @@ public final class Daemon {
     } else if (stopAfterRun) {
       why = "asked to stop";
     }
+    if (why == null) {
+      busy.set(false); // before the exit code: a client's next run must find the daemon free
+    }
+    try {
+      DaemonProtocol.writeExit(out, code);
+    } catch (IOException e) {
+      // The client left as the run ended; the run is done all the same.
+      LOG.info("the client left before the exit code {} reached it", code);
+    }
     if (why != null) {
       LOG.info("forkline daemon pid {} exiting: {}", pid, why);
       exit(0);
     }
-    busy.set(false);
   }
 
   private int execute(DaemonProtocol.Request request, DataOutputStream out) {

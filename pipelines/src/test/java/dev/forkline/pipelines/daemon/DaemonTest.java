@@ -191,6 +191,7 @@ class DaemonTest {
     assertEquals(0, first.code(), first.err());
     assertTrue(first.err().contains("starting a daemon"), first.err());
     assertTrue(first.out().startsWith("image-filter: all rows ok in "), first.out());
+    assertTrue(admin("status").contains(", idle,"), "free once its client has the exit code");
     long pid = daemonPid();
 
     Result second = client(intoOut2(config));
