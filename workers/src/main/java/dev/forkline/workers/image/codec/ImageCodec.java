@@ -47,11 +47,12 @@ import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
  *
  * <ul>
  *   <li>JPEG: libjpeg-turbo ({@link NativeJpeg}, {@code libjpeg-turbo}) when the build made its JNI
- *       library and the JPEG has grey or YCbCr data and no ICC profile: 1920x1080 in about 4 ms, to
- *       within 1 per channel of the ImageIO path. Otherwise ImageIO with TwelveMonkeys' reader
- *       first in line ({@code imageio-twelvemonkeys}): reads CMYK/YCCK and progressive JPEGs.
- *       1920x1080 baseline: TwelveMonkeys reader 10 ms, JDK reader 13 ms, Commons Imaging 49 ms
- *       (and no progressive); this whole decode 18 ms at first, 13 ms since the BGR bytes are
+ *       library and the JPEG has grey or YCbCr data: 1920x1080 in about 4 ms, to within 1 per
+ *       channel of the ImageIO path; an embedded RGB ICC profile is applied after the decode as the
+ *       TwelveMonkeys reader applies it ({@link JpegColour}). Otherwise ImageIO with TwelveMonkeys'
+ *       reader first in line ({@code imageio-twelvemonkeys}): reads CMYK/YCCK and progressive
+ *       JPEGs. 1920x1080 baseline: TwelveMonkeys reader 10 ms, JDK reader 13 ms, Commons Imaging 49
+ *       ms (and no progressive); this whole decode 18 ms at first, 13 ms since the BGR bytes are
  *       packed with one load per pixel ({@code KernelBenchmark}). A JPEG whose scan data ends early
  *       ("premature end of data segment", which ImageIO only warns about) is {@code CORRUPT}; one
  *       missing only its EOI marker is accepted.

@@ -3,8 +3,6 @@ package dev.forkline.workers.image.codec;
 import dev.forkline.workers.image.ImageException;
 import dev.forkline.workers.image.Pixels;
 import dev.forkline.workers.kernel.NativeLibrary;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 
 /**
  * JPEG decoding on the system's libjpeg-turbo through a small JNI library ({@code
@@ -15,9 +13,9 @@ import java.util.Arrays;
  *
  * <p>Same pixels as the ImageIO path: both run libjpeg's exact integer IDCT and its fancy
  * upsampling, so the two agree to within 1 per channel ({@code NativeJpegTest}). It takes only what
- * it decodes exactly like that path: grey or YCbCr/RGB data without an embedded ICC profile
- * (ImageIO converts those to sRGB) that libjpeg decodes without a warning (a truncated scan is
- * one). Everything else, and every JPEG when the library is missing or {@code
+ * it decodes like that path: grey or YCbCr/RGB data that libjpeg decodes without a warning (a
+ * truncated scan is one), with an embedded ICC profile applied as that path applies it ({@link
+ * JpegColour}). Everything else, and every JPEG when the library is missing or {@code
  * FORKLINE_NATIVE_JPEG=0}, decodes with ImageIO.
  *
  * <p>Thread-safe: each call has its own decoder state.
@@ -25,8 +23,6 @@ import java.util.Arrays;
 final class NativeJpeg {
   /** The name in the manifest's {@code decoder} column. */
   static final String DECODER = "libjpeg-turbo";
-
-  private static final byte[] ICC_HEADER = "ICC_PROFILE\0".getBytes(StandardCharsets.ISO_8859_1);
 
   /** The library, loaded or not; {@code FORKLINE_NATIVE_JPEG=0} turns it off. */
   static final NativeLibrary LIBRARY = NativeLibrary.load("forkline_jpeg", "FORKLINE_NATIVE_JPEG");
@@ -57,7 +53,8 @@ final class NativeJpeg {
    * scales: each side {@code ceil(side / denom)}; or null as {@link #decode(byte[], long)}.
    */
   static Scaled decode(byte[] data, long maxPixels, int maxScans, int denom) throws ImageException {
-    if (!LIBRARY.loaded() || hasIccProfile(data)) {
+    JpegColour.Plan colour = LIBRARY.loaded() ? JpegColour.plan(data) : JpegColour.IMAGE_IO;
+    if (colour instanceof JpegColour.ImageIo) {
       return null;
     }
     int[] size = new int[4];
@@ -72,7 +69,11 @@ final class NativeJpeg {
               + maxScans
               + " scans (each one decodes the whole image again; real files have about 10)");
     }
-    return new Scaled(new Pixels(size[0], size[1], argb, false), size[2], size[3]);
+    Pixels pixels = new Pixels(size[0], size[1], argb, false);
+    if (colour instanceof JpegColour.Convert convert) {
+      JpegColour.toSrgb(pixels, convert);
+    }
+    return new Scaled(pixels, size[2], size[3]);
   }
 
   /**
@@ -80,40 +81,6 @@ final class NativeJpeg {
    * make a few kilobytes cost minutes of CPU (libjpeg-turbo's djpeg takes {@code -maxscans}).
    */
   static final int MAX_SCANS = 500;
-
-  /** True if an APP2 ICC_PROFILE segment comes before the first scan (or the markers are odd). */
-  static boolean hasIccProfile(byte[] b) {
-    int i = 2;
-    while (i + 4 <= b.length) {
-      if ((b[i] & 0xFF) != 0xFF) {
-        return true;
-      }
-      int m = b[i + 1] & 0xFF;
-      if (m == 0xFF) {
-        i++;
-        continue;
-      }
-      if (m == 0xD8 || m == 0x01 || (m >= 0xD0 && m <= 0xD7)) {
-        i += 2;
-        continue;
-      }
-      if (m == 0xDA || m == 0xD9) {
-        return false;
-      }
-      int length = (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
-      int end = i + 2 + length;
-      if (length < 2 || end > b.length) {
-        return true;
-      }
-      if (m == 0xE2
-          && i + 4 + ICC_HEADER.length <= end
-          && Arrays.equals(b, i + 4, i + 4 + ICC_HEADER.length, ICC_HEADER, 0, ICC_HEADER.length)) {
-        return true;
-      }
-      i = end;
-    }
-    return true;
-  }
 
   /**
    * Opaque {@code pixels} (alpha is ignored) as a baseline JPEG of {@code quality} 1..100, made

@@ -1,0 +1,155 @@
+package dev.forkline.workers.image.codec;
+
+import static dev.forkline.workers.image.codec.CodecTestImages.maxChannelDiff;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forkline.workers.image.Pixels;
+import dev.forkline.workers.kernel.NativeLibraries;
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * JPEGs with an embedded ICC profile through the native decoder, against the ImageIO path on the
+ * same bytes; the files are real ones from TwelveMonkeys' test suite.
+ */
+class JpegColourTest {
+  private static final long LIMIT = 100_000_000;
+
+  @BeforeAll
+  static void libraryIsLoaded() {
+    NativeLibraries.requireLoaded(NativeJpeg.LIBRARY);
+  }
+
+  static byte[] resource(String name) throws Exception {
+    try (InputStream in = JpegColourTest.class.getClassLoader().getResourceAsStream(name)) {
+      assertNotNull(in, name + " on the test class path (imageio-jpeg's test jar)");
+      return in.readAllBytes();
+    }
+  }
+
+  private static Pixels imageIo(byte[] jpeg) throws Exception {
+    return ImageCodec.decodeWithImageIo(jpeg, "jpeg").pixels();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jpeg/cmm-exception-adobe-rgb.jpg", "jpeg/cmm-exception-corbis-rgb.jpg"})
+  void anRgbProfileIsAppliedAsTheImageIoPathAppliesIt(String photo) throws Exception {
+    byte[] jpeg = resource(photo);
+    assertInstanceOf(JpegColour.Convert.class, JpegColour.plan(jpeg));
+    Pixels fast = NativeJpeg.decode(jpeg, LIMIT);
+    assertNotNull(fast, "decoded natively");
+    Pixels reference = imageIo(jpeg);
+    assertTrue(
+        maxChannelDiff(reference, fast) <= 1, "to ImageIO: " + maxChannelDiff(reference, fast));
+    Pixels unconverted = NativeJpeg.decode(withoutProfile(jpeg), LIMIT);
+    assertTrue(
+        maxChannelDiff(reference, unconverted) > 20,
+        "the profile matters: " + maxChannelDiff(reference, unconverted));
+  }
+
+  @Test
+  void anSrgbProfileUnderAnotherNameIsNotConverted() throws Exception {
+    byte[] jpeg = resource("jpeg/cmm-exception-srgb.jpg");
+    assertInstanceOf(JpegColour.AsDecoded.class, JpegColour.plan(jpeg));
+    assertTrue(maxChannelDiff(imageIo(jpeg), NativeJpeg.decode(jpeg, LIMIT)) <= 1);
+  }
+
+  @Test
+  void aGreyJpegsProfileIsNotAppliedByEitherPath() throws Exception {
+    byte[] jpeg = resource("jpeg/gray-sample.jpg");
+    assertInstanceOf(JpegColour.AsDecoded.class, JpegColour.plan(jpeg));
+    assertTrue(maxChannelDiff(imageIo(jpeg), NativeJpeg.decode(jpeg, LIMIT)) <= 1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "jpeg/invalid-icc-duplicate-sequence-numbers-rgb-internal-kodak-srgb-jfif.jpg",
+        "jpeg/invalid-icc-single-chunk-bad-sequence-number.jpg",
+        "jpeg/corrupted-icc-srgb.jpg",
+        "jpeg/exif-empty-icc-profile.jpeg",
+        "jpeg/cco-illegalargument-rgb-coated-fogra27.jpg"
+      })
+  void aProfileThatIsBrokenOrNotRgbIsLeftToImageIo(String photo) throws Exception {
+    byte[] jpeg = resource(photo);
+    assertNull(NativeJpeg.decode(jpeg, LIMIT));
+    assertEquals("imageio-twelvemonkeys", ImageCodec.decode(jpeg, LIMIT).decoder());
+  }
+
+  @Test
+  void aPhotoShrunkOnLoadIsConvertedAtItsDecodedSize() throws Exception {
+    byte[] jpeg =
+        withProfileOf(
+            resource("jpeg/exif-jpeg-thumbnail-sony-dsc-p150-inverted-colors.jpg"),
+            resource("jpeg/cmm-exception-adobe-rgb.jpg"));
+    Decoded shrunk = ImageCodec.decode(jpeg, LIMIT, (w, h, orientation) -> 4);
+    assertEquals(NativeJpeg.DECODER, shrunk.decoder());
+    assertTrue(shrunk.shrunk());
+    Pixels unconverted =
+        NativeJpeg.decode(withoutProfile(jpeg), LIMIT, NativeJpeg.MAX_SCANS, 4).pixels();
+    assertTrue(maxChannelDiff(unconverted, shrunk.pixels()) > 20, "the profile was applied");
+  }
+
+  /** The JPEG with its APP2 ICC_PROFILE segments dropped. */
+  static byte[] withoutProfile(byte[] jpeg) {
+    return splice(jpeg, null);
+  }
+
+  /** {@code photo} with the ICC_PROFILE segments of {@code donor} in place of its own. */
+  static byte[] withProfileOf(byte[] photo, byte[] donor) {
+    ByteArrayOutputStream segments = new ByteArrayOutputStream();
+    walk(
+        donor,
+        (start, end, icc) -> {
+          if (icc) {
+            segments.write(donor, start, end - start);
+          }
+        });
+    return splice(photo, segments.toByteArray());
+  }
+
+  private static byte[] splice(byte[] jpeg, byte[] profile) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2);
+    if (profile != null) {
+      out.writeBytes(profile);
+    }
+    int end =
+        walk(
+            jpeg,
+            (start, stop, icc) -> {
+              if (!icc) {
+                out.write(jpeg, start, stop - start);
+              }
+            });
+    out.write(jpeg, end, jpeg.length - end);
+    return out.toByteArray();
+  }
+
+  private interface Segment {
+    void accept(int start, int end, boolean icc);
+  }
+
+  /** Calls back for each marker segment before the first scan; returns where the scan starts. */
+  private static int walk(byte[] b, Segment segment) {
+    int i = 2;
+    while ((b[i + 1] & 0xFF) != 0xDA) {
+      int end = i + 2 + ((b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF));
+      boolean icc =
+          (b[i + 1] & 0xFF) == 0xE2
+              && new String(b, i + 4, 11, java.nio.charset.StandardCharsets.ISO_8859_1)
+                  .equals("ICC_PROFILE");
+      segment.accept(i, end, icc);
+      i = end;
+    }
+    return i;
+  }
+}
