@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkline.workers.image.codec.JpegSegments;
 import dev.forkline.workers.image.filter.Filter;
 import dev.forkline.workers.image.filter.Filters;
 import java.awt.image.BufferedImage;
@@ -121,6 +122,26 @@ class ShrinkOnLoadTest {
     }
     double mse = sum / (3.0 * a.getWidth() * a.getHeight());
     return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255 * 255 / mse);
+  }
+
+  @Test
+  void aPhotoWithAnRgbProfileConvertedAfterTheResizeStaysCloseToTheFullSizeOne() throws Exception {
+    byte[] jpeg =
+        JpegSegments.withProfileOf(
+            resource("jpeg/exif-jpeg-thumbnail-sony-dsc-p150-inverted-colors.jpg"),
+            resource("jpeg/cmm-exception-adobe-rgb.jpg"));
+    List<String> chain =
+        List.of("resize width=256 method=lanczos3", "sharpen sigma=0.8 amount=0.6");
+    TransformKernel.Reply exact = transform(jpeg, false, chain);
+    TransformKernel.Reply shrunk = transform(jpeg, true, chain);
+    assertTrue(shrunk.filtersApplied().startsWith("shrink-on-load 1/"), shrunk.filtersApplied());
+    BufferedImage a = ImageIO.read(new ByteArrayInputStream(exact.data()));
+    double db = psnr(a, ImageIO.read(new ByteArrayInputStream(shrunk.data())));
+    System.out.printf("Adobe RGB photo: %s, PSNR %.1f dB%n", shrunk.filtersApplied(), db);
+    assertTrue(db >= MIN_PSNR, "PSNR " + db + " dB, below " + MIN_PSNR);
+    TransformKernel.Reply unconverted = transform(JpegSegments.withoutProfile(jpeg), true, chain);
+    double none = psnr(a, ImageIO.read(new ByteArrayInputStream(unconverted.data())));
+    assertTrue(none < MIN_PSNR, "the profile matters: " + none + " dB without it");
   }
 
   @ParameterizedTest

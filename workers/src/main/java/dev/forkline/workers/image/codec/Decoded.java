@@ -1,6 +1,7 @@
 package dev.forkline.workers.image.codec;
 
 import dev.forkline.workers.image.Pixels;
+import java.util.function.UnaryOperator;
 
 /**
  * A decoded image with what produced it.
@@ -12,13 +13,21 @@ import dev.forkline.workers.image.Pixels;
  * @param metadata EXIF facts; {@link ImageMetadata#NONE} when the image has none
  * @param width the image's own width: the pixels' unless it was shrunk on load
  * @param height the image's own height
+ * @param pendingColour for pixels shrunk on load: the conversion of their ICC colour to sRGB, left
+ *     to the caller to apply once they are resized (as libvips's thumbnail does), or null
  */
 public record Decoded(
-    Pixels pixels, String format, String decoder, ImageMetadata metadata, int width, int height) {
+    Pixels pixels,
+    String format,
+    String decoder,
+    ImageMetadata metadata,
+    int width,
+    int height,
+    UnaryOperator<Pixels> pendingColour) {
 
   /** An image decoded at its own size. */
   public Decoded(Pixels pixels, String format, String decoder, ImageMetadata metadata) {
-    this(pixels, format, decoder, metadata, pixels.width(), pixels.height());
+    this(pixels, format, decoder, metadata, pixels.width(), pixels.height(), null);
   }
 
   /** Whether the pixels are smaller than the image: decoded at a fraction of its size. */

@@ -114,7 +114,7 @@ public final class ImageCodec {
   /**
    * {@link #decode(byte[], long)}, a JPEG that libjpeg-turbo decodes at the fraction {@code shrink}
    * allows (null: full size); {@link Decoded#width()} and {@link Decoded#height()} keep the image's
-   * own size.
+   * own size, and a shrunk image's ICC conversion is left in {@link Decoded#pendingColour()}.
    */
   public static Decoded decode(byte[] data, long maxPixels, ShrinkOnLoad shrink)
       throws ImageException {
@@ -135,15 +135,18 @@ public final class ImageCodec {
       ImageMetadata meta = metadata(data, "jpeg");
       int denom =
           shrink == null ? 1 : shrink.denominator(info.width(), info.height(), meta.orientation());
-      NativeJpeg.Scaled scaled = NativeJpeg.decode(data, maxPixels, NativeJpeg.MAX_SCANS, denom);
+      NativeJpeg.Scaled scaled =
+          NativeJpeg.decode(data, maxPixels, NativeJpeg.MAX_SCANS, denom, denom > 1);
       if (scaled != null) {
+        JpegColour.Convert pending = scaled.pending();
         return new Decoded(
             scaled.pixels(),
             "jpeg",
             NativeJpeg.DECODER,
             meta,
             scaled.fullWidth(),
-            scaled.fullHeight());
+            scaled.fullHeight(),
+            pending == null ? null : p -> JpegColour.toSrgb(p, pending));
       }
     }
     return decodeWithImageIo(data, info.format());

@@ -45,14 +45,26 @@ final class NativeJpeg {
     return scaled == null ? null : scaled.pixels();
   }
 
-  /** Pixels decoded at a scale, with the size of the image they were decoded from. */
-  record Scaled(Pixels pixels, int fullWidth, int fullHeight) {}
+  /**
+   * Pixels decoded at a scale, with the size of the image they were decoded from, and the colour
+   * conversion still to apply to them (null: none).
+   */
+  record Scaled(Pixels pixels, int fullWidth, int fullHeight, JpegColour.Convert pending) {}
 
   /**
    * {@code data} decoded at 1/{@code denom} of its size (1, 2, 4 or 8) in the DCT, as libjpeg
    * scales: each side {@code ceil(side / denom)}; or null as {@link #decode(byte[], long)}.
    */
   static Scaled decode(byte[] data, long maxPixels, int maxScans, int denom) throws ImageException {
+    return decode(data, maxPixels, maxScans, denom, false);
+  }
+
+  /**
+   * As {@link #decode(byte[], long, int, int)}; with {@code deferColour}, an ICC conversion is left
+   * to the caller ({@link Scaled#pending()}), to apply once the pixels are smaller.
+   */
+  static Scaled decode(byte[] data, long maxPixels, int maxScans, int denom, boolean deferColour)
+      throws ImageException {
     JpegColour.Plan colour = LIBRARY.loaded() ? JpegColour.plan(data) : JpegColour.IMAGE_IO;
     if (colour instanceof JpegColour.ImageIo) {
       return null;
@@ -70,10 +82,12 @@ final class NativeJpeg {
               + " scans (each one decodes the whole image again; real files have about 10)");
     }
     Pixels pixels = new Pixels(size[0], size[1], argb, false);
-    if (colour instanceof JpegColour.Convert convert) {
-      JpegColour.toSrgb(pixels, convert);
+    JpegColour.Convert pending = colour instanceof JpegColour.Convert c ? c : null;
+    if (pending != null && !deferColour) {
+      JpegColour.toSrgb(pixels, pending);
+      pending = null;
     }
-    return new Scaled(pixels, size[2], size[3]);
+    return new Scaled(pixels, size[2], size[3], pending);
   }
 
   /**

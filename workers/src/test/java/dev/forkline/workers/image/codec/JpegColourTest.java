@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkline.workers.image.Pixels;
 import dev.forkline.workers.kernel.NativeLibraries;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ class JpegColourTest {
     Pixels reference = imageIo(jpeg);
     assertTrue(
         maxChannelDiff(reference, fast) <= 1, "to ImageIO: " + maxChannelDiff(reference, fast));
-    Pixels unconverted = NativeJpeg.decode(withoutProfile(jpeg), LIMIT);
+    Pixels unconverted = NativeJpeg.decode(JpegSegments.withoutProfile(jpeg), LIMIT);
     assertTrue(
         maxChannelDiff(reference, unconverted) > 20,
         "the profile matters: " + maxChannelDiff(reference, unconverted));
@@ -85,71 +84,28 @@ class JpegColourTest {
   }
 
   @Test
-  void aPhotoShrunkOnLoadIsConvertedAtItsDecodedSize() throws Exception {
+  void aPhotoShrunkOnLoadLeavesItsConversionForAfterTheResize() throws Exception {
     byte[] jpeg =
-        withProfileOf(
+        JpegSegments.withProfileOf(
             resource("jpeg/exif-jpeg-thumbnail-sony-dsc-p150-inverted-colors.jpg"),
             resource("jpeg/cmm-exception-adobe-rgb.jpg"));
     Decoded shrunk = ImageCodec.decode(jpeg, LIMIT, (w, h, orientation) -> 4);
     assertEquals(NativeJpeg.DECODER, shrunk.decoder());
     assertTrue(shrunk.shrunk());
+    assertNotNull(shrunk.pendingColour());
     Pixels unconverted =
-        NativeJpeg.decode(withoutProfile(jpeg), LIMIT, NativeJpeg.MAX_SCANS, 4).pixels();
-    assertTrue(maxChannelDiff(unconverted, shrunk.pixels()) > 20, "the profile was applied");
+        NativeJpeg.decode(JpegSegments.withoutProfile(jpeg), LIMIT, NativeJpeg.MAX_SCANS, 4)
+            .pixels();
+    assertEquals(0, maxChannelDiff(unconverted, shrunk.pixels()), "not converted yet");
+    Pixels converted = shrunk.pendingColour().apply(shrunk.pixels());
+    assertTrue(maxChannelDiff(unconverted, converted) > 20, "converted when asked");
   }
 
-  /** The JPEG with its APP2 ICC_PROFILE segments dropped. */
-  static byte[] withoutProfile(byte[] jpeg) {
-    return splice(jpeg, null);
-  }
-
-  /** {@code photo} with the ICC_PROFILE segments of {@code donor} in place of its own. */
-  static byte[] withProfileOf(byte[] photo, byte[] donor) {
-    ByteArrayOutputStream segments = new ByteArrayOutputStream();
-    walk(
-        donor,
-        (start, end, icc) -> {
-          if (icc) {
-            segments.write(donor, start, end - start);
-          }
-        });
-    return splice(photo, segments.toByteArray());
-  }
-
-  private static byte[] splice(byte[] jpeg, byte[] profile) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(jpeg, 0, 2);
-    if (profile != null) {
-      out.writeBytes(profile);
-    }
-    int end =
-        walk(
-            jpeg,
-            (start, stop, icc) -> {
-              if (!icc) {
-                out.write(jpeg, start, stop - start);
-              }
-            });
-    out.write(jpeg, end, jpeg.length - end);
-    return out.toByteArray();
-  }
-
-  private interface Segment {
-    void accept(int start, int end, boolean icc);
-  }
-
-  /** Calls back for each marker segment before the first scan; returns where the scan starts. */
-  private static int walk(byte[] b, Segment segment) {
-    int i = 2;
-    while ((b[i + 1] & 0xFF) != 0xDA) {
-      int end = i + 2 + ((b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF));
-      boolean icc =
-          (b[i + 1] & 0xFF) == 0xE2
-              && new String(b, i + 4, 11, java.nio.charset.StandardCharsets.ISO_8859_1)
-                  .equals("ICC_PROFILE");
-      segment.accept(i, end, icc);
-      i = end;
-    }
-    return i;
+  @Test
+  void aPhotoAtItsOwnSizeIsConvertedInTheDecode() throws Exception {
+    byte[] jpeg = resource("jpeg/cmm-exception-corbis-rgb.jpg");
+    Decoded decoded = ImageCodec.decode(jpeg, LIMIT, (w, h, orientation) -> 1);
+    assertNull(decoded.pendingColour());
+    assertTrue(maxChannelDiff(imageIo(jpeg), decoded.pixels()) <= 1);
   }
 }

@@ -1,0 +1,63 @@
+package dev.forkline.workers.image.codec;
+
+import java.io.ByteArrayOutputStream;
+
+/** JPEGs with their ICC profile taken out or another one's put in, for the colour tests. */
+public final class JpegSegments {
+  private JpegSegments() {}
+
+  /** The JPEG with its APP2 ICC_PROFILE segments dropped. */
+  public static byte[] withoutProfile(byte[] jpeg) {
+    return splice(jpeg, null);
+  }
+
+  /** {@code photo} with the ICC_PROFILE segments of {@code donor} in place of its own. */
+  public static byte[] withProfileOf(byte[] photo, byte[] donor) {
+    ByteArrayOutputStream segments = new ByteArrayOutputStream();
+    walk(
+        donor,
+        (start, end, icc) -> {
+          if (icc) {
+            segments.write(donor, start, end - start);
+          }
+        });
+    return splice(photo, segments.toByteArray());
+  }
+
+  private static byte[] splice(byte[] jpeg, byte[] profile) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    out.write(jpeg, 0, 2);
+    if (profile != null) {
+      out.writeBytes(profile);
+    }
+    int end =
+        walk(
+            jpeg,
+            (start, stop, icc) -> {
+              if (!icc) {
+                out.write(jpeg, start, stop - start);
+              }
+            });
+    out.write(jpeg, end, jpeg.length - end);
+    return out.toByteArray();
+  }
+
+  private interface Segment {
+    void accept(int start, int end, boolean icc);
+  }
+
+  /** Calls back for each marker segment before the first scan; returns where the scan starts. */
+  private static int walk(byte[] b, Segment segment) {
+    int i = 2;
+    while ((b[i + 1] & 0xFF) != 0xDA) {
+      int end = i + 2 + ((b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF));
+      boolean icc =
+          (b[i + 1] & 0xFF) == 0xE2
+              && new String(b, i + 4, 11, java.nio.charset.StandardCharsets.ISO_8859_1)
+                  .equals("ICC_PROFILE");
+      segment.accept(i, end, icc);
+      i = end;
+    }
+    return i;
+  }
+}
