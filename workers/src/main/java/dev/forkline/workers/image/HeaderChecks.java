@@ -7,8 +7,9 @@ import java.util.Arrays;
  * What a decoder would allocate from an image's own structures, checked against the file before any
  * pixel is decoded: a header's width and height are not the only sizes a decoder trusts. A BMP can
  * wrap a PNG or JPEG stream of any size (BI_PNG, BI_JPEG) or claim gigabytes of pixel data
- * (biSizeImage), a TIFF's tiles can be larger than its image, a WebP's frame larger than its
- * canvas. Each size counts against {@code max-pixels} or is checked against the file's length.
+ * (biSizeImage), a TIFF's tiles can be larger than its image, its strips' byte counts past its end,
+ * a WebP's frame larger than its canvas. Each size counts against {@code max-pixels} or is checked
+ * against the file's length.
  */
 final class HeaderChecks {
   private HeaderChecks() {}
@@ -77,6 +78,8 @@ final class HeaderChecks {
     int entries = u16(b, (int) ifd, little);
     long tileWidth = 0;
     long tileLength = 0;
+    long[] offsets = null;
+    long[] counts = null;
     for (int i = 0; i < entries; i++) {
       int at = (int) ifd + 2 + 12 * i;
       if (at + 12 > b.length) {
@@ -89,6 +92,30 @@ final class HeaderChecks {
         tileWidth = value;
       } else if (tag == 323) {
         tileLength = value;
+      } else if (tag == 273 || tag == 324) {
+        offsets = tiffValues(b, at, little);
+      } else if (tag == 279 || tag == 325) {
+        counts = tiffValues(b, at, little);
+      }
+    }
+    // The reader allocates each strip's or tile's byte count before it reads: a count past the end
+    // of the file is an allocation of up to 4 GB from a few hundred bytes. A few kilobytes past it
+    // are let through, for writers that round the last strip up.
+    if (offsets != null && counts != null) {
+      for (int i = 0; i < Math.min(offsets.length, counts.length); i++) {
+        if (offsets[i] + counts[i] > b.length + STRIP_SLACK) {
+          throw new ImageException(
+              Kind.CORRUPT,
+              "TIFF strip or tile "
+                  + i
+                  + " of "
+                  + counts[i]
+                  + " bytes at byte "
+                  + offsets[i]
+                  + " runs past the end of the file ("
+                  + b.length
+                  + " bytes)");
+        }
       }
     }
     if (tileWidth == 0 && tileLength == 0) {
@@ -109,6 +136,31 @@ final class HeaderChecks {
               + "x"
               + height);
     }
+  }
+
+  private static final long STRIP_SLACK = 4096;
+
+  /**
+   * The SHORT or LONG values of the directory entry at {@code at}, inline or where its offset
+   * points; null for another type or values that are not all in the file.
+   */
+  private static long[] tiffValues(byte[] b, int at, boolean little) {
+    int type = u16(b, at + 2, little);
+    long count = u32(b, at + 4, little);
+    int size = type == 3 ? 2 : type == 4 ? 4 : 0;
+    if (size == 0 || count < 1 || count * size > b.length) {
+      return null;
+    }
+    long start = count * size <= 4 ? at + 8 : u32(b, at + 8, little);
+    if (start + count * size > b.length) {
+      return null;
+    }
+    long[] values = new long[(int) count];
+    for (int i = 0; i < values.length; i++) {
+      int p = (int) start + i * size;
+      values[i] = size == 2 ? u16(b, p, little) : u32(b, p, little);
+    }
+    return values;
   }
 
   private static void webp(byte[] b, long maxPixels) throws ImageException {

@@ -70,6 +70,8 @@ public final class BombCorpus {
     add(out, "tiff-100000x100000.tif", tiffTiled(100_000, 100_000, 16, 16), "too-large");
     add(out, "tiff-tiles-65536.tif", tiffTiled(16, 16, 65536, 65536), "corrupt");
     add(out, "tiff-tiles-4096-in-16.tif", tiffTiled(16, 16, 4096, 4096), "corrupt");
+    add(out, "tiff-deflate-strip-of-2g.tif", tiffStrip(8, 0x7FFF_FFF0), "corrupt");
+    add(out, "tiff-lzw-strip-of-1g.tif", tiffStrip(5, 1 << 30), "corrupt");
 
     add(out, "webp-header-only.webp", cut(webp(vp8l(64, 48)), 20), "corrupt");
     add(out, "webp-canvas-16384.webp", webp(vp8x(16384, 16384), vp8l(64, 48)), "too-large");
@@ -305,6 +307,32 @@ public final class BombCorpus {
     tag(b, 323, 4, 1, tl);
     tag(b, 324, 4, 1, data);
     tag(b, 325, 4, 1, 64);
+    b.putInt(0);
+    b.putShort((short) 8).putShort((short) 8).putShort((short) 8);
+    return b.array();
+  }
+
+  /**
+   * A little-endian 64x64 RGB TIFF of one strip in {@code compression} (5 LZW, 8 Deflate) whose
+   * StripByteCounts says {@code count} bytes, where the file holds 64.
+   */
+  private static byte[] tiffStrip(int compression, int count) {
+    int entries = 9;
+    int ifd = 8;
+    int bits = ifd + 2 + 12 * entries + 4;
+    int data = bits + 6;
+    ByteBuffer b = ByteBuffer.allocate(data + 64).order(ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd);
+    b.putShort((short) entries);
+    tag(b, 256, 4, 1, 64);
+    tag(b, 257, 4, 1, 64);
+    tag(b, 258, 3, 3, bits);
+    tag(b, 259, 3, 1, compression);
+    tag(b, 262, 3, 1, 2);
+    tag(b, 273, 4, 1, data);
+    tag(b, 277, 3, 1, 3);
+    tag(b, 278, 4, 1, 64);
+    tag(b, 279, 4, 1, count);
     b.putInt(0);
     b.putShort((short) 8).putShort((short) 8).putShort((short) 8);
     return b.array();
