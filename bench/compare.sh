@@ -13,6 +13,8 @@
 #                 each through its share of the files), Pillow + multiprocessing.Pool
 #   camera        60 photo-like JPEGs of 4000x2880 (11.5 MP), the same chain: forkline on
 #                 processes and threads, the libvips batch, Pillow + multiprocessing.Pool
+#   camera-icc    the same photos with an Adobe RGB ICC profile (bench/embed_icc.py), converted
+#                 to sRGB by every tool
 #   scrape        M ~20 KB pages from a local server (`forkline demo-site`, 50 ms latency), C in
 #                 flight to one host: forkline vs ThreadPoolExecutor + requests vs Scrapy
 #   libvips task  the public libvips benchmark: load a large TIFF, crop 100 px from each edge,
@@ -37,7 +39,7 @@ while [ $# -gt 0 ]; do
     --quick) quick=1 ;;
     --out) out="$(mkdir -p "$2" && cd "$2" && pwd)"; shift ;;
     --no-install) install=0 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -241,31 +243,31 @@ images_task() { # images_task N SRC
 }
 
 # Camera-size photos: forkline on both executors, cold, against the libvips batch and Pillow.
-camera_task() { # camera_task N SRC
-  local n="$1" src="$2" d
-  d="$work/cam-forkline-processes-$n"
-  run camera "forkline (processes)" "$n" "$root/forkline" run "$work/image-filter.yaml" --progress none \
+camera_task() { # camera_task TASK N SRC
+  local task="$1" n="$2" src="$3" d
+  d="$work/$task-forkline-processes-$n"
+  run "$task" "forkline (processes)" "$n" "$root/forkline" run "$work/image-filter.yaml" --progress none \
     --set "input=$src" --set "output=$d"
   [ "$n" = 1 ] || check_count "$d/images" "$n"
-  d="$work/cam-forkline-threads-$n"
-  run camera "forkline (threads)" "$n" "$root/forkline" run "$work/image-filter.yaml" --progress none \
+  d="$work/$task-forkline-threads-$n"
+  run "$task" "forkline (threads)" "$n" "$root/forkline" run "$work/image-filter.yaml" --progress none \
     --set "input=$src" --set "output=$d" --set stages.transform.executor=threads \
     --set "stages.transform.threads=$cores"
   [ "$n" = 1 ] || check_count "$d/images" "$n"
-  d="$work/cam-forkline-daemon-threads-$n"
-  run_daemon camera "forkline daemon (threads)" "$n" "$root/forkline" run "$work/image-filter.yaml" \
+  d="$work/$task-forkline-daemon-threads-$n"
+  run_daemon "$task" "forkline daemon (threads)" "$n" "$root/forkline" run "$work/image-filter.yaml" \
     --progress none --set "input=$src" --set "output=$d" --set stages.transform.executor=threads \
     --set "stages.transform.threads=$cores"
   [ "$n" = 1 ] || check_count "$d/images" "$n"
   if [ -x "$vips_batch" ]; then
-    d="$work/cam-vips-batch-$n"
-    run camera "libvips batch ($cores processes)" "$n" bash -c \
+    d="$work/$task-vips-batch-$n"
+    run "$task" "libvips batch ($cores processes)" "$n" bash -c \
       "$(declare -f vips_batch_run); cores=$cores vips_batch=$vips_batch vips_batch_run '$src' '$d'"
     [ "$n" = 1 ] || check_count "$d" "$n"
   fi
   if pyhas PIL; then
-    d="$work/cam-pillow-$n"
-    run camera "Pillow + multiprocessing.Pool($cores)" "$n" "$py" "$root/bench/peers/pillow_mp.py" "$src" "$d" "$cores"
+    d="$work/$task-pillow-$n"
+    run "$task" "Pillow + multiprocessing.Pool($cores)" "$n" "$py" "$root/bench/peers/pillow_mp.py" "$src" "$d" "$cores"
     [ "$n" = 1 ] || check_count "$d" "$n"
   fi
 }
@@ -280,8 +282,19 @@ cam="$out/camera/data/images"
 cam1="$work/camera-1"
 mkdir -p "$cam1"
 cp "$cam/img-0000.jpg" "$cam1/"
-camera_task 1 "$cam1"
-camera_task "$camera" "$cam"
+camera_task camera 1 "$cam1"
+camera_task camera "$camera" "$cam"
+# The same photos with an Adobe RGB profile, as many cameras embed: every tool converts to sRGB.
+icc=/usr/share/color/icc/ghostscript/a98.icc
+if [ -f "$icc" ]; then
+  "$py" "$root/bench/embed_icc.py" "$icc" "$cam" "$out/camera-icc" >/dev/null
+  mkdir -p "$work/camera-icc-1"
+  cp "$out/camera-icc/img-0000.jpg" "$work/camera-icc-1/"
+  camera_task camera-icc 1 "$work/camera-icc-1"
+  camera_task camera-icc "$camera" "$out/camera-icc"
+else
+  note "no $icc (Debian's ghostscript): the camera set with an ICC profile skipped"
+fi
 
 # ---- scrape --------------------------------------------------------------------------------
 say "serving $site on 127.0.0.1:$port with ${latency_ms} ms latency"

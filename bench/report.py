@@ -54,6 +54,7 @@ titles = {
     "images": f"Image batch: {images} JPEGs 1920x1080 -> auto-orient, 800 px wide lanczos3,"
     " sharpen, JPEG q85",
     "camera": f"Camera-size photos: {camera} JPEGs {camera_size} -> the same chain",
+    "camera-icc": f"Camera-size photos with an Adobe RGB profile: {camera} JPEGs {camera_size}, converted to sRGB",
     "scrape": f"Scrape: {urls} pages of ~20 KB, {latency_ms} ms server latency, {conc} in flight"
     f" to one host (Little's-law bound {conc / (latency_ms / 1000):,.0f} pages/s)",
     "libvips-task": f"libvips benchmark task: {tiff}x{tiff} TIFF, crop 100 px each edge, shrink"
@@ -61,7 +62,7 @@ titles = {
 }
 bound = conc / (latency_ms / 1000)
 
-for task in ["images", "camera", "scrape", "libvips-task"]:
+for task in ["images", "camera", "camera-icc", "scrape", "libvips-task"]:
     task_rows = [r for r in rows if r["task"] == task]
     if not task_rows:
         continue
@@ -94,7 +95,7 @@ for task in ["images", "camera", "scrape", "libvips-task"]:
             )
         print()
         continue
-    unit = "images" if task in ("images", "camera") else "pages"
+    unit = "images" if task in ("images", "camera", "camera-icc") else "pages"
     extra = " | steady % of bound" if task == "scrape" else ""
     ratio_heads = " | ".join(
         ("forkline daemon/tool" if x is dref else "forkline/tool") + f" ({unit}/s)" for x in refs

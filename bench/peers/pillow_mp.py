@@ -6,15 +6,18 @@ JPEG drafted (decoded smaller by libjpeg) as Image.thumbnail() would.
     pillow_mp.py IN_DIR OUT_DIR [PROCESSES]
 
 Chain (the same as forkline's bench config): auto-orient (EXIF), resize to 800 px wide with
-Lanczos, unsharp mask (radius 0.8, 60 %), JPEG quality 85. Prints the number of files written.
+Lanczos, an embedded ICC profile converted to sRGB, unsharp mask (radius 0.8, 60 %), JPEG quality
+85. Prints the number of files written.
 """
+import io
 import multiprocessing
 import os
 import sys
 
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageCms, ImageFilter, ImageOps
 
 WIDTH = 800
+SRGB = ImageCms.createProfile("sRGB")
 
 
 def process(job):
@@ -27,8 +30,11 @@ def process(job):
         uw, uh = (h0, w0) if turned else (w0, h0)
         h = max(1, round(uh * WIDTH / uw))
         im.draft("RGB", (2 * h, 2 * WIDTH) if turned else (2 * WIDTH, 2 * h))
+        icc = im.info.get("icc_profile")
         im = ImageOps.exif_transpose(im)
         im = im.resize((WIDTH, h), Image.LANCZOS)
+        if icc:  # an embedded profile: to sRGB after the resize, as libvips's thumbnail does
+            im = ImageCms.profileToProfile(im, ImageCms.ImageCmsProfile(io.BytesIO(icc)), SRGB)
         im = im.filter(ImageFilter.UnsharpMask(radius=0.8, percent=60, threshold=0))
         im.save(dst, "JPEG", quality=85)
     return dst
