@@ -1,6 +1,7 @@
 package dev.forkline.workers.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,8 +34,29 @@ class KernelsTest {
   @Test
   void thePipelineKernelsWarmUpWithoutAFailure() throws Exception {
     for (String name : java.util.List.of("image.transform", "html.parse")) {
-      Kernels.get(name).warmUp();
+      assertDoesNotThrow(() -> Kernels.get(name).warmUp(), name);
     }
+  }
+
+  @Test
+  void theJarRegistersThePipelineKernelsAndNoTestKernel() throws Exception {
+    java.util.List<String> jar = null;
+    for (java.net.URL url :
+        java.util.Collections.list(
+            getClass()
+                .getClassLoader()
+                .getResources("META-INF/services/" + Kernel.class.getName()))) {
+      if (!url.getPath().contains("test-classes")) {
+        try (java.io.InputStream in = url.openStream()) {
+          jar =
+              java.util.List.of(new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n"));
+        }
+      }
+    }
+    assertEquals(
+        java.util.List.of(
+            "dev.forkline.workers.image.TransformKernel", "dev.forkline.workers.html.HtmlKernel"),
+        jar);
   }
 
   @Test

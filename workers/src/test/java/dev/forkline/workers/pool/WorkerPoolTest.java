@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkline.workers.testkernels.TestKernels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -379,15 +380,20 @@ class WorkerPoolTest {
   @Test
   void whenReplacementsCannotStartQueuedTasksFailAsCrashWithTheReason(@TempDir Path dir)
       throws Exception {
-    // Workers run from a copy of the classes, which disappears once the pool is up.
-    Path classes =
-        Path.of(WorkerMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    // Workers run from a copy of the classes (the test kernels' too), which disappears once the
+    // pool is up.
     Path copy = dir.resolve("classes");
-    copyTree(classes, copy);
+    List<String> classpath = new java.util.ArrayList<>();
+    for (Class<?> c : List.of(WorkerMain.class, TestKernels.class)) {
+      Path from = Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path to = copy.resolve(from.getFileName().toString());
+      copyTree(from, to);
+      classpath.add(to.toString());
+    }
     try (WorkerPool pool =
         WorkerPool.start(
             spec("test.sleep", "test.echo")
-                .withClasspath(copy.toString())
+                .withClasspath(String.join(java.io.File.pathSeparator, classpath))
                 .withCrashRetries(5)
                 .build())) {
       Reaper.deleteTree(copy);

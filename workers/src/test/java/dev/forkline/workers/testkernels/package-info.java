@@ -1,6 +1,6 @@
 /**
  * Kernels for testing the process pool ({@code test.echo}, {@code test.sleep}, {@code
- * test.crash}...): registered on every classpath that has the workers module, never used by a
- * pipeline.
+ * test.crash}...): test code, registered by the test class path's own service file, so they are in
+ * no jar a user runs.
  */
 package dev.forkline.workers.testkernels;
