@@ -472,8 +472,7 @@ class FetchHttpTest {
     for (int fastBytes : new int[] {0, 6000}) {
       try (Relay relay = new Relay(server.socket.getLocalPort(), fastBytes);
           FetchHttp trusting = trusting(tls)) {
-        long start = System.nanoTime();
-        long deadline = start + TimeUnit.MILLISECONDS.toNanos(1500);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1500);
         StageException e =
             assertThrows(
                 StageException.class,
@@ -482,9 +481,12 @@ class FetchHttpTest {
                       trusting.send(URI.create(relay.url("/big")), UA, deadline, true);
                   FetchHttp.readBody(r, 1 << 20, true, deadline);
                 });
-        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(FetchKinds.TIMEOUT, e.kind(), fastBytes + ": " + e.getMessage());
-        assertTrue(tookMs < 3000, fastBytes + ": the fetch took " + tookMs + " ms");
+        // Counted in trickled bytes, not in time: a slow machine trickles fewer, never more.
+        assertTrue(relay.ended.await(30, TimeUnit.SECONDS), fastBytes + ": the fetch let go");
+        assertTrue(
+            relay.trickled.get() < Relay.TRICKLED_IN_FIVE_SECONDS,
+            fastBytes + ": " + relay.trickled.get() + " bytes trickled before the fetch let go");
       }
     }
   }
@@ -492,6 +494,13 @@ class FetchHttpTest {
   /** Relays a TCP connection to 127.0.0.1:port; the answer's bytes after the first N trickle. */
   private static final class Relay implements AutoCloseable {
     final ServerSocket socket = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+
+    /** Bytes the relay trickles in five seconds, one every 20 ms: the deadline is 1.5 s. */
+    static final int TRICKLED_IN_FIVE_SECONDS = 250;
+
+    final java.util.concurrent.atomic.AtomicInteger trickled =
+        new java.util.concurrent.atomic.AtomicInteger();
+    final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
     Relay(int port, int fastBytes) throws IOException {
       Thread t =
@@ -516,11 +525,14 @@ class FetchHttpTest {
                     out.write(b);
                     out.flush();
                     if (sent >= fastBytes) {
+                      trickled.incrementAndGet();
                       Thread.sleep(20);
                     }
                   }
                 } catch (IOException | InterruptedException e) {
                   // the client gave up: that is the point
+                } finally {
+                  ended.countDown();
                 }
               });
       t.setDaemon(true);

@@ -71,7 +71,9 @@ class FetcherTest {
 
   @Test
   void fetchesAPage() throws Exception {
+    long before = System.nanoTime();
     FetchResult r = fetcher().fetch(site.url("/page.html"), Attempt.single(TEN_SECONDS));
+    long callMillis = Duration.ofNanos(System.nanoTime() - before).toMillis();
     assertEquals(200, r.status());
     assertEquals("text/html", r.contentType());
     assertNull(r.charset(), "the demo site sends HTML without a charset: pages declare their own");
@@ -80,7 +82,8 @@ class FetcherTest {
     assertFalse(r.truncated());
     assertEquals(0, r.redirects());
     assertEquals(r.requestedUrl(), r.finalUrl());
-    assertTrue(r.fetchMillis() >= 0);
+    assertTrue(
+        r.fetchMillis() <= callMillis, r.fetchMillis() + " ms within a call of " + callMillis);
     assertFalse(r.fetchedAt().isAfter(Instant.now()));
   }
 
@@ -120,15 +123,13 @@ class FetcherTest {
   @Test
   void tricklingServerTimesOutWithinTheDeadline() throws Exception {
     Duration deadline = Duration.ofMillis(1500);
-    long start = System.nanoTime();
+    // A byte every 100 ms for ten minutes: no read waits long, so only the deadline ends it.
     StageException e =
         assertThrows(
             StageException.class,
             () -> fetcher().fetch(site.url("/_slow?ms=100"), Attempt.single(deadline)));
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
     assertEquals(FetchKinds.TIMEOUT, e.kind());
     assertInstanceOf(RetryableException.class, e);
-    assertTrue(took.compareTo(deadline.plusSeconds(3)) < 0, "took " + took);
     // The connection was really closed: the server's next writes fail.
     long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (site.slowAborted() == 0 && System.nanoTime() < until) {
