@@ -4,7 +4,6 @@ import dev.forkline.pipelines.cli.ExitCodes;
 import dev.forkline.pipelines.cli.ForklineCli;
 import dev.forkline.pipelines.cli.Logging;
 import dev.forkline.pipelines.exec.Shared;
-import dev.forkline.pipelines.scrape.Fetcher;
 import dev.forkline.workers.pool.WorkerPools;
 import dev.forkline.workers.protocol.ChannelStreams;
 import java.io.BufferedInputStream;
@@ -304,7 +303,6 @@ public final class Daemon {
     System.setOut(stdout);
     System.setErr(stderr);
     System.setProperty("forkline.stderr.tty", Boolean.toString(request.stderrIsTerminal()));
-    Fetcher.resetJvmState();
     LOG.debug("run {}", request.args());
     try {
       return ForklineCli.execute(

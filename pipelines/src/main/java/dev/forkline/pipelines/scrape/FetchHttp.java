@@ -77,7 +77,6 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  * AddressGuard}); IP-literal hosts, which OkHttp does not look up, are checked per request.
  */
 final class FetchHttp implements AutoCloseable {
-  private static final ConcurrentHashMap<Duration, FetchHttp> SHARED = new ConcurrentHashMap<>();
   private static final int MAX_IDLE = 512;
   private static final long KEEP_ALIVE_SECONDS = 30;
 
@@ -171,19 +170,6 @@ final class FetchHttp implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("this JVM has no TLS: " + e.getMessage(), e);
     }
-  }
-
-  /** The JVM's client for this connect timeout. */
-  static FetchHttp shared(Duration connectTimeout) {
-    return SHARED.computeIfAbsent(connectTimeout, FetchHttp::new);
-  }
-
-  /** Drops the shared clients and closes their idle connections (between runs in one JVM). */
-  static void clear() {
-    for (FetchHttp client : SHARED.values()) {
-      client.close();
-    }
-    SHARED.clear();
   }
 
   /** Idle connections in the pool (tests). */

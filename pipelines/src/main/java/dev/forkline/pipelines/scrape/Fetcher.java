@@ -15,15 +15,17 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fetches one URL politely and within a deadline: normalizes it, honours robots.txt and the host's
  * error budget, follows redirects by hand, and reads the body with a size cap. Thread-safe; a
  * {@link BlockingCall} so it runs on {@link dev.forkline.pipelines.exec.Threaded} keyed by host.
  *
- * <p>Only the settings are serialized; the HTTP client (one per connect timeout), the robots cache
- * (one per settings) and the host health (one per JVM) are shared by every copy in a JVM.
+ * <p>Only the settings are serialized. What the fetches of a run share, its host health, robots.txt
+ * cache and HTTP client with its connections, is this fetcher's own: opened by {@link #setup} (or
+ * the first fetch) and closed by {@link #teardown}, which the executor calls once per JVM before
+ * the run's first element and after its last. A stage's copies in one JVM run through one executor
+ * and so share them; a later run in the same JVM (the daemon) starts with none of them.
  *
  * <p>Failure kinds: see {@link FetchKinds}. Retried ({@link RetryableException}): {@code connect},
  * {@code timeout}, {@code robots-unavailable}, {@code http-4xx} for 408/429 and {@code http-5xx}
@@ -31,15 +33,15 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Fetcher implements BlockingCall<String, FetchResult> {
   private static final long serialVersionUID = 1L;
-  private static final ConcurrentHashMap<FetchSettings, RobotsCache> ROBOTS =
-      new ConcurrentHashMap<>();
 
   private final FetchSettings settings;
   private transient volatile HostHealth health;
   private transient volatile RobotsCache robots;
   private transient volatile FetchHttp http;
 
-  /** A fetcher that shares its robots cache and host health with the others of the JVM. */
+  /** Whether {@link #http} was made here, so {@link #teardown} closes it. */
+  private transient boolean ownsHttp;
+
   public Fetcher(FetchSettings settings) {
     if (settings == null) {
       throw new IllegalArgumentException("a Fetcher needs its settings");
@@ -47,28 +49,43 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     this.settings = settings;
   }
 
-  /**
-   * Forgets what fetchers share in this JVM (host health, robots.txt caches, HTTP clients and their
-   * connections), so the next run in the same JVM (the daemon) starts as a run in a JVM of its own
-   * would. Call only between runs.
-   */
-  public static void resetJvmState() {
-    ROBOTS.clear();
-    HostHealth.shared().clear();
-    FetchHttp.clear();
-  }
-
-  /** A fetcher with its own host health and robots cache (tests); lost when serialized. */
+  /** A fetcher with this host health (tests); lost when serialized. */
   Fetcher(FetchSettings settings, HostHealth health) {
-    this(settings, health, FetchHttp.shared(settings.connectTimeout()));
-  }
-
-  /** A fetcher with its own host health, robots cache and client (tests); lost when serialized. */
-  Fetcher(FetchSettings settings, HostHealth health, FetchHttp http) {
     this(settings);
     this.health = health;
+  }
+
+  /** A fetcher with this host health and client, not closed by teardown (tests). */
+  Fetcher(FetchSettings settings, HostHealth health, FetchHttp http) {
+    this(settings, health);
     this.http = http;
-    this.robots = new RobotsCache(settings, http, health);
+  }
+
+  /** Opens what this run's fetches share: host health, robots.txt cache, HTTP client. */
+  @Override
+  public synchronized void setup() {
+    if (http == null) {
+      http = new FetchHttp(settings.connectTimeout());
+      ownsHttp = true;
+    }
+    if (health == null) {
+      health = new HostHealth();
+    }
+    if (robots == null) {
+      robots = new RobotsCache(settings, http, health);
+    }
+  }
+
+  /** Closes the client's connections and forgets the run's hosts; a later fetch opens anew. */
+  @Override
+  public synchronized void teardown() {
+    if (ownsHttp && http != null) {
+      http.close();
+    }
+    http = null;
+    ownsHttp = false;
+    health = null;
+    robots = null;
   }
 
   public FetchSettings settings() {
@@ -313,8 +330,8 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   private HostHealth health() {
     HostHealth h = health;
     if (h == null) {
-      h = HostHealth.shared();
-      health = h;
+      setup();
+      h = health;
     }
     return h;
   }
@@ -322,8 +339,8 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   private FetchHttp http() {
     FetchHttp h = http;
     if (h == null) {
-      h = FetchHttp.shared(settings.connectTimeout());
-      http = h;
+      setup();
+      h = http;
     }
     return h;
   }
@@ -331,8 +348,8 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   private RobotsCache robots() {
     RobotsCache r = robots;
     if (r == null) {
-      r = ROBOTS.computeIfAbsent(settings, s -> new RobotsCache(s, HostHealth.shared()));
-      robots = r;
+      setup();
+      r = robots;
     }
     return r;
   }

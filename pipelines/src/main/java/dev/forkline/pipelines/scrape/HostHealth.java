@@ -5,26 +5,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Consecutive failures per host ({@code scheme://host:port}), shared in the JVM, so a dead host
- * costs a few timeouts rather than one per URL: after the limit, URLs of the host fail fast as
- * {@code host-unavailable} without a request. Any answer below 500 resets the count.
+ * Consecutive failures per host ({@code scheme://host:port}) in one run's fetches in a JVM, so a
+ * dead host costs a few timeouts rather than one per URL: after the limit, URLs of the host fail
+ * fast as {@code host-unavailable} without a request. Any answer below 500 resets the count.
  *
- * <p>A tripped host stays tripped for the JVM's life unless a request that was already in flight
- * succeeds; a later run fetches it again (the daemon forgets every host between runs: {@link
- * Fetcher#resetJvmState}).
+ * <p>A tripped host stays tripped for the rest of the run unless a request that was already in
+ * flight succeeds; a later run starts with a registry of its own ({@link Fetcher#setup}).
  */
 public final class HostHealth {
-  private static final HostHealth JVM = new HostHealth();
-
   private final ConcurrentHashMap<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
-  /** A registry of its own (tests); fetchers use {@link #shared()}. */
   public HostHealth() {}
-
-  /** The one registry of this JVM. */
-  public static HostHealth shared() {
-    return JVM;
-  }
 
   /**
    * Fails with {@code host-unavailable} when the host has failed {@code limit} times in a row.
@@ -51,11 +42,6 @@ public final class HostHealth {
   /** Counts a connect failure, timeout or 5xx. */
   public void failure(String origin) {
     failures.computeIfAbsent(origin, k -> new AtomicInteger()).incrementAndGet();
-  }
-
-  /** Forgets every host (between runs in one JVM). */
-  void clear() {
-    failures.clear();
   }
 
   /** An answer: the host is up. */

@@ -74,10 +74,6 @@ public final class RobotsCache {
     private static final long serialVersionUID = 1L;
   }
 
-  public RobotsCache(FetchSettings settings, HostHealth health) {
-    this(settings, FetchHttp.shared(settings.connectTimeout()), health);
-  }
-
   RobotsCache(FetchSettings settings, FetchHttp client, HostHealth health) {
     this.settings = settings;
     this.client = client;

@@ -38,6 +38,11 @@ final class ScrapeCalls {
     }
 
     @Override
+    public void setup() {
+      fetcher.setup();
+    }
+
+    @Override
     public UrlTask call(UrlTask task, Attempt attempt) throws Exception {
       task.attempts = attempt.number();
       FetchResult r;

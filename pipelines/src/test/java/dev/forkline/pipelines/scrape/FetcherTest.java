@@ -369,15 +369,20 @@ class FetcherTest {
   }
 
   @Test
-  void resetJvmStateForgetsTheHostsThatFailed() throws Exception {
-    String origin = "http://127.0.0.1:1";
-    for (int i = 0; i < 3; i++) {
-      HostHealth.shared().failure(origin);
+  void aRunsFetcherKnowsNothingOfTheHostsAnEarlierRunGaveUp() throws Exception {
+    FetchSettings settings = FetchSettings.defaults().withHostFailureLimit(2);
+    String dead = "http://127.0.0.1:1/page.html";
+    Fetcher first = new Fetcher(settings);
+    first.setup();
+    for (int i = 0; i < 2; i++) {
+      assertEquals(FetchKinds.CONNECT, fails(first, dead).kind());
     }
-    assertThrows(StageException.class, () -> HostHealth.shared().check(origin, 3));
-    Fetcher.resetJvmState();
-    assertEquals(0, HostHealth.shared().consecutiveFailures(origin));
-    HostHealth.shared().check(origin, 3);
+    assertEquals(FetchKinds.HOST_UNAVAILABLE, fails(first, dead).kind(), "given up in its run");
+    first.teardown();
+    Fetcher next = new Fetcher(settings);
+    next.setup();
+    assertEquals(FetchKinds.CONNECT, fails(next, dead).kind(), "tried again in the next run");
+    next.teardown();
   }
 
   /**
