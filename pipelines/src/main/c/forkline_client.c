@@ -9,7 +9,8 @@
  *
  * It never starts a daemon: when none listens on SOCKET it exits 76 at once, having sent nothing,
  * and the launcher runs the Java client, which starts one. It leaves to the Java client, the same
- * way, what it would pass differently: text that is not ASCII under a locale that is not UTF-8. Exit 75 (DaemonProtocol.UNAVAILABLE):
+ * way, what it would pass differently: text that is not ASCII under a locale that is not UTF-8.
+ * Exit 75 (ExitCodes.DAEMON_UNAVAILABLE):
  * the daemon is busy with another run, or went away before taking this one; the launcher runs it
  * in a JVM of its own. Otherwise the run's exit code, or 3 when the daemon stopped mid-run.
  *
@@ -31,18 +32,20 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "forkline_codes.h" /* generated from the Java constants by build.sh */
+
 enum {
-  MAGIC = 0x464b4c44, /* "FKLD" */
-  VERSION = 1,
-  REQ_RUN = 1,
-  ACCEPTED = 10,
-  OUT = 20,
-  ERR = 21,
-  EXIT = 22,
-  MAX_FRAME = 1 << 20,
-  UNAVAILABLE = 75,   /* DaemonProtocol.UNAVAILABLE: run it in a JVM of its own */
-  NO_DAEMON = 76,     /* nothing listens: the Java client starts a daemon */
-  ABORTED = 3
+  MAGIC = FORKLINE_PROTO_MAGIC, /* "FKLD" */
+  VERSION = FORKLINE_PROTO_VERSION,
+  REQ_RUN = FORKLINE_PROTO_RUN,
+  ACCEPTED = FORKLINE_PROTO_ACCEPTED,
+  OUT = FORKLINE_PROTO_OUT,
+  ERR = FORKLINE_PROTO_ERR,
+  EXIT = FORKLINE_PROTO_EXIT,
+  MAX_FRAME = FORKLINE_PROTO_MAX_STRING,
+  UNAVAILABLE = FORKLINE_EXIT_DAEMON_UNAVAILABLE, /* run it in a JVM of its own */
+  NO_DAEMON = FORKLINE_EXIT_NO_DAEMON,            /* nothing listens: the Java client starts one */
+  ABORTED = FORKLINE_EXIT_ABORTED
 };
 
 /* The request, built in memory and sent with one write where it fits. */

@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.daemon;
 
+import dev.forkline.pipelines.cli.ExitCodes;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -45,7 +46,7 @@ final class DaemonProtocol {
   static final int MAX_STRING = 1 << 20;
 
   /** The client's exit code for "no daemon could take this run": the launcher runs it itself. */
-  static final int UNAVAILABLE = 75;
+  static final int UNAVAILABLE = ExitCodes.DAEMON_UNAVAILABLE;
 
   private DaemonProtocol() {}
 
