@@ -1,6 +1,6 @@
 package dev.forkline.pipelines.bench;
 
-import dev.forkline.pipelines.cli.TextTable;
+import dev.forkline.pipelines.text.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

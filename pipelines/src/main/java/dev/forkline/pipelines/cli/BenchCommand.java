@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.cli;
 
+import dev.forkline.pipelines.UsageException;
 import dev.forkline.pipelines.bench.BenchData;
 import dev.forkline.pipelines.bench.ExecutorBench;
 import dev.forkline.pipelines.config.Units;

@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.cli;
 
+import dev.forkline.pipelines.UsageException;
 import dev.forkline.pipelines.config.Units;
 import dev.forkline.pipelines.scrape.DemoSite;
 import java.io.IOException;

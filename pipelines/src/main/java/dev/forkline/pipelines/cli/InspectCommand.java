@@ -1,7 +1,9 @@
 package dev.forkline.pipelines.cli;
 
+import dev.forkline.pipelines.UsageException;
 import dev.forkline.pipelines.table.AvroText;
 import dev.forkline.pipelines.table.ParquetTables;
+import dev.forkline.pipelines.text.TextTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

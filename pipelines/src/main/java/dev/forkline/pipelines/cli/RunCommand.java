@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.cli;
 
+import dev.forkline.pipelines.UsageException;
 import dev.forkline.pipelines.config.ConfigException;
 import dev.forkline.pipelines.config.ConfigLoader;
 import dev.forkline.pipelines.config.ForklineConfig;

@@ -1,10 +1,11 @@
 package dev.forkline.pipelines.cli;
 
-import dev.forkline.pipelines.config.Executor;
-import dev.forkline.pipelines.config.StageConfig;
+import dev.forkline.pipelines.exec.Executor;
+import dev.forkline.pipelines.exec.StageConfig;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.run.MetricsSnapshot;
 import dev.forkline.pipelines.run.RunResult;
+import dev.forkline.pipelines.text.TextTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

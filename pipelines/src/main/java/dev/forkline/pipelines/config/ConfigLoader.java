@@ -1,5 +1,7 @@
 package dev.forkline.pipelines.config;
 
+import dev.forkline.pipelines.exec.Executor;
+import dev.forkline.pipelines.exec.StageConfig;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -205,7 +207,7 @@ public final class ConfigLoader {
       } else if (!Files.isReadable(input)) {
         problem = "'" + input + "' is not readable by this user";
       } else if (!type.inputIsDirectory()) {
-        problem = dev.forkline.pipelines.scrape.UrlLists.headerProblem(input);
+        problem = PipelineChecks.of(type).inputProblem(input);
       }
       if (problem != null) {
         root.problem("input", problem + " (expected " + type.inputDescription() + ")");

@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.config;
 
+import dev.forkline.pipelines.exec.StageConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -38,5 +39,12 @@ public record ForklineConfig(
           "pipeline " + pipeline.configName() + " has no stage '" + name + "'");
     }
     return stage;
+  }
+
+  /** The executor of each stage, for result rows: {@code read=threads,transform=processes}. */
+  public String executors() {
+    return stages.values().stream()
+        .map(s -> s.name() + "=" + s.executor().configName())
+        .collect(java.util.stream.Collectors.joining(","));
   }
 }

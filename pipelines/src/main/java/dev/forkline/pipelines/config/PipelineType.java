@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.config;
 
+import dev.forkline.pipelines.exec.Executor;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;

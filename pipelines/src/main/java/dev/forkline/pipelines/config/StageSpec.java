@@ -1,5 +1,7 @@
 package dev.forkline.pipelines.config;
 
+import dev.forkline.pipelines.exec.Executor;
+import dev.forkline.pipelines.exec.StageConfig;
 import java.time.Duration;
 
 /**

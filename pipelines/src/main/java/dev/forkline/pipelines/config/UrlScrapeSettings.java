@@ -115,8 +115,9 @@ public record UrlScrapeSettings(
     String politenessKey = s.choice("politeness-key", "host", List.of("host", "ip"));
     Map<String, Extract> extract = new LinkedHashMap<>();
     Section fields = s.section("extract");
+    List<String> builtIn = PipelineChecks.of(PipelineType.URL_SCRAPE).builtInColumns();
     for (String name : fields.keys()) {
-      if (dev.forkline.pipelines.scrape.PageColumns.BUILT_IN.contains(name)) {
+      if (builtIn.contains(name)) {
         fields.problem(
             name,
             "'"

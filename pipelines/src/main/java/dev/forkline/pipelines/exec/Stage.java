@@ -1,6 +1,5 @@
 package dev.forkline.pipelines.exec;
 
-import dev.forkline.pipelines.config.StageConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import org.apache.beam.sdk.transforms.SerializableFunction;

@@ -1,7 +1,5 @@
 package dev.forkline.pipelines.exec;
 
-import dev.forkline.pipelines.config.Executor;
-import dev.forkline.pipelines.config.StageConfig;
 import dev.forkline.pipelines.exec.PoolCall.PoolSettings;
 import dev.forkline.pipelines.files.DiskFullException;
 import java.time.Duration;
@@ -182,13 +180,6 @@ public final class StageChain<T extends Tracked<T>>
 
   private static boolean runsInThisJvm(PCollection<?> input) {
     return input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
-  }
-
-  /** The executor of each stage, for result rows: {@code read=threads,transform=processes}. */
-  public static String executors(dev.forkline.pipelines.config.ForklineConfig config) {
-    return config.stages().values().stream()
-        .map(s -> s.name() + "=" + s.executor().configName())
-        .collect(Collectors.joining(","));
   }
 
   /** The executor settings of a stage from its config. */

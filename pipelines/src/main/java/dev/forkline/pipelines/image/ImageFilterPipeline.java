@@ -38,6 +38,20 @@ public final class ImageFilterPipeline implements PipelineDefinition {
 
   private final boolean byContent;
 
+  /** Registers this pipeline with the runner ({@code META-INF/services}). */
+  public static final class Factory implements dev.forkline.pipelines.run.PipelineFactory {
+    @Override
+    public dev.forkline.pipelines.config.PipelineType pipeline() {
+      return dev.forkline.pipelines.config.PipelineType.IMAGE_FILTER;
+    }
+
+    @Override
+    public dev.forkline.pipelines.run.PipelineDefinition create(
+        dev.forkline.pipelines.config.ForklineConfig config) {
+      return new ImageFilterPipeline(config.imageFilter());
+    }
+  }
+
   public ImageFilterPipeline(ImageFilterSettings settings) {
     this.byContent = settings.resumeByContent();
   }
@@ -109,7 +123,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     ImageFilterSettings settings = config.imageFilter();
     String inputRoot = config.inputs().get(0).toString();
     String outputRoot = config.output().resolve(IMAGES_DIR).toString();
-    ToRow toRow = new ToRow(StageChain.executors(config), fingerprint(config));
+    ToRow toRow = new ToRow(config.executors(), fingerprint(config));
     return tasks(pipeline, settings, inputRoot, context.done(), context.verdicts())
         .apply(
             StageChain.of(

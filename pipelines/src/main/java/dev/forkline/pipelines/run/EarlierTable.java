@@ -1,6 +1,6 @@
 package dev.forkline.pipelines.run;
 
-import dev.forkline.pipelines.cli.UsageException;
+import dev.forkline.pipelines.UsageException;
 import dev.forkline.pipelines.table.AvroText;
 import dev.forkline.pipelines.table.ParquetTables;
 import java.nio.file.Path;

@@ -4,8 +4,6 @@ import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.files.DiskFullException;
 import dev.forkline.pipelines.files.Durable;
-import dev.forkline.pipelines.image.ImageFilterPipeline;
-import dev.forkline.pipelines.scrape.UrlScrapePipeline;
 import dev.forkline.pipelines.table.PartWriter;
 import dev.forkline.pipelines.table.TableWrite;
 import java.io.IOException;
@@ -66,10 +64,7 @@ public final class ForklineRunner {
 
   /** The definition of a pipeline type; fails clearly for pipelines this version cannot run. */
   public static PipelineDefinition definition(ForklineConfig config) {
-    return switch (config.pipeline()) {
-      case IMAGE_FILTER -> new ImageFilterPipeline(config.imageFilter());
-      case URL_SCRAPE -> new UrlScrapePipeline(config.urlScrape());
-    };
+    return PipelineFactory.definition(config);
   }
 
   /**

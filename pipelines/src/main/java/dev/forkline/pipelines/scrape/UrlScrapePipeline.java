@@ -34,6 +34,20 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   private final Map<String, UrlScrapeSettings.Extract> extract;
   private transient Schema schema;
 
+  /** Registers this pipeline with the runner ({@code META-INF/services}). */
+  public static final class Factory implements dev.forkline.pipelines.run.PipelineFactory {
+    @Override
+    public dev.forkline.pipelines.config.PipelineType pipeline() {
+      return dev.forkline.pipelines.config.PipelineType.URL_SCRAPE;
+    }
+
+    @Override
+    public dev.forkline.pipelines.run.PipelineDefinition create(
+        dev.forkline.pipelines.config.ForklineConfig config) {
+      return new UrlScrapePipeline(config.urlScrape());
+    }
+  }
+
   public UrlScrapePipeline(UrlScrapeSettings settings) {
     this.extract = settings.extract();
   }
@@ -164,7 +178,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   public PCollection<String> expand(Pipeline pipeline, RunContext context) {
     ForklineConfig config = context.config();
     UrlScrapeSettings settings = config.urlScrape();
-    ToRow toRow = new ToRow(extract, StageChain.executors(config), fingerprint(config));
+    ToRow toRow = new ToRow(extract, config.executors(), fingerprint(config));
     Stage<UrlTask> fetch =
         Stage.of("fetch", new ScrapeCalls.Fetch(fetchSettings(settings, config)))
             .withConfig(config.stage("fetch"))

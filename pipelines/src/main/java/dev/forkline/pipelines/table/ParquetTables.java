@@ -1,6 +1,6 @@
 package dev.forkline.pipelines.table;
 
-import dev.forkline.pipelines.cli.UsageException;
+import dev.forkline.pipelines.UsageException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;

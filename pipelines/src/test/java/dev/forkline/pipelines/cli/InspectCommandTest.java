@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkline.pipelines.UsageException;
 import dev.forkline.pipelines.table.ParquetFixtures;
 import java.io.IOException;
 import java.io.PrintWriter;

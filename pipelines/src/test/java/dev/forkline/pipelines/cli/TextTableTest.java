@@ -3,6 +3,7 @@ package dev.forkline.pipelines.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.forkline.pipelines.text.TextTable;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;

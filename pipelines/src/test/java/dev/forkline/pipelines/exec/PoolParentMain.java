@@ -41,12 +41,12 @@ public final class PoolParentMain {
 
     @Override
     public String kernel() {
-      return "test.pid";
+      return ScriptKernel.NAME;
     }
 
     @Override
     public byte[] request(String input) {
-      return new byte[0];
+      return "pid".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * A kernel for tests whose request says what to do, so one pool can mix good and bad elements:
- * {@code echo:TEXT}, {@code throw:MESSAGE}, {@code crash:EXIT}, {@code hang}, {@code oom}.
+ * {@code echo:TEXT}, {@code pid} (the worker's), {@code throw:MESSAGE}, {@code crash:EXIT}, {@code
+ * hang}, {@code oom}.
  */
 public final class ScriptKernel implements Kernel {
   public static final String NAME = "test.script";
@@ -26,6 +27,8 @@ public final class ScriptKernel implements Kernel {
     switch (op) {
       case "echo":
         return arg.getBytes(StandardCharsets.UTF_8);
+      case "pid":
+        return Long.toString(ProcessHandle.current().pid()).getBytes(StandardCharsets.UTF_8);
       case "throw":
         throw new IllegalArgumentException(arg);
       case "crash":

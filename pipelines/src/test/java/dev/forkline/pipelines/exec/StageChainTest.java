@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.forkline.pipelines.config.Executor;
-import dev.forkline.pipelines.config.StageConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

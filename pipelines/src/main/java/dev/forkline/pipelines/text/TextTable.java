@@ -1,4 +1,4 @@
-package dev.forkline.pipelines.cli;
+package dev.forkline.pipelines.text;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.forkline.pipelines.config;
+package dev.forkline.pipelines.exec;
 
 import java.util.Arrays;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.forkline.pipelines.config;
+package dev.forkline.pipelines.exec;
 
 import java.io.Serializable;
 import java.time.Duration;
