@@ -21,7 +21,7 @@ public interface BlockingCall<I, O> extends Serializable {
 
   /** The failure kind of an unexpected exception: {@code io} for I/O, else {@code internal}. */
   default String classify(Exception e) {
-    return e instanceof IOException ? "io" : Failure.INTERNAL;
+    return (e instanceof IOException ? FailureKind.IO : FailureKind.INTERNAL).label();
   }
 
   /**

@@ -429,7 +429,10 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     long left = job.deadline - now;
     if (left <= 0) {
       return job.failOrRetry(
-          "timeout", "ran out of the stage's deadline of " + human(deadlineNanos), false, null);
+          FailureKind.TIMEOUT.label(),
+          "ran out of the stage's deadline of " + human(deadlineNanos),
+          false,
+          null);
     }
     long attemptTimeout = Math.min(timeoutNanos, left);
     job.attempts++;
@@ -473,7 +476,8 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       return -1; // cancelled while running
     }
     if (end == Guard.TIMED_OUT) {
-      return job.failOrRetry("timeout", timeoutMessage(attemptTimeout), true, null);
+      return job.failOrRetry(
+          FailureKind.TIMEOUT.label(), timeoutMessage(attemptTimeout), true, null);
     }
     if (error instanceof RetryableException r) {
       if (r.retryAfter() != null && job.key != null) {
@@ -495,9 +499,9 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       return job.failOrRetry(call.classify(e), describe(e), false, null);
     }
     if (error instanceof OutOfMemoryError) {
-      return job.failOrRetry("oom", describe(error), false, null);
+      return job.failOrRetry(FailureKind.OOM.label(), describe(error), false, null);
     }
-    return job.failOrRetry(Failure.INTERNAL, describe(error), false, null);
+    return job.failOrRetry(FailureKind.INTERNAL.label(), describe(error), false, null);
   }
 
   private String timeoutMessage(long attemptTimeout) {
@@ -583,7 +587,12 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     void cancel(String message) {
       Guard guard = running;
       finish(
-          Outcome.failed("timeout", message, attempts, callNanos, System.nanoTime() - submitted));
+          Outcome.failed(
+              FailureKind.TIMEOUT.label(),
+              message,
+              attempts,
+              callNanos,
+              System.nanoTime() - submitted));
       if (guard != null) {
         guard.cancel();
       }
@@ -672,7 +681,8 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       if (releaseKey()) {
         exitKey(job);
       }
-      long delay = job.failOrRetry("timeout", timeoutMessage(timeoutNanos), true, null);
+      long delay =
+          job.failOrRetry(FailureKind.TIMEOUT.label(), timeoutMessage(timeoutNanos), true, null);
       if (delay >= 0) {
         retryLater(job, delay);
       }

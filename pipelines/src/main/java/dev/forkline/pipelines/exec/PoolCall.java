@@ -101,10 +101,14 @@ final class PoolCall<I, O> implements BlockingCall<I, O> {
       metrics.workers(
           counters.workerStarts(),
           java.util.Map.of(
-              "crash", counters.crashDeaths() + counters.startFailures(),
-              "timeout", counters.timeoutDeaths(),
-              "oom", counters.oomDeaths(),
-              "recycled", counters.recycledWorkers()));
+              FailureKind.CRASH.label(),
+              counters.crashDeaths() + counters.startFailures(),
+              FailureKind.TIMEOUT.label(),
+              counters.timeoutDeaths(),
+              FailureKind.OOM.label(),
+              counters.oomDeaths(),
+              "recycled",
+              counters.recycledWorkers()));
       metrics.retries(counters.retries());
     }
   }
@@ -132,7 +136,8 @@ final class PoolCall<I, O> implements BlockingCall<I, O> {
         tail = "..." + tail.substring(from);
       }
       out.append("; worker output: ").append(tail);
-    } else if ("task-error".equals(result.kind()) && result.remoteStackTrace() != null) {
+    } else if (FailureKind.TASK_ERROR.label().equals(result.kind())
+        && result.remoteStackTrace() != null) {
       String trace = result.remoteStackTrace().strip();
       int firstFrames = nthIndexOf(trace, '\n', 4);
       out.append("; ").append(firstFrames < 0 ? trace : trace.substring(0, firstFrames));

@@ -17,6 +17,11 @@ public class RetryableException extends StageException {
     this(kind, message, null);
   }
 
+  /** A retryable failure of one of the engine's own kinds. */
+  public RetryableException(FailureKind kind, String message) {
+    this(kind.label(), message, null);
+  }
+
   /**
    * @param retryAfter how long to wait before the next attempt; null for the executor's back-off
    */

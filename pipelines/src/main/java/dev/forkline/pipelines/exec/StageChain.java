@@ -674,7 +674,7 @@ public final class StageChain<T extends Tracked<T>>
                   job.endedWith(
                       at,
                       stages.get(at).name(),
-                      Failure.INTERNAL,
+                      FailureKind.INTERNAL.label(),
                       "bug in forkline: " + CallExecutor.describe(unwrap(error))));
             }
           });
@@ -717,8 +717,8 @@ public final class StageChain<T extends Tracked<T>>
       ChainJob<T> ended =
           job == null
               ? new ChainJob<>(pending.input, stages.size())
-                  .endedWith(0, stages.get(0).name(), "timeout", message)
-              : job.endedWith(at, stages.get(at).name(), "timeout", message);
+                  .endedWith(0, stages.get(0).name(), FailureKind.TIMEOUT.label(), message)
+              : job.endedWith(at, stages.get(at).name(), FailureKind.TIMEOUT.label(), message);
       pending.future.complete(ended);
     }
 
@@ -736,7 +736,7 @@ public final class StageChain<T extends Tracked<T>>
 
     private void count(ChainJob<T> job) {
       Failure failure = job.current.failure();
-      if (failure != null && Failure.DISK_FULL.equals(failure.kind())) {
+      if (failure != null && FailureKind.DISK_FULL.label().equals(failure.kind())) {
         throw new java.io.UncheckedIOException(new DiskFullException(failure.message()));
       }
       chainDone.inc();

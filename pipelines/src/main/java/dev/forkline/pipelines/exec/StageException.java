@@ -14,6 +14,11 @@ public class StageException extends Exception {
     this.kind = kind;
   }
 
+  /** A failure of one of the engine's own kinds. */
+  public StageException(FailureKind kind, String message) {
+    this(kind.label(), message);
+  }
+
   /**
    * Says that the call made several attempts itself (a process pool re-runs a task whose worker
    * died), so the failure record counts them.

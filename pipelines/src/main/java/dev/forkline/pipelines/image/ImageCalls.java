@@ -2,7 +2,7 @@ package dev.forkline.pipelines.image;
 
 import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.Attempt;
-import dev.forkline.pipelines.exec.Failure;
+import dev.forkline.pipelines.exec.FailureKind;
 import dev.forkline.pipelines.exec.KernelCall;
 import dev.forkline.pipelines.exec.RetryableException;
 import dev.forkline.pipelines.exec.StageCall;
@@ -54,15 +54,16 @@ final class ImageCalls {
       try {
         return read(task, path, limit, Files.readAttributes(path, BasicFileAttributes.class));
       } catch (NoSuchFileException e) {
-        throw new StageException("io", whyMissing(path));
+        throw new StageException(FailureKind.IO, whyMissing(path));
       } catch (AccessDeniedException e) {
-        throw new StageException("io", "permission denied");
+        throw new StageException(FailureKind.IO, "permission denied");
       } catch (IOException e) {
         if (e instanceof java.nio.file.FileSystemException f && permanent(f)) {
-          throw new StageException("io", e.getMessage());
+          throw new StageException(FailureKind.IO, e.getMessage());
         }
         // Anything else (a network file system hiccup, EIO) may pass: worth another attempt.
-        throw new RetryableException("io", e.getClass().getSimpleName() + ": " + e.getMessage());
+        throw new RetryableException(
+            FailureKind.IO, e.getClass().getSimpleName() + ": " + e.getMessage());
       }
     }
 
@@ -85,7 +86,7 @@ final class ImageCalls {
         throws IOException, StageException {
       if (attrs.isDirectory()) {
         // Reading a folder fails the same way every time ("Is a directory"): no retry.
-        throw new StageException("io", "is a folder now, not a file");
+        throw new StageException(FailureKind.IO, "is a folder now, not a file");
       }
       try (InputStream in = Files.newInputStream(path)) {
         long size = attrs.size();
@@ -93,18 +94,19 @@ final class ImageCalls {
         task.inputModified = InputIdentity.modified(attrs);
         task.bytesIn = size;
         if (size > limit) {
-          throw new StageException("too-large", tooLarge(size, limit));
+          throw new StageException(FailureKind.TOO_LARGE, tooLarge(size, limit));
         }
         // Read at most one byte past the limit: the file may grow while it is read.
         byte[] data = in.readNBytes((int) Math.min(MAX_ARRAY, limit + 1));
         if (data.length > limit) {
-          throw new StageException("too-large", "the file grew past the limit while it was read");
+          throw new StageException(
+              FailureKind.TOO_LARGE, "the file grew past the limit while it was read");
         }
         BasicFileAttributes after = Files.readAttributes(path, BasicFileAttributes.class);
         if (after.size() != attrs.size()
             || !after.lastModifiedTime().equals(attrs.lastModifiedTime())
             || !java.util.Objects.equals(after.fileKey(), attrs.fileKey())) {
-          throw new RetryableException("io", "the file changed while it was read");
+          throw new RetryableException(FailureKind.IO, "the file changed while it was read");
         }
         task.bytesIn = data.length;
         task.data = data;
@@ -246,10 +248,12 @@ final class ImageCalls {
       String relative = task.outputRelative != null ? task.outputRelative : task.relativePath;
       Path target = root.resolve(relative).normalize();
       if (!target.startsWith(root) || target.equals(root)) {
-        throw new StageException("io", "output path escapes the output folder: " + target);
+        throw new StageException(
+            FailureKind.IO, "output path escapes the output folder: " + target);
       }
       if (target.startsWith(Path.of(inputRoot))) {
-        throw new StageException("io", "refusing to write into the input folder: " + target);
+        throw new StageException(
+            FailureKind.IO, "refusing to write into the input folder: " + target);
       }
       Path temp =
           Path.of(scratch)
@@ -272,7 +276,7 @@ final class ImageCalls {
         if (DiskFullException.isFull(e)) {
           // Named by the output it was for: the temporary file is gone with the staging folder.
           throw new StageException(
-              Failure.DISK_FULL, new DiskFullException(target, e).getMessage());
+              FailureKind.DISK_FULL.label(), new DiskFullException(target, e).getMessage());
         }
         throw e;
       } catch (RuntimeException e) {

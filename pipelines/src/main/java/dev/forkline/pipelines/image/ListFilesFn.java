@@ -3,6 +3,7 @@ package dev.forkline.pipelines.image;
 import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.BatchChunks;
 import dev.forkline.pipelines.exec.Failure;
+import dev.forkline.pipelines.exec.FailureKind;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.run.ResumeVerdicts;
 import java.io.IOException;
@@ -129,11 +130,13 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
                           + "'; make names unique with image-filter.name"
                           + " (e.g. '{dir}/{name}.{ext}')"));
             } else if (link != null) {
-              task.fail(new Failure("list", "io", link));
+              task.fail(new Failure("list", FailureKind.IO, link));
             } else if (attrs.isOther()) {
               task.fail(
                   new Failure(
-                      "list", "io", "not a regular file (a FIFO, socket or device); not read"));
+                      "list",
+                      FailureKind.IO,
+                      "not a regular file (a FIFO, socket or device); not read"));
             }
             chunks.add(batcher.next(attrs.size()), task);
             return FileVisitResult.CONTINUE;
@@ -150,7 +153,7 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
               context.output(ResumeVerdicts.TAG, KV.of(key, ResumeVerdicts.REDO));
             }
             ImageTask task = new ImageTask(key, file.toString());
-            task.fail(new Failure("list", "io", "cannot read this folder: " + reason(e)));
+            task.fail(new Failure("list", FailureKind.IO, "cannot read this folder: " + reason(e)));
             chunks.add(batcher.next(0), task);
             return FileVisitResult.CONTINUE;
           }

@@ -1,6 +1,6 @@
 package dev.forkline.pipelines.run;
 
-import dev.forkline.pipelines.exec.Failure;
+import dev.forkline.pipelines.exec.FailureKind;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.files.DiskFullException;
 import dev.forkline.pipelines.files.Durable;
@@ -166,7 +166,8 @@ public final class Journal {
                 String.valueOf(row.get(keyField)),
                 ok
                     ? StageMetrics.ROWS_OK
-                    : StageMetrics.ROWS_FAILED_PREFIX + (kind == null ? Failure.INTERNAL : kind));
+                    : StageMetrics.ROWS_FAILED_PREFIX
+                        + (kind == null ? FailureKind.INTERNAL.label() : kind));
           });
     }
     Map<String, Long> counts = new HashMap<>();

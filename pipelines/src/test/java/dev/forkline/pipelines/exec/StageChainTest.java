@@ -550,7 +550,7 @@ class StageChainTest {
     @Override
     public TestItem call(TestItem input, Attempt attempt) throws StageException {
       throw new StageException(
-          Failure.DISK_FULL,
+          FailureKind.DISK_FULL.label(),
           "no space left to write /out/" + input.id + " (No space left on device)");
     }
   }
