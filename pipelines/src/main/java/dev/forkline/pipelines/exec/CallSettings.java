@@ -1,144 +1,87 @@
 package dev.forkline.pipelines.exec;
 
+import com.google.auto.value.AutoValue;
 import java.io.Serializable;
 import java.time.Duration;
+import javax.annotation.Nullable;
 
 /**
  * How an executor runs a call: how many at once, the deadline of each attempt and of each element,
- * retries and back-off, and an optional per-key limit. Immutable; the {@code withX} methods return
- * changed copies and validate their argument.
- *
- * @param threads calls in flight at once (the thread count; with {@code inline}, 1)
- * @param inline run the call in the caller's thread instead of a pool
- * @param timeout deadline of one attempt; the attempt's thread is interrupted when it passes
- * @param retries attempts after the first, for retryable failures only
- * @param deadline total time an element may take in this stage, back-off included; null derives it
- *     from timeout and retries
- * @param backoffInitial first back-off delay; doubled per retry, with full jitter
- * @param backoffMax cap of one back-off delay
- * @param perKeyLimit calls in flight at once for one key; 0 for no limit
- * @param perKeyDelay least time between the starts of two calls for the same key
- * @param bundleTimeout how long the end of a bundle waits for its unfinished elements; null derives
- *     it from the deadline
+ * retries and back-off, and an optional per-key limit. Immutable (AutoValue); the {@code withX}
+ * methods return changed copies, and every copy is validated as it is built.
  */
-public record CallSettings(
-    int threads,
-    boolean inline,
-    Duration timeout,
-    int retries,
-    Duration deadline,
-    Duration backoffInitial,
-    Duration backoffMax,
-    int perKeyLimit,
-    Duration perKeyDelay,
-    Duration bundleTimeout)
-    implements Serializable {
+@AutoValue
+public abstract class CallSettings implements Serializable {
+  private static final long serialVersionUID = 1L;
 
-  public CallSettings {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
-    }
-    requirePositive("timeout", timeout);
-    if (retries < 0) {
-      throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
-    }
-    if (deadline != null) {
-      requirePositive("deadline", deadline);
-    }
-    requireNonNegative("backoffInitial", backoffInitial);
-    requireNonNegative("backoffMax", backoffMax);
-    if (perKeyLimit < 0) {
-      throw new IllegalArgumentException("perKeyLimit must be 0 (none) or more: " + perKeyLimit);
-    }
-    requireNonNegative("perKeyDelay", perKeyDelay);
-    if (bundleTimeout != null) {
-      requirePositive("bundleTimeout", bundleTimeout);
-    }
-  }
+  /** Calls in flight at once (the thread count; with {@link #inline}, 1). */
+  public abstract int threads();
+
+  /** Run the call in the caller's thread instead of a pool. */
+  public abstract boolean inline();
+
+  /** Deadline of one attempt; the attempt's thread is interrupted when it passes. */
+  public abstract Duration timeout();
+
+  /** Attempts after the first, for retryable failures only. */
+  public abstract int retries();
+
+  /** Total time an element may take in this stage, back-off included; null derives it. */
+  @Nullable
+  public abstract Duration deadline();
+
+  /** First back-off delay; doubled per retry, with full jitter. */
+  public abstract Duration backoffInitial();
+
+  /** Cap of one back-off delay. */
+  public abstract Duration backoffMax();
+
+  /** Calls in flight at once for one key; 0 for no limit. */
+  public abstract int perKeyLimit();
+
+  /** Least time between the starts of two calls for the same key. */
+  public abstract Duration perKeyDelay();
+
+  /** How long the end of a bundle waits for its unfinished elements; null derives it. */
+  @Nullable
+  public abstract Duration bundleTimeout();
+
+  abstract Builder toBuilder();
 
   /** Defaults: 16 threads, 30 s per attempt, no retries, 200 ms first back-off up to 10 s. */
   public static CallSettings defaults() {
-    return new CallSettings(
-        16,
-        false,
-        Duration.ofSeconds(30),
-        0,
-        null,
-        Duration.ofMillis(200),
-        Duration.ofSeconds(10),
-        0,
-        Duration.ZERO,
-        null);
+    return new AutoValue_CallSettings.Builder()
+        .setThreads(16)
+        .setInline(false)
+        .setTimeout(Duration.ofSeconds(30))
+        .setRetries(0)
+        .setDeadline(null)
+        .setBackoffInitial(Duration.ofMillis(200))
+        .setBackoffMax(Duration.ofSeconds(10))
+        .setPerKeyLimit(0)
+        .setPerKeyDelay(Duration.ZERO)
+        .setBundleTimeout(null)
+        .build();
   }
 
   public CallSettings withThreads(int threads) {
-    return new CallSettings(
-        threads,
-        inline,
-        timeout,
-        retries,
-        deadline,
-        backoffInitial,
-        backoffMax,
-        perKeyLimit,
-        perKeyDelay,
-        bundleTimeout);
+    return toBuilder().setThreads(threads).build();
   }
 
   public CallSettings withInline(boolean inline) {
-    return new CallSettings(
-        threads,
-        inline,
-        timeout,
-        retries,
-        deadline,
-        backoffInitial,
-        backoffMax,
-        perKeyLimit,
-        perKeyDelay,
-        bundleTimeout);
+    return toBuilder().setInline(inline).build();
   }
 
   public CallSettings withTimeout(Duration timeout) {
-    return new CallSettings(
-        threads,
-        inline,
-        timeout,
-        retries,
-        deadline,
-        backoffInitial,
-        backoffMax,
-        perKeyLimit,
-        perKeyDelay,
-        bundleTimeout);
+    return toBuilder().setTimeout(timeout).build();
   }
 
   public CallSettings withRetries(int retries) {
-    return new CallSettings(
-        threads,
-        inline,
-        timeout,
-        retries,
-        deadline,
-        backoffInitial,
-        backoffMax,
-        perKeyLimit,
-        perKeyDelay,
-        bundleTimeout);
+    return toBuilder().setRetries(retries).build();
   }
 
   public CallSettings withDeadline(Duration deadline) {
-    return new CallSettings(
-        threads,
-        inline,
-        timeout,
-        retries,
-        deadline,
-        backoffInitial,
-        backoffMax,
-        perKeyLimit,
-        perKeyDelay,
-        bundleTimeout);
+    return toBuilder().setDeadline(deadline).build();
   }
 
   public CallSettings withBackoff(Duration initial, Duration max) {
@@ -146,68 +89,89 @@ public record CallSettings(
       throw new IllegalArgumentException(
           "the back-off cap " + max + " is below its first delay " + initial);
     }
-    return new CallSettings(
-        threads,
-        inline,
-        timeout,
-        retries,
-        deadline,
-        initial,
-        max,
-        perKeyLimit,
-        perKeyDelay,
-        bundleTimeout);
+    return toBuilder().setBackoffInitial(initial).setBackoffMax(max).build();
   }
 
   public CallSettings withPerKeyLimit(int limit, Duration minDelay) {
-    return new CallSettings(
-        threads,
-        inline,
-        timeout,
-        retries,
-        deadline,
-        backoffInitial,
-        backoffMax,
-        limit,
-        minDelay,
-        bundleTimeout);
+    return toBuilder().setPerKeyLimit(limit).setPerKeyDelay(minDelay).build();
   }
 
   public CallSettings withBundleTimeout(Duration bundleTimeout) {
-    return new CallSettings(
-        threads,
-        inline,
-        timeout,
-        retries,
-        deadline,
-        backoffInitial,
-        backoffMax,
-        perKeyLimit,
-        perKeyDelay,
-        bundleTimeout);
+    return toBuilder().setBundleTimeout(bundleTimeout).build();
   }
 
   /** Calls in flight at once: the threads, or 1 inline. */
   public int concurrency() {
-    return inline ? 1 : threads;
+    return inline() ? 1 : threads();
   }
 
   /** The element deadline: as set, or every attempt's timeout plus the back-off between them. */
   public Duration effectiveDeadline() {
-    if (deadline != null) {
-      return deadline;
+    if (deadline() != null) {
+      return deadline();
     }
-    return timeout.multipliedBy(retries + 1L).plus(backoffMax.multipliedBy(retries));
+    return timeout().multipliedBy(retries() + 1L).plus(backoffMax().multipliedBy(retries()));
   }
 
   /** The bundle wait: as set, or four element deadlines and at least ten minutes. */
   public Duration effectiveBundleTimeout() {
-    if (bundleTimeout != null) {
-      return bundleTimeout;
+    if (bundleTimeout() != null) {
+      return bundleTimeout();
     }
     Duration derived = effectiveDeadline().multipliedBy(4);
     Duration floor = Duration.ofMinutes(10);
     return derived.compareTo(floor) > 0 ? derived : floor;
+  }
+
+  @AutoValue.Builder
+  abstract static class Builder {
+    abstract Builder setThreads(int threads);
+
+    abstract Builder setInline(boolean inline);
+
+    abstract Builder setTimeout(Duration timeout);
+
+    abstract Builder setRetries(int retries);
+
+    abstract Builder setDeadline(@Nullable Duration deadline);
+
+    abstract Builder setBackoffInitial(Duration backoffInitial);
+
+    abstract Builder setBackoffMax(Duration backoffMax);
+
+    abstract Builder setPerKeyLimit(int perKeyLimit);
+
+    abstract Builder setPerKeyDelay(Duration perKeyDelay);
+
+    abstract Builder setBundleTimeout(@Nullable Duration bundleTimeout);
+
+    abstract CallSettings autoBuild();
+
+    /** The settings, validated: each message names the setting and what it accepts. */
+    CallSettings build() {
+      CallSettings s = autoBuild();
+      if (s.threads() < 1) {
+        throw new IllegalArgumentException("threads must be at least 1, got " + s.threads());
+      }
+      requirePositive("timeout", s.timeout());
+      if (s.retries() < 0) {
+        throw new IllegalArgumentException("retries must be 0 or more, got " + s.retries());
+      }
+      if (s.deadline() != null) {
+        requirePositive("deadline", s.deadline());
+      }
+      requireNonNegative("backoffInitial", s.backoffInitial());
+      requireNonNegative("backoffMax", s.backoffMax());
+      if (s.perKeyLimit() < 0) {
+        throw new IllegalArgumentException(
+            "perKeyLimit must be 0 (none) or more: " + s.perKeyLimit());
+      }
+      requireNonNegative("perKeyDelay", s.perKeyDelay());
+      if (s.bundleTimeout() != null) {
+        requirePositive("bundleTimeout", s.bundleTimeout());
+      }
+      return s;
+    }
   }
 
   private static void requirePositive(String name, Duration value) {

@@ -1,11 +1,8 @@
 package dev.forkline.pipelines.exec;
 
 import dev.forkline.workers.pool.PoolCounters;
-import dev.forkline.workers.pool.PoolSpec;
 import dev.forkline.workers.pool.TaskResult;
 import dev.forkline.workers.pool.WorkerPools;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * The blocking call of a process-pool stage: send the element's request to a worker JVM and wait
@@ -27,40 +24,6 @@ final class PoolCall<I, O> implements BlockingCall<I, O> {
   PoolCall(RemoteCall<I, O> remote, PoolSettings settings) {
     this.remote = remote;
     this.settings = settings;
-  }
-
-  /** The pool's settings, serializable (the pool's own spec is built where it runs). */
-  record PoolSettings(
-      int workers,
-      long heapBytes,
-      List<String> jvmFlags,
-      int window,
-      int maxTasksPerWorker,
-      Duration taskTimeout,
-      int crashRetries,
-      int taskErrorRetries)
-      implements java.io.Serializable {
-    PoolSettings {
-      jvmFlags = List.copyOf(jvmFlags);
-    }
-
-    PoolSpec spec(String kernel) {
-      return PoolSpec.builder(kernel)
-          .withWorkers(workers)
-          .withHeapBytes(heapBytes)
-          .withJvmFlags(jvmFlags)
-          .withWindow(window)
-          .withMaxTasksPerWorker(maxTasksPerWorker)
-          .withTaskTimeout(taskTimeout)
-          .withCrashRetries(crashRetries)
-          .withTaskErrorRetries(taskErrorRetries)
-          .build();
-    }
-
-    /** Longest a task can take in the pool: every attempt to its deadline, plus worker starts. */
-    Duration worstCase() {
-      return taskTimeout.multipliedBy(crashRetries + taskErrorRetries + 1L).plusSeconds(60);
-    }
   }
 
   @Override

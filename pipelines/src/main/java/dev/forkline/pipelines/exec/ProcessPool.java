@@ -1,6 +1,5 @@
 package dev.forkline.pipelines.exec;
 
-import dev.forkline.pipelines.exec.PoolCall.PoolSettings;
 import java.time.Duration;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
@@ -65,15 +64,12 @@ public final class ProcessPool<I, O>
     return new ProcessPool<>(
         call,
         "pool",
-        new PoolSettings(
-            Math.max(1, Runtime.getRuntime().availableProcessors()),
-            256L << 20,
-            List.of(),
-            DEFAULT_WINDOW,
-            0,
-            Duration.ofSeconds(60),
-            2,
-            0),
+        PoolSettings.builder()
+            .setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()))
+            .setHeapBytes(256L << 20)
+            .setTaskTimeout(Duration.ofSeconds(60))
+            .setCrashRetries(2)
+            .build(),
         null);
   }
 
@@ -87,16 +83,7 @@ public final class ProcessPool<I, O>
     if (workers < 1 || workers > 256) {
       throw new IllegalArgumentException("workers must be 1 to 256, got " + workers);
     }
-    return with(
-        new PoolSettings(
-            workers,
-            settings.heapBytes(),
-            settings.jvmFlags(),
-            settings.window(),
-            settings.maxTasksPerWorker(),
-            settings.taskTimeout(),
-            settings.crashRetries(),
-            settings.taskErrorRetries()));
+    return with(settings.toBuilder().setWorkers(workers).build());
   }
 
   /** Each worker's maximum heap ({@code -Xmx}); a worker that runs out exits and is replaced. */
@@ -105,30 +92,12 @@ public final class ProcessPool<I, O>
       throw new IllegalArgumentException(
           "a worker heap is at least 16 MB, got " + bytes + " bytes");
     }
-    return with(
-        new PoolSettings(
-            settings.workers(),
-            bytes,
-            settings.jvmFlags(),
-            settings.window(),
-            settings.maxTasksPerWorker(),
-            settings.taskTimeout(),
-            settings.crashRetries(),
-            settings.taskErrorRetries()));
+    return with(settings.toBuilder().setHeapBytes(bytes).build());
   }
 
   /** Extra flags for the worker JVMs (for example {@code -XX:+UseParallelGC}). */
   public ProcessPool<I, O> withJvmFlags(List<String> flags) {
-    return with(
-        new PoolSettings(
-            settings.workers(),
-            settings.heapBytes(),
-            flags,
-            settings.window(),
-            settings.maxTasksPerWorker(),
-            settings.taskTimeout(),
-            settings.crashRetries(),
-            settings.taskErrorRetries()));
+    return with(settings.toBuilder().setJvmFlags(flags).build());
   }
 
   /** Tasks in flight per worker. */
@@ -136,16 +105,7 @@ public final class ProcessPool<I, O>
     if (window < 1 || window > 64) {
       throw new IllegalArgumentException("window must be 1 to 64, got " + window);
     }
-    return with(
-        new PoolSettings(
-            settings.workers(),
-            settings.heapBytes(),
-            settings.jvmFlags(),
-            window,
-            settings.maxTasksPerWorker(),
-            settings.taskTimeout(),
-            settings.crashRetries(),
-            settings.taskErrorRetries()));
+    return with(settings.toBuilder().setWindow(window).build());
   }
 
   /** Replace a worker after this many tasks (0: never), against leaks in native code or caches. */
@@ -153,16 +113,7 @@ public final class ProcessPool<I, O>
     if (tasks < 0) {
       throw new IllegalArgumentException("max tasks per worker is 0 (never) or more: " + tasks);
     }
-    return with(
-        new PoolSettings(
-            settings.workers(),
-            settings.heapBytes(),
-            settings.jvmFlags(),
-            settings.window(),
-            tasks,
-            settings.taskTimeout(),
-            settings.crashRetries(),
-            settings.taskErrorRetries()));
+    return with(settings.toBuilder().setMaxTasksPerWorker(tasks).build());
   }
 
   /** The deadline of one task on a worker; past it the worker is killed and replaced. */
@@ -170,16 +121,7 @@ public final class ProcessPool<I, O>
     if (timeout == null || timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must be positive, got " + timeout);
     }
-    return with(
-        new PoolSettings(
-            settings.workers(),
-            settings.heapBytes(),
-            settings.jvmFlags(),
-            settings.window(),
-            settings.maxTasksPerWorker(),
-            timeout,
-            settings.crashRetries(),
-            settings.taskErrorRetries()));
+    return with(settings.toBuilder().setTaskTimeout(timeout).build());
   }
 
   /** Re-runs of an element whose worker crashed, hung or ran out of memory. */
@@ -187,16 +129,7 @@ public final class ProcessPool<I, O>
     if (retries < 0) {
       throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
     }
-    return with(
-        new PoolSettings(
-            settings.workers(),
-            settings.heapBytes(),
-            settings.jvmFlags(),
-            settings.window(),
-            settings.maxTasksPerWorker(),
-            settings.taskTimeout(),
-            retries,
-            settings.taskErrorRetries()));
+    return with(settings.toBuilder().setCrashRetries(retries).build());
   }
 
   /** Re-runs of an element whose kernel threw (default 0: a kernel error is usually the input). */
@@ -204,16 +137,7 @@ public final class ProcessPool<I, O>
     if (retries < 0) {
       throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
     }
-    return with(
-        new PoolSettings(
-            settings.workers(),
-            settings.heapBytes(),
-            settings.jvmFlags(),
-            settings.window(),
-            settings.maxTasksPerWorker(),
-            settings.taskTimeout(),
-            settings.crashRetries(),
-            retries));
+    return with(settings.toBuilder().setTaskErrorRetries(retries).build());
   }
 
   public ProcessPool<I, O> withOutputCoder(Coder<O> coder) {

@@ -1,6 +1,5 @@
 package dev.forkline.pipelines.exec;
 
-import dev.forkline.pipelines.exec.PoolCall.PoolSettings;
 import dev.forkline.pipelines.files.DiskFullException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -202,15 +201,13 @@ public final class StageChain<T extends Tracked<T>>
   }
 
   static PoolSettings poolSettings(StageConfig config) {
-    return new PoolSettings(
-        config.workers(),
-        config.heapBytes(),
-        List.of(),
-        ProcessPool.DEFAULT_WINDOW,
-        config.maxTasksPerWorker(),
-        config.timeout(),
-        config.retries(),
-        0);
+    return PoolSettings.builder()
+        .setWorkers(config.workers())
+        .setHeapBytes(config.heapBytes())
+        .setMaxTasksPerWorker(config.maxTasksPerWorker())
+        .setTaskTimeout(config.timeout())
+        .setCrashRetries(config.retries())
+        .build();
   }
 
   private static <T extends Tracked<T>> BlockingCall<T, T> executableCall(Stage<T> stage) {
