@@ -1,5 +1,11 @@
 package dev.forkline.workers.image;
 
+import static dev.forkline.workers.image.Bytes.le16;
+import static dev.forkline.workers.image.Bytes.le24;
+import static dev.forkline.workers.image.Bytes.le32;
+import static dev.forkline.workers.image.Bytes.u16;
+import static dev.forkline.workers.image.Bytes.u32;
+
 import dev.forkline.workers.image.ImageException.Kind;
 import java.util.Arrays;
 
@@ -221,25 +227,5 @@ final class HeaderChecks {
               + "x"
               + canvasH);
     }
-  }
-
-  private static int le16(byte[] b, int at) {
-    return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
-  }
-
-  private static long le24(byte[] b, int at) {
-    return le16(b, at) | (long) (b[at + 2] & 0xFF) << 16;
-  }
-
-  private static long le32(byte[] b, int at) {
-    return (long) le16(b, at) | (long) le16(b, at + 2) << 16;
-  }
-
-  private static int u16(byte[] b, int at, boolean little) {
-    return little ? le16(b, at) : (b[at] & 0xFF) << 8 | (b[at + 1] & 0xFF);
-  }
-
-  private static long u32(byte[] b, int at, boolean little) {
-    return little ? le32(b, at) : (long) u16(b, at, false) << 16 | u16(b, at + 2, false);
   }
 }

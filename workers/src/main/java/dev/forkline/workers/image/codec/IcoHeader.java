@@ -1,5 +1,9 @@
 package dev.forkline.workers.image.codec;
 
+import static dev.forkline.workers.image.Bytes.be32;
+import static dev.forkline.workers.image.Bytes.le16;
+import static dev.forkline.workers.image.Bytes.le32;
+
 import dev.forkline.workers.image.ImageException;
 import dev.forkline.workers.image.ImageException.Kind;
 
@@ -44,20 +48,5 @@ final class IcoHeader {
       total = Math.min(total + w * h, 1L << 62); // w, h < 2^32: no overflow
     }
     return total;
-  }
-
-  private static int le16(byte[] b, int at) {
-    return (b[at] & 0xFF) | (b[at + 1] & 0xFF) << 8;
-  }
-
-  private static long le32(byte[] b, int at) {
-    return (long) le16(b, at) | (long) le16(b, at + 2) << 16;
-  }
-
-  private static long be32(byte[] b, int at) {
-    return (b[at] & 0xFFL) << 24
-        | (b[at + 1] & 0xFFL) << 16
-        | (b[at + 2] & 0xFFL) << 8
-        | (b[at + 3] & 0xFFL);
   }
 }
