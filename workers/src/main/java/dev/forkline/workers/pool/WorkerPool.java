@@ -720,17 +720,10 @@ public final class WorkerPool implements AutoCloseable {
       if (response.ok()) {
         finish(
             head,
-            new TaskResult(
-                TaskResult.OK,
+            TaskResult.ok(
                 response.payload(),
-                null,
-                null,
-                null,
                 worker.id,
                 worker.pid,
-                null,
-                null,
-                null,
                 head.attempts,
                 workerMicros,
                 micros(head)));
@@ -740,9 +733,6 @@ public final class WorkerPool implements AutoCloseable {
         pending.addFirst(head);
       } else {
         Task task = head;
-        String message =
-            response.errorClass()
-                + (response.errorMessage() == null ? "" : ": " + response.errorMessage());
         tasksInPool--;
         counts.taskErrors.incrementAndGet();
         counts.workerMicros.addAndGet(workerMicros);
@@ -752,16 +742,12 @@ public final class WorkerPool implements AutoCloseable {
         deferred.add(
             () ->
                 task.future.complete(
-                    new TaskResult(
-                        TaskResult.TASK_ERROR,
-                        null,
-                        message,
+                    TaskResult.taskError(
                         response.errorClass(),
+                        response.errorMessage(),
                         response.stackTrace(),
                         id,
                         pid,
-                        null,
-                        null,
                         LogTail.read(log),
                         task.attempts,
                         workerMicros,
@@ -1049,12 +1035,9 @@ public final class WorkerPool implements AutoCloseable {
         long ranMicros = (now - worker.headStartNanos) / 1000;
         finish(
             head,
-            new TaskResult(
+            TaskResult.death(
                 kind,
-                null,
                 deathMessage(worker, kind, exit, head.attempts),
-                null,
-                null,
                 worker.id,
                 worker.pid,
                 code,
@@ -1117,8 +1100,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private TaskResult failure(Task task, String kind, String message) {
-    return new TaskResult(
-        kind, null, message, null, null, -1, -1, null, null, null, task.attempts, 0, micros(task));
+    return TaskResult.failure(kind, message, task.attempts, micros(task));
   }
 
   private static long micros(Task task) {
