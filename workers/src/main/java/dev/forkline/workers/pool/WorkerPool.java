@@ -23,10 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -80,105 +78,6 @@ public final class WorkerPool implements AutoCloseable {
 
   private static final String OOM_MARKER = "Terminating due to java.lang.OutOfMemoryError";
   private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-  private static final Object STOP = new Object();
-
-  private enum State {
-    STARTING,
-    READY,
-    RETIRING
-  }
-
-  /** One task, from submission to its result. Guarded by the pool's lock once submitted. */
-  private static final class Task {
-    final String kernel;
-    final byte[] payload;
-    final long submitNanos;
-    final CompletableFuture<TaskResult> future = new CompletableFuture<>();
-    long requestId;
-    int attempts;
-    int crashRetries;
-    int errorRetries;
-
-    Task(String kernel, byte[] payload, long submitNanos) {
-      this.kernel = kernel;
-      this.payload = payload;
-      this.submitNanos = submitNanos;
-    }
-  }
-
-  /** One worker process. Guarded by the pool's lock, except the outbox. */
-  private static final class Worker {
-    final int id;
-    final Path log;
-    final ArrayDeque<Task> inFlight = new ArrayDeque<>();
-    final LinkedBlockingQueue<Object> outbox = new LinkedBlockingQueue<>();
-    State state = State.STARTING;
-    long spawnNanos;
-    Process process;
-    long pid = -1;
-    String spawnError;
-    SocketChannel channel;
-    long startupNanos = -1;
-    long headStartNanos;
-    int assigned;
-    long done;
-
-    /** Why the pool killed it: "timeout" or "start-timeout"; null if it did not. */
-    String killedFor;
-
-    long timedOutRequest = -1;
-    boolean retired;
-    boolean readerDone;
-    long exitSeenNanos;
-    boolean exitHandled;
-
-    Worker(int id, Path log) {
-      this.id = id;
-      this.log = log;
-    }
-
-    String name() {
-      return "worker " + id + (pid >= 0 ? " (pid " + pid + ")" : "");
-    }
-  }
-
-  /** Counters since the last drain. */
-  private static final class Counts {
-    final AtomicLong workerStarts = new AtomicLong();
-    final AtomicLong startFailures = new AtomicLong();
-    final AtomicLong crashDeaths = new AtomicLong();
-    final AtomicLong timeoutDeaths = new AtomicLong();
-    final AtomicLong oomDeaths = new AtomicLong();
-    final AtomicLong recycled = new AtomicLong();
-    final AtomicLong ok = new AtomicLong();
-    final AtomicLong taskErrors = new AtomicLong();
-    final AtomicLong crashFailures = new AtomicLong();
-    final AtomicLong timeoutFailures = new AtomicLong();
-    final AtomicLong oomFailures = new AtomicLong();
-    final AtomicLong poolClosed = new AtomicLong();
-    final AtomicLong retries = new AtomicLong();
-    final AtomicLong workerMicros = new AtomicLong();
-
-    AtomicLong forTask(String kind) {
-      return switch (kind) {
-        case TaskResult.OK -> ok;
-        case TaskResult.TASK_ERROR -> taskErrors;
-        case TaskResult.CRASH -> crashFailures;
-        case TaskResult.TIMEOUT -> timeoutFailures;
-        case TaskResult.OOM -> oomFailures;
-        default -> poolClosed;
-      };
-    }
-
-    AtomicLong forDeath(String kind) {
-      return switch (kind) {
-        case TaskResult.TIMEOUT -> timeoutDeaths;
-        case TaskResult.OOM -> oomDeaths;
-        case RECYCLED -> recycled;
-        default -> crashDeaths;
-      };
-    }
-  }
 
   private final PoolSpec spec;
   private final int number;
@@ -261,7 +160,7 @@ public final class WorkerPool implements AutoCloseable {
         if (lastStartFailure != null) {
           throw new IOException(lastStartFailure);
         }
-        if (initial.stream().allMatch(w -> w.state == State.READY)) {
+        if (initial.stream().allMatch(w -> w.state == Worker.State.READY)) {
           return;
         }
         long left = deadline - System.nanoTime();
@@ -389,23 +288,7 @@ public final class WorkerPool implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    return new PoolCounters(
-        counts.workerStarts.getAndSet(0),
-        counts.startFailures.getAndSet(0),
-        counts.crashDeaths.getAndSet(0),
-        counts.timeoutDeaths.getAndSet(0),
-        counts.oomDeaths.getAndSet(0),
-        counts.recycled.getAndSet(0),
-        counts.ok.getAndSet(0),
-        counts.taskErrors.getAndSet(0),
-        counts.crashFailures.getAndSet(0),
-        counts.timeoutFailures.getAndSet(0),
-        counts.oomFailures.getAndSet(0),
-        counts.poolClosed.getAndSet(0),
-        counts.retries.getAndSet(0),
-        counts.workerMicros.getAndSet(0),
-        inFlight,
-        live);
+    return counts.drain(inFlight, live);
   }
 
   /** A snapshot of the live workers. */
@@ -414,14 +297,7 @@ public final class WorkerPool implements AutoCloseable {
     try {
       List<WorkerInfo> infos = new ArrayList<>();
       for (Worker w : workers) {
-        infos.add(
-            new WorkerInfo(
-                w.id,
-                w.pid,
-                w.state.name().toLowerCase(java.util.Locale.ROOT),
-                w.inFlight.size(),
-                w.done,
-                w.startupNanos < 0 ? null : Duration.ofNanos(w.startupNanos)));
+        infos.add(w.info());
       }
       return infos;
     } finally {
@@ -473,7 +349,7 @@ public final class WorkerPool implements AutoCloseable {
       lock.unlock();
     }
     for (Worker w : all) {
-      w.outbox.add(STOP);
+      w.stopWriter();
       closeQuietly(w.channel);
     }
     long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
@@ -523,7 +399,7 @@ public final class WorkerPool implements AutoCloseable {
     int n = workers.size();
     for (int i = 0; i < n; i++) {
       Worker w = workers.get((cursor + i) % n);
-      if (w.state == State.READY
+      if (w.state == Worker.State.READY
           && w.inFlight.size() < spec.window()
           && (best == null || w.inFlight.size() < best.inFlight.size())) {
         best = w;
@@ -544,7 +420,7 @@ public final class WorkerPool implements AutoCloseable {
     worker.assigned++;
     worker.outbox.add(new Message.Request(task.requestId, task.kernel, task.payload));
     if (spec.maxTasksPerWorker() > 0 && worker.assigned >= spec.maxTasksPerWorker()) {
-      worker.state = State.RETIRING; // no more tasks; the supervisor starts its replacement
+      worker.state = Worker.State.RETIRING; // no more tasks; the supervisor starts its replacement
       wakeSupervisor();
     }
   }
@@ -626,7 +502,7 @@ public final class WorkerPool implements AutoCloseable {
         } finally {
           lock.unlock();
         }
-        worker.outbox.add(STOP);
+        worker.stopWriter();
         Process process = worker.process;
         // A worker halts when its connection ends; one that does not is killed.
         try {
@@ -645,7 +521,7 @@ public final class WorkerPool implements AutoCloseable {
     lock.lock();
     try {
       for (Worker w : workers) {
-        if (w.id == hello.workerId() && w.state == State.STARTING && w.channel == null) {
+        if (w.id == hello.workerId() && w.state == Worker.State.STARTING && w.channel == null) {
           worker = w;
         }
       }
@@ -653,7 +529,7 @@ public final class WorkerPool implements AutoCloseable {
         return null;
       }
       worker.channel = channel;
-      worker.state = State.READY;
+      worker.state = Worker.State.READY;
       worker.startupNanos = System.nanoTime() - worker.spawnNanos;
       consecutiveStartFailures = 0;
       broken = false;
@@ -679,12 +555,12 @@ public final class WorkerPool implements AutoCloseable {
     try {
       while (true) {
         Object item = worker.outbox.take();
-        while (item != null && item != STOP) {
+        while (item != null && item != Worker.STOP) {
           Frames.write(out, (Message) item);
           item = worker.outbox.poll();
         }
         out.flush();
-        if (item == STOP) {
+        if (item == Worker.STOP) {
           if (worker.retired) {
             worker.channel.shutdownOutput(); // the worker exits at end of input
           }
@@ -726,7 +602,7 @@ public final class WorkerPool implements AutoCloseable {
                 worker.pid,
                 head.attempts,
                 workerMicros,
-                micros(head)));
+                head.totalMicros()));
       } else if (head.errorRetries < spec.taskErrorRetries()) {
         head.errorRetries++;
         counts.retries.incrementAndGet();
@@ -751,11 +627,11 @@ public final class WorkerPool implements AutoCloseable {
                         LogTail.read(log),
                         task.attempts,
                         workerMicros,
-                        micros(task))));
+                        task.totalMicros())));
       }
-      if (worker.state == State.RETIRING && worker.inFlight.isEmpty() && !worker.retired) {
+      if (worker.state == Worker.State.RETIRING && worker.inFlight.isEmpty() && !worker.retired) {
         worker.retired = true;
-        worker.outbox.add(STOP);
+        worker.stopWriter();
       }
       dispatch();
     } finally {
@@ -823,7 +699,7 @@ public final class WorkerPool implements AutoCloseable {
       if (w.killedFor != null || w.process == null) {
         continue;
       }
-      if (w.state == State.STARTING) {
+      if (w.state == Worker.State.STARTING) {
         if (now - w.spawnNanos > START_TIMEOUT.toNanos()) {
           w.killedFor = "start-timeout";
           w.process.destroyForcibly();
@@ -845,10 +721,10 @@ public final class WorkerPool implements AutoCloseable {
     int active = 0;
     boolean starting = false;
     for (Worker w : workers) {
-      if (w.state != State.RETIRING) {
+      if (w.state != Worker.State.RETIRING) {
         active++;
       }
-      starting |= w.state == State.STARTING;
+      starting |= w.state == Worker.State.STARTING;
     }
     int need = spec.workers() - active;
     if (need <= 0 || now < nextSpawnNanos) {
@@ -961,7 +837,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     worker.exitHandled = true;
     workers.remove(worker);
-    worker.outbox.add(STOP);
+    worker.stopWriter();
     Integer code = null;
     String exit;
     if (worker.process == null) {
@@ -973,7 +849,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     String tail = worker.process == null ? "" : LogTail.read(worker.log);
 
-    if (worker.state == State.STARTING) {
+    if (worker.state == Worker.State.STARTING) {
       counts.startFailures.incrementAndGet();
       consecutiveStartFailures++;
       nextSpawnNanos =
@@ -1045,7 +921,7 @@ public final class WorkerPool implements AutoCloseable {
                 tail,
                 head.attempts,
                 ranMicros,
-                micros(head)));
+                head.totalMicros()));
       }
     }
     failPendingIfBroken();
@@ -1100,11 +976,7 @@ public final class WorkerPool implements AutoCloseable {
   }
 
   private TaskResult failure(Task task, String kind, String message) {
-    return TaskResult.failure(kind, message, task.attempts, micros(task));
-  }
-
-  private static long micros(Task task) {
-    return (System.nanoTime() - task.submitNanos) / 1000;
+    return TaskResult.failure(kind, message, task.attempts, task.totalMicros());
   }
 
   private static void closeQuietly(AutoCloseable closeable) {
