@@ -25,8 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A pool of worker JVMs that run kernels on tasks, each task in a process of its own so that a
@@ -84,8 +82,7 @@ public final class WorkerPool implements AutoCloseable {
   private final Path folder;
   private final Path socket;
   private final ServerSocketChannel server;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
+  private final PoolLock lock = new PoolLock();
   private final Counts counts = new Counts();
   private final Thread supervisor;
 
@@ -93,13 +90,10 @@ public final class WorkerPool implements AutoCloseable {
   private final ArrayDeque<Task> pending = new ArrayDeque<>();
   private final List<Worker> workers = new ArrayList<>();
   private final ArrayDeque<Worker> exited = new ArrayDeque<>();
-  private final ArrayList<Runnable> deferred = new ArrayList<>();
   private int nextWorkerId;
   private long nextRequestId = 1;
   private int cursor;
   private int tasksInPool;
-  private boolean closed;
-  private boolean wake;
   private int consecutiveStartFailures;
   private String lastStartFailure;
   private long nextSpawnNanos;
@@ -147,7 +141,7 @@ public final class WorkerPool implements AutoCloseable {
     try {
       initial = planSpawns(System.nanoTime());
     } finally {
-      unlockAndRun();
+      lock.unlockAndRun();
     }
     supervisor.start();
     for (Worker worker : initial) {
@@ -167,7 +161,7 @@ public final class WorkerPool implements AutoCloseable {
         if (left <= 0) {
           throw new IOException("the workers did not start within " + START_TIMEOUT);
         }
-        changed.awaitNanos(left);
+        lock.awaitNanos(left);
       }
     } finally {
       lock.unlock();
@@ -211,7 +205,7 @@ public final class WorkerPool implements AutoCloseable {
   public boolean isClosed() {
     lock.lock();
     try {
-      return closed;
+      return lock.closed();
     } finally {
       lock.unlock();
     }
@@ -251,7 +245,7 @@ public final class WorkerPool implements AutoCloseable {
     lock.lock();
     try {
       tasksInPool++;
-      if (closed) {
+      if (lock.closed()) {
         finish(task, failure(task, TaskResult.POOL_CLOSED, "the pool is closed"));
       } else if (broken) {
         finish(task, failure(task, TaskResult.CRASH, brokenMessage()));
@@ -260,7 +254,7 @@ public final class WorkerPool implements AutoCloseable {
         dispatch();
       }
     } finally {
-      unlockAndRun();
+      lock.unlockAndRun();
     }
     return task.future;
   }
@@ -314,10 +308,10 @@ public final class WorkerPool implements AutoCloseable {
     List<Worker> all;
     lock.lock();
     try {
-      if (closed) {
+      if (lock.closed()) {
         return;
       }
-      closed = true;
+      lock.setClosed();
       for (Worker w : workers) {
         for (Task task : w.inFlight) {
           finish(task, failure(task, TaskResult.POOL_CLOSED, "the pool was closed"));
@@ -328,10 +322,9 @@ public final class WorkerPool implements AutoCloseable {
         finish(task, failure(task, TaskResult.POOL_CLOSED, "the pool was closed"));
       }
       pending.clear();
-      wake = true;
-      changed.signalAll();
+      lock.wakeSupervisor();
     } finally {
-      unlockAndRun();
+      lock.unlockAndRun();
     }
     closeQuietly(server);
     if (supervisor.isAlive() && Thread.currentThread() != supervisor) {
@@ -421,7 +414,7 @@ public final class WorkerPool implements AutoCloseable {
     worker.outbox.add(new Message.Request(task.requestId, task.kernel, task.payload));
     if (spec.maxTasksPerWorker() > 0 && worker.assigned >= spec.maxTasksPerWorker()) {
       worker.state = Worker.State.RETIRING; // no more tasks; the supervisor starts its replacement
-      wakeSupervisor();
+      lock.wakeSupervisor();
     }
   }
 
@@ -430,26 +423,7 @@ public final class WorkerPool implements AutoCloseable {
     tasksInPool--;
     counts.forTask(result.kind()).incrementAndGet();
     counts.workerMicros.addAndGet(result.workerMicros());
-    deferred.add(() -> task.future.complete(result));
-  }
-
-  private void unlockAndRun() {
-    List<Runnable> todo = null;
-    if (!deferred.isEmpty()) {
-      todo = new ArrayList<>(deferred);
-      deferred.clear();
-    }
-    lock.unlock();
-    if (todo != null) {
-      for (Runnable runnable : todo) {
-        runnable.run();
-      }
-    }
-  }
-
-  private void wakeSupervisor() {
-    wake = true;
-    changed.signalAll();
+    lock.defer(() -> task.future.complete(result));
   }
 
   // ---- connections ----
@@ -498,7 +472,7 @@ public final class WorkerPool implements AutoCloseable {
         lock.lock();
         try {
           worker.readerDone = true;
-          wakeSupervisor();
+          lock.wakeSupervisor();
         } finally {
           lock.unlock();
         }
@@ -525,7 +499,7 @@ public final class WorkerPool implements AutoCloseable {
           worker = w;
         }
       }
-      if (closed || worker == null || worker.pid != hello.pid()) {
+      if (lock.closed() || worker == null || worker.pid != hello.pid()) {
         return null;
       }
       worker.channel = channel;
@@ -543,10 +517,10 @@ public final class WorkerPool implements AutoCloseable {
       writer.setDaemon(true);
       writer.start();
       dispatch();
-      changed.signalAll();
+      lock.signalAll();
       return worker;
     } finally {
-      unlockAndRun();
+      lock.unlockAndRun();
     }
   }
 
@@ -577,7 +551,7 @@ public final class WorkerPool implements AutoCloseable {
     try {
       Task head = worker.inFlight.peekFirst();
       if (head == null || head.requestId != response.id()) {
-        if (closed) {
+        if (lock.closed()) {
           return;
         }
         throw new IOException(
@@ -615,7 +589,7 @@ public final class WorkerPool implements AutoCloseable {
         Path log = worker.log;
         int id = worker.id;
         long pid = worker.pid;
-        deferred.add(
+        lock.defer(
             () ->
                 task.future.complete(
                     TaskResult.taskError(
@@ -635,7 +609,7 @@ public final class WorkerPool implements AutoCloseable {
       }
       dispatch();
     } finally {
-      unlockAndRun();
+      lock.unlockAndRun();
     }
   }
 
@@ -646,25 +620,23 @@ public final class WorkerPool implements AutoCloseable {
       List<Worker> toSpawn;
       lock.lock();
       try {
-        if (closed) {
+        if (lock.closed()) {
           return;
         }
-        wake = false;
+        lock.clearWake();
         long now = System.nanoTime();
         handleExits(now);
         checkDeadlines(now);
         toSpawn = planSpawns(now);
       } finally {
-        unlockAndRun();
+        lock.unlockAndRun();
       }
       for (Worker worker : toSpawn) {
         spawn(worker);
       }
       lock.lock();
       try {
-        if (!wake && !closed) {
-          changed.awaitNanos(TICK_NANOS);
-        }
+        lock.awaitWake(TICK_NANOS);
       } catch (InterruptedException e) {
         return;
       } finally {
@@ -715,7 +687,7 @@ public final class WorkerPool implements AutoCloseable {
   /** Reserves the workers to spawn now: replacements for the dead and the retiring. */
   private List<Worker> planSpawns(long now) {
     List<Worker> plan = new ArrayList<>();
-    if (closed) {
+    if (lock.closed()) {
       return plan;
     }
     int active = 0;
@@ -798,12 +770,12 @@ public final class WorkerPool implements AutoCloseable {
     boolean closedMeanwhile;
     lock.lock();
     try {
-      closedMeanwhile = closed;
+      closedMeanwhile = lock.closed();
       worker.spawnNanos = spawnNanos;
       if (process == null) {
         worker.spawnError = error;
         exited.add(worker);
-        wakeSupervisor();
+        lock.wakeSupervisor();
         return;
       }
       counts.workerStarts.incrementAndGet();
@@ -817,13 +789,13 @@ public final class WorkerPool implements AutoCloseable {
                 lock.lock();
                 try {
                   exited.add(worker);
-                  wakeSupervisor();
+                  lock.wakeSupervisor();
                 } finally {
                   lock.unlock();
                 }
               });
     } finally {
-      unlockAndRun();
+      lock.unlockAndRun();
     }
     if (closedMeanwhile) {
       reap(process, 0);
@@ -832,7 +804,7 @@ public final class WorkerPool implements AutoCloseable {
 
   /** Deals with a worker whose process ended (or could not be started). */
   private void handleExit(Worker worker, long now) {
-    if (worker.exitHandled || closed) {
+    if (worker.exitHandled || lock.closed()) {
       return;
     }
     worker.exitHandled = true;
@@ -870,7 +842,7 @@ public final class WorkerPool implements AutoCloseable {
         broken = true;
       }
       failPendingIfBroken();
-      changed.signalAll();
+      lock.signalAll();
       return;
     }
 
