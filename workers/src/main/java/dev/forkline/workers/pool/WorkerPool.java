@@ -1,7 +1,5 @@
 package dev.forkline.workers.pool;
 
-import dev.forkline.workers.kernel.Kernel;
-import dev.forkline.workers.kernel.Kernels;
 import dev.forkline.workers.protocol.ChannelStreams;
 import dev.forkline.workers.protocol.Frames;
 import dev.forkline.workers.protocol.Message;
@@ -16,7 +14,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -102,7 +99,7 @@ public final class WorkerPool implements AutoCloseable {
   private WorkerPool(PoolSpec spec) throws IOException {
     this.spec = spec;
     this.number = POOL_NUMBERS.incrementAndGet();
-    this.folder = privateFolder();
+    this.folder = WorkerProcess.privateFolder();
     Reaper.addFolder(folder);
     this.socket = folder.resolve("pool.sock");
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -166,29 +163,6 @@ public final class WorkerPool implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-  }
-
-  private static Path privateFolder() throws IOException {
-    Path folder;
-    try {
-      folder =
-          Files.createTempDirectory(
-              "forkline-pool-",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (UnsupportedOperationException e) {
-      folder = Files.createTempDirectory("forkline-pool-");
-    }
-    // A Unix socket path has a limit of about 100 bytes; long temp folders fall back to /tmp.
-    if (folder.resolve("pool.sock").toString().length() > 100
-        && Files.isDirectory(Path.of("/tmp"))) {
-      Files.delete(folder);
-      folder =
-          Files.createTempDirectory(
-              Path.of("/tmp"),
-              "forkline-pool-",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-    return folder;
   }
 
   /** The spec this pool was started with. */
@@ -348,31 +322,10 @@ public final class WorkerPool implements AutoCloseable {
     long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
     for (Worker w : all) {
       if (w.process != null) {
-        reap(w.process, Math.max(0, deadline - System.nanoTime()));
+        WorkerProcess.reap(w.process, Math.max(0, deadline - System.nanoTime()));
       }
     }
     Reaper.removeFolder(folder);
-  }
-
-  /** Waits for a process up to {@code graceNanos}, then kills it and waits for it to be gone. */
-  private static void reap(Process process, long graceNanos) {
-    boolean interrupted = false;
-    try {
-      try {
-        if (!process.waitFor(graceNanos, TimeUnit.NANOSECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-        process.destroyForcibly();
-      }
-    } finally {
-      Reaper.remove(process);
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
   }
 
   // ---- dispatch (under lock) ----
@@ -717,63 +670,17 @@ public final class WorkerPool implements AutoCloseable {
     return plan;
   }
 
-  /** The kernel's default worker flags, if this JVM knows the kernel (the worker checks it). */
-  private static List<String> defaultFlags(String kernel) {
-    try {
-      Kernel k = Kernels.get(kernel);
-      return WorkerPools.keepsIdlePools() ? k.keptWorkerJvmFlags() : k.workerJvmFlags();
-    } catch (IllegalArgumentException unknownHere) {
-      return List.of();
-    }
-  }
-
-  private List<String> command(Worker worker) {
-    List<String> command = new ArrayList<>();
-    command.add(spec.javaCommand());
-    command.add(PoolSpec.heapFlag(spec.heapBytes()));
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    if (spec.jvmFlags().stream().noneMatch(f -> f.startsWith("-XX:+Use") && f.endsWith("GC"))) {
-      command.add("-XX:+UseSerialGC"); // small and quick to start, unless a GC is chosen
-    }
-    command.add("-Xshare:auto");
-    command.add("-Xlog:disable");
-    command.add("-Xlog:all=warning:stderr");
-    command.add("-XX:-UsePerfData");
-    for (String kernel : spec.kernels()) {
-      command.addAll(defaultFlags(kernel));
-    }
-    command.addAll(spec.jvmFlags());
-    command.add("-cp");
-    command.add(spec.classpath());
-    command.add(WorkerMain.class.getName());
-    command.add(socket.toString());
-    command.add(Integer.toString(worker.id));
-    command.add(String.join(",", spec.kernels()));
-    return command;
-  }
-
   /** Starts a reserved worker's process (outside the lock). */
   private void spawn(Worker worker) {
-    ProcessBuilder builder =
-        new ProcessBuilder(command(worker))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(worker.log.toFile()));
-    Process process = null;
-    String error = null;
-    long spawnNanos = System.nanoTime();
-    try {
-      process = builder.start();
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      error = "could not run " + spec.javaCommand() + ": " + e.getMessage();
-    }
+    WorkerProcess.Launch launch = WorkerProcess.launch(spec, socket, worker);
+    Process process = launch.process();
     boolean closedMeanwhile;
     lock.lock();
     try {
       closedMeanwhile = lock.closed();
-      worker.spawnNanos = spawnNanos;
+      worker.spawnNanos = launch.spawnNanos();
       if (process == null) {
-        worker.spawnError = error;
+        worker.spawnError = launch.error();
         exited.add(worker);
         lock.wakeSupervisor();
         return;
@@ -798,7 +705,7 @@ public final class WorkerPool implements AutoCloseable {
       lock.unlockAndRun();
     }
     if (closedMeanwhile) {
-      reap(process, 0);
+      WorkerProcess.reap(process, 0);
     }
   }
 
