@@ -26,4 +26,9 @@ final class Task {
   long totalMicros() {
     return (System.nanoTime() - submitNanos) / 1000;
   }
+
+  /** A failure of this task that no worker answered. */
+  TaskResult failure(String kind, String message) {
+    return TaskResult.failure(kind, message, attempts, totalMicros());
+  }
 }

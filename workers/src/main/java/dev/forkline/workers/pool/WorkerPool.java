@@ -81,16 +81,13 @@ public final class WorkerPool implements AutoCloseable {
   private final ServerSocketChannel server;
   private final PoolLock lock = new PoolLock();
   private final Counts counts = new Counts();
+  private final Dispatcher dispatcher;
   private final Thread supervisor;
 
   // Guarded by lock.
-  private final ArrayDeque<Task> pending = new ArrayDeque<>();
   private final List<Worker> workers = new ArrayList<>();
   private final ArrayDeque<Worker> exited = new ArrayDeque<>();
   private int nextWorkerId;
-  private long nextRequestId = 1;
-  private int cursor;
-  private int tasksInPool;
   private int consecutiveStartFailures;
   private String lastStartFailure;
   private long nextSpawnNanos;
@@ -102,6 +99,7 @@ public final class WorkerPool implements AutoCloseable {
     this.folder = WorkerProcess.privateFolder();
     Reaper.addFolder(folder);
     this.socket = folder.resolve("pool.sock");
+    this.dispatcher = new Dispatcher(spec, lock, counts, workers);
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
     Thread acceptor = new Thread(this::acceptLoop, "forkline-pool-" + number + "-accept");
@@ -196,8 +194,7 @@ public final class WorkerPool implements AutoCloseable {
     Task task = new Task(kernel, payload, System.nanoTime());
     if (!spec.kernels().contains(kernel)) {
       task.future.complete(
-          failure(
-              task,
+          task.failure(
               TaskResult.TASK_ERROR,
               "kernel '" + kernel + "' is not one of this pool's kernels " + spec.kernels()));
       counts.taskErrors.incrementAndGet();
@@ -205,8 +202,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     if (payload.length > MAX_PAYLOAD_BYTES) {
       task.future.complete(
-          failure(
-              task,
+          task.failure(
               TaskResult.TASK_ERROR,
               "payload of "
                   + payload.length
@@ -218,14 +214,12 @@ public final class WorkerPool implements AutoCloseable {
     }
     lock.lock();
     try {
-      tasksInPool++;
       if (lock.closed()) {
-        finish(task, failure(task, TaskResult.POOL_CLOSED, "the pool is closed"));
+        dispatcher.refuse(task, TaskResult.POOL_CLOSED, "the pool is closed");
       } else if (broken) {
-        finish(task, failure(task, TaskResult.CRASH, brokenMessage()));
+        dispatcher.refuse(task, TaskResult.CRASH, brokenMessage());
       } else {
-        pending.addLast(task);
-        dispatch();
+        dispatcher.enqueue(task);
       }
     } finally {
       lock.unlockAndRun();
@@ -251,7 +245,7 @@ public final class WorkerPool implements AutoCloseable {
     int live;
     lock.lock();
     try {
-      inFlight = tasksInPool;
+      inFlight = dispatcher.tasksInPool();
       live = workers.size();
     } finally {
       lock.unlock();
@@ -286,16 +280,7 @@ public final class WorkerPool implements AutoCloseable {
         return;
       }
       lock.setClosed();
-      for (Worker w : workers) {
-        for (Task task : w.inFlight) {
-          finish(task, failure(task, TaskResult.POOL_CLOSED, "the pool was closed"));
-        }
-        w.inFlight.clear();
-      }
-      for (Task task : pending) {
-        finish(task, failure(task, TaskResult.POOL_CLOSED, "the pool was closed"));
-      }
-      pending.clear();
+      dispatcher.failAll(TaskResult.POOL_CLOSED, "the pool was closed");
       lock.wakeSupervisor();
     } finally {
       lock.unlockAndRun();
@@ -326,57 +311,6 @@ public final class WorkerPool implements AutoCloseable {
       }
     }
     Reaper.removeFolder(folder);
-  }
-
-  // ---- dispatch (under lock) ----
-
-  private void dispatch() {
-    while (!pending.isEmpty()) {
-      Worker worker = leastBusy();
-      if (worker == null) {
-        return;
-      }
-      send(worker, pending.pollFirst());
-    }
-  }
-
-  private Worker leastBusy() {
-    Worker best = null;
-    int n = workers.size();
-    for (int i = 0; i < n; i++) {
-      Worker w = workers.get((cursor + i) % n);
-      if (w.state == Worker.State.READY
-          && w.inFlight.size() < spec.window()
-          && (best == null || w.inFlight.size() < best.inFlight.size())) {
-        best = w;
-      }
-    }
-    if (best != null) {
-      cursor = (workers.indexOf(best) + 1) % n;
-    }
-    return best;
-  }
-
-  private void send(Worker worker, Task task) {
-    task.requestId = nextRequestId++;
-    if (worker.inFlight.isEmpty()) {
-      worker.headStartNanos = System.nanoTime();
-    }
-    worker.inFlight.addLast(task);
-    worker.assigned++;
-    worker.outbox.add(new Message.Request(task.requestId, task.kernel, task.payload));
-    if (spec.maxTasksPerWorker() > 0 && worker.assigned >= spec.maxTasksPerWorker()) {
-      worker.state = Worker.State.RETIRING; // no more tasks; the supervisor starts its replacement
-      lock.wakeSupervisor();
-    }
-  }
-
-  /** Completes a task (later, outside the lock) and counts it. */
-  private void finish(Task task, TaskResult result) {
-    tasksInPool--;
-    counts.forTask(result.kind()).incrementAndGet();
-    counts.workerMicros.addAndGet(result.workerMicros());
-    lock.defer(() -> task.future.complete(result));
   }
 
   // ---- connections ----
@@ -469,7 +403,7 @@ public final class WorkerPool implements AutoCloseable {
               "forkline-pool-" + number + "-worker-" + worker.id + "-write");
       writer.setDaemon(true);
       writer.start();
-      dispatch();
+      dispatcher.dispatch();
       lock.signalAll();
       return worker;
     } finally {
@@ -502,65 +436,7 @@ public final class WorkerPool implements AutoCloseable {
   private void onResponse(Worker worker, Message.Response response) throws IOException {
     lock.lock();
     try {
-      Task head = worker.inFlight.peekFirst();
-      if (head == null || head.requestId != response.id()) {
-        if (lock.closed()) {
-          return;
-        }
-        throw new IOException(
-            "response "
-                + response.id()
-                + " does not answer the running task "
-                + (head == null ? "(none)" : head.requestId));
-      }
-      worker.inFlight.pollFirst();
-      worker.done++;
-      if (!worker.inFlight.isEmpty()) {
-        worker.headStartNanos = System.nanoTime();
-      }
-      head.attempts++;
-      long workerMicros = response.workerNanos() / 1000;
-      if (response.ok()) {
-        finish(
-            head,
-            TaskResult.ok(
-                response.payload(),
-                worker.id,
-                worker.pid,
-                head.attempts,
-                workerMicros,
-                head.totalMicros()));
-      } else if (head.errorRetries < spec.taskErrorRetries()) {
-        head.errorRetries++;
-        counts.retries.incrementAndGet();
-        pending.addFirst(head);
-      } else {
-        Task task = head;
-        tasksInPool--;
-        counts.taskErrors.incrementAndGet();
-        counts.workerMicros.addAndGet(workerMicros);
-        Path log = worker.log;
-        int id = worker.id;
-        long pid = worker.pid;
-        lock.defer(
-            () ->
-                task.future.complete(
-                    TaskResult.taskError(
-                        response.errorClass(),
-                        response.errorMessage(),
-                        response.stackTrace(),
-                        id,
-                        pid,
-                        LogTail.read(log),
-                        task.attempts,
-                        workerMicros,
-                        task.totalMicros())));
-      }
-      if (worker.state == Worker.State.RETIRING && worker.inFlight.isEmpty() && !worker.retired) {
-        worker.retired = true;
-        worker.stopWriter();
-      }
-      dispatch();
+      dispatcher.answered(worker, response);
     } finally {
       lock.unlockAndRun();
     }
@@ -775,9 +651,7 @@ public final class WorkerPool implements AutoCloseable {
     if (head != null && !charge) {
       requeue.add(0, head);
     }
-    for (int i = requeue.size() - 1; i >= 0; i--) {
-      pending.addFirst(requeue.get(i));
-    }
+    dispatcher.requeueFirst(requeue);
     if (charge) {
       head.attempts++;
       // Out of memory is not retried: the same task in the same heap runs out again, and each try
@@ -785,10 +659,10 @@ public final class WorkerPool implements AutoCloseable {
       if (!TaskResult.OOM.equals(kind) && head.crashRetries < spec.crashRetries()) {
         head.crashRetries++;
         counts.retries.incrementAndGet();
-        pending.addFirst(head);
+        dispatcher.requeueFirst(head);
       } else {
         long ranMicros = (now - worker.headStartNanos) / 1000;
-        finish(
+        dispatcher.finish(
             head,
             TaskResult.death(
                 kind,
@@ -804,7 +678,7 @@ public final class WorkerPool implements AutoCloseable {
       }
     }
     failPendingIfBroken();
-    dispatch();
+    dispatcher.dispatch();
   }
 
   private String classify(Worker worker, Integer code, String tail) {
@@ -840,11 +714,7 @@ public final class WorkerPool implements AutoCloseable {
     if (!broken) {
       return;
     }
-    String message = brokenMessage();
-    for (Task task : pending) {
-      finish(task, failure(task, TaskResult.CRASH, message));
-    }
-    pending.clear();
+    dispatcher.failPending(TaskResult.CRASH, brokenMessage());
   }
 
   private String brokenMessage() {
@@ -852,10 +722,6 @@ public final class WorkerPool implements AutoCloseable {
         + consecutiveStartFailures
         + " failed in a row): "
         + lastStartFailure;
-  }
-
-  private TaskResult failure(Task task, String kind, String message) {
-    return TaskResult.failure(kind, message, task.attempts, task.totalMicros());
   }
 
   private static void closeQuietly(AutoCloseable closeable) {
