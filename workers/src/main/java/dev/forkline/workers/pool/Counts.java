@@ -34,7 +34,7 @@ final class Counts {
     return switch (kind) {
       case TaskResult.TIMEOUT -> timeoutDeaths;
       case TaskResult.OOM -> oomDeaths;
-      case WorkerPool.RECYCLED -> recycled;
+      case DeathPolicy.RECYCLED -> recycled;
       default -> crashDeaths;
     };
   }

@@ -69,9 +69,6 @@ public final class WorkerPool implements AutoCloseable {
   /** The largest task payload: what fits in a frame. */
   public static final int MAX_PAYLOAD_BYTES = Frames.MAX_FRAME_BYTES - 64 * 1024;
 
-  static final String RECYCLED = "recycled";
-
-  private static final String OOM_MARKER = "Terminating due to java.lang.OutOfMemoryError";
   private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
 
   private final PoolSpec spec;
@@ -82,6 +79,7 @@ public final class WorkerPool implements AutoCloseable {
   private final PoolLock lock = new PoolLock();
   private final Counts counts = new Counts();
   private final Dispatcher dispatcher;
+  private final DeathPolicy deaths;
   private final Thread supervisor;
 
   // Guarded by lock.
@@ -100,6 +98,7 @@ public final class WorkerPool implements AutoCloseable {
     Reaper.addFolder(folder);
     this.socket = folder.resolve("pool.sock");
     this.dispatcher = new Dispatcher(spec, lock, counts, workers);
+    this.deaths = new DeathPolicy(spec, counts, dispatcher);
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
     Thread acceptor = new Thread(this::acceptLoop, "forkline-pool-" + number + "-accept");
@@ -629,9 +628,8 @@ public final class WorkerPool implements AutoCloseable {
       return;
     }
 
-    String kind = classify(worker, code, tail);
-    counts.forDeath(kind).incrementAndGet();
-    if (RECYCLED.equals(kind)) {
+    String kind = deaths.onDeath(worker, code, exit, tail, now);
+    if (DeathPolicy.RECYCLED.equals(kind)) {
       try {
         Files.deleteIfExists(worker.log);
       } catch (IOException ignored) {
@@ -639,75 +637,8 @@ public final class WorkerPool implements AutoCloseable {
       }
       return;
     }
-    Task head = worker.inFlight.pollFirst();
-    boolean charge = head != null;
-    if (TaskResult.TIMEOUT.equals(kind)
-        && head != null
-        && head.requestId != worker.timedOutRequest) {
-      charge = false; // the overrunning task answered just before the kill; this one barely began
-    }
-    List<Task> requeue = new ArrayList<>(worker.inFlight);
-    worker.inFlight.clear();
-    if (head != null && !charge) {
-      requeue.add(0, head);
-    }
-    dispatcher.requeueFirst(requeue);
-    if (charge) {
-      head.attempts++;
-      // Out of memory is not retried: the same task in the same heap runs out again, and each try
-      // costs a worker JVM. Crashes and timeouts may be passing (a signal, a loaded machine).
-      if (!TaskResult.OOM.equals(kind) && head.crashRetries < spec.crashRetries()) {
-        head.crashRetries++;
-        counts.retries.incrementAndGet();
-        dispatcher.requeueFirst(head);
-      } else {
-        long ranMicros = (now - worker.headStartNanos) / 1000;
-        dispatcher.finish(
-            head,
-            TaskResult.death(
-                kind,
-                deathMessage(worker, kind, exit, head.attempts),
-                worker.id,
-                worker.pid,
-                code,
-                exit,
-                tail,
-                head.attempts,
-                ranMicros,
-                head.totalMicros()));
-      }
-    }
     failPendingIfBroken();
     dispatcher.dispatch();
-  }
-
-  private String classify(Worker worker, Integer code, String tail) {
-    if (TaskResult.TIMEOUT.equals(worker.killedFor)) {
-      return TaskResult.TIMEOUT;
-    }
-    if (code != null && code == 3 && tail.contains(OOM_MARKER)) {
-      return TaskResult.OOM;
-    }
-    if (worker.retired && worker.inFlight.isEmpty() && code != null && code == 0) {
-      return RECYCLED;
-    }
-    return TaskResult.CRASH;
-  }
-
-  private String deathMessage(Worker worker, String kind, String exit, int attempts) {
-    String what =
-        switch (kind) {
-          case TaskResult.TIMEOUT ->
-              "ran longer than the task timeout of "
-                  + spec.taskTimeout().toMillis()
-                  + " ms; "
-                  + worker.name()
-                  + " was killed";
-          case TaskResult.OOM ->
-              worker.name() + " ran out of memory (" + PoolSpec.heapFlag(spec.heapBytes()) + ")";
-          default -> worker.name() + " died (" + exit + ") while running the task";
-        };
-    return what + (attempts > 1 ? " (" + attempts + " attempts)" : "");
   }
 
   private void failPendingIfBroken() {
