@@ -12,10 +12,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -79,17 +77,10 @@ public final class WorkerPool implements AutoCloseable {
   private final PoolLock lock = new PoolLock();
   private final Counts counts = new Counts();
   private final Dispatcher dispatcher;
-  private final DeathPolicy deaths;
-  private final Thread supervisor;
+  private final Supervisor supervisor;
 
-  // Guarded by lock.
+  /** The live workers: starting, ready or retiring. Guarded by lock. */
   private final List<Worker> workers = new ArrayList<>();
-  private final ArrayDeque<Worker> exited = new ArrayDeque<>();
-  private int nextWorkerId;
-  private int consecutiveStartFailures;
-  private String lastStartFailure;
-  private long nextSpawnNanos;
-  private boolean broken;
 
   private WorkerPool(PoolSpec spec) throws IOException {
     this.spec = spec;
@@ -98,14 +89,22 @@ public final class WorkerPool implements AutoCloseable {
     Reaper.addFolder(folder);
     this.socket = folder.resolve("pool.sock");
     this.dispatcher = new Dispatcher(spec, lock, counts, workers);
-    this.deaths = new DeathPolicy(spec, counts, dispatcher);
     this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
     server.bind(UnixDomainSocketAddress.of(socket));
     Thread acceptor = new Thread(this::acceptLoop, "forkline-pool-" + number + "-accept");
     acceptor.setDaemon(true);
     acceptor.start();
-    this.supervisor = new Thread(this::supervise, "forkline-pool-" + number + "-supervisor");
-    supervisor.setDaemon(true);
+    this.supervisor =
+        new Supervisor(
+            spec,
+            number,
+            folder,
+            socket,
+            lock,
+            counts,
+            workers,
+            dispatcher,
+            new DeathPolicy(spec, counts, dispatcher));
   }
 
   /**
@@ -133,20 +132,20 @@ public final class WorkerPool implements AutoCloseable {
     List<Worker> initial;
     lock.lock();
     try {
-      initial = planSpawns(System.nanoTime());
+      initial = supervisor.planSpawns(System.nanoTime());
     } finally {
       lock.unlockAndRun();
     }
     supervisor.start();
     for (Worker worker : initial) {
-      spawn(worker);
+      supervisor.spawn(worker);
     }
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
     lock.lock();
     try {
       while (true) {
-        if (lastStartFailure != null) {
-          throw new IOException(lastStartFailure);
+        if (supervisor.lastStartFailure() != null) {
+          throw new IOException(supervisor.lastStartFailure());
         }
         if (initial.stream().allMatch(w -> w.state == Worker.State.READY)) {
           return;
@@ -215,8 +214,8 @@ public final class WorkerPool implements AutoCloseable {
     try {
       if (lock.closed()) {
         dispatcher.refuse(task, TaskResult.POOL_CLOSED, "the pool is closed");
-      } else if (broken) {
-        dispatcher.refuse(task, TaskResult.CRASH, brokenMessage());
+      } else if (supervisor.broken()) {
+        dispatcher.refuse(task, TaskResult.CRASH, supervisor.brokenMessage());
       } else {
         dispatcher.enqueue(task);
       }
@@ -285,13 +284,7 @@ public final class WorkerPool implements AutoCloseable {
       lock.unlockAndRun();
     }
     closeQuietly(server);
-    if (supervisor.isAlive() && Thread.currentThread() != supervisor) {
-      try {
-        supervisor.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    supervisor.join();
     lock.lock();
     try {
       all = new ArrayList<>(workers);
@@ -391,8 +384,7 @@ public final class WorkerPool implements AutoCloseable {
       worker.channel = channel;
       worker.state = Worker.State.READY;
       worker.startupNanos = System.nanoTime() - worker.spawnNanos;
-      consecutiveStartFailures = 0;
-      broken = false;
+      supervisor.started();
       Worker ready = worker;
       DataOutputStream out =
           new DataOutputStream(new BufferedOutputStream(ChannelStreams.out(channel), 64 * 1024));
@@ -441,221 +433,7 @@ public final class WorkerPool implements AutoCloseable {
     }
   }
 
-  // ---- supervision ----
-
-  private void supervise() {
-    while (true) {
-      List<Worker> toSpawn;
-      lock.lock();
-      try {
-        if (lock.closed()) {
-          return;
-        }
-        lock.clearWake();
-        long now = System.nanoTime();
-        handleExits(now);
-        checkDeadlines(now);
-        toSpawn = planSpawns(now);
-      } finally {
-        lock.unlockAndRun();
-      }
-      for (Worker worker : toSpawn) {
-        spawn(worker);
-      }
-      lock.lock();
-      try {
-        lock.awaitWake(TICK_NANOS);
-      } catch (InterruptedException e) {
-        return;
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  /**
-   * Handles the workers whose process ended, each once its connection has been read to the end (so
-   * that every response it sent before dying counts).
-   */
-  private void handleExits(long now) {
-    for (java.util.Iterator<Worker> it = exited.iterator(); it.hasNext(); ) {
-      Worker worker = it.next();
-      if (worker.channel != null && !worker.readerDone) {
-        if (worker.exitSeenNanos == 0) {
-          worker.exitSeenNanos = now;
-        } else if (now - worker.exitSeenNanos > TimeUnit.SECONDS.toNanos(2)) {
-          closeQuietly(worker.channel); // should not happen: a dead process's socket ends
-        }
-        continue;
-      }
-      it.remove();
-      handleExit(worker, now);
-    }
-  }
-
-  private void checkDeadlines(long now) {
-    long timeout = spec.taskTimeout().toNanos();
-    for (Worker w : workers) {
-      if (w.killedFor != null || w.process == null) {
-        continue;
-      }
-      if (w.state == Worker.State.STARTING) {
-        if (now - w.spawnNanos > START_TIMEOUT.toNanos()) {
-          w.killedFor = "start-timeout";
-          w.process.destroyForcibly();
-        }
-      } else if (!w.inFlight.isEmpty() && now - w.headStartNanos > timeout) {
-        w.killedFor = TaskResult.TIMEOUT;
-        w.timedOutRequest = w.inFlight.peekFirst().requestId;
-        w.process.destroyForcibly();
-      }
-    }
-  }
-
-  /** Reserves the workers to spawn now: replacements for the dead and the retiring. */
-  private List<Worker> planSpawns(long now) {
-    List<Worker> plan = new ArrayList<>();
-    if (lock.closed()) {
-      return plan;
-    }
-    int active = 0;
-    boolean starting = false;
-    for (Worker w : workers) {
-      if (w.state != Worker.State.RETIRING) {
-        active++;
-      }
-      starting |= w.state == Worker.State.STARTING;
-    }
-    int need = spec.workers() - active;
-    if (need <= 0 || now < nextSpawnNanos) {
-      return plan;
-    }
-    if (consecutiveStartFailures > 0) {
-      if (starting) {
-        return plan; // probe one worker at a time while starts fail
-      }
-      need = 1;
-    }
-    for (int i = 0; i < need; i++) {
-      int id = nextWorkerId++;
-      Worker worker = new Worker(id, folder.resolve("worker-" + id + ".log"));
-      workers.add(worker);
-      plan.add(worker);
-    }
-    return plan;
-  }
-
-  /** Starts a reserved worker's process (outside the lock). */
-  private void spawn(Worker worker) {
-    WorkerProcess.Launch launch = WorkerProcess.launch(spec, socket, worker);
-    Process process = launch.process();
-    boolean closedMeanwhile;
-    lock.lock();
-    try {
-      closedMeanwhile = lock.closed();
-      worker.spawnNanos = launch.spawnNanos();
-      if (process == null) {
-        worker.spawnError = launch.error();
-        exited.add(worker);
-        lock.wakeSupervisor();
-        return;
-      }
-      counts.workerStarts.incrementAndGet();
-      Reaper.add(process);
-      worker.process = process;
-      worker.pid = process.pid();
-      process
-          .onExit()
-          .whenComplete(
-              (p, e) -> {
-                lock.lock();
-                try {
-                  exited.add(worker);
-                  lock.wakeSupervisor();
-                } finally {
-                  lock.unlock();
-                }
-              });
-    } finally {
-      lock.unlockAndRun();
-    }
-    if (closedMeanwhile) {
-      WorkerProcess.reap(process, 0);
-    }
-  }
-
-  /** Deals with a worker whose process ended (or could not be started). */
-  private void handleExit(Worker worker, long now) {
-    if (worker.exitHandled || lock.closed()) {
-      return;
-    }
-    worker.exitHandled = true;
-    workers.remove(worker);
-    worker.stopWriter();
-    Integer code = null;
-    String exit;
-    if (worker.process == null) {
-      exit = worker.spawnError;
-    } else {
-      Reaper.remove(worker.process);
-      code = worker.process.exitValue();
-      exit = ExitStatus.describe(code);
-    }
-    String tail = worker.process == null ? "" : LogTail.read(worker.log);
-
-    if (worker.state == Worker.State.STARTING) {
-      counts.startFailures.incrementAndGet();
-      consecutiveStartFailures++;
-      nextSpawnNanos =
-          now
-              + Math.min(
-                  TimeUnit.SECONDS.toNanos(5),
-                  (100L << (consecutiveStartFailures - 1)) * 1_000_000L);
-      lastStartFailure =
-          worker.name()
-              + " could not start ("
-              + exit
-              + ("start-timeout".equals(worker.killedFor)
-                  ? ", killed: no hello within " + START_TIMEOUT.toSeconds() + " s"
-                  : "")
-              + ")"
-              + (tail.isEmpty() ? "" : "; the last lines of its log:\n" + tail);
-      if (consecutiveStartFailures >= MAX_START_FAILURES) {
-        broken = true;
-      }
-      failPendingIfBroken();
-      lock.signalAll();
-      return;
-    }
-
-    String kind = deaths.onDeath(worker, code, exit, tail, now);
-    if (DeathPolicy.RECYCLED.equals(kind)) {
-      try {
-        Files.deleteIfExists(worker.log);
-      } catch (IOException ignored) {
-        // removed with the pool's folder
-      }
-      return;
-    }
-    failPendingIfBroken();
-    dispatcher.dispatch();
-  }
-
-  private void failPendingIfBroken() {
-    if (!broken) {
-      return;
-    }
-    dispatcher.failPending(TaskResult.CRASH, brokenMessage());
-  }
-
-  private String brokenMessage() {
-    return "no worker could be started ("
-        + consecutiveStartFailures
-        + " failed in a row): "
-        + lastStartFailure;
-  }
-
-  private static void closeQuietly(AutoCloseable closeable) {
+  static void closeQuietly(AutoCloseable closeable) {
     if (closeable != null) {
       try {
         closeable.close();
