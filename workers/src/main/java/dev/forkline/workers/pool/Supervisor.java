@@ -141,7 +141,7 @@ final class Supervisor {
           worker.exitSeenNanos = now;
         } else if (now - worker.exitSeenNanos > TimeUnit.SECONDS.toNanos(2)) {
           // Should not happen: a dead process's socket ends.
-          WorkerPool.closeQuietly(worker.channel);
+          Connections.closeQuietly(worker.channel);
         }
         continue;
       }

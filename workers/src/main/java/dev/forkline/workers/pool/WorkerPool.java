@@ -1,17 +1,7 @@
 package dev.forkline.workers.pool;
 
-import dev.forkline.workers.protocol.ChannelStreams;
 import dev.forkline.workers.protocol.Frames;
-import dev.forkline.workers.protocol.Message;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,12 +62,11 @@ public final class WorkerPool implements AutoCloseable {
   private final PoolSpec spec;
   private final int number;
   private final Path folder;
-  private final Path socket;
-  private final ServerSocketChannel server;
   private final PoolLock lock = new PoolLock();
   private final Counts counts = new Counts();
   private final Dispatcher dispatcher;
   private final Supervisor supervisor;
+  private final Connections connections;
 
   /** The live workers: starting, ready or retiring. Guarded by lock. */
   private final List<Worker> workers = new ArrayList<>();
@@ -87,13 +76,8 @@ public final class WorkerPool implements AutoCloseable {
     this.number = POOL_NUMBERS.incrementAndGet();
     this.folder = WorkerProcess.privateFolder();
     Reaper.addFolder(folder);
-    this.socket = folder.resolve("pool.sock");
+    Path socket = folder.resolve("pool.sock");
     this.dispatcher = new Dispatcher(spec, lock, counts, workers);
-    this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(socket));
-    Thread acceptor = new Thread(this::acceptLoop, "forkline-pool-" + number + "-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
     this.supervisor =
         new Supervisor(
             spec,
@@ -105,6 +89,8 @@ public final class WorkerPool implements AutoCloseable {
             workers,
             dispatcher,
             new DeathPolicy(spec, counts, dispatcher));
+    this.connections = new Connections(number, socket, lock, workers, dispatcher, supervisor);
+    connections.start();
   }
 
   /**
@@ -283,7 +269,7 @@ public final class WorkerPool implements AutoCloseable {
     } finally {
       lock.unlockAndRun();
     }
-    closeQuietly(server);
+    connections.close();
     supervisor.join();
     lock.lock();
     try {
@@ -294,7 +280,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     for (Worker w : all) {
       w.stopWriter();
-      closeQuietly(w.channel);
+      Connections.closeQuietly(w.channel);
     }
     long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
     for (Worker w : all) {
@@ -303,144 +289,6 @@ public final class WorkerPool implements AutoCloseable {
       }
     }
     Reaper.removeFolder(folder);
-  }
-
-  // ---- connections ----
-
-  private void acceptLoop() {
-    while (true) {
-      SocketChannel channel;
-      try {
-        channel = server.accept();
-      } catch (IOException e) {
-        return; // closed
-      }
-      Thread reader = new Thread(() -> readLoop(channel), "forkline-pool-" + number + "-conn");
-      reader.setDaemon(true);
-      reader.start();
-    }
-  }
-
-  /** Reads a worker's hello, then its responses until the connection ends. */
-  private void readLoop(SocketChannel channel) {
-    Worker worker = null;
-    try {
-      DataInputStream in =
-          new DataInputStream(new BufferedInputStream(ChannelStreams.in(channel), 64 * 1024));
-      Message first = Frames.read(in, Frames.MAX_FRAME_BYTES);
-      if (!(first instanceof Message.Hello hello) || hello.version() != Frames.VERSION) {
-        return;
-      }
-      worker = register(hello, channel);
-      if (worker == null) {
-        return;
-      }
-      Thread.currentThread().setName("forkline-pool-" + number + "-worker-" + worker.id + "-read");
-      Message message;
-      while ((message = Frames.read(in, Frames.MAX_FRAME_BYTES)) != null) {
-        if (!(message instanceof Message.Response response)) {
-          throw new IOException("unexpected " + message.getClass().getSimpleName() + " frame");
-        }
-        onResponse(worker, response);
-      }
-    } catch (IOException e) {
-      // The connection broke or carried nonsense: the worker is finished either way.
-    } finally {
-      closeQuietly(channel);
-      if (worker != null) {
-        lock.lock();
-        try {
-          worker.readerDone = true;
-          lock.wakeSupervisor();
-        } finally {
-          lock.unlock();
-        }
-        worker.stopWriter();
-        Process process = worker.process;
-        // A worker halts when its connection ends; one that does not is killed.
-        try {
-          if (!process.waitFor(1, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-          }
-        } catch (InterruptedException e) {
-          process.destroyForcibly();
-        }
-      }
-    }
-  }
-
-  private Worker register(Message.Hello hello, SocketChannel channel) throws IOException {
-    Worker worker = null;
-    lock.lock();
-    try {
-      for (Worker w : workers) {
-        if (w.id == hello.workerId() && w.state == Worker.State.STARTING && w.channel == null) {
-          worker = w;
-        }
-      }
-      if (lock.closed() || worker == null || worker.pid != hello.pid()) {
-        return null;
-      }
-      worker.channel = channel;
-      worker.state = Worker.State.READY;
-      worker.startupNanos = System.nanoTime() - worker.spawnNanos;
-      supervisor.started();
-      Worker ready = worker;
-      DataOutputStream out =
-          new DataOutputStream(new BufferedOutputStream(ChannelStreams.out(channel), 64 * 1024));
-      Thread writer =
-          new Thread(
-              () -> writeLoop(ready, out),
-              "forkline-pool-" + number + "-worker-" + worker.id + "-write");
-      writer.setDaemon(true);
-      writer.start();
-      dispatcher.dispatch();
-      lock.signalAll();
-      return worker;
-    } finally {
-      lock.unlockAndRun();
-    }
-  }
-
-  /** Writes a worker's requests, many per flush when they queue up. */
-  private void writeLoop(Worker worker, DataOutputStream out) {
-    try {
-      while (true) {
-        Object item = worker.outbox.take();
-        while (item != null && item != Worker.STOP) {
-          Frames.write(out, (Message) item);
-          item = worker.outbox.poll();
-        }
-        out.flush();
-        if (item == Worker.STOP) {
-          if (worker.retired) {
-            worker.channel.shutdownOutput(); // the worker exits at end of input
-          }
-          return;
-        }
-      }
-    } catch (IOException | InterruptedException e) {
-      // The connection is gone; the reader and the supervisor deal with the worker.
-    }
-  }
-
-  private void onResponse(Worker worker, Message.Response response) throws IOException {
-    lock.lock();
-    try {
-      dispatcher.answered(worker, response);
-    } finally {
-      lock.unlockAndRun();
-    }
-  }
-
-  static void closeQuietly(AutoCloseable closeable) {
-    if (closeable != null) {
-      try {
-        closeable.close();
-      } catch (Exception ignored) {
-        // closing is best effort
-      }
-    }
   }
 
   @Override
