@@ -15,7 +15,7 @@ final class DeathPolicy {
   static final String RECYCLED = "recycled";
 
   /** What a JVM with -XX:+ExitOnOutOfMemoryError prints before it exits with code 3. */
-  static final String OOM_MARKER = "Terminating due to java.lang.OutOfMemoryError";
+  private static final String OOM_MARKER = "Terminating due to java.lang.OutOfMemoryError";
 
   private final PoolSpec spec;
   private final Counts counts;
