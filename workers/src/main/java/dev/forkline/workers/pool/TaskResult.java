@@ -34,7 +34,7 @@ public final class TaskResult {
   private final long workerMicros;
   private final long totalMicros;
 
-  TaskResult(
+  private TaskResult(
       String kind,
       byte[] payload,
       String message,
@@ -65,8 +65,7 @@ public final class TaskResult {
 
   /** A success, e.g. for tests of code that consumes results. */
   public static TaskResult ok(byte[] payload) {
-    return new TaskResult(
-        OK, Objects.requireNonNull(payload), null, null, null, -1, -1, null, null, null, 1, 0, 0);
+    return ok(Objects.requireNonNull(payload), -1, -1, 1, 0, 0);
   }
 
   /** A failure of the given kind with only a message, e.g. for tests. */
@@ -74,7 +73,88 @@ public final class TaskResult {
     if (OK.equals(kind)) {
       throw new IllegalArgumentException("a failure cannot be of kind ok");
     }
-    return new TaskResult(kind, null, message, null, null, -1, -1, null, null, null, 0, 0, 0);
+    return failure(kind, message, 0, 0);
+  }
+
+  /** The kernel's result, as a worker returned it. */
+  static TaskResult ok(
+      byte[] payload, int workerId, long pid, int attempts, long workerMicros, long totalMicros) {
+    return new TaskResult(
+        OK,
+        payload,
+        null,
+        null,
+        null,
+        workerId,
+        pid,
+        null,
+        null,
+        null,
+        attempts,
+        workerMicros,
+        totalMicros);
+  }
+
+  /** The kernel threw: its exception's class and message, as a worker reported them. */
+  static TaskResult taskError(
+      String errorClass,
+      String errorMessage,
+      String remoteStackTrace,
+      int workerId,
+      long pid,
+      String stderrTail,
+      int attempts,
+      long workerMicros,
+      long totalMicros) {
+    String message = errorClass + (errorMessage == null ? "" : ": " + errorMessage);
+    return new TaskResult(
+        TASK_ERROR,
+        null,
+        message,
+        errorClass,
+        remoteStackTrace,
+        workerId,
+        pid,
+        null,
+        null,
+        stderrTail,
+        attempts,
+        workerMicros,
+        totalMicros);
+  }
+
+  /** The worker died running the task ({@code crash}, {@code timeout} or {@code oom}). */
+  static TaskResult death(
+      String kind,
+      String message,
+      int workerId,
+      long pid,
+      Integer exitCode,
+      String exitDescription,
+      String stderrTail,
+      int attempts,
+      long workerMicros,
+      long totalMicros) {
+    return new TaskResult(
+        kind,
+        null,
+        message,
+        null,
+        null,
+        workerId,
+        pid,
+        exitCode,
+        exitDescription,
+        stderrTail,
+        attempts,
+        workerMicros,
+        totalMicros);
+  }
+
+  /** A failure that no worker answered: refused at submission, pool closed or broken. */
+  static TaskResult failure(String kind, String message, int attempts, long totalMicros) {
+    return new TaskResult(
+        kind, null, message, null, null, -1, -1, null, null, null, attempts, 0, totalMicros);
   }
 
   /** True if the kernel returned a result. */

@@ -1,34 +1,15 @@
 package dev.forkline.workers.pool;
 
-import dev.forkline.workers.kernel.Kernel;
-import dev.forkline.workers.kernel.Kernels;
-import dev.forkline.workers.protocol.ChannelStreams;
 import dev.forkline.workers.protocol.Frames;
-import dev.forkline.workers.protocol.Message;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A pool of worker JVMs that run kernels on tasks, each task in a process of its own so that a
@@ -76,149 +57,40 @@ public final class WorkerPool implements AutoCloseable {
   /** The largest task payload: what fits in a frame. */
   public static final int MAX_PAYLOAD_BYTES = Frames.MAX_FRAME_BYTES - 64 * 1024;
 
-  static final String RECYCLED = "recycled";
-
-  private static final String OOM_MARKER = "Terminating due to java.lang.OutOfMemoryError";
   private static final AtomicInteger POOL_NUMBERS = new AtomicInteger();
-  private static final Object STOP = new Object();
-
-  private enum State {
-    STARTING,
-    READY,
-    RETIRING
-  }
-
-  /** One task, from submission to its result. Guarded by the pool's lock once submitted. */
-  private static final class Task {
-    final String kernel;
-    final byte[] payload;
-    final long submitNanos;
-    final CompletableFuture<TaskResult> future = new CompletableFuture<>();
-    long requestId;
-    int attempts;
-    int crashRetries;
-    int errorRetries;
-
-    Task(String kernel, byte[] payload, long submitNanos) {
-      this.kernel = kernel;
-      this.payload = payload;
-      this.submitNanos = submitNanos;
-    }
-  }
-
-  /** One worker process. Guarded by the pool's lock, except the outbox. */
-  private static final class Worker {
-    final int id;
-    final Path log;
-    final ArrayDeque<Task> inFlight = new ArrayDeque<>();
-    final LinkedBlockingQueue<Object> outbox = new LinkedBlockingQueue<>();
-    State state = State.STARTING;
-    long spawnNanos;
-    Process process;
-    long pid = -1;
-    String spawnError;
-    SocketChannel channel;
-    long startupNanos = -1;
-    long headStartNanos;
-    int assigned;
-    long done;
-
-    /** Why the pool killed it: "timeout" or "start-timeout"; null if it did not. */
-    String killedFor;
-
-    long timedOutRequest = -1;
-    boolean retired;
-    boolean readerDone;
-    long exitSeenNanos;
-    boolean exitHandled;
-
-    Worker(int id, Path log) {
-      this.id = id;
-      this.log = log;
-    }
-
-    String name() {
-      return "worker " + id + (pid >= 0 ? " (pid " + pid + ")" : "");
-    }
-  }
-
-  /** Counters since the last drain. */
-  private static final class Counts {
-    final AtomicLong workerStarts = new AtomicLong();
-    final AtomicLong startFailures = new AtomicLong();
-    final AtomicLong crashDeaths = new AtomicLong();
-    final AtomicLong timeoutDeaths = new AtomicLong();
-    final AtomicLong oomDeaths = new AtomicLong();
-    final AtomicLong recycled = new AtomicLong();
-    final AtomicLong ok = new AtomicLong();
-    final AtomicLong taskErrors = new AtomicLong();
-    final AtomicLong crashFailures = new AtomicLong();
-    final AtomicLong timeoutFailures = new AtomicLong();
-    final AtomicLong oomFailures = new AtomicLong();
-    final AtomicLong poolClosed = new AtomicLong();
-    final AtomicLong retries = new AtomicLong();
-    final AtomicLong workerMicros = new AtomicLong();
-
-    AtomicLong forTask(String kind) {
-      return switch (kind) {
-        case TaskResult.OK -> ok;
-        case TaskResult.TASK_ERROR -> taskErrors;
-        case TaskResult.CRASH -> crashFailures;
-        case TaskResult.TIMEOUT -> timeoutFailures;
-        case TaskResult.OOM -> oomFailures;
-        default -> poolClosed;
-      };
-    }
-
-    AtomicLong forDeath(String kind) {
-      return switch (kind) {
-        case TaskResult.TIMEOUT -> timeoutDeaths;
-        case TaskResult.OOM -> oomDeaths;
-        case RECYCLED -> recycled;
-        default -> crashDeaths;
-      };
-    }
-  }
 
   private final PoolSpec spec;
   private final int number;
   private final Path folder;
-  private final Path socket;
-  private final ServerSocketChannel server;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition changed = lock.newCondition();
+  private final PoolLock lock = new PoolLock();
   private final Counts counts = new Counts();
-  private final Thread supervisor;
+  private final Dispatcher dispatcher;
+  private final Supervisor supervisor;
+  private final Connections connections;
 
-  // Guarded by lock.
-  private final ArrayDeque<Task> pending = new ArrayDeque<>();
+  /** The live workers: starting, ready or retiring. Guarded by lock. */
   private final List<Worker> workers = new ArrayList<>();
-  private final ArrayDeque<Worker> exited = new ArrayDeque<>();
-  private final ArrayList<Runnable> deferred = new ArrayList<>();
-  private int nextWorkerId;
-  private long nextRequestId = 1;
-  private int cursor;
-  private int tasksInPool;
-  private boolean closed;
-  private boolean wake;
-  private int consecutiveStartFailures;
-  private String lastStartFailure;
-  private long nextSpawnNanos;
-  private boolean broken;
 
   private WorkerPool(PoolSpec spec) throws IOException {
     this.spec = spec;
     this.number = POOL_NUMBERS.incrementAndGet();
-    this.folder = privateFolder();
+    this.folder = WorkerProcess.privateFolder();
     Reaper.addFolder(folder);
-    this.socket = folder.resolve("pool.sock");
-    this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    server.bind(UnixDomainSocketAddress.of(socket));
-    Thread acceptor = new Thread(this::acceptLoop, "forkline-pool-" + number + "-accept");
-    acceptor.setDaemon(true);
-    acceptor.start();
-    this.supervisor = new Thread(this::supervise, "forkline-pool-" + number + "-supervisor");
-    supervisor.setDaemon(true);
+    Path socket = folder.resolve("pool.sock");
+    this.dispatcher = new Dispatcher(spec, lock, counts, workers);
+    this.supervisor =
+        new Supervisor(
+            spec,
+            number,
+            folder,
+            socket,
+            lock,
+            counts,
+            workers,
+            dispatcher,
+            new DeathPolicy(spec, counts, dispatcher));
+    this.connections = new Connections(number, socket, lock, workers, dispatcher, supervisor);
+    connections.start();
   }
 
   /**
@@ -246,56 +118,33 @@ public final class WorkerPool implements AutoCloseable {
     List<Worker> initial;
     lock.lock();
     try {
-      initial = planSpawns(System.nanoTime());
+      initial = supervisor.planSpawns(System.nanoTime());
     } finally {
-      unlockAndRun();
+      lock.unlockAndRun();
     }
     supervisor.start();
     for (Worker worker : initial) {
-      spawn(worker);
+      supervisor.spawn(worker);
     }
     long deadline = System.nanoTime() + START_TIMEOUT.toNanos() + TimeUnit.SECONDS.toNanos(5);
     lock.lock();
     try {
       while (true) {
-        if (lastStartFailure != null) {
-          throw new IOException(lastStartFailure);
+        if (supervisor.lastStartFailure() != null) {
+          throw new IOException(supervisor.lastStartFailure());
         }
-        if (initial.stream().allMatch(w -> w.state == State.READY)) {
+        if (initial.stream().allMatch(w -> w.state == Worker.State.READY)) {
           return;
         }
         long left = deadline - System.nanoTime();
         if (left <= 0) {
           throw new IOException("the workers did not start within " + START_TIMEOUT);
         }
-        changed.awaitNanos(left);
+        lock.awaitNanos(left);
       }
     } finally {
       lock.unlock();
     }
-  }
-
-  private static Path privateFolder() throws IOException {
-    Path folder;
-    try {
-      folder =
-          Files.createTempDirectory(
-              "forkline-pool-",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (UnsupportedOperationException e) {
-      folder = Files.createTempDirectory("forkline-pool-");
-    }
-    // A Unix socket path has a limit of about 100 bytes; long temp folders fall back to /tmp.
-    if (folder.resolve("pool.sock").toString().length() > 100
-        && Files.isDirectory(Path.of("/tmp"))) {
-      Files.delete(folder);
-      folder =
-          Files.createTempDirectory(
-              Path.of("/tmp"),
-              "forkline-pool-",
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    }
-    return folder;
   }
 
   /** The spec this pool was started with. */
@@ -312,7 +161,7 @@ public final class WorkerPool implements AutoCloseable {
   public boolean isClosed() {
     lock.lock();
     try {
-      return closed;
+      return lock.closed();
     } finally {
       lock.unlock();
     }
@@ -329,8 +178,7 @@ public final class WorkerPool implements AutoCloseable {
     Task task = new Task(kernel, payload, System.nanoTime());
     if (!spec.kernels().contains(kernel)) {
       task.future.complete(
-          failure(
-              task,
+          task.failure(
               TaskResult.TASK_ERROR,
               "kernel '" + kernel + "' is not one of this pool's kernels " + spec.kernels()));
       counts.taskErrors.incrementAndGet();
@@ -338,8 +186,7 @@ public final class WorkerPool implements AutoCloseable {
     }
     if (payload.length > MAX_PAYLOAD_BYTES) {
       task.future.complete(
-          failure(
-              task,
+          task.failure(
               TaskResult.TASK_ERROR,
               "payload of "
                   + payload.length
@@ -351,17 +198,15 @@ public final class WorkerPool implements AutoCloseable {
     }
     lock.lock();
     try {
-      tasksInPool++;
-      if (closed) {
-        finish(task, failure(task, TaskResult.POOL_CLOSED, "the pool is closed"));
-      } else if (broken) {
-        finish(task, failure(task, TaskResult.CRASH, brokenMessage()));
+      if (lock.closed()) {
+        dispatcher.refuse(task, TaskResult.POOL_CLOSED, "the pool is closed");
+      } else if (supervisor.broken()) {
+        dispatcher.refuse(task, TaskResult.CRASH, supervisor.brokenMessage());
       } else {
-        pending.addLast(task);
-        dispatch();
+        dispatcher.enqueue(task);
       }
     } finally {
-      unlockAndRun();
+      lock.unlockAndRun();
     }
     return task.future;
   }
@@ -384,28 +229,12 @@ public final class WorkerPool implements AutoCloseable {
     int live;
     lock.lock();
     try {
-      inFlight = tasksInPool;
+      inFlight = dispatcher.tasksInPool();
       live = workers.size();
     } finally {
       lock.unlock();
     }
-    return new PoolCounters(
-        counts.workerStarts.getAndSet(0),
-        counts.startFailures.getAndSet(0),
-        counts.crashDeaths.getAndSet(0),
-        counts.timeoutDeaths.getAndSet(0),
-        counts.oomDeaths.getAndSet(0),
-        counts.recycled.getAndSet(0),
-        counts.ok.getAndSet(0),
-        counts.taskErrors.getAndSet(0),
-        counts.crashFailures.getAndSet(0),
-        counts.timeoutFailures.getAndSet(0),
-        counts.oomFailures.getAndSet(0),
-        counts.poolClosed.getAndSet(0),
-        counts.retries.getAndSet(0),
-        counts.workerMicros.getAndSet(0),
-        inFlight,
-        live);
+    return counts.drain(inFlight, live);
   }
 
   /** A snapshot of the live workers. */
@@ -414,14 +243,7 @@ public final class WorkerPool implements AutoCloseable {
     try {
       List<WorkerInfo> infos = new ArrayList<>();
       for (Worker w : workers) {
-        infos.add(
-            new WorkerInfo(
-                w.id,
-                w.pid,
-                w.state.name().toLowerCase(java.util.Locale.ROOT),
-                w.inFlight.size(),
-                w.done,
-                w.startupNanos < 0 ? null : Duration.ofNanos(w.startupNanos)));
+        infos.add(w.info());
       }
       return infos;
     } finally {
@@ -438,33 +260,17 @@ public final class WorkerPool implements AutoCloseable {
     List<Worker> all;
     lock.lock();
     try {
-      if (closed) {
+      if (lock.closed()) {
         return;
       }
-      closed = true;
-      for (Worker w : workers) {
-        for (Task task : w.inFlight) {
-          finish(task, failure(task, TaskResult.POOL_CLOSED, "the pool was closed"));
-        }
-        w.inFlight.clear();
-      }
-      for (Task task : pending) {
-        finish(task, failure(task, TaskResult.POOL_CLOSED, "the pool was closed"));
-      }
-      pending.clear();
-      wake = true;
-      changed.signalAll();
+      lock.setClosed();
+      dispatcher.failAll(TaskResult.POOL_CLOSED, "the pool was closed");
+      lock.wakeSupervisor();
     } finally {
-      unlockAndRun();
+      lock.unlockAndRun();
     }
-    closeQuietly(server);
-    if (supervisor.isAlive() && Thread.currentThread() != supervisor) {
-      try {
-        supervisor.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    connections.close();
+    supervisor.join();
     lock.lock();
     try {
       all = new ArrayList<>(workers);
@@ -473,666 +279,16 @@ public final class WorkerPool implements AutoCloseable {
       lock.unlock();
     }
     for (Worker w : all) {
-      w.outbox.add(STOP);
-      closeQuietly(w.channel);
+      w.stopWriter();
+      Connections.closeQuietly(w.channel);
     }
     long deadline = System.nanoTime() + CLOSE_GRACE.toNanos();
     for (Worker w : all) {
       if (w.process != null) {
-        reap(w.process, Math.max(0, deadline - System.nanoTime()));
+        WorkerProcess.reap(w.process, Math.max(0, deadline - System.nanoTime()));
       }
     }
     Reaper.removeFolder(folder);
-  }
-
-  /** Waits for a process up to {@code graceNanos}, then kills it and waits for it to be gone. */
-  private static void reap(Process process, long graceNanos) {
-    boolean interrupted = false;
-    try {
-      try {
-        if (!process.waitFor(graceNanos, TimeUnit.NANOSECONDS)) {
-          process.destroyForcibly();
-          process.waitFor(10, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        interrupted = true;
-        process.destroyForcibly();
-      }
-    } finally {
-      Reaper.remove(process);
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-    }
-  }
-
-  // ---- dispatch (under lock) ----
-
-  private void dispatch() {
-    while (!pending.isEmpty()) {
-      Worker worker = leastBusy();
-      if (worker == null) {
-        return;
-      }
-      send(worker, pending.pollFirst());
-    }
-  }
-
-  private Worker leastBusy() {
-    Worker best = null;
-    int n = workers.size();
-    for (int i = 0; i < n; i++) {
-      Worker w = workers.get((cursor + i) % n);
-      if (w.state == State.READY
-          && w.inFlight.size() < spec.window()
-          && (best == null || w.inFlight.size() < best.inFlight.size())) {
-        best = w;
-      }
-    }
-    if (best != null) {
-      cursor = (workers.indexOf(best) + 1) % n;
-    }
-    return best;
-  }
-
-  private void send(Worker worker, Task task) {
-    task.requestId = nextRequestId++;
-    if (worker.inFlight.isEmpty()) {
-      worker.headStartNanos = System.nanoTime();
-    }
-    worker.inFlight.addLast(task);
-    worker.assigned++;
-    worker.outbox.add(new Message.Request(task.requestId, task.kernel, task.payload));
-    if (spec.maxTasksPerWorker() > 0 && worker.assigned >= spec.maxTasksPerWorker()) {
-      worker.state = State.RETIRING; // no more tasks; the supervisor starts its replacement
-      wakeSupervisor();
-    }
-  }
-
-  /** Completes a task (later, outside the lock) and counts it. */
-  private void finish(Task task, TaskResult result) {
-    tasksInPool--;
-    counts.forTask(result.kind()).incrementAndGet();
-    counts.workerMicros.addAndGet(result.workerMicros());
-    deferred.add(() -> task.future.complete(result));
-  }
-
-  private void unlockAndRun() {
-    List<Runnable> todo = null;
-    if (!deferred.isEmpty()) {
-      todo = new ArrayList<>(deferred);
-      deferred.clear();
-    }
-    lock.unlock();
-    if (todo != null) {
-      for (Runnable runnable : todo) {
-        runnable.run();
-      }
-    }
-  }
-
-  private void wakeSupervisor() {
-    wake = true;
-    changed.signalAll();
-  }
-
-  // ---- connections ----
-
-  private void acceptLoop() {
-    while (true) {
-      SocketChannel channel;
-      try {
-        channel = server.accept();
-      } catch (IOException e) {
-        return; // closed
-      }
-      Thread reader = new Thread(() -> readLoop(channel), "forkline-pool-" + number + "-conn");
-      reader.setDaemon(true);
-      reader.start();
-    }
-  }
-
-  /** Reads a worker's hello, then its responses until the connection ends. */
-  private void readLoop(SocketChannel channel) {
-    Worker worker = null;
-    try {
-      DataInputStream in =
-          new DataInputStream(new BufferedInputStream(ChannelStreams.in(channel), 64 * 1024));
-      Message first = Frames.read(in, Frames.MAX_FRAME_BYTES);
-      if (!(first instanceof Message.Hello hello) || hello.version() != Frames.VERSION) {
-        return;
-      }
-      worker = register(hello, channel);
-      if (worker == null) {
-        return;
-      }
-      Thread.currentThread().setName("forkline-pool-" + number + "-worker-" + worker.id + "-read");
-      Message message;
-      while ((message = Frames.read(in, Frames.MAX_FRAME_BYTES)) != null) {
-        if (!(message instanceof Message.Response response)) {
-          throw new IOException("unexpected " + message.getClass().getSimpleName() + " frame");
-        }
-        onResponse(worker, response);
-      }
-    } catch (IOException e) {
-      // The connection broke or carried nonsense: the worker is finished either way.
-    } finally {
-      closeQuietly(channel);
-      if (worker != null) {
-        lock.lock();
-        try {
-          worker.readerDone = true;
-          wakeSupervisor();
-        } finally {
-          lock.unlock();
-        }
-        worker.outbox.add(STOP);
-        Process process = worker.process;
-        // A worker halts when its connection ends; one that does not is killed.
-        try {
-          if (!process.waitFor(1, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-          }
-        } catch (InterruptedException e) {
-          process.destroyForcibly();
-        }
-      }
-    }
-  }
-
-  private Worker register(Message.Hello hello, SocketChannel channel) throws IOException {
-    Worker worker = null;
-    lock.lock();
-    try {
-      for (Worker w : workers) {
-        if (w.id == hello.workerId() && w.state == State.STARTING && w.channel == null) {
-          worker = w;
-        }
-      }
-      if (closed || worker == null || worker.pid != hello.pid()) {
-        return null;
-      }
-      worker.channel = channel;
-      worker.state = State.READY;
-      worker.startupNanos = System.nanoTime() - worker.spawnNanos;
-      consecutiveStartFailures = 0;
-      broken = false;
-      Worker ready = worker;
-      DataOutputStream out =
-          new DataOutputStream(new BufferedOutputStream(ChannelStreams.out(channel), 64 * 1024));
-      Thread writer =
-          new Thread(
-              () -> writeLoop(ready, out),
-              "forkline-pool-" + number + "-worker-" + worker.id + "-write");
-      writer.setDaemon(true);
-      writer.start();
-      dispatch();
-      changed.signalAll();
-      return worker;
-    } finally {
-      unlockAndRun();
-    }
-  }
-
-  /** Writes a worker's requests, many per flush when they queue up. */
-  private void writeLoop(Worker worker, DataOutputStream out) {
-    try {
-      while (true) {
-        Object item = worker.outbox.take();
-        while (item != null && item != STOP) {
-          Frames.write(out, (Message) item);
-          item = worker.outbox.poll();
-        }
-        out.flush();
-        if (item == STOP) {
-          if (worker.retired) {
-            worker.channel.shutdownOutput(); // the worker exits at end of input
-          }
-          return;
-        }
-      }
-    } catch (IOException | InterruptedException e) {
-      // The connection is gone; the reader and the supervisor deal with the worker.
-    }
-  }
-
-  private void onResponse(Worker worker, Message.Response response) throws IOException {
-    lock.lock();
-    try {
-      Task head = worker.inFlight.peekFirst();
-      if (head == null || head.requestId != response.id()) {
-        if (closed) {
-          return;
-        }
-        throw new IOException(
-            "response "
-                + response.id()
-                + " does not answer the running task "
-                + (head == null ? "(none)" : head.requestId));
-      }
-      worker.inFlight.pollFirst();
-      worker.done++;
-      if (!worker.inFlight.isEmpty()) {
-        worker.headStartNanos = System.nanoTime();
-      }
-      head.attempts++;
-      long workerMicros = response.workerNanos() / 1000;
-      if (response.ok()) {
-        finish(
-            head,
-            new TaskResult(
-                TaskResult.OK,
-                response.payload(),
-                null,
-                null,
-                null,
-                worker.id,
-                worker.pid,
-                null,
-                null,
-                null,
-                head.attempts,
-                workerMicros,
-                micros(head)));
-      } else if (head.errorRetries < spec.taskErrorRetries()) {
-        head.errorRetries++;
-        counts.retries.incrementAndGet();
-        pending.addFirst(head);
-      } else {
-        Task task = head;
-        String message =
-            response.errorClass()
-                + (response.errorMessage() == null ? "" : ": " + response.errorMessage());
-        tasksInPool--;
-        counts.taskErrors.incrementAndGet();
-        counts.workerMicros.addAndGet(workerMicros);
-        Path log = worker.log;
-        int id = worker.id;
-        long pid = worker.pid;
-        deferred.add(
-            () ->
-                task.future.complete(
-                    new TaskResult(
-                        TaskResult.TASK_ERROR,
-                        null,
-                        message,
-                        response.errorClass(),
-                        response.stackTrace(),
-                        id,
-                        pid,
-                        null,
-                        null,
-                        LogTail.read(log),
-                        task.attempts,
-                        workerMicros,
-                        micros(task))));
-      }
-      if (worker.state == State.RETIRING && worker.inFlight.isEmpty() && !worker.retired) {
-        worker.retired = true;
-        worker.outbox.add(STOP);
-      }
-      dispatch();
-    } finally {
-      unlockAndRun();
-    }
-  }
-
-  // ---- supervision ----
-
-  private void supervise() {
-    while (true) {
-      List<Worker> toSpawn;
-      lock.lock();
-      try {
-        if (closed) {
-          return;
-        }
-        wake = false;
-        long now = System.nanoTime();
-        handleExits(now);
-        checkDeadlines(now);
-        toSpawn = planSpawns(now);
-      } finally {
-        unlockAndRun();
-      }
-      for (Worker worker : toSpawn) {
-        spawn(worker);
-      }
-      lock.lock();
-      try {
-        if (!wake && !closed) {
-          changed.awaitNanos(TICK_NANOS);
-        }
-      } catch (InterruptedException e) {
-        return;
-      } finally {
-        lock.unlock();
-      }
-    }
-  }
-
-  /**
-   * Handles the workers whose process ended, each once its connection has been read to the end (so
-   * that every response it sent before dying counts).
-   */
-  private void handleExits(long now) {
-    for (java.util.Iterator<Worker> it = exited.iterator(); it.hasNext(); ) {
-      Worker worker = it.next();
-      if (worker.channel != null && !worker.readerDone) {
-        if (worker.exitSeenNanos == 0) {
-          worker.exitSeenNanos = now;
-        } else if (now - worker.exitSeenNanos > TimeUnit.SECONDS.toNanos(2)) {
-          closeQuietly(worker.channel); // should not happen: a dead process's socket ends
-        }
-        continue;
-      }
-      it.remove();
-      handleExit(worker, now);
-    }
-  }
-
-  private void checkDeadlines(long now) {
-    long timeout = spec.taskTimeout().toNanos();
-    for (Worker w : workers) {
-      if (w.killedFor != null || w.process == null) {
-        continue;
-      }
-      if (w.state == State.STARTING) {
-        if (now - w.spawnNanos > START_TIMEOUT.toNanos()) {
-          w.killedFor = "start-timeout";
-          w.process.destroyForcibly();
-        }
-      } else if (!w.inFlight.isEmpty() && now - w.headStartNanos > timeout) {
-        w.killedFor = TaskResult.TIMEOUT;
-        w.timedOutRequest = w.inFlight.peekFirst().requestId;
-        w.process.destroyForcibly();
-      }
-    }
-  }
-
-  /** Reserves the workers to spawn now: replacements for the dead and the retiring. */
-  private List<Worker> planSpawns(long now) {
-    List<Worker> plan = new ArrayList<>();
-    if (closed) {
-      return plan;
-    }
-    int active = 0;
-    boolean starting = false;
-    for (Worker w : workers) {
-      if (w.state != State.RETIRING) {
-        active++;
-      }
-      starting |= w.state == State.STARTING;
-    }
-    int need = spec.workers() - active;
-    if (need <= 0 || now < nextSpawnNanos) {
-      return plan;
-    }
-    if (consecutiveStartFailures > 0) {
-      if (starting) {
-        return plan; // probe one worker at a time while starts fail
-      }
-      need = 1;
-    }
-    for (int i = 0; i < need; i++) {
-      int id = nextWorkerId++;
-      Worker worker = new Worker(id, folder.resolve("worker-" + id + ".log"));
-      workers.add(worker);
-      plan.add(worker);
-    }
-    return plan;
-  }
-
-  /** The kernel's default worker flags, if this JVM knows the kernel (the worker checks it). */
-  private static List<String> defaultFlags(String kernel) {
-    try {
-      Kernel k = Kernels.get(kernel);
-      return WorkerPools.keepsIdlePools() ? k.keptWorkerJvmFlags() : k.workerJvmFlags();
-    } catch (IllegalArgumentException unknownHere) {
-      return List.of();
-    }
-  }
-
-  private List<String> command(Worker worker) {
-    List<String> command = new ArrayList<>();
-    command.add(spec.javaCommand());
-    command.add(PoolSpec.heapFlag(spec.heapBytes()));
-    command.add("-XX:+ExitOnOutOfMemoryError");
-    if (spec.jvmFlags().stream().noneMatch(f -> f.startsWith("-XX:+Use") && f.endsWith("GC"))) {
-      command.add("-XX:+UseSerialGC"); // small and quick to start, unless a GC is chosen
-    }
-    command.add("-Xshare:auto");
-    command.add("-Xlog:disable");
-    command.add("-Xlog:all=warning:stderr");
-    command.add("-XX:-UsePerfData");
-    for (String kernel : spec.kernels()) {
-      command.addAll(defaultFlags(kernel));
-    }
-    command.addAll(spec.jvmFlags());
-    command.add("-cp");
-    command.add(spec.classpath());
-    command.add(WorkerMain.class.getName());
-    command.add(socket.toString());
-    command.add(Integer.toString(worker.id));
-    command.add(String.join(",", spec.kernels()));
-    return command;
-  }
-
-  /** Starts a reserved worker's process (outside the lock). */
-  private void spawn(Worker worker) {
-    ProcessBuilder builder =
-        new ProcessBuilder(command(worker))
-            .redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(worker.log.toFile()));
-    Process process = null;
-    String error = null;
-    long spawnNanos = System.nanoTime();
-    try {
-      process = builder.start();
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      error = "could not run " + spec.javaCommand() + ": " + e.getMessage();
-    }
-    boolean closedMeanwhile;
-    lock.lock();
-    try {
-      closedMeanwhile = closed;
-      worker.spawnNanos = spawnNanos;
-      if (process == null) {
-        worker.spawnError = error;
-        exited.add(worker);
-        wakeSupervisor();
-        return;
-      }
-      counts.workerStarts.incrementAndGet();
-      Reaper.add(process);
-      worker.process = process;
-      worker.pid = process.pid();
-      process
-          .onExit()
-          .whenComplete(
-              (p, e) -> {
-                lock.lock();
-                try {
-                  exited.add(worker);
-                  wakeSupervisor();
-                } finally {
-                  lock.unlock();
-                }
-              });
-    } finally {
-      unlockAndRun();
-    }
-    if (closedMeanwhile) {
-      reap(process, 0);
-    }
-  }
-
-  /** Deals with a worker whose process ended (or could not be started). */
-  private void handleExit(Worker worker, long now) {
-    if (worker.exitHandled || closed) {
-      return;
-    }
-    worker.exitHandled = true;
-    workers.remove(worker);
-    worker.outbox.add(STOP);
-    Integer code = null;
-    String exit;
-    if (worker.process == null) {
-      exit = worker.spawnError;
-    } else {
-      Reaper.remove(worker.process);
-      code = worker.process.exitValue();
-      exit = ExitStatus.describe(code);
-    }
-    String tail = worker.process == null ? "" : LogTail.read(worker.log);
-
-    if (worker.state == State.STARTING) {
-      counts.startFailures.incrementAndGet();
-      consecutiveStartFailures++;
-      nextSpawnNanos =
-          now
-              + Math.min(
-                  TimeUnit.SECONDS.toNanos(5),
-                  (100L << (consecutiveStartFailures - 1)) * 1_000_000L);
-      lastStartFailure =
-          worker.name()
-              + " could not start ("
-              + exit
-              + ("start-timeout".equals(worker.killedFor)
-                  ? ", killed: no hello within " + START_TIMEOUT.toSeconds() + " s"
-                  : "")
-              + ")"
-              + (tail.isEmpty() ? "" : "; the last lines of its log:\n" + tail);
-      if (consecutiveStartFailures >= MAX_START_FAILURES) {
-        broken = true;
-      }
-      failPendingIfBroken();
-      changed.signalAll();
-      return;
-    }
-
-    String kind = classify(worker, code, tail);
-    counts.forDeath(kind).incrementAndGet();
-    if (RECYCLED.equals(kind)) {
-      try {
-        Files.deleteIfExists(worker.log);
-      } catch (IOException ignored) {
-        // removed with the pool's folder
-      }
-      return;
-    }
-    Task head = worker.inFlight.pollFirst();
-    boolean charge = head != null;
-    if (TaskResult.TIMEOUT.equals(kind)
-        && head != null
-        && head.requestId != worker.timedOutRequest) {
-      charge = false; // the overrunning task answered just before the kill; this one barely began
-    }
-    List<Task> requeue = new ArrayList<>(worker.inFlight);
-    worker.inFlight.clear();
-    if (head != null && !charge) {
-      requeue.add(0, head);
-    }
-    for (int i = requeue.size() - 1; i >= 0; i--) {
-      pending.addFirst(requeue.get(i));
-    }
-    if (charge) {
-      head.attempts++;
-      // Out of memory is not retried: the same task in the same heap runs out again, and each try
-      // costs a worker JVM. Crashes and timeouts may be passing (a signal, a loaded machine).
-      if (!TaskResult.OOM.equals(kind) && head.crashRetries < spec.crashRetries()) {
-        head.crashRetries++;
-        counts.retries.incrementAndGet();
-        pending.addFirst(head);
-      } else {
-        long ranMicros = (now - worker.headStartNanos) / 1000;
-        finish(
-            head,
-            new TaskResult(
-                kind,
-                null,
-                deathMessage(worker, kind, exit, head.attempts),
-                null,
-                null,
-                worker.id,
-                worker.pid,
-                code,
-                exit,
-                tail,
-                head.attempts,
-                ranMicros,
-                micros(head)));
-      }
-    }
-    failPendingIfBroken();
-    dispatch();
-  }
-
-  private String classify(Worker worker, Integer code, String tail) {
-    if (TaskResult.TIMEOUT.equals(worker.killedFor)) {
-      return TaskResult.TIMEOUT;
-    }
-    if (code != null && code == 3 && tail.contains(OOM_MARKER)) {
-      return TaskResult.OOM;
-    }
-    if (worker.retired && worker.inFlight.isEmpty() && code != null && code == 0) {
-      return RECYCLED;
-    }
-    return TaskResult.CRASH;
-  }
-
-  private String deathMessage(Worker worker, String kind, String exit, int attempts) {
-    String what =
-        switch (kind) {
-          case TaskResult.TIMEOUT ->
-              "ran longer than the task timeout of "
-                  + spec.taskTimeout().toMillis()
-                  + " ms; "
-                  + worker.name()
-                  + " was killed";
-          case TaskResult.OOM ->
-              worker.name() + " ran out of memory (" + PoolSpec.heapFlag(spec.heapBytes()) + ")";
-          default -> worker.name() + " died (" + exit + ") while running the task";
-        };
-    return what + (attempts > 1 ? " (" + attempts + " attempts)" : "");
-  }
-
-  private void failPendingIfBroken() {
-    if (!broken) {
-      return;
-    }
-    String message = brokenMessage();
-    for (Task task : pending) {
-      finish(task, failure(task, TaskResult.CRASH, message));
-    }
-    pending.clear();
-  }
-
-  private String brokenMessage() {
-    return "no worker could be started ("
-        + consecutiveStartFailures
-        + " failed in a row): "
-        + lastStartFailure;
-  }
-
-  private TaskResult failure(Task task, String kind, String message) {
-    return new TaskResult(
-        kind, null, message, null, null, -1, -1, null, null, null, task.attempts, 0, micros(task));
-  }
-
-  private static long micros(Task task) {
-    return (System.nanoTime() - task.submitNanos) / 1000;
-  }
-
-  private static void closeQuietly(AutoCloseable closeable) {
-    if (closeable != null) {
-      try {
-        closeable.close();
-      } catch (Exception ignored) {
-        // closing is best effort
-      }
-    }
   }
 
   @Override
