@@ -1,0 +1,128 @@
+package dev.forkline.pipelines.exec;
+
+/**
+ * How a stage of a {@link StageChain} becomes what its executor runs: the call settings and pool
+ * settings from its config, and the call wrapped so each attempt works on its own copy.
+ */
+final class StageCalls {
+  private StageCalls() {}
+
+  /** The executor settings of a stage from its config. */
+  static CallSettings callSettings(StageConfig config) {
+    CallSettings base =
+        CallSettings.defaults().withTimeout(config.timeout()).withRetries(config.retries());
+    return switch (config.executor()) {
+      case INLINE -> base.withInline(true);
+      case THREADS -> base.withThreads(config.threads());
+      case PROCESSES -> ProcessPool.callSettings(poolSettings(config));
+    };
+  }
+
+  /** A stage's call settings: its config's, plus its per-key limit if it has one. */
+  static CallSettings settingsOf(Stage<?> stage) {
+    CallSettings settings = callSettings(stage.config());
+    return stage.keyFn() == null
+        ? settings
+        : settings.withPerKeyLimit(stage.perKeyLimit(), stage.perKeyDelay());
+  }
+
+  static PoolSettings poolSettings(StageConfig config) {
+    return PoolSettings.builder()
+        .setWorkers(config.workers())
+        .setHeapBytes(config.heapBytes())
+        .setMaxTasksPerWorker(config.maxTasksPerWorker())
+        .setTaskTimeout(config.timeout())
+        .setCrashRetries(config.retries())
+        .build();
+  }
+
+  static <T extends Tracked<T>> BlockingCall<T, T> executableCall(Stage<T> stage) {
+    if (stage.config().executor() == Executor.PROCESSES) {
+      return new PoolCall<>(
+          new CopyingKernelCall<>((KernelCall<T>) stage.call()), poolSettings(stage.config()));
+    }
+    return stage.call() instanceof KernelCall<T> kernel
+        ? new CopyingKernelCall<>(kernel)
+        : new CopyingCall<>(stage.call());
+  }
+
+  /** Each attempt works on its own copy, so a failed attempt leaves nothing for the next. */
+  static final class CopyingCall<T extends Tracked<T>> implements StageCall<T> {
+    private static final long serialVersionUID = 1L;
+    private final StageCall<T> call;
+
+    CopyingCall(StageCall<T> call) {
+      this.call = call;
+    }
+
+    @Override
+    public T call(T input, Attempt attempt) throws Exception {
+      return call.call(input.copy(), attempt);
+    }
+
+    @Override
+    public String classify(Exception e) {
+      return call.classify(e);
+    }
+
+    @Override
+    public void setup() throws Exception {
+      call.setup();
+    }
+
+    @Override
+    public void teardown() {
+      call.teardown();
+    }
+  }
+
+  /** {@link CopyingCall} for kernel calls: the reply is merged into a copy. */
+  static final class CopyingKernelCall<T extends Tracked<T>> implements KernelCall<T> {
+    private static final long serialVersionUID = 1L;
+    private final KernelCall<T> call;
+
+    CopyingKernelCall(KernelCall<T> call) {
+      this.call = call;
+    }
+
+    @Override
+    public String kernel() {
+      return call.kernel();
+    }
+
+    @Override
+    public byte[] request(T input) throws Exception {
+      return call.request(input);
+    }
+
+    @Override
+    public T response(T input, byte[] reply) throws Exception {
+      return call.response(input.copy(), reply);
+    }
+
+    @Override
+    public T response(T input, byte[] reply, String worker) throws Exception {
+      return call.response(input.copy(), reply, worker);
+    }
+
+    @Override
+    public T call(T input, Attempt attempt) throws Exception {
+      return call.call(input.copy(), attempt);
+    }
+
+    @Override
+    public String classify(Exception e) {
+      return call.classify(e);
+    }
+
+    @Override
+    public void setup() throws Exception {
+      call.setup();
+    }
+
+    @Override
+    public void teardown() {
+      call.teardown();
+    }
+  }
+}
