@@ -18,9 +18,8 @@ import org.apache.beam.sdk.values.PCollection;
  * Collects the elements a listing deals into keyed batches into chunks of up to {@value #CHUNK}, so
  * the {@code GroupByKey} that spreads the batches over the runner's workers moves one element per
  * chunk instead of one per input: the Direct runner's GroupByKey costs about 50 us an element under
- * C1 (2,000 URLs waited 110 ms between their listing and their first fetch; in chunks, 4 ms). A
- * chunk is emitted through {@code out} when full, the rest by {@link #flush}. {@link #regroup}
- * groups the chunks by batch and takes them apart again.
+ * C1, paid before the first fetch can start. A chunk is emitted through {@code out} when full, the
+ * rest by {@link #flush}. {@link #regroup} groups the chunks by batch and takes them apart again.
  */
 public final class BatchChunks<T> {
   /** Elements per chunk at most: small enough to keep an element of the shuffle small. */

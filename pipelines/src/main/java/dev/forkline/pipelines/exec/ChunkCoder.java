@@ -18,8 +18,7 @@ import org.apache.beam.sdk.coders.CustomCoder;
  * A chunk of a batch ({@link BatchChunks}) as one Java serialization stream, so class descriptors
  * are written once per chunk rather than once per element as {@code
  * ListCoder.of(SerializableCoder)} does. The Direct runner copies a GroupByKey's buffered values
- * through their coder: 2,000 URL tasks took 45 to 64 ms per copy element by element, 7 to 12 ms as
- * one stream.
+ * through their coder, and one stream copies about five times as fast as element by element.
  */
 public final class ChunkCoder<T extends Serializable> extends CustomCoder<List<T>> {
   private static final long serialVersionUID = 1L;

@@ -53,10 +53,9 @@ public final class StageChain<T extends Tracked<T>>
    * Room for {@code elements} more in flight than the stages' calls: elements that finished a stage
    * and wait for the next one's executor, so that the first stage keeps working meanwhile. For a
    * chain whose first stage finishes in bursts (fetches with one latency finish together and wait
-   * for a few parse threads), give it that stage's concurrency. Without it (the default, 0), those
-   * waiting elements held the permits new fetches needed: 2,000 pages at 64 in flight ran at 88 to
-   * 91 % of the Little's-law bound, and at 94 to 95 % with a room of 64. Every permit may hold an
-   * element's payload, so a chain that carries file bytes keeps the default.
+   * for a few parse threads), give it that stage's concurrency: without it (the default, 0), those
+   * waiting elements hold the permits new fetches need. Every permit may hold an element's payload,
+   * so a chain that carries file bytes keeps the default.
    */
   public StageChain<T> withWaitingRoom(int elements) {
     if (elements < 0) {

@@ -70,10 +70,10 @@ public interface PipelineDefinition extends Serializable {
    * Threads the Direct runner evaluates bundles on for {@code config}, or 0 for Beam's default
    * ({@code max(cores, 3)}). The Direct runner's driver loop re-submits itself to the same thread
    * pool without waiting, so while any of these threads is idle it spins a whole core scanning
-   * watermarks and timers (JFR: half the samples of a 200-image run; 3.5 of 9 CPU seconds of a
-   * 2,000-page scrape). Our stages run as one chain that keeps its own threads and worker JVMs busy
-   * and blocks its Beam thread while its batch is in flight, so with as many threads as batches in
-   * flight the driver loop only runs between batches.
+   * watermarks and timers (in JFR, half the samples of a 200-image run). Our stages run as one
+   * chain that keeps its own threads and worker JVMs busy and blocks its Beam thread while its
+   * batch is in flight, so with as many threads as batches in flight the driver loop only runs
+   * between batches.
    */
   default int directParallelism(ForklineConfig config) {
     return 0;

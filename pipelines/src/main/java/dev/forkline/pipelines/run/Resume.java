@@ -42,8 +42,8 @@ final class Resume {
 
   /**
    * Keys are grouped into this many buckets, not one group per key: the Direct runner's cost grows
-   * with the number of keys of a grouping (10,000 files resumed took 150 s with a group per key),
-   * and a bucket's rows are few enough to join in memory.
+   * with the number of keys of a grouping (docs/performance.md, Resuming a large folder), and a
+   * bucket's rows are few enough to join in memory.
    */
   static final int BUCKETS = 64;
 

@@ -73,9 +73,8 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   /**
    * The most batches run at once on the Direct runner, and with a {@code delay}: a polite batch's
    * bundle lasts as long as its slowest host's politeness, so many must run side by side for many
-   * hosts to progress at once (250 hosts x 40 pages at 0.25 s: 8 at once made three waves of a
-   * bound each). Without a delay a batch lasts as long as its fetches, and more of them at once
-   * only hold more part files open.
+   * hosts to progress at once; with few at once, the batches run in waves. Without a delay a batch
+   * lasts as long as its fetches, and more of them at once only hold more part files open.
    */
   static final int MAX_DIRECT_BATCHES = 8;
 
@@ -86,10 +85,9 @@ public final class UrlScrapePipeline implements PipelineDefinition {
    * #MAX_DIRECT_BATCHES}, or {@value #MAX_POLITE_DIRECT_BATCHES} with a delay): every batch holds
    * whole hosts, and a host slowed by its politeness delay must not hold back the hosts of another
    * batch, while an idle thread would spin a core (see {@link
-   * PipelineDefinition#directParallelism}). A list of one host is one batch and one thread: 2,000
-   * pages from one local host on 2 cores, 6.6 s -> 5.7 s. The count is taken from a quick read of
-   * the lists (hosts as written, not normalized); a list that cannot be read here gets Beam's
-   * default, and the pipeline's own read reports the problem.
+   * PipelineDefinition#directParallelism}). A list of one host is one batch and one thread. The
+   * count is taken from a quick read of the lists (hosts as written, not normalized); a list that
+   * cannot be read here gets Beam's default, and the pipeline's own read reports the problem.
    */
   @Override
   public int directParallelism(ForklineConfig config) {

@@ -26,17 +26,16 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * <ul>
  *   <li>no Hadoop configuration is read from the class path per file (10 ms each under C1);
  *   <li>strings are handed to Parquet as UTF-8 bytes ({@link Utf8}): Parquet encodes a {@code
- *       java.lang.String} through a {@code CharsetEncoder} per value, which made writing 2,000
- *       scraped pages (about 100 links each) take 210 to 390 ms instead of 100 to 145 ms. The rows
- *       themselves are not changed.
+ *       java.lang.String} through a {@code CharsetEncoder} per value, which makes writing scraped
+ *       pages about twice as slow. The rows themselves are not changed.
  * </ul>
  */
 public final class PartWriter {
   /**
    * The data page size: 64 KiB, not Parquet's 1 MiB. A page is encoded and compressed when it
-   * fills, so with 1 MiB pages a bundle of 2,000 scraped pages encoded nearly all of its columns at
-   * the end, after its last row: 8.5 ms under C1 (warm), against 3.8 ms with 64 KiB pages (16 KiB:
-   * 2.1 ms, but 2 % larger files). The rest of the work moves to the rows' arrival.
+   * fills, so with 1 MiB pages a bundle encodes nearly all of its columns at the end, after its
+   * last row; smaller pages move that work to the rows' arrival (16 KiB would move more, but makes
+   * the files 2 % larger).
    */
   public static final int PAGE_SIZE = 64 * 1024;
 

@@ -39,9 +39,9 @@ public final class HtmlKernel implements Kernel {
 
   /**
    * Parses a typical page (20 KB, a hundred links, a rule) {@value #WARM_UP_PAGES} times, so a
-   * fresh worker has jsoup's parser compiled by the JIT before its first real page, spent while the
-   * pipeline is still starting (and competing with it for the CPU: 2,000 pages, parse on 2 workers,
-   * hyperfine, 4 runs each: 8.57 s with 300 pages, 8.13 s with 100, 9.06 s with none).
+   * fresh worker has jsoup's parser compiled by the JIT before its first real page, while the
+   * pipeline is still starting. The warm-up competes with that start for the CPU, so it is kept
+   * short: a run was faster with 100 pages than with none or with 300.
    */
   static final int WARM_UP_PAGES = 100;
 
@@ -77,15 +77,10 @@ public final class HtmlKernel implements Kernel {
   }
 
   /**
-   * C1 only. jsoup is many small methods called per character and tag, and C2 compiling them cost
-   * each worker about 2.2 s of CPU in a 2,000-page run (from /proc, per thread) on a 2-core
-   * machine, more than the faster code saved: with C1 alone the run took 6.3 s instead of 8.3
-   * (hyperfine, 4 runs each). Parsing then takes about 0.62 ms of CPU a 20 KB page instead of 0.23
-   * (with the native SHA-256 and the counted text length): 2 workers parse over 3,000 pages a
-   * second, more than fetching delivers. The same for the workers the daemon keeps ({@link
-   * #keptWorkerJvmFlags()}'s default): 2,000 pages, parse on processes, one daemon's first run took
-   * 4.97 s with C1 alone against 7.55 s with C2, and runs 1 to 5 took 2.19 to 2.34 s against 2.11
-   * to 2.42 s.
+   * C1 only. jsoup is many small methods called per character and tag, and in a worker's short life
+   * C2 spends more CPU compiling them than its faster code saves; under C1, 2 workers still parse
+   * pages faster than fetching delivers them. The same for the workers the daemon keeps ({@link
+   * #keptWorkerJvmFlags()}'s default), whose first runs C2 would slow too.
    */
   @Override
   public List<String> workerJvmFlags() {

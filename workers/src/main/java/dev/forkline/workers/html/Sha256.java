@@ -8,8 +8,8 @@ import java.security.NoSuchAlgorithmException;
  * SHA-256 of page bodies: on the CPU's SHA extensions through {@code src/main/c/forkline_sha256.c}
  * where the library was built and the CPU has them, else the JDK's {@link MessageDigest}. The JVMs
  * that parse run C1 alone, and HotSpot uses the SHA instructions only in C2's code: there the JDK's
- * SHA-256 costs about 25 ns a byte (0.5 ms of CPU for a 20 KB page), the native one about 1 ns.
- * {@code FORKLINE_NATIVE_SHA256=0} turns the native one off. Thread-safe.
+ * SHA-256 is about 25 times slower than the native one. {@code FORKLINE_NATIVE_SHA256=0} turns the
+ * native one off. Thread-safe.
  */
 final class Sha256 {
   /** The library, loaded or not; {@code FORKLINE_NATIVE_SHA256=0} turns it off. */

@@ -111,9 +111,8 @@ public final class TransformKernel implements Kernel {
   /**
    * C1 alone when the filter loops are native ({@link Filters#nativeLoops()}): what is left to
    * compile (EXIF, the codecs' glue, messages) is not worth C2's time in a worker's life of one
-   * run. 200 1080p JPEGs, 2 workers, 2 cores: 5.02 to 5.23 s against 5.14 to 5.44 s with C2. The
-   * same for the workers the daemon keeps ({@link #keptWorkerJvmFlags()}'s default). Without them,
-   * the full JIT: C2's loops are twice as fast as C1's.
+   * run. The same for the workers the daemon keeps ({@link #keptWorkerJvmFlags()}'s default).
+   * Without them, the full JIT: C2's loops are twice as fast as C1's.
    *
    * <p>A young generation of at most {@value #MAX_NEW_SIZE}: an image's pixel arrays are G1
    * humongous objects, freed only at a young collection, so a young generation G1 lets grow
@@ -130,9 +129,8 @@ public final class TransformKernel implements Kernel {
   /**
    * Quarter-photo warm-up chains: enough for C2 to start on the filter loops (decode and encode are
    * native for JPEG); none when the loops are native too. The warm-up competes for the CPU with the
-   * pipeline's own start; measured on 2 cores with 2 workers (hyperfine, 5 runs each), the 13-image
-   * sample / 200 1080p JPEGs took 3.15 / 6.18 s with 8 runs, 2.92 / 6.02 s with 3, 2.69 / 6.27 s
-   * with none.
+   * pipeline's own start, so a few runs: they speed up a batch of 200 photos and slow a small run
+   * less than more would.
    */
   static final int WARM_UP_RUNS = 3;
 

@@ -42,24 +42,22 @@ import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
  * Every decode checks the header's pixel count first, so a decompression bomb fails as {@code
  * TOO_LARGE} before a pixel is allocated.
  *
- * <p>Decoder per format, chosen by correctness then speed ({@link ImageCodecBenchmark}, 2 shared
- * cores, medians; the machine was loaded, so read ratios, not absolutes):
+ * <p>Decoder per format, chosen by correctness then speed ({@link ImageCodecBenchmark}; the figures
+ * are in docs/performance.md):
  *
  * <ul>
  *   <li>JPEG: libjpeg-turbo ({@link NativeJpeg}, {@code libjpeg-turbo}) when the build made its JNI
- *       library and the JPEG has grey or YCbCr data: 1920x1080 in about 4 ms, to within 1 per
- *       channel of the ImageIO path; an embedded RGB ICC profile is applied after the decode as the
- *       TwelveMonkeys reader applies it ({@link JpegColour}). Otherwise ImageIO with TwelveMonkeys'
- *       reader first in line ({@code imageio-twelvemonkeys}): reads CMYK/YCCK and progressive
- *       JPEGs. 1920x1080 baseline: TwelveMonkeys reader 10 ms, JDK reader 13 ms, Commons Imaging 49
- *       ms (and no progressive); this whole decode 18 ms at first, 13 ms since the BGR bytes are
- *       packed with one load per pixel ({@code KernelBenchmark}). A JPEG whose scan data ends early
- *       ("premature end of data segment", which ImageIO only warns about) is {@code CORRUPT}; one
- *       missing only its EOI marker is accepted.
- *   <li>PNG: ImageIO ({@code imageio}). 1920x1080: ImageIO reader 34 ms, Commons Imaging 61 ms.
- *       With a {@code gAMA} chunk of 1/2.2 (the usual one), ImageIO returns the stored samples (0,
- *       64, 128, 192, 255), as browsers show them on an sRGB display; Commons Imaging returns (0,
- *       12, 56, 137, 255), far too dark. Both agree when gAMA is 1.0 or absent.
+ *       library and the JPEG has grey or YCbCr data: two to three times as fast as ImageIO, to
+ *       within 1 per channel of its pixels; an embedded RGB ICC profile is applied after the decode
+ *       as the TwelveMonkeys reader applies it ({@link JpegColour}). Otherwise ImageIO with
+ *       TwelveMonkeys' reader first in line ({@code imageio-twelvemonkeys}): reads CMYK/YCCK and
+ *       progressive JPEGs, and is faster than the JDK's reader and Commons Imaging (which has no
+ *       progressive). A JPEG whose scan data ends early ("premature end of data segment", which
+ *       ImageIO only warns about) is {@code CORRUPT}; one missing only its EOI marker is accepted.
+ *   <li>PNG: ImageIO ({@code imageio}), faster than Commons Imaging. With a {@code gAMA} chunk of
+ *       1/2.2 (the usual one), ImageIO returns the stored samples (0, 64, 128, 192, 255), as
+ *       browsers show them on an sRGB display; Commons Imaging returns (0, 12, 56, 137, 255), far
+ *       too dark. Both agree when gAMA is 1.0 or absent.
  *   <li>GIF (first frame), BMP, TIFF (first page): the JDK's ImageIO readers.
  *   <li>WebP: TwelveMonkeys' ImageIO reader (lossy, lossless, alpha).
  *   <li>ICO (the largest entry), PNM (PBM/PGM/PPM/PAM), PCX, PSD (the flattened image): Commons
@@ -67,10 +65,10 @@ import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
  *       parsers, and for ICO from our own reading of its directory and each entry's header.
  * </ul>
  *
- * <p>Encoding (same benchmark, 800x450): a colour JPEG goes to libjpeg-turbo ({@link NativeJpeg})
- * when it is there, about 1 ms at q85. Else JPEG q85 8 ms, 3.2 ms since it is written from a BGR
- * byte copy (and an all-grey image from one channel); PNG 36 ms with ImageIO's default deflate,
- * where Commons Imaging's PNG writer took 63 ms for the same size, so ImageIO writes PNG too.
+ * <p>Encoding: a colour JPEG goes to libjpeg-turbo ({@link NativeJpeg}) when it is there. Else
+ * ImageIO writes the JPEG from a BGR byte copy (an all-grey image from one channel), which spares
+ * its per-pixel colour conversion; PNG with ImageIO's default deflate, faster than Commons
+ * Imaging's writer.
  *
  * <p>Any exception a library throws on broken bytes becomes {@code CORRUPT} with its message.
  *

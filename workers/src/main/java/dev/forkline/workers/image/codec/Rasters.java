@@ -254,7 +254,7 @@ final class Rasters {
 
   /**
    * A TYPE_3BYTE_BGR copy of opaque {@code pixels}: the JPEG writer encodes it without the
-   * per-pixel colour conversion it does for packed ints (800x450 q85: 2.6 ms instead of 4.2).
+   * per-pixel colour conversion it does for packed ints.
    */
   static BufferedImage bgr(Pixels pixels) {
     int w = pixels.width();

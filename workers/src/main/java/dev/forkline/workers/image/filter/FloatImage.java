@@ -101,8 +101,8 @@ final class FloatImage {
    *
    * <p>Neither a float copy of the image nor its output is ever whole: rows are unpacked and
    * filtered along x one at a time into a ring of the {@code ky.length} rows the column pass needs,
-   * so the floats take {@code min(height, ky.length)} rows, not three images (a 24-megapixel photo
-   * took 1.1 GB of floats before).
+   * so the floats take {@code min(height, ky.length)} rows, not three images (for a 24-megapixel
+   * photo, 1.1 GB).
    */
   static void convolve(Pixels in, boolean premultiply, float[] kx, float[] ky, RowSink sink) {
     int w = in.width();

@@ -9,10 +9,10 @@ import dev.forkline.workers.kernel.NativeLibrary;
  * ({@code src/main/c/forkline_filters.c}), with the same arithmetic in the same order: the pixels
  * are bit for bit those of the Java code ({@code NativeFiltersTest}).
  *
- * <p>Why: in a fresh JVM, HotSpot's C2 compiler spent 3.6 s on these loops during a 6 s run of 200
- * 1080p JPEGs on 2 cores (each loop compiled several times: on-stack replacement, then the whole
- * method), and ran them in slower tiers until then; each worker JVM of the process pool paid it
- * again. Native, they run at full speed from the first image and leave both cores to the work.
+ * <p>Why: in a fresh JVM, HotSpot's C2 compiler spends seconds of CPU on these loops, a large share
+ * of a short run (each loop compiled several times: on-stack replacement, then the whole method),
+ * and runs them in slower tiers until then; each worker JVM of the process pool pays it again.
+ * Native, they run at full speed from the first image and leave both cores to the work.
  *
  * <p>Each method returns null (or false) when the library is not here ({@code
  * FORKLINE_NATIVE_FILTERS=0}, no gcc when built) or had no memory; the caller then runs the Java
