@@ -42,8 +42,8 @@ import org.apache.commons.imaging.formats.tiff.write.TiffOutputSet;
  * Every decode checks the header's pixel count first, so a decompression bomb fails as {@code
  * TOO_LARGE} before a pixel is allocated.
  *
- * <p>Decoder per format, chosen by correctness then speed ({@link ImageCodecBenchmark}; the figures
- * are in docs/performance.md):
+ * <p>Decoder per format, chosen by correctness then speed ({@code ImageCodecBenchmark}, test code;
+ * the figures are in docs/performance.md):
  *
  * <ul>
  *   <li>JPEG: libjpeg-turbo ({@link NativeJpeg}, {@code libjpeg-turbo}) when the build made its JNI
