@@ -55,6 +55,25 @@ class JpegColourTest {
   }
 
   @Test
+  void aLinearRgbProfileIsConvertedAsImageIoConvertsIt() throws Exception {
+    byte[] plain =
+        CodecTestImages.imageIo(
+            CodecTestImages.toImage(
+                CodecTestImages.gradient(320, 200), java.awt.image.BufferedImage.TYPE_INT_RGB),
+            "jpeg");
+    byte[] profile =
+        java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+    byte[] jpeg = JpegSegments.withProfile(plain, profile);
+    assertInstanceOf(JpegColour.Convert.class, JpegColour.plan(jpeg));
+    Pixels fast = NativeJpeg.decode(jpeg, LIMIT);
+    assertNotNull(fast, "decoded natively");
+    assertTrue(
+        maxChannelDiff(imageIo(jpeg), fast) <= 1,
+        "to ImageIO: " + maxChannelDiff(imageIo(jpeg), fast));
+    assertTrue(maxChannelDiff(NativeJpeg.decode(plain, LIMIT), fast) > 20, "the profile matters");
+  }
+
+  @Test
   void anSrgbProfileUnderAnotherNameIsNotConverted() throws Exception {
     byte[] jpeg = resource("jpeg/cmm-exception-srgb.jpg");
     assertInstanceOf(JpegColour.AsDecoded.class, JpegColour.plan(jpeg));

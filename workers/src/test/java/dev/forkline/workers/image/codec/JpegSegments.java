@@ -11,6 +11,22 @@ public final class JpegSegments {
     return splice(jpeg, null);
   }
 
+  /** {@code jpeg} with {@code profile} as its one ICC_PROFILE segment, in place of its own. */
+  public static byte[] withProfile(byte[] jpeg, byte[] profile) {
+    byte[] header = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    int length = 2 + header.length + 2 + profile.length;
+    ByteArrayOutputStream segment = new ByteArrayOutputStream();
+    segment.write(0xFF);
+    segment.write(0xE2);
+    segment.write(length >> 8);
+    segment.write(length & 0xFF);
+    segment.writeBytes(header);
+    segment.write(1);
+    segment.write(1);
+    segment.writeBytes(profile);
+    return splice(jpeg, segment.toByteArray());
+  }
+
   /** {@code photo} with the ICC_PROFILE segments of {@code donor} in place of its own. */
   public static byte[] withProfileOf(byte[] photo, byte[] donor) {
     ByteArrayOutputStream segments = new ByteArrayOutputStream();
