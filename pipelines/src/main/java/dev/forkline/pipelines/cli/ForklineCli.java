@@ -30,7 +30,6 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       InspectCommand.class,
       DemoSiteCommand.class,
-      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -39,7 +38,8 @@ import picocli.CommandLine.Command;
       ExitCodes.HELP_FAILED_ROWS,
       ExitCodes.HELP_USAGE,
       ExitCodes.HELP_ABORTED
-    })
+    },
+    footer = {"", "Also: forkline bench, to measure this machine (forkline bench --help)."})
 public final class ForklineCli implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -68,6 +68,10 @@ public final class ForklineCli implements Runnable {
   /** Runs the CLI with the given streams and returns the exit code; what tests call. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new ForklineCli());
+    for (Subcommand extra :
+        java.util.ServiceLoader.load(Subcommand.class, ForklineCli.class.getClassLoader())) {
+      cli.addSubcommand(extra.command());
+    }
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(ForklineCli::exitCode);

@@ -144,7 +144,7 @@ public final class ImageFilterPipeline implements PipelineDefinition {
   /**
    * One task per file of the input folder but those {@code done} (when not null) holds an earlier
    * row of that stands (their verdicts go to {@code verdicts}), dealt into batches and back: the
-   * steps before the stages, shared with {@link ImageStageBench}.
+   * steps before the stages, shared with {@code ImageStageBench} (the bench module).
    */
   static PCollection<ImageTask> tasks(
       Pipeline pipeline,

@@ -40,8 +40,14 @@ public record LaunchInputs(
     env = Map.copyOf(env);
   }
 
-  /** The jar a runner runs from: the lean Direct CLI, or a cluster runner's with its engine. */
-  public Path jar(String runner) {
+  /**
+   * The jar a command runs from: the lean Direct CLI, a cluster runner's with its engine, or for
+   * {@code bench} the bench module's (forkline.jar on its class path).
+   */
+  public Path jar(String command, String runner) {
+    if (command.equals("bench")) {
+      return root.resolve("bench/target/forkline-bench.jar");
+    }
     return switch (runner) {
       case "flink", "spark" ->
           root.resolve("runners/" + runner + "/target/forkline-" + runner + ".jar");

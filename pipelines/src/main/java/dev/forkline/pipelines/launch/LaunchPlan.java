@@ -67,7 +67,7 @@ public record LaunchPlan(
   public static LaunchPlan of(LaunchInputs in) {
     String command = in.args().isEmpty() ? "" : in.args().get(0);
     String runner = option(in.args(), "--runner").orElse("direct");
-    Path jar = in.jar(runner);
+    Path jar = in.jar(command, runner);
     String opts = in.env().getOrDefault("FORKLINE_JAVA_OPTS", "");
     List<String> userFlags = words(opts);
     boolean nativeLoops =
@@ -87,7 +87,7 @@ public record LaunchPlan(
             "-XX:+UseSerialGC",
             "-Xlog:disable",
             "-jar",
-            sibling(jar, "-client.jar").toString());
+            in.root().resolve("pipelines/target/forkline-client.jar").toString());
 
     Map<String, String> env = new LinkedHashMap<>();
     String sparkMaster = option(in.args(), "--spark-master").orElse("");

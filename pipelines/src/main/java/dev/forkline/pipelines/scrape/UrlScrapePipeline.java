@@ -197,7 +197,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   /**
    * One task per distinct URL of the config's lists but those {@code done} (when not null) holds an
    * earlier row of that stands (their verdicts go to {@code verdicts}), dealt into batches by host
-   * and back: the steps before the stages, shared with {@link FetchStageBench}.
+   * and back: the steps before the stages, shared with {@code FetchStageBench} (the bench module).
    */
   static PCollection<UrlTask> tasks(
       Pipeline pipeline,

@@ -215,6 +215,16 @@ class LaunchPlanTest {
   }
 
   @Test
+  void benchRunsFromTheBenchModulesJarWithTheSameJitChoice() {
+    List<String> argv = plan("bench", "--quick").argv();
+    assertEquals(
+        List.of(
+            "-jar", ROOT.resolve("bench/target/forkline-bench.jar").toString(), "bench", "--quick"),
+        tail(argv, 4));
+    assertTrue(argv.contains("-XX:TieredStopAtLevel=1"), argv.toString());
+  }
+
+  @Test
   void daemonStatusRunsTheJavaClientAndAnythingElseIsAUsageError() {
     List<String> argv = plan("daemon", "status").argv();
     assertEquals(List.of("status", "/tmp/forkline-1000"), tail(argv, 2));
