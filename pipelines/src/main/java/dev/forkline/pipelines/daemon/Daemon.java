@@ -64,6 +64,10 @@ public final class Daemon {
   private final long pid = ProcessHandle.current().pid();
   private final long started = System.nanoTime();
   private final AtomicBoolean busy = new AtomicBoolean();
+
+  /** Held while a run's end is decided and its exit code sent, and by whatever exits when idle. */
+  private final Object exitGate = new Object();
+
   private final PrintStream daemonOut = System.out;
   private final PrintStream daemonErr = System.err;
   private volatile long lastUse = System.nanoTime();
@@ -154,9 +158,11 @@ public final class Daemon {
       } else if (jar != null && jarChanged(jar, jarTime)) {
         why = "its jar " + jar + " was rebuilt";
       }
-      if (why != null && busy.compareAndSet(false, true)) {
-        LOG.info("forkline daemon pid {} exiting: {}", pid, why);
-        exit(0);
+      synchronized (exitGate) {
+        if (why != null && busy.compareAndSet(false, true)) {
+          LOG.info("forkline daemon pid {} exiting: {}", pid, why);
+          exit(0);
+        }
       }
     }
   }
@@ -231,12 +237,14 @@ public final class Daemon {
   }
 
   private void stop(DataOutputStream out) throws IOException {
-    if (busy.compareAndSet(false, true)) {
-      answer(out, "stopped the forkline daemon pid " + pid + " (" + cwd + ")\n");
-      LOG.info("forkline daemon pid {} exiting: asked to stop", pid);
-      exit(0);
+    synchronized (exitGate) {
+      if (busy.compareAndSet(false, true)) {
+        answer(out, "stopped the forkline daemon pid " + pid + " (" + cwd + ")\n");
+        LOG.info("forkline daemon pid {} exiting: asked to stop", pid);
+        exit(0);
+      }
+      stopAfterRun = true;
     }
-    stopAfterRun = true;
     answer(out, "the forkline daemon pid " + pid + " (" + cwd + ") stops when its run ends\n");
   }
 
@@ -270,21 +278,25 @@ public final class Daemon {
       lastUse = System.nanoTime();
     }
     String why = null;
-    if (code == ExitCodes.ABORTED) {
-      why = "the run aborted, so what it left in this JVM is not trusted";
-    } else if (Shared.live() > 0) {
-      why = Shared.live() + " shared stage resources were left open by the run";
-    } else if (stopAfterRun) {
-      why = "asked to stop";
-    }
-    if (why == null) {
-      busy.set(false); // before the exit code: a client's next run must find the daemon free
-    }
-    try {
-      DaemonProtocol.writeExit(out, code);
-    } catch (IOException e) {
-      // The client left as the run ended; the run is done all the same.
-      LOG.info("the client left before the exit code {} reached it", code);
+    // Free before the exit code goes out (a client's next run must find the daemon free), but
+    // under the gate, so neither the watchdog nor a stop can exit before the code is sent.
+    synchronized (exitGate) {
+      if (code == ExitCodes.ABORTED) {
+        why = "the run aborted, so what it left in this JVM is not trusted";
+      } else if (Shared.live() > 0) {
+        why = Shared.live() + " shared stage resources were left open by the run";
+      } else if (stopAfterRun) {
+        why = "asked to stop";
+      }
+      if (why == null) {
+        busy.set(false);
+      }
+      try {
+        DaemonProtocol.writeExit(out, code);
+      } catch (IOException e) {
+        // The client left as the run ended; the run is done all the same.
+        LOG.info("the client left before the exit code {} reached it", code);
+      }
     }
     if (why != null) {
       LOG.info("forkline daemon pid {} exiting: {}", pid, why);
