@@ -78,7 +78,9 @@ public record LaunchPlan(
                             "workers/target/classes/dev/forkline/workers/native/"
                                 + "forkline_filters.UNAVAILABLE"))
             && !"0".equals(in.env().get("FORKLINE_NATIVE_FILTERS"));
-    boolean cds = !"0".equals(in.env().getOrDefault("FORKLINE_CDS", "1"));
+    // As the shell's ${FORKLINE_CDS:-1} = 1: on when unset or empty, off for any other value.
+    String cdsSetting = in.env().getOrDefault("FORKLINE_CDS", "");
+    boolean cds = cdsSetting.isEmpty() || cdsSetting.equals("1");
     List<String> javaClient =
         List.of(
             "java",

@@ -163,6 +163,17 @@ class LaunchPlanTest {
   }
 
   @Test
+  void cdsOffByAnyValueButOneAsTheOldLauncherRead() {
+    env.put("FORKLINE_CDS", "false");
+    assertTrue(plan("run", "image.yaml").argv().stream().noneMatch(a -> a.contains("Archive")));
+    env.put("FORKLINE_CDS", "");
+    assertEquals(
+        ROOT.resolve("pipelines/target/forkline-image-filter.jsa"),
+        plan("run", "image.yaml").recordArchive(),
+        "empty counts as unset");
+  }
+
+  @Test
   void cdsOffMeansNoArchiveAtAll() {
     env.put("FORKLINE_CDS", "0");
     LaunchPlan plan = plan("run", "image.yaml");
