@@ -147,7 +147,9 @@ public final class ImageCodec {
             pending == null ? null : p -> JpegColour.toSrgb(p, pending));
       }
     }
-    return decodeWithImageIo(data, info.format());
+    return decodeWithImageIo(
+        info.format().equals("jpeg") ? JpegColour.withoutOverlongProfile(data) : data,
+        info.format());
   }
 
   static Decoded decodeWithImageIo(byte[] data, String format) throws ImageException {

@@ -14,9 +14,12 @@ import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -189,6 +192,56 @@ final class JpegColour {
       }
     }
     return pixels;
+  }
+
+  /**
+   * {@code jpeg} itself, or, when its ICC chunks declare a profile longer than all of them hold, a
+   * copy in which they no longer read as ICC chunks. TwelveMonkeys' reader allocates the declared
+   * size before it reads (a 2 KB file can ask for 2 GB) and drops a truncated profile anyway.
+   */
+  static byte[] withoutOverlongProfile(byte[] jpeg) {
+    List<int[]> chunks = new ArrayList<>(); // {marker, payload start, end, seq}
+    long held = 0;
+    for (int i = 0; i + 4 + ICC_HEADER.length + 2 <= jpeg.length; i++) {
+      if ((jpeg[i] & 0xFF) != 0xFF || (jpeg[i + 1] & 0xFF) != 0xE2) {
+        continue;
+      }
+      int body = i + 4;
+      if (!Arrays.equals(jpeg, body, body + ICC_HEADER.length, ICC_HEADER, 0, ICC_HEADER.length)) {
+        continue;
+      }
+      int start = body + ICC_HEADER.length + 2;
+      int end = Math.min(jpeg.length, i + 2 + ((jpeg[i + 2] & 0xFF) << 8 | (jpeg[i + 3] & 0xFF)));
+      end = Math.max(end, start);
+      chunks.add(new int[] {i, start, end, jpeg[body + ICC_HEADER.length] & 0xFF});
+      held += end - start;
+    }
+    if (chunks.isEmpty()) {
+      return jpeg;
+    }
+    // The profile's size is its first four bytes, in file order or in chunk order.
+    List<int[]> bySeq = new ArrayList<>(chunks);
+    bySeq.sort(Comparator.comparingInt(c -> c[3]));
+    if (Math.max(declaredSize(jpeg, chunks), declaredSize(jpeg, bySeq)) <= held) {
+      return jpeg;
+    }
+    byte[] copy = jpeg.clone();
+    for (int[] chunk : chunks) {
+      copy[chunk[0] + 4] = 'X';
+    }
+    return copy;
+  }
+
+  /** The first four bytes of the chunks' payloads joined in this order, unsigned; 0 if fewer. */
+  private static long declaredSize(byte[] jpeg, List<int[]> chunks) {
+    long size = 0;
+    int taken = 0;
+    for (int[] chunk : chunks) {
+      for (int p = chunk[1]; p < chunk[2] && taken < 4; p++, taken++) {
+        size = size << 8 | (jpeg[p] & 0xFF);
+      }
+    }
+    return taken == 4 ? size : 0;
   }
 
   /**

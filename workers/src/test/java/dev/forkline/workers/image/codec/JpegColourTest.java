@@ -73,6 +73,52 @@ class JpegColourTest {
     assertTrue(maxChannelDiff(NativeJpeg.decode(plain, LIMIT), fast) > 20, "the profile matters");
   }
 
+  /** A profile header claiming {@code size} bytes, followed by a few of them. */
+  private static byte[] profileClaiming(long size) {
+    byte[] profile = new byte[128 + 64];
+    java.nio.ByteBuffer.wrap(profile).putInt((int) size);
+    System.arraycopy(
+        "mntrRGB XYZ ".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, profile, 12, 12);
+    System.arraycopy(
+        "acsp".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, profile, 36, 4);
+    return profile;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3})
+  void aProfileClaimingMoreThanItsChunksHoldIsHiddenFromImageIo(int chunks) throws Exception {
+    byte[] plain =
+        CodecTestImages.imageIo(
+            CodecTestImages.toImage(
+                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
+            "jpeg");
+    byte[] jpeg = JpegSegments.withProfile(plain, profileClaiming(0x7FFF_FFF0L), chunks);
+    assertInstanceOf(JpegColour.ImageIo.class, JpegColour.plan(jpeg));
+    byte[] hidden = JpegColour.withoutOverlongProfile(jpeg);
+    assertTrue(hidden != jpeg && hidden.length == jpeg.length, "a copy, the same length");
+    assertNull(JpegColour.Header.read(hidden).icc(), "no ICC chunk left");
+    Decoded decoded = ImageCodec.decode(jpeg, LIMIT);
+    assertEquals("imageio-twelvemonkeys", decoded.decoder());
+    assertTrue(
+        maxChannelDiff(NativeJpeg.decode(plain, LIMIT), decoded.pixels()) <= 1,
+        "decoded as without a profile");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2, 5})
+  void aWholeProfileIsLeftAsItIs(int chunks) throws Exception {
+    byte[] plain =
+        CodecTestImages.imageIo(
+            CodecTestImages.toImage(
+                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
+            "jpeg");
+    byte[] profile =
+        java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+    byte[] jpeg = JpegSegments.withProfile(plain, profile, chunks);
+    assertTrue(JpegColour.withoutOverlongProfile(jpeg) == jpeg, "the same bytes");
+    assertTrue(JpegColour.withoutOverlongProfile(plain) == plain, "no profile: the same bytes");
+  }
+
   @Test
   void anSrgbProfileUnderAnotherNameIsNotConverted() throws Exception {
     byte[] jpeg = resource("jpeg/cmm-exception-srgb.jpg");

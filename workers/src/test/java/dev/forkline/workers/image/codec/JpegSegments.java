@@ -13,18 +13,29 @@ public final class JpegSegments {
 
   /** {@code jpeg} with {@code profile} as its one ICC_PROFILE segment, in place of its own. */
   public static byte[] withProfile(byte[] jpeg, byte[] profile) {
+    return withProfile(jpeg, profile, 1);
+  }
+
+  /**
+   * {@code jpeg} with {@code profile} in {@code chunks} ICC_PROFILE segments of near equal size.
+   */
+  public static byte[] withProfile(byte[] jpeg, byte[] profile, int chunks) {
     byte[] header = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-    int length = 2 + header.length + 2 + profile.length;
-    ByteArrayOutputStream segment = new ByteArrayOutputStream();
-    segment.write(0xFF);
-    segment.write(0xE2);
-    segment.write(length >> 8);
-    segment.write(length & 0xFF);
-    segment.writeBytes(header);
-    segment.write(1);
-    segment.write(1);
-    segment.writeBytes(profile);
-    return splice(jpeg, segment.toByteArray());
+    ByteArrayOutputStream segments = new ByteArrayOutputStream();
+    for (int c = 0; c < chunks; c++) {
+      int from = profile.length * c / chunks;
+      int to = profile.length * (c + 1) / chunks;
+      int length = 2 + header.length + 2 + (to - from);
+      segments.write(0xFF);
+      segments.write(0xE2);
+      segments.write(length >> 8);
+      segments.write(length & 0xFF);
+      segments.writeBytes(header);
+      segments.write(c + 1);
+      segments.write(chunks);
+      segments.write(profile, from, to - from);
+    }
+    return splice(jpeg, segments.toByteArray());
   }
 
   /** {@code photo} with the ICC_PROFILE segments of {@code donor} in place of its own. */
