@@ -77,12 +77,6 @@ final class AsyncBundle<I, R> {
     element.future.whenComplete((r, t) -> completed.add(element));
   }
 
-  /** An element that finished in the caller's thread, to emit at once. */
-  void countEmittedDirectly() {
-    started++;
-    emitted++;
-  }
-
   /** Emits, through {@code emit}, the finished elements that may go out with the current one. */
   void emitReady(BoundedWindow window, Instant timestamp, Consumer<Pending<I, R>> emit) {
     Pending<I, R> done;

@@ -9,7 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +56,6 @@ public final class CallExecutor<I, O> implements Shared.Resource {
   private final int maxAttempts;
   private final ThreadPoolExecutor pool;
   private final KeyGate gate;
-  private final Semaphore permits;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final AtomicInteger abandoned = new AtomicInteger();
   private final Map<CompletableFuture<Outcome<O>>, Job> jobs =
@@ -120,7 +118,6 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     this.timeoutNanos = settings.timeout().toNanos();
     this.deadlineNanos = settings.effectiveDeadline().toNanos();
     this.maxAttempts = settings.retries() + 1;
-    this.permits = new Semaphore(settings.concurrency(), true);
     this.gate =
         keyFn != null
             ? new KeyGate(settings.perKeyLimit(), settings.perKeyDelay().toNanos())
@@ -184,19 +181,6 @@ public final class CallExecutor<I, O> implements Shared.Resource {
   /** Threads given up on because their call ignored its interrupt and is still running. */
   public int abandonedThreads() {
     return abandoned.get();
-  }
-
-  /**
-   * Takes one of the stage's in-flight permits, blocking while the stage is full: that is how a
-   * full stage holds back its input. Release it with {@link #releasePermit} when the element's
-   * outcome is known.
-   */
-  public void acquirePermit() throws InterruptedException {
-    permits.acquire();
-  }
-
-  public void releasePermit() {
-    permits.release();
   }
 
   /** Starts an element on the pool; the future completes with its outcome and never fails. */

@@ -27,8 +27,8 @@ import org.apache.beam.sdk.values.PCollection;
  * {@code oom}; crashes and timeouts are retried on a fresh worker up to {@link #withRetries} times,
  * an out-of-memory death is not (the same task would run out again).
  *
- * <p>This is {@link Threaded} with the call "send the task to a worker and wait": one mechanism,
- * two uses.
+ * <p>This is {@link Threaded} with the call "send the task to a worker and wait": both run as a
+ * one-stage {@link StageChain}, the engine of forkline's own pipelines.
  *
  * <p>On the Direct runner, give {@code DirectOptions.setTargetParallelism} the number of bundles
  * you expect in flight (often 1): the runner's driver loop spins a core on every idle runner
@@ -158,15 +158,9 @@ public final class ProcessPool<I, O>
 
   @Override
   public WithFailures.Result<PCollection<O>, CallFailure<I>> expand(PCollection<I> input) {
-    Threaded<I, O> threaded =
-        Threaded.<I, O>of(new PoolCall<>(call, settings))
-            .withStageName(stage)
-            .withSettings(callSettings(settings));
-    if (outputCoder != null) {
-      threaded = threaded.withOutputCoder(outputCoder);
-    } else {
-      threaded = threaded.withOutputCoder(Threaded.of(call).inferOutputCoder(input));
-    }
-    return input.apply("Pool " + stage, threaded);
+    Stage<CallState<I, O>> one =
+        Stage.<CallState<I, O>>of(stage, CallState.kernelCall(call)).onProcesses(settings);
+    return Threaded.run(
+        input, one, outputCoder != null ? outputCoder : Threaded.of(call).inferOutputCoder(input));
   }
 }

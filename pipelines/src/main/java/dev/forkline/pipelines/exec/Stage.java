@@ -17,7 +17,8 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
 
   private final String name;
   private final StageCall<T> call;
-  private final StageConfig config;
+  private final CallSettings settings;
+  private final PoolSettings pool;
   private final SerializableFunction<T, String> keyFn;
   private final int perKeyLimit;
   private final Duration perKeyDelay;
@@ -26,14 +27,16 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
   private Stage(
       String name,
       StageCall<T> call,
-      StageConfig config,
+      CallSettings settings,
+      PoolSettings pool,
       SerializableFunction<T, String> keyFn,
       int perKeyLimit,
       Duration perKeyDelay,
       KeyResolver keyResolver) {
     this.name = name;
     this.call = call;
-    this.config = config;
+    this.settings = settings;
+    this.pool = pool;
     this.keyFn = keyFn;
     this.perKeyLimit = perKeyLimit;
     this.perKeyDelay = perKeyDelay;
@@ -48,7 +51,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
     if (call == null) {
       throw new IllegalArgumentException("stage " + name + " needs a call");
     }
-    return new Stage<>(name, call, null, null, 0, Duration.ZERO, null);
+    return new Stage<>(name, call, null, null, null, 0, Duration.ZERO, null);
   }
 
   /** The stage's executor and knobs from the config. */
@@ -57,7 +60,38 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
       throw new IllegalArgumentException(
           "stage " + name + " got the config of " + (config == null ? "nothing" : config.name()));
     }
-    return new Stage<>(name, call, config, keyFn, perKeyLimit, perKeyDelay, keyResolver);
+    if (config.executor() == Executor.PROCESSES) {
+      return onProcesses(StageCalls.poolSettings(config));
+    }
+    return withSettings(StageCalls.callSettings(config));
+  }
+
+  /** Runs the stage on threads, or inline, with these settings. */
+  public Stage<T> withSettings(CallSettings settings) {
+    if (settings == null) {
+      throw new IllegalArgumentException("stage " + name + " needs call settings");
+    }
+    return new Stage<>(name, call, settings, null, keyFn, perKeyLimit, perKeyDelay, keyResolver);
+  }
+
+  /** Runs the stage's kernel in a pool of worker JVMs with these settings. */
+  Stage<T> onProcesses(PoolSettings pool) {
+    if (pool == null) {
+      throw new IllegalArgumentException("stage " + name + " needs pool settings");
+    }
+    if (!(call instanceof KernelCall)) {
+      throw new IllegalArgumentException(
+          "stage " + name + " has no kernel, so it cannot run on processes");
+    }
+    return new Stage<>(
+        name,
+        call,
+        ProcessPool.callSettings(pool),
+        pool,
+        keyFn,
+        perKeyLimit,
+        perKeyDelay,
+        keyResolver);
   }
 
   /**
@@ -79,7 +113,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
       throw new IllegalArgumentException(
           "stage " + name + ": the per-key delay must be zero or more, got " + minDelay);
     }
-    return new Stage<>(name, call, config, keyFn, limit, minDelay, keyResolver);
+    return new Stage<>(name, call, settings, pool, keyFn, limit, minDelay, keyResolver);
   }
 
   /**
@@ -91,7 +125,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
       throw new IllegalArgumentException(
           "stage " + name + ": a key resolver needs a per-key limit first");
     }
-    return new Stage<>(name, call, config, keyFn, perKeyLimit, perKeyDelay, resolver);
+    return new Stage<>(name, call, settings, pool, keyFn, perKeyLimit, perKeyDelay, resolver);
   }
 
   /** What the per-key limit counts a key by, or null for the key itself. */
@@ -120,8 +154,13 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
     return call;
   }
 
-  /** The settings; null until {@link #withConfig} is called. */
-  public StageConfig config() {
-    return config;
+  /** The executor's settings; null until {@link #withConfig} or {@link #withSettings}. */
+  CallSettings settings() {
+    return settings;
+  }
+
+  /** The worker pool's settings, for a stage on processes; else null. */
+  PoolSettings pool() {
+    return pool;
   }
 }

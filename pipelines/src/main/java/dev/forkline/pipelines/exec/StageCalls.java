@@ -18,9 +18,9 @@ final class StageCalls {
     };
   }
 
-  /** A stage's call settings: its config's, plus its per-key limit if it has one. */
+  /** A stage's call settings, plus its per-key limit if it has one. */
   static CallSettings settingsOf(Stage<?> stage) {
-    CallSettings settings = callSettings(stage.config());
+    CallSettings settings = stage.settings();
     return stage.keyFn() == null
         ? settings
         : settings.withPerKeyLimit(stage.perKeyLimit(), stage.perKeyDelay());
@@ -37,9 +37,8 @@ final class StageCalls {
   }
 
   static <T extends Tracked<T>> BlockingCall<T, T> executableCall(Stage<T> stage) {
-    if (stage.config().executor() == Executor.PROCESSES) {
-      return new PoolCall<>(
-          new CopyingKernelCall<>((KernelCall<T>) stage.call()), poolSettings(stage.config()));
+    if (stage.pool() != null) {
+      return new PoolCall<>(new CopyingKernelCall<>((KernelCall<T>) stage.call()), stage.pool());
     }
     return stage.call() instanceof KernelCall<T> kernel
         ? new CopyingKernelCall<>(kernel)

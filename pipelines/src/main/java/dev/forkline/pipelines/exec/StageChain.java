@@ -125,14 +125,9 @@ public final class StageChain<T extends Tracked<T>>
       throw new IllegalArgumentException("a stage chain needs at least one stage");
     }
     for (Stage<T> stage : stages) {
-      if (stage.config() == null) {
+      if (stage.settings() == null) {
         throw new IllegalArgumentException(
             "stage " + stage.name() + ": call withConfig(...) before chaining it");
-      }
-      if (stage.config().executor() == Executor.PROCESSES
-          && !(stage.call() instanceof KernelCall)) {
-        throw new IllegalArgumentException(
-            "stage " + stage.name() + " has no kernel, so it cannot run on processes");
       }
     }
     return new StageChain<>(List.of(stages), 0, ACCEPTED, ACCEPTED_PER_KEY);
@@ -148,10 +143,9 @@ public final class StageChain<T extends Tracked<T>>
     String id = "chain-" + UUID.randomUUID();
     if (runsInThisJvm(input)) {
       for (Stage<T> stage : stages) {
-        if (stage.config().executor() == Executor.PROCESSES) {
+        if (stage.pool() != null) {
           String kernel = ((KernelCall<T>) stage.call()).kernel();
-          PoolPrewarm.start(
-              id + "/" + stage.name(), StageCalls.poolSettings(stage.config()).spec(kernel));
+          PoolPrewarm.start(id + "/" + stage.name(), stage.pool().spec(kernel));
         }
       }
     }
@@ -175,17 +169,28 @@ public final class StageChain<T extends Tracked<T>>
   static int inFlightBound(List<? extends Stage<?>> stages) {
     int bound = 1;
     for (Stage<?> stage : stages) {
-      CallSettings settings = StageCalls.callSettings(stage.config());
+      CallSettings settings = stage.settings();
       bound += settings.inline() ? 0 : settings.concurrency();
     }
     return bound;
   }
 
-  /** How long the end of a bundle waits for its elements: every stage's deadline, four times. */
+  /**
+   * How long the end of a bundle waits for its elements: the longest a stage sets, or every stage's
+   * deadline, four times, and at least ten minutes.
+   */
   static Duration bundleTimeout(List<? extends Stage<?>> stages) {
+    Duration set = null;
     Duration total = Duration.ZERO;
     for (Stage<?> stage : stages) {
-      total = total.plus(StageCalls.callSettings(stage.config()).effectiveDeadline());
+      Duration own = stage.settings().bundleTimeout();
+      if (own != null && (set == null || own.compareTo(set) > 0)) {
+        set = own;
+      }
+      total = total.plus(stage.settings().effectiveDeadline());
+    }
+    if (set != null) {
+      return set;
     }
     Duration derived = total.multipliedBy(4);
     return derived.compareTo(Duration.ofMinutes(10)) > 0 ? derived : Duration.ofMinutes(10);

@@ -1,7 +1,6 @@
 package dev.forkline.pipelines.exec;
 
 import java.time.Duration;
-import java.util.UUID;
 import org.apache.beam.sdk.coders.CannotProvideCoderException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -9,14 +8,12 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.WithFailures;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.joda.time.Instant;
 
 /**
  * Runs a blocking call per element on threads: many calls in flight, bounded, each with a deadline
@@ -35,10 +32,11 @@ import org.joda.time.Instant;
  * pages.failures();  // PCollection<CallFailure<String>>
  * }</pre>
  *
- * <p>The threads and the in-flight bound belong to the stage in the JVM, shared by every DoFn
- * instance the runner makes. A permit is taken in {@code @ProcessElement} before an element starts,
- * so a full stage blocks its input and memory stays bounded whatever the input's size. {@link
- * #inline()} runs the same call in the DoFn's own thread, one element at a time.
+ * <p>It runs as a one-stage {@link StageChain}, the engine of forkline's own pipelines. The threads
+ * and the in-flight bound belong to the stage in the JVM, shared by every DoFn instance the runner
+ * makes. A permit is taken in {@code @ProcessElement} before an element starts, so a full stage
+ * blocks its input and memory stays bounded whatever the input's size. {@link #inline()} runs the
+ * same call in the DoFn's own thread, one element at a time.
  *
  * <p>On the Direct runner, give {@code DirectOptions.setTargetParallelism} the number of bundles
  * you expect in flight (often 1): the runner's driver loop spins a core on every idle runner
@@ -156,17 +154,77 @@ public final class Threaded<I, O>
 
   @Override
   public WithFailures.Result<PCollection<O>, CallFailure<I>> expand(PCollection<I> input) {
+    Stage<CallState<I, O>> one =
+        Stage.<CallState<I, O>>of(stage, CallState.stageCall(call)).withSettings(settings);
+    if (keyFn != null) {
+      one =
+          one.withPerKeyLimit(
+              new InputKey<>(keyFn), settings.perKeyLimit(), settings.perKeyDelay());
+    }
+    return run(input, one, outputCoder != null ? outputCoder : inferOutputCoder(input));
+  }
+
+  /** Runs a one-stage chain on the inputs; splits what comes out into outputs and failures. */
+  static <I, O> WithFailures.Result<PCollection<O>, CallFailure<I>> run(
+      PCollection<I> input, Stage<CallState<I, O>> stage, Coder<O> outputCoder) {
     TupleTag<O> outputs = new TupleTag<>() {};
     TupleTag<CallFailure<I>> failures = new TupleTag<>() {};
-    String id = stage + "-" + UUID.randomUUID();
+    PCollection<CallState<I, O>> states =
+        input
+            .apply("Start " + stage.name(), ParDo.of(new Start<I, O>()))
+            .setCoder(CallState.coder(input.getCoder(), outputCoder));
     PCollectionTuple result =
-        input.apply(
-            "Call " + stage,
-            ParDo.of(new ThreadedFn<>(id, stage, call, settings, keyFn, outputs, failures))
-                .withOutputTags(outputs, TupleTagList.of(failures)));
-    result.get(outputs).setCoder(outputCoder != null ? outputCoder : inferOutputCoder(input));
+        states
+            .apply(StageChain.of(stage))
+            .apply(
+                "Split " + stage.name(),
+                ParDo.of(new Split<>(outputs, failures))
+                    .withOutputTags(outputs, TupleTagList.of(failures)));
+    result.get(outputs).setCoder(outputCoder);
     result.get(failures).setCoder(CallFailure.coder(input.getCoder()));
     return WithFailures.Result.of(result, outputs, failures);
+  }
+
+  /** The key of a state: the key function's of its input. */
+  private static final class InputKey<I, O>
+      implements SerializableFunction<CallState<I, O>, String> {
+    private static final long serialVersionUID = 1L;
+    private final SerializableFunction<I, String> keyFn;
+
+    InputKey(SerializableFunction<I, String> keyFn) {
+      this.keyFn = keyFn;
+    }
+
+    @Override
+    public String apply(CallState<I, O> state) {
+      return keyFn.apply(state.input);
+    }
+  }
+
+  private static final class Start<I, O> extends DoFn<I, CallState<I, O>> {
+    @ProcessElement
+    public void process(@Element I element, OutputReceiver<CallState<I, O>> out) {
+      out.output(new CallState<>(element));
+    }
+  }
+
+  private static final class Split<I, O> extends DoFn<CallState<I, O>, O> {
+    private final TupleTag<O> outputs;
+    private final TupleTag<CallFailure<I>> failures;
+
+    Split(TupleTag<O> outputs, TupleTag<CallFailure<I>> failures) {
+      this.outputs = outputs;
+      this.failures = failures;
+    }
+
+    @ProcessElement
+    public void process(@Element CallState<I, O> state, MultiOutputReceiver out) {
+      if (state.failure() == null) {
+        out.get(outputs).output(state.output);
+      } else {
+        out.get(failures).output(state.toFailure());
+      }
+    }
   }
 
   /** The output coder the pipeline's registry gives for the call's output type. */
@@ -186,126 +244,6 @@ public final class Threaded<I, O>
               + e.getMessage()
               + "); give it with withOutputCoder(...)",
           e);
-    }
-  }
-
-  /** Submits each element to the stage's shared executor and emits outcomes as they come. */
-  static final class ThreadedFn<I, O> extends DoFn<I, O> {
-    private final String id;
-    private final String stage;
-    private final BlockingCall<I, O> call;
-    private final CallSettings settings;
-    private final SerializableFunction<I, String> keyFn;
-    private final TupleTag<O> outputs;
-    private final TupleTag<CallFailure<I>> failures;
-
-    private transient CallExecutor<I, O> executor;
-    private transient AsyncBundle<I, Outcome<O>> bundle;
-    private transient StageMetrics metrics;
-
-    ThreadedFn(
-        String id,
-        String stage,
-        BlockingCall<I, O> call,
-        CallSettings settings,
-        SerializableFunction<I, String> keyFn,
-        TupleTag<O> outputs,
-        TupleTag<CallFailure<I>> failures) {
-      this.id = id;
-      this.stage = stage;
-      this.call = call;
-      this.settings = settings;
-      this.keyFn = keyFn;
-      this.outputs = outputs;
-      this.failures = failures;
-    }
-
-    @Setup
-    public void setup() throws Exception {
-      executor = Shared.acquire(id, () -> new CallExecutor<>(stage, call, keyFn, settings));
-      bundle = new AsyncBundle<>(stage);
-      metrics = new StageMetrics(stage);
-    }
-
-    @StartBundle
-    public void startBundle() {
-      bundle.reset();
-    }
-
-    @ProcessElement
-    public void process(
-        @Element I element,
-        @Timestamp Instant timestamp,
-        BoundedWindow window,
-        MultiOutputReceiver out)
-        throws InterruptedException {
-      if (settings.inline()) {
-        Outcome<O> outcome = executor.runInline(element);
-        bundle.countEmittedDirectly();
-        emit(element, outcome, out, timestamp);
-        return;
-      }
-      executor.acquirePermit();
-      AsyncBundle.Pending<I, Outcome<O>> pending;
-      try {
-        pending = new AsyncBundle.Pending<>(element, timestamp, window, executor.submit(element));
-      } catch (RuntimeException e) {
-        executor.releasePermit();
-        throw e;
-      }
-      pending.future.whenComplete((o, t) -> executor.releasePermit());
-      bundle.add(pending);
-      metrics.inFlight(executor.inFlight());
-      bundle.emitReady(window, timestamp, p -> emit(p.input, p.result(), out, p.timestamp));
-    }
-
-    @FinishBundle
-    public void finishBundle(FinishBundleContext context) throws InterruptedException {
-      long timeout = settings.effectiveBundleTimeout().toNanos();
-      bundle.finish(
-          timeout,
-          p ->
-              executor.cancel(
-                  p.future,
-                  "not finished after no element of its bundle finished for "
-                      + CallExecutor.human(timeout)),
-          p -> {
-            Outcome<O> outcome = p.result();
-            metrics.finished(outcome);
-            if (outcome.ok()) {
-              context.output(outputs, outcome.value(), p.timestamp, p.window);
-            } else {
-              context.output(failures, failure(p.input, outcome), p.timestamp, p.window);
-            }
-          });
-      metrics.inFlight(executor.inFlight());
-    }
-
-    @Teardown
-    public void teardown() {
-      if (executor != null) {
-        executor = null;
-        Shared.release(id);
-      }
-    }
-
-    private void emit(I input, Outcome<O> outcome, MultiOutputReceiver out, Instant timestamp) {
-      metrics.finished(outcome);
-      if (outcome.ok()) {
-        out.get(outputs).outputWithTimestamp(outcome.value(), timestamp);
-      } else {
-        out.get(failures).outputWithTimestamp(failure(input, outcome), timestamp);
-      }
-    }
-
-    private CallFailure<I> failure(I input, Outcome<O> outcome) {
-      return new CallFailure<>(
-          input,
-          stage,
-          outcome.kind(),
-          outcome.message(),
-          outcome.attempts(),
-          outcome.elapsedNanos() / 1_000_000);
     }
   }
 }
