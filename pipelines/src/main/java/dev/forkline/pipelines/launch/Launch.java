@@ -57,13 +57,26 @@ public final class Launch {
     try {
       Path tmp = out.resolveSibling(out.getFileName() + "." + in.nonce() + ".tmp");
       Files.createDirectories(out.toAbsolutePath().getParent());
-      Files.writeString(tmp, bash(plan), StandardCharsets.UTF_8);
+      Files.writeString(tmp, bash(plan), nativeCharset());
       Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       err.println("forkline: cannot write the launch plan " + out + ": " + e.getMessage());
       return ExitCodes.ABORTED;
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * The charset the JVM decoded its arguments and file names with: writing the plan in it gives
+   * bash back the bytes it passed.
+   */
+  static java.nio.charset.Charset nativeCharset() {
+    String name = System.getProperty("sun.jnu.encoding");
+    try {
+      return name == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(name);
+    } catch (IllegalArgumentException e) {
+      return StandardCharsets.UTF_8;
+    }
   }
 
   /** The plan as bash assignments: arrays and words in single quotes, sourced by the script. */
@@ -74,6 +87,7 @@ public final class Launch {
         "plan_env",
         plan.env().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
     array(b, "plan_argv", plan.argv());
+    word(b, "plan_append_args", plan.appendArgs() ? "1" : "0");
     word(b, "plan_record_tmp", plan.recordTemp() == null ? "" : plan.recordTemp().toString());
     word(
         b,

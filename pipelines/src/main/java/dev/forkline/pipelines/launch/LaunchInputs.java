@@ -66,6 +66,9 @@ public record LaunchInputs(
 
     List<String> lines(Path path);
 
+    /** Whether this user can make files in the folder. */
+    boolean isWritableFolder(Path path);
+
     /** The real file system. */
     FileView REAL =
         new FileView() {
@@ -77,6 +80,11 @@ public record LaunchInputs(
           @Override
           public boolean isReadable(Path path) {
             return Files.isRegularFile(path) && Files.isReadable(path);
+          }
+
+          @Override
+          public boolean isWritableFolder(Path path) {
+            return Files.isDirectory(path) && Files.isWritable(path);
           }
 
           @Override

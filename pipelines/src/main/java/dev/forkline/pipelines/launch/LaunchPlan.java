@@ -21,7 +21,10 @@ import java.util.regex.Pattern;
  * {@link LaunchInputs}; {@link Launch} writes it for the script, which only executes it.
  *
  * @param env variables to export before anything runs
- * @param argv the command line of the JVM that runs the command
+ * @param argv the command line of the JVM that runs the command, less the command's own arguments
+ *     when {@code appendArgs}
+ * @param appendArgs whether the script appends the command's arguments to {@code argv} (its own
+ *     bytes, as the shell got them, whatever the locale)
  * @param recordArchive where {@code argv}'s JVM records its class-data archive at exit (the script
  *     renames {@link #recordTemp} to it when the JVM wrote one), or null
  * @param recordTemp the file the JVM writes the archive to, or null
@@ -35,6 +38,7 @@ import java.util.regex.Pattern;
 public record LaunchPlan(
     Map<String, String> env,
     List<String> argv,
+    boolean appendArgs,
     Path recordArchive,
     Path recordTemp,
     Path daemonSocket,
@@ -107,7 +111,7 @@ public record LaunchPlan(
       List<String> argv = new ArrayList<>(javaClient);
       argv.add(what);
       argv.add(daemonDir(in).toString());
-      return new LaunchPlan(env, argv, null, null, null, List.of(), javaClient, true);
+      return new LaunchPlan(env, argv, false, null, null, null, List.of(), javaClient, true);
     }
 
     String kind = command.equals("run") ? kind(in) : null;
@@ -147,7 +151,7 @@ public record LaunchPlan(
       }
       if (archive != null && fresh(in, archive, jar)) {
         jvm.add("-XX:SharedArchiveFile=" + archive);
-      } else if (command.equals("run")) {
+      } else if (command.equals("run") && in.files().isWritableFolder(archive.getParent())) {
         // The first run of a pipeline records the classes it loads; later runs map them.
         recordArchive = archive;
         recordTemp = sibling(archive, "." + in.nonce() + ".tmp");
@@ -160,9 +164,16 @@ public record LaunchPlan(
     argv.addAll(jvm);
     argv.add("-jar");
     argv.add(jar.toString());
-    argv.addAll(in.args());
     return new LaunchPlan(
-        env, argv, recordArchive, recordTemp, daemonSocket, daemonCommand, javaClient, cacheable);
+        env,
+        argv,
+        true,
+        recordArchive,
+        recordTemp,
+        daemonSocket,
+        daemonCommand,
+        javaClient,
+        cacheable);
   }
 
   /** The pipeline of the config a {@code run} names: its first readable .yml/.yaml argument. */
