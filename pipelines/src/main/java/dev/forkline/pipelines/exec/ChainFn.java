@@ -284,7 +284,7 @@ final class ChainFn<T extends Tracked<T>> extends DoFn<T, T> {
 
   private void count(ChainJob<T> job) {
     Failure failure = job.current.failure();
-    if (failure != null && FailureKind.DISK_FULL.label().equals(failure.kind())) {
+    if (failure != null && FailureKind.DISK_FULL.is(failure.kind())) {
       throw new java.io.UncheckedIOException(new DiskFullException(failure.message()));
     }
     chainDone.inc();

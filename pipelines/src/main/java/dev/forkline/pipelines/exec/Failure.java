@@ -8,8 +8,8 @@ import java.io.Serializable;
  * people.
  */
 public record Failure(String stage, String kind, String message) implements Serializable {
-  /** A failure of one of the engine's own kinds. */
-  public Failure(String stage, FailureKind kind, String message) {
+  /** A failure of a known kind. */
+  public Failure(String stage, Kind kind, String message) {
     this(stage, kind.label(), message);
   }
 }

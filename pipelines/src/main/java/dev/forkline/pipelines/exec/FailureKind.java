@@ -3,10 +3,10 @@ package dev.forkline.pipelines.exec;
 /**
  * The failure kinds of the engine and its file stages, as they appear in a failed row's {@code
  * failure_kind}. A pipeline adds its own vocabulary beside these (the fetch kinds of {@code
- * scrape.FetchKinds}, the image kernel's {@code ImageException.Kind}), with the same labels where
+ * scrape.FetchKind}, the image kernel's {@code ImageException.Kind}), with the same labels where
  * the meaning is the same ({@code timeout}, {@code too-large}).
  */
-public enum FailureKind {
+public enum FailureKind implements Kind {
   /** No stage classified the failure: a bug in forkline, reported as such. */
   INTERNAL("internal"),
   /** A file could not be read, listed or written. */
@@ -33,7 +33,7 @@ public enum FailureKind {
     this.label = label;
   }
 
-  /** The kind as the table writes it. */
+  @Override
   public String label() {
     return label;
   }

@@ -99,8 +99,7 @@ final class PoolCall<I, O> implements BlockingCall<I, O> {
         tail = "..." + tail.substring(from);
       }
       out.append("; worker output: ").append(tail);
-    } else if (FailureKind.TASK_ERROR.label().equals(result.kind())
-        && result.remoteStackTrace() != null) {
+    } else if (FailureKind.TASK_ERROR.is(result.kind()) && result.remoteStackTrace() != null) {
       String trace = result.remoteStackTrace().strip();
       int firstFrames = nthIndexOf(trace, '\n', 4);
       out.append("; ").append(firstFrames < 0 ? trace : trace.substring(0, firstFrames));

@@ -17,9 +17,14 @@ public class RetryableException extends StageException {
     this(kind, message, null);
   }
 
-  /** A retryable failure of one of the engine's own kinds. */
-  public RetryableException(FailureKind kind, String message) {
+  /** A retryable failure of a known kind. */
+  public RetryableException(Kind kind, String message) {
     this(kind.label(), message, null);
+  }
+
+  /** A retryable failure of a known kind, to be tried again after {@code retryAfter}. */
+  public RetryableException(Kind kind, String message, Duration retryAfter) {
+    this(kind.label(), message, retryAfter);
   }
 
   /**

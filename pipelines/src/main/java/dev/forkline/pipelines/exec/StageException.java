@@ -14,9 +14,13 @@ public class StageException extends Exception {
     this.kind = kind;
   }
 
-  /** A failure of one of the engine's own kinds. */
-  public StageException(FailureKind kind, String message) {
+  /** A failure of a known kind (the engine's {@link FailureKind}, or a pipeline's own). */
+  public StageException(Kind kind, String message) {
     this(kind.label(), message);
+  }
+
+  public StageException(Kind kind, String message, Throwable cause) {
+    this(kind.label(), message, cause);
   }
 
   /**

@@ -65,8 +65,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 /**
  * The HTTP plumbing of the fetcher and the robots cache, on OkHttp: GETs bounded by one deadline
  * each, bodies read on the calling thread and decoded (gzip, deflate) under a cap counted after
- * decoding, and failures mapped to {@link FetchKinds}. One instance per connect timeout is shared
- * in a JVM ({@link #shared}); thread-safe.
+ * decoding, and failures mapped to {@link FetchKind}. One instance per connect timeout is shared in
+ * a JVM ({@link #shared}); thread-safe.
  *
  * <p>OkHttp is set up for a crawler: HTTP/1.1 only (one thread reads its own answer, and a host's
  * connections are its politeness), redirects not followed (the fetcher follows them hop by hop), no
@@ -244,7 +244,7 @@ final class FetchHttp implements AutoCloseable {
     }
     HttpUrl url = HttpUrl.parse(uri.toASCIIString());
     if (url == null) {
-      throw new StageException(FetchKinds.INVALID_URL, uri + " is not an http or https URL");
+      throw new StageException(FetchKind.INVALID_URL, uri + " is not an http or https URL");
     }
     if (!allowPrivate) {
       checkLiteral(uri);
@@ -347,7 +347,7 @@ final class FetchHttp implements AutoCloseable {
       if (n > max) {
         if (failIfLarger) {
           throw new StageException(
-              FetchKinds.TOO_LARGE,
+              FetchKind.TOO_LARGE,
               url + ": the body is larger than the limit of " + max + " bytes (decoded)");
         }
         return new Body(Arrays.copyOf(buf, (int) max), true);
@@ -362,7 +362,7 @@ final class FetchHttp implements AutoCloseable {
       if (source.failure == null && in != source) {
         // The bytes arrived; the decoder refused them (a bad header, a bad CRC, garbage after).
         throw new StageException(
-            FetchKinds.BAD_RESPONSE,
+            FetchKind.BAD_RESPONSE,
             url + ": the body is not valid " + encoding + ": " + describe(e));
       }
       if (timedOut) {
@@ -451,7 +451,7 @@ final class FetchHttp implements AutoCloseable {
         }
       default:
         throw new StageException(
-            FetchKinds.BAD_RESPONSE,
+            FetchKind.BAD_RESPONSE,
             answer.uri()
                 + ": Content-Encoding '"
                 + encoding
@@ -465,12 +465,12 @@ final class FetchHttp implements AutoCloseable {
 
   static StageException timeout(URI url, String when) {
     return new RetryableException(
-        FetchKinds.TIMEOUT, url + ": the fetch ran out of its time " + when, null);
+        FetchKind.TIMEOUT, url + ": the fetch ran out of its time " + when, null);
   }
 
   private static StageException blocked(URI url, String why) {
     return new StageException(
-        FetchKinds.BLOCKED_ADDRESS,
+        FetchKind.BLOCKED_ADDRESS,
         url
             + ": "
             + why
@@ -489,7 +489,7 @@ final class FetchHttp implements AutoCloseable {
         && !pastDeadline
         && String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("connect")) {
       return new RetryableException(
-          FetchKinds.CONNECT, url + ": connecting timed out (" + describe(t) + ")", null);
+          FetchKind.CONNECT, url + ": connecting timed out (" + describe(t) + ")", null);
     }
     if (t instanceof InterruptedIOException || pastDeadline) {
       return timeout(url, "waiting for the server");
@@ -497,15 +497,15 @@ final class FetchHttp implements AutoCloseable {
     if (t instanceof ProxyRefusedException
         || String.valueOf(t.getMessage()).startsWith("Unexpected response code for CONNECT")) {
       return new StageException(
-          FetchKinds.BAD_RESPONSE, url + ": the proxy refused a tunnel: " + t.getMessage());
+          FetchKind.BAD_RESPONSE, url + ": the proxy refused a tunnel: " + t.getMessage());
     }
     if (t instanceof ProtocolException) {
       if ("unexpected end of stream".equals(t.getMessage())) {
         return new RetryableException(
-            FetchKinds.CONNECT, url + ": the connection closed in the middle of the body", null);
+            FetchKind.CONNECT, url + ": the connection closed in the middle of the body", null);
       }
       return new StageException(
-          FetchKinds.BAD_RESPONSE, url + ": the response is not valid HTTP: " + t.getMessage());
+          FetchKind.BAD_RESPONSE, url + ": the response is not valid HTTP: " + t.getMessage());
     }
     if (t.getCause() instanceof EOFException eof
         && String.valueOf(t.getMessage()).startsWith("unexpected end of stream on")) {
@@ -513,10 +513,10 @@ final class FetchHttp implements AutoCloseable {
       String m = String.valueOf(eof.getMessage());
       if (eof.getMessage() == null || m.contains("limit=0 ")) {
         return new RetryableException(
-            FetchKinds.CONNECT, url + ": the server closed the connection without an answer", null);
+            FetchKind.CONNECT, url + ": the server closed the connection without an answer", null);
       }
       return new StageException(
-          FetchKinds.BAD_RESPONSE,
+          FetchKind.BAD_RESPONSE,
           url
               + ": the status line or headers are cut off or larger than 256 KB ("
               + abbreviate(m)
@@ -525,7 +525,7 @@ final class FetchHttp implements AutoCloseable {
     if (t instanceof SSLPeerUnverifiedException
         || (t instanceof SSLHandshakeException && causedBy(t, CertificateException.class))) {
       return new StageException(
-          FetchKinds.CONNECT,
+          FetchKind.CONNECT,
           url + ": the server's TLS certificate is not accepted (" + describe(t) + ")",
           t);
     }
@@ -533,22 +533,22 @@ final class FetchHttp implements AutoCloseable {
       // The server refused the handshake (a fatal alert) or does not speak TLS: trying again
       // cannot help.
       return new StageException(
-          FetchKinds.CONNECT, url + ": the TLS handshake failed (" + describe(t) + ")", t);
+          FetchKind.CONNECT, url + ": the TLS handshake failed (" + describe(t) + ")", t);
     }
     if (t instanceof UnknownHostException) {
       return new RetryableException(
-          FetchKinds.CONNECT, url + ": the host name does not resolve (" + describe(t) + ")", null);
+          FetchKind.CONNECT, url + ": the host name does not resolve (" + describe(t) + ")", null);
     }
     if (t instanceof ConnectException) {
       return new RetryableException(
-          FetchKinds.CONNECT, url + ": could not connect (" + describe(t) + ")", null);
+          FetchKind.CONNECT, url + ": could not connect (" + describe(t) + ")", null);
     }
     if (t instanceof IOException) {
       return new RetryableException(
-          FetchKinds.CONNECT, url + ": the connection failed (" + describe(t) + ")", null);
+          FetchKind.CONNECT, url + ": the connection failed (" + describe(t) + ")", null);
     }
     return new StageException(
-        FetchKinds.BAD_RESPONSE, url + ": the request failed: " + describe(t), t);
+        FetchKind.BAD_RESPONSE, url + ": the request failed: " + describe(t), t);
   }
 
   /** The guard's refusal somewhere in a failure (OkHttp may wrap it or add it as suppressed). */

@@ -27,7 +27,7 @@ import java.util.Set;
  * the run's first element and after its last. A stage's copies in one JVM run through one executor
  * and so share them; a later run in the same JVM (the daemon) starts with none of them.
  *
- * <p>Failure kinds: see {@link FetchKinds}. Retried ({@link RetryableException}): {@code connect},
+ * <p>Failure kinds: see {@link FetchKind}. Retried ({@link RetryableException}): {@code connect},
  * {@code timeout}, {@code robots-unavailable}, {@code http-4xx} for 408/429 and {@code http-5xx}
  * for 500/502/503/504, with the server's {@code Retry-After} (capped) when it sends one.
  */
@@ -100,7 +100,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   /**
    * Fetches {@code url} within the attempt's time left (capped by {@code maxFetchTime}).
    *
-   * @throws StageException a failure with one of the {@link FetchKinds}; a {@link
+   * @throws StageException a failure with one of the {@link FetchKind}; a {@link
    *     RetryableException} for those worth another attempt
    * @throws InterruptedException when the thread is interrupted; the connection is closed
    */
@@ -192,7 +192,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     if (!settings.truncateBody() && !encoded && length.isPresent() && length.getAsLong() > max) {
       response.close();
       throw new StageException(
-          FetchKinds.TOO_LARGE,
+          FetchKind.TOO_LARGE,
           response.uri()
               + ": Content-Length "
               + length.getAsLong()
@@ -213,18 +213,18 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
       throws StageException {
     if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
       throw new StageException(
-          FetchKinds.REDIRECT,
+          FetchKind.REDIRECT,
           current + " answered " + status + ", which is not a redirect that can be followed");
     }
     String location =
         locationHeader.orElseThrow(
             () ->
                 new StageException(
-                    FetchKinds.REDIRECT,
+                    FetchKind.REDIRECT,
                     current + " answered " + status + " without a Location header"));
     if (redirects >= settings.maxRedirects()) {
       throw new StageException(
-          FetchKinds.REDIRECT,
+          FetchKind.REDIRECT,
           current
               + " redirects again after "
               + redirects
@@ -237,7 +237,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
       next = UrlNormalizer.resolve(current, location);
     } catch (StageException e) {
       throw new StageException(
-          FetchKinds.REDIRECT,
+          FetchKind.REDIRECT,
           current
               + " redirects to '"
               + location
@@ -247,7 +247,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     }
     if (!seen.add(next)) {
       throw new StageException(
-          FetchKinds.REDIRECT,
+          FetchKind.REDIRECT,
           "redirect loop: " + current + " redirects to " + next + ", which was already visited");
     }
     return next;
@@ -257,24 +257,24 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     String message = url + " answered HTTP " + status;
     if (status == 408 || status == 429) {
       return new RetryableException(
-          FetchKinds.HTTP_4XX, message, retryAfter(retryAfter, settings.maxRetryAfter()));
+          FetchKind.HTTP_4XX, message, retryAfter(retryAfter, settings.maxRetryAfter()));
     }
     if (status == 500 || status == 502 || status == 503 || status == 504) {
       return new RetryableException(
-          FetchKinds.HTTP_5XX, message, retryAfter(retryAfter, settings.maxRetryAfter()));
+          FetchKind.HTTP_5XX, message, retryAfter(retryAfter, settings.maxRetryAfter()));
     }
     if (status >= 400 && status < 500) {
-      return new StageException(FetchKinds.HTTP_4XX, message);
+      return new StageException(FetchKind.HTTP_4XX, message);
     }
     if (status >= 500 && status < 600) {
-      return new StageException(FetchKinds.HTTP_5XX, message);
+      return new StageException(FetchKind.HTTP_5XX, message);
     }
     return new StageException(
-        FetchKinds.BAD_RESPONSE, message + ", which is not a final HTTP status");
+        FetchKind.BAD_RESPONSE, message + ", which is not a final HTTP status");
   }
 
   private static void countFailure(HostHealth health, String origin, StageException e) {
-    if (FetchKinds.CONNECT.equals(e.kind()) || FetchKinds.TIMEOUT.equals(e.kind())) {
+    if (FetchKind.CONNECT.is(e.kind()) || FetchKind.TIMEOUT.is(e.kind())) {
       health.failure(origin);
     }
   }

@@ -29,7 +29,7 @@ public final class HostHealth {
     int n = consecutiveFailures(origin);
     if (n >= limit) {
       throw new StageException(
-          FetchKinds.HOST_UNAVAILABLE,
+          FetchKind.HOST_UNAVAILABLE,
           origin
               + " failed "
               + n

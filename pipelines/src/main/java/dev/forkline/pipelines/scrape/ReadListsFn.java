@@ -138,8 +138,7 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
     if (entry.problem() != null) {
       UrlTask task = new UrlTask(entry.where(), entry.text(), entry.source());
       task.fail(
-          new Failure(
-              "list", FetchKinds.INVALID_LIST_LINE, entry.where() + ": " + entry.problem()));
+          new Failure("list", FetchKind.INVALID_LIST_LINE, entry.where() + ": " + entry.problem()));
       return task;
     }
     try {

@@ -113,7 +113,7 @@ public final class RobotsCache {
     SimpleRobotRules rules = rules(url, deadline, allowPrivate);
     if (!rules.isAllowed(url.toString())) {
       throw new StageException(
-          FetchKinds.ROBOTS_DENIED,
+          FetchKind.ROBOTS_DENIED,
           url
               + " is disallowed by "
               + UrlNormalizer.origin(url)
@@ -176,20 +176,20 @@ public final class RobotsCache {
       evictIfFull();
       return rules;
     } catch (StageException e) {
-      if (FetchKinds.TIMEOUT.equals(e.kind()) && callerDeadline <= robotsDeadline) {
+      if (FetchKind.TIMEOUT.is(e.kind()) && callerDeadline <= robotsDeadline) {
         // Our own attempt ran out, not the host's robots timeout: let the next caller try.
         abandon(origin, mine);
         throw e;
       }
-      if (FetchKinds.BLOCKED_ADDRESS.equals(e.kind())) {
+      if (FetchKind.BLOCKED_ADDRESS.is(e.kind())) {
         // This caller may not reach the address; one whose chain may can fetch it later.
         abandon(origin, mine);
         throw e;
       }
-      if (!FetchKinds.BAD_RESPONSE.equals(e.kind())) {
+      if (!FetchKind.BAD_RESPONSE.is(e.kind())) {
         health.failure(origin); // connect, timeout or 5xx
       }
-      if (FetchKinds.CONNECT.equals(e.kind()) || FetchKinds.TIMEOUT.equals(e.kind())) {
+      if (FetchKind.CONNECT.is(e.kind()) || FetchKind.TIMEOUT.is(e.kind())) {
         abandon(origin, mine, new HostFailure(e));
         throw e; // retryable or not as the failure is (a refused TLS handshake is not)
       }
@@ -247,8 +247,7 @@ public final class RobotsCache {
       if (status >= 400 && status < 500) {
         return allowAll();
       }
-      throw new RetryableException(
-          FetchKinds.ROBOTS_UNAVAILABLE, url + " answered " + status, null);
+      throw new RetryableException(FetchKind.ROBOTS_UNAVAILABLE, url + " answered " + status, null);
     }
     return allowAll();
   }
@@ -270,7 +269,7 @@ public final class RobotsCache {
     String why = cause == null ? "failed" : cause.getMessage();
     if (entry.givenUp) {
       return new StageException(
-          FetchKinds.ROBOTS_UNAVAILABLE,
+          FetchKind.ROBOTS_UNAVAILABLE,
           origin
               + "/robots.txt could not be fetched "
               + ROBOTS_TRIES
@@ -281,7 +280,7 @@ public final class RobotsCache {
     long leftNanos = settings.robotsRetryAfter().toNanos() - (System.nanoTime() - entry.failedAt);
     Duration retryAfter = leftNanos > 0 ? Duration.ofNanos(leftNanos) : null;
     return new RetryableException(
-        FetchKinds.ROBOTS_UNAVAILABLE,
+        FetchKind.ROBOTS_UNAVAILABLE,
         origin
             + "/robots.txt could not be fetched ("
             + why

@@ -26,10 +26,10 @@ final class ScrapeCalls {
     /** Failures decided before any request to the URL's host (robots.txt is cached by then). */
     private static final java.util.Set<String> SENT_NOTHING =
         java.util.Set.of(
-            FetchKinds.ROBOTS_DENIED,
-            FetchKinds.HOST_UNAVAILABLE,
-            FetchKinds.ROBOTS_UNAVAILABLE,
-            FetchKinds.INVALID_URL);
+            FetchKind.ROBOTS_DENIED.label(),
+            FetchKind.HOST_UNAVAILABLE.label(),
+            FetchKind.ROBOTS_UNAVAILABLE.label(),
+            FetchKind.INVALID_URL.label());
 
     private final Fetcher fetcher;
 
@@ -78,9 +78,8 @@ final class ScrapeCalls {
     static StageException ownFailure(StageException e, Attempt attempt) {
       StageException previous = attempt.previousFailure();
       boolean givenUp =
-          FetchKinds.HOST_UNAVAILABLE.equals(e.kind())
-              || (FetchKinds.ROBOTS_UNAVAILABLE.equals(e.kind())
-                  && !(e instanceof RetryableException));
+          FetchKind.HOST_UNAVAILABLE.is(e.kind())
+              || (FetchKind.ROBOTS_UNAVAILABLE.is(e.kind()) && !(e instanceof RetryableException));
       if (!givenUp || previous == null || previous.kind().equals(e.kind())) {
         return e;
       }

@@ -568,6 +568,6 @@ public final class UrlNormalizer {
   }
 
   private static StageException invalid(String message) {
-    return new StageException(FetchKinds.INVALID_URL, message);
+    return new StageException(FetchKind.INVALID_URL, message);
   }
 }

@@ -288,7 +288,7 @@ class FetchHttpTest {
     server =
         uncheckedServer("HTTP/1.1 200 OK\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd");
     StageException e = fails(server.url("/"));
-    assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+    assertEquals(FetchKind.BAD_RESPONSE.label(), e.kind(), e.getMessage());
     assertFalse(e instanceof RetryableException);
     assertTrue(e.getMessage().contains("two different Content-Lengths"), e.getMessage());
   }
@@ -297,7 +297,7 @@ class FetchHttpTest {
   void anAnswerThatIsNotHttpIsABadResponse() {
     server = uncheckedServer("SSH-2.0-OpenSSH_9.2\r\n\r\n");
     StageException e = fails(server.url("/"));
-    assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+    assertEquals(FetchKind.BAD_RESPONSE.label(), e.kind(), e.getMessage());
     assertTrue(e.getMessage().contains("SSH-2.0-OpenSSH_9.2"), e.getMessage());
   }
 
@@ -306,7 +306,7 @@ class FetchHttpTest {
     String many = "X-Pad: " + "a".repeat(1000) + "\r\n";
     server = uncheckedServer("HTTP/1.1 200 OK\r\n" + many.repeat(300) + "\r\n");
     StageException e = fails(server.url("/"));
-    assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+    assertEquals(FetchKind.BAD_RESPONSE.label(), e.kind(), e.getMessage());
     assertTrue(e.getMessage().contains("larger than"), e.getMessage());
   }
 
@@ -316,13 +316,13 @@ class FetchHttpTest {
         uncheckedServer(
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n");
     StageException e = fails(server.url("/"));
-    assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+    assertEquals(FetchKind.BAD_RESPONSE.label(), e.kind(), e.getMessage());
   }
 
   @Test
   void aHostThatDoesNotResolveIsARetryableConnectFailure() {
     StageException e = fails("http://no-such-host.invalid/");
-    assertEquals(FetchKinds.CONNECT, e.kind(), e.getMessage());
+    assertEquals(FetchKind.CONNECT.label(), e.kind(), e.getMessage());
     assertInstanceOf(RetryableException.class, e);
   }
 
@@ -421,7 +421,7 @@ class FetchHttpTest {
     try (FetchHttp proxied = client(env)) {
       StageException e =
           assertThrows(StageException.class, () -> get(proxied, "https://example.invalid/"));
-      assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+      assertEquals(FetchKind.BAD_RESPONSE.label(), e.kind(), e.getMessage());
       assertTrue(e.getMessage().contains("407"), e.getMessage());
     }
     String head = server.requests.peek();
@@ -444,12 +444,12 @@ class FetchHttpTest {
           assertThrows(
               StageException.class,
               () -> get(trusting, "https://localhost:" + server.socket.getLocalPort() + "/s"));
-      assertEquals(FetchKinds.CONNECT, wrongName.kind(), wrongName.getMessage());
+      assertEquals(FetchKind.CONNECT.label(), wrongName.kind(), wrongName.getMessage());
       assertTrue(wrongName.getMessage().contains("TLS"), wrongName.getMessage());
     }
     // The JVM's default trust store does not know the certificate.
     StageException untrusted = fails(url);
-    assertEquals(FetchKinds.CONNECT, untrusted.kind(), untrusted.getMessage());
+    assertEquals(FetchKind.CONNECT.label(), untrusted.kind(), untrusted.getMessage());
     assertFalse(untrusted instanceof RetryableException, untrusted.getMessage());
   }
 
@@ -481,7 +481,7 @@ class FetchHttpTest {
                       trusting.send(URI.create(relay.url("/big")), UA, deadline, true);
                   FetchHttp.readBody(r, 1 << 20, true, deadline);
                 });
-        assertEquals(FetchKinds.TIMEOUT, e.kind(), fastBytes + ": " + e.getMessage());
+        assertEquals(FetchKind.TIMEOUT.label(), e.kind(), fastBytes + ": " + e.getMessage());
         // Counted in trickled bytes, not in time: a slow machine trickles fewer, never more.
         assertTrue(relay.ended.await(30, TimeUnit.SECONDS), fastBytes + ": the fetch let go");
         assertTrue(
@@ -559,7 +559,7 @@ class FetchHttpTest {
             }
           });
       StageException e = fails("https://127.0.0.1:" + raw.getLocalPort() + "/");
-      assertEquals(FetchKinds.CONNECT, e.kind(), e.getMessage());
+      assertEquals(FetchKind.CONNECT.label(), e.kind(), e.getMessage());
       assertInstanceOf(RetryableException.class, e);
     }
   }
@@ -608,7 +608,7 @@ class FetchHttpTest {
     FetchHttp.Answer r = client.send(URI.create(server.url("/")), UA, deadline, true);
     StageException e =
         assertThrows(StageException.class, () -> FetchHttp.readBody(r, 1 << 20, true, deadline));
-    assertEquals(FetchKinds.TIMEOUT, e.kind(), e.getMessage());
+    assertEquals(FetchKind.TIMEOUT.label(), e.kind(), e.getMessage());
   }
 
   /** A chunked gzip response, a chunk per member; {@code end}: with its last chunk. */
@@ -674,7 +674,7 @@ class FetchHttpTest {
             }
           });
       StageException e = fails("https://127.0.0.1:" + raw.getLocalPort() + "/");
-      assertEquals(FetchKinds.CONNECT, e.kind(), e.getMessage());
+      assertEquals(FetchKind.CONNECT.label(), e.kind(), e.getMessage());
       assertFalse(e instanceof RetryableException, e.getMessage());
     }
   }

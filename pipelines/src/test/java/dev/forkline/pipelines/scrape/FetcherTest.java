@@ -100,14 +100,14 @@ class FetcherTest {
   @Test
   void redirectLoopFails() {
     StageException e = fails(fetcher(), site.url("/_redirect/loop"));
-    assertEquals(FetchKinds.REDIRECT, e.kind());
+    assertEquals(FetchKind.REDIRECT.label(), e.kind());
     assertTrue(e.getMessage().contains("loop"), e.getMessage());
   }
 
   @Test
   void redirectToFtpFails() {
     StageException e = fails(fetcher(), redirectTo("ftp://127.0.0.1/file.txt"));
-    assertEquals(FetchKinds.REDIRECT, e.kind());
+    assertEquals(FetchKind.REDIRECT.label(), e.kind());
     assertTrue(e.getMessage().contains("http and https"), e.getMessage());
   }
 
@@ -117,7 +117,7 @@ class FetcherTest {
     assertEquals(
         3, f.fetch(site.url("/_redirect/chain/3"), Attempt.single(TEN_SECONDS)).redirects());
     StageException e = fails(f, site.url("/_redirect/chain/4"));
-    assertEquals(FetchKinds.REDIRECT, e.kind());
+    assertEquals(FetchKind.REDIRECT.label(), e.kind());
   }
 
   @Test
@@ -128,7 +128,7 @@ class FetcherTest {
         assertThrows(
             StageException.class,
             () -> fetcher().fetch(site.url("/_slow?ms=100"), Attempt.single(deadline)));
-    assertEquals(FetchKinds.TIMEOUT, e.kind());
+    assertEquals(FetchKind.TIMEOUT.label(), e.kind());
     assertInstanceOf(RetryableException.class, e);
     // The connection was really closed: the server's next writes fail.
     long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -166,7 +166,7 @@ class FetcherTest {
     Fetcher f = fetcher(FetchSettings.defaults().withMaxFetchTime(Duration.ofMillis(500)));
     long start = System.nanoTime();
     StageException e = fails(f, site.url("/_slow?ms=100"));
-    assertEquals(FetchKinds.TIMEOUT, e.kind());
+    assertEquals(FetchKind.TIMEOUT.label(), e.kind());
     assertTrue(System.nanoTime() - start < Duration.ofSeconds(4).toNanos());
   }
 
@@ -183,7 +183,7 @@ class FetcherTest {
   void hugeBodyFailsWhenConfigured() {
     Fetcher f = fetcher(FetchSettings.defaults().withMaxBody(1 << 20, false));
     StageException e = fails(f, site.url("/_big"));
-    assertEquals(FetchKinds.TOO_LARGE, e.kind());
+    assertEquals(FetchKind.TOO_LARGE.label(), e.kind());
   }
 
   @Test
@@ -198,34 +198,34 @@ class FetcherTest {
   void gzipBombFailsTooLargeWhenConfigured() {
     Fetcher f = fetcher(FetchSettings.defaults().withMaxBody(2 << 20, false));
     StageException e = fails(f, site.url("/_gzip-bomb"));
-    assertEquals(FetchKinds.TOO_LARGE, e.kind());
+    assertEquals(FetchKind.TOO_LARGE.label(), e.kind());
   }
 
   @Test
   void notFoundIsHttp4xxAndNotRetried() {
     StageException e = fails(fetcher(), site.url("/missing.html"));
-    assertEquals(FetchKinds.HTTP_4XX, e.kind());
+    assertEquals(FetchKind.HTTP_4XX.label(), e.kind());
     assertFalse(e instanceof RetryableException);
   }
 
   @Test
   void serviceUnavailableIsRetryable() {
     StageException e = fails(fetcher(), site.url("/_status/503"));
-    assertEquals(FetchKinds.HTTP_5XX, e.kind());
+    assertEquals(FetchKind.HTTP_5XX.label(), e.kind());
     assertInstanceOf(RetryableException.class, e);
   }
 
   @Test
   void otherServerErrorsAreNotRetried() {
     StageException e = fails(fetcher(), site.url("/_status/501"));
-    assertEquals(FetchKinds.HTTP_5XX, e.kind());
+    assertEquals(FetchKind.HTTP_5XX.label(), e.kind());
     assertFalse(e instanceof RetryableException);
   }
 
   @Test
   void tooManyRequestsCarriesRetryAfter() {
     StageException e = fails(fetcher(), site.url("/_status/429?retry-after=7"));
-    assertEquals(FetchKinds.HTTP_4XX, e.kind());
+    assertEquals(FetchKind.HTTP_4XX.label(), e.kind());
     RetryableException r = assertInstanceOf(RetryableException.class, e);
     assertEquals(Duration.ofSeconds(7), r.retryAfter());
   }
@@ -244,7 +244,7 @@ class FetcherTest {
     Fetcher f = fetcher();
     RetryableException r =
         assertInstanceOf(RetryableException.class, fails(f, site.url("/_retry-after?t=1")));
-    assertEquals(FetchKinds.HTTP_5XX, r.kind());
+    assertEquals(FetchKind.HTTP_5XX.label(), r.kind());
     assertEquals(Duration.ofSeconds(1), r.retryAfter());
     assertEquals(200, f.fetch(site.url("/_retry-after?t=1"), Attempt.single(TEN_SECONDS)).status());
   }
@@ -268,7 +268,7 @@ class FetcherTest {
       port = s.getLocalPort();
     }
     StageException e = fails(fetcher(), "http://127.0.0.1:" + port + "/");
-    assertEquals(FetchKinds.CONNECT, e.kind());
+    assertEquals(FetchKind.CONNECT.label(), e.kind());
     assertInstanceOf(RetryableException.class, e);
   }
 
@@ -303,7 +303,7 @@ class FetcherTest {
       peer.start();
       StageException e =
           fails(fetcher(), "http://127.0.0.1:" + server.getLocalPort() + "/page.html");
-      assertEquals(FetchKinds.CONNECT, e.kind(), e.getMessage());
+      assertEquals(FetchKind.CONNECT.label(), e.kind(), e.getMessage());
       assertInstanceOf(RetryableException.class, e);
     }
   }
@@ -318,7 +318,7 @@ class FetcherTest {
   @Test
   void invalidUrlFailsWithoutARequest() {
     StageException e = fails(fetcher(), "file:///etc/passwd");
-    assertEquals(FetchKinds.INVALID_URL, e.kind());
+    assertEquals(FetchKind.INVALID_URL.label(), e.kind());
   }
 
   @Test
@@ -326,11 +326,11 @@ class FetcherTest {
     Fetcher f = fetcher(FetchSettings.defaults().withHostFailureLimit(3));
     String url = site.url("/_status/500");
     for (int i = 0; i < 3; i++) {
-      assertEquals(FetchKinds.HTTP_5XX, fails(f, url).kind());
+      assertEquals(FetchKind.HTTP_5XX.label(), fails(f, url).kind());
     }
     int before = site.requests("/_status/500");
     StageException e = fails(f, site.url("/page.html"));
-    assertEquals(FetchKinds.HOST_UNAVAILABLE, e.kind());
+    assertEquals(FetchKind.HOST_UNAVAILABLE.label(), e.kind());
     assertEquals(before, site.requests("/_status/500"));
   }
 
@@ -343,7 +343,7 @@ class FetcherTest {
       f.fetch(site.url("/page.html"), Attempt.single(TEN_SECONDS));
     }
     fails(f, site.url("/_status/502"));
-    assertEquals(FetchKinds.HTTP_5XX, fails(f, site.url("/_status/502")).kind());
+    assertEquals(FetchKind.HTTP_5XX.label(), fails(f, site.url("/_status/502")).kind());
   }
 
   @Test
@@ -375,13 +375,15 @@ class FetcherTest {
     Fetcher first = new Fetcher(settings);
     first.setup();
     for (int i = 0; i < 2; i++) {
-      assertEquals(FetchKinds.CONNECT, fails(first, dead).kind());
+      assertEquals(FetchKind.CONNECT.label(), fails(first, dead).kind());
     }
-    assertEquals(FetchKinds.HOST_UNAVAILABLE, fails(first, dead).kind(), "given up in its run");
+    assertEquals(
+        FetchKind.HOST_UNAVAILABLE.label(), fails(first, dead).kind(), "given up in its run");
     first.teardown();
     Fetcher next = new Fetcher(settings);
     next.setup();
-    assertEquals(FetchKinds.CONNECT, fails(next, dead).kind(), "tried again in the next run");
+    assertEquals(
+        FetchKind.CONNECT.label(), fails(next, dead).kind(), "tried again in the next run");
     next.teardown();
   }
 
@@ -475,7 +477,7 @@ class FetcherTest {
     try (ServerSocket server = rawServer("127.0.0.1", path -> concat(concat(head, coded), tail))) {
       StageException e =
           fails(fetcher(noRobots()), "http://127.0.0.1:" + server.getLocalPort() + "/te");
-      assertEquals(FetchKinds.BAD_RESPONSE, e.kind(), e.getMessage());
+      assertEquals(FetchKind.BAD_RESPONSE.label(), e.kind(), e.getMessage());
       assertTrue(e.getMessage().contains("Transfer-Encoding"), e.getMessage());
     }
   }
@@ -500,7 +502,7 @@ class FetcherTest {
         new Fetcher(
             FetchSettings.defaults(), new HostHealth(), resolving("evil.test", "127.0.0.1"));
     StageException e = fails(f, url);
-    assertEquals(FetchKinds.BLOCKED_ADDRESS, e.kind(), e.getMessage());
+    assertEquals(FetchKind.BLOCKED_ADDRESS.label(), e.kind(), e.getMessage());
     assertFalse(e instanceof RetryableException);
     assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
   }
@@ -530,7 +532,7 @@ class FetcherTest {
           new Fetcher(
               FetchSettings.defaults(), new HostHealth(), resolving("public.test", "127.0.0.2"));
       StageException e = fails(f, "http://public.test:" + pub.getLocalPort() + "/go");
-      assertEquals(FetchKinds.BLOCKED_ADDRESS, e.kind(), e.getMessage());
+      assertEquals(FetchKind.BLOCKED_ADDRESS.label(), e.kind(), e.getMessage());
       assertTrue(e.getMessage().contains(target), e.getMessage());
     }
   }

@@ -101,7 +101,7 @@ class RobotsCacheTest {
     StageException e =
         assertThrows(
             StageException.class, () -> f.fetch(url("/private/page"), Attempt.single(TEN_SECONDS)));
-    assertEquals(FetchKinds.ROBOTS_DENIED, e.kind());
+    assertEquals(FetchKind.ROBOTS_DENIED.label(), e.kind());
     assertEquals(0, pageHits.get());
   }
 
@@ -119,7 +119,7 @@ class RobotsCacheTest {
     StageException e =
         assertThrows(
             StageException.class, () -> ours.fetch(url("/a"), Attempt.single(TEN_SECONDS)));
-    assertEquals(FetchKinds.ROBOTS_DENIED, e.kind());
+    assertEquals(FetchKind.ROBOTS_DENIED.label(), e.kind());
     Fetcher other = fetcher(FetchSettings.defaults().withUserAgent("otherbot/2.0"));
     assertEquals(200, other.fetch(url("/a"), Attempt.single(TEN_SECONDS)).status());
   }
@@ -131,7 +131,7 @@ class RobotsCacheTest {
     StageException e =
         assertThrows(
             StageException.class, () -> f.fetch(url("/go-private"), Attempt.single(TEN_SECONDS)));
-    assertEquals(FetchKinds.ROBOTS_DENIED, e.kind());
+    assertEquals(FetchKind.ROBOTS_DENIED.label(), e.kind());
     assertEquals(0, pageHits.get());
   }
 
@@ -148,7 +148,7 @@ class RobotsCacheTest {
     Fetcher f = fetcher(FetchSettings.defaults());
     StageException e =
         assertThrows(StageException.class, () -> f.fetch(url("/a"), Attempt.single(TEN_SECONDS)));
-    assertEquals(FetchKinds.ROBOTS_UNAVAILABLE, e.kind());
+    assertEquals(FetchKind.ROBOTS_UNAVAILABLE.label(), e.kind());
     RetryableException r = assertInstanceOf(RetryableException.class, e);
     assertTrue(r.retryAfter() != null && !r.retryAfter().isZero(), "retryAfter " + r.retryAfter());
     assertEquals(0, pageHits.get());
@@ -183,11 +183,11 @@ class RobotsCacheTest {
     }
     StageException last =
         assertThrows(StageException.class, () -> f.fetch(url("/b"), Attempt.single(TEN_SECONDS)));
-    assertEquals(FetchKinds.ROBOTS_UNAVAILABLE, last.kind());
+    assertEquals(FetchKind.ROBOTS_UNAVAILABLE.label(), last.kind());
     Thread.sleep(80);
     StageException later =
         assertThrows(StageException.class, () -> f.fetch(url("/c"), Attempt.single(TEN_SECONDS)));
-    assertEquals(FetchKinds.ROBOTS_UNAVAILABLE, later.kind());
+    assertEquals(FetchKind.ROBOTS_UNAVAILABLE.label(), later.kind());
     assertFalse(later instanceof RetryableException, "not retried: " + later.getMessage());
     assertEquals(RobotsCache.ROBOTS_TRIES, robotsHits.get(), "not asked again");
     assertEquals(0, pageHits.get());
@@ -205,11 +205,11 @@ class RobotsCacheTest {
     for (int i = 0; i < 3; i++) {
       StageException e =
           assertThrows(StageException.class, () -> f.fetch(dead, Attempt.single(TEN_SECONDS)));
-      assertEquals(FetchKinds.CONNECT, e.kind());
+      assertEquals(FetchKind.CONNECT.label(), e.kind());
     }
     StageException e =
         assertThrows(StageException.class, () -> f.fetch(dead, Attempt.single(TEN_SECONDS)));
-    assertEquals(FetchKinds.HOST_UNAVAILABLE, e.kind(), e.getMessage());
+    assertEquals(FetchKind.HOST_UNAVAILABLE.label(), e.kind(), e.getMessage());
   }
 
   @Test
@@ -269,7 +269,7 @@ class RobotsCacheTest {
     StageException e =
         assertThrows(
             StageException.class, () -> f.fetch(url("/private/a"), Attempt.single(TEN_SECONDS)));
-    assertEquals(FetchKinds.ROBOTS_DENIED, e.kind());
+    assertEquals(FetchKind.ROBOTS_DENIED.label(), e.kind());
     // The rule past 500 KiB was never read.
     assertEquals(200, f.fetch(url("/late/a"), Attempt.single(TEN_SECONDS)).status());
   }

@@ -67,7 +67,7 @@ class UrlNormalizerTest {
       })
   void refuses(String raw) {
     StageException e = assertThrows(StageException.class, () -> UrlNormalizer.normalize(raw));
-    assertEquals(FetchKinds.INVALID_URL, e.kind());
+    assertEquals(FetchKind.INVALID_URL.label(), e.kind());
   }
 
   /**
@@ -91,7 +91,7 @@ class UrlNormalizerTest {
     StageException e =
         assertThrows(
             StageException.class, () -> UrlNormalizer.normalize("http://ex%\u0664\u0661mple.com/"));
-    assertEquals(FetchKinds.INVALID_URL, e.kind());
+    assertEquals(FetchKind.INVALID_URL.label(), e.kind());
   }
 
   /**
@@ -116,7 +116,7 @@ class UrlNormalizerTest {
   })
   void refusesHostsIdna2008Refuses(String raw, String problem) {
     StageException e = assertThrows(StageException.class, () -> UrlNormalizer.normalize(raw));
-    assertEquals(FetchKinds.INVALID_URL, e.kind());
+    assertEquals(FetchKind.INVALID_URL.label(), e.kind());
     String host = raw.substring("http://".length(), raw.length() - 1);
     assertTrue(e.getMessage().contains("'" + host + "'"), e.getMessage());
     assertTrue(e.getMessage().contains(problem), e.getMessage());
@@ -127,7 +127,7 @@ class UrlNormalizerTest {
   void aHostMappedToAForbiddenCharacterIsRefusedNamingIt() {
     StageException e =
         assertThrows(StageException.class, () -> UrlNormalizer.normalize("http://a\uff0fb.com/"));
-    assertEquals(FetchKinds.INVALID_URL, e.kind());
+    assertEquals(FetchKind.INVALID_URL.label(), e.kind());
     assertTrue(e.getMessage().contains("(it holds '/')"), e.getMessage());
   }
 
@@ -142,7 +142,7 @@ class UrlNormalizerTest {
   void refusesOverlongUrls() {
     String url = "http://example.com/" + "a".repeat(UrlNormalizer.MAX_LENGTH);
     StageException e = assertThrows(StageException.class, () -> UrlNormalizer.normalize(url));
-    assertEquals(FetchKinds.INVALID_URL, e.kind());
+    assertEquals(FetchKind.INVALID_URL.label(), e.kind());
   }
 
   @ParameterizedTest(name = "{1} from {0}")
@@ -166,7 +166,7 @@ class UrlNormalizerTest {
         assertThrows(
             StageException.class,
             () -> UrlNormalizer.resolve("http://example.com/", "ftp://example.com/file"));
-    assertEquals(FetchKinds.INVALID_URL, e.kind());
+    assertEquals(FetchKind.INVALID_URL.label(), e.kind());
   }
 
   @ParameterizedTest
