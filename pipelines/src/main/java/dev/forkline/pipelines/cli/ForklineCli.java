@@ -29,6 +29,7 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       ValidateCommand.class,
       InspectCommand.class,
+      ReportCommand.class,
       DemoSiteCommand.class,
       CommandLine.HelpCommand.class
     },

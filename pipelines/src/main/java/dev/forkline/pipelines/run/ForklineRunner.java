@@ -1,9 +1,12 @@
 package dev.forkline.pipelines.run;
 
 import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.exec.StageConfig;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.files.DiskFullException;
 import dev.forkline.pipelines.files.Durable;
+import dev.forkline.pipelines.report.RunRecord;
+import dev.forkline.pipelines.report.RunReport;
 import dev.forkline.pipelines.table.PartWriter;
 import dev.forkline.pipelines.table.TableWrite;
 import java.io.IOException;
@@ -218,11 +221,13 @@ public final class ForklineRunner {
     parts.apply("Write table", TableWrite.mergeInto(staging, tableName));
 
     long start = System.nanoTime();
+    java.time.Instant startedAt = java.time.Instant.now();
+    RunSamples samples = new RunSamples(config.stages().keySet(), start);
     PipelineResult result = null;
     try {
       ClusterRunner runner = clusterRunner(options);
       result = runner == null ? pipeline.run() : runner.track(pipeline.run());
-      MetricsSnapshot last = await(result, config, options, start);
+      MetricsSnapshot last = await(result, config, options, start, samples);
       Duration wall = Duration.ofNanos(System.nanoTime() - start);
       Path written = staging.resolve(tableName);
       if (!Files.exists(written) && last.rowsOk() + last.rowsFailed() == 0) {
@@ -232,7 +237,10 @@ public final class ForklineRunner {
       Journal.close(journal.run());
       publish(written, table);
       Journal.delete(output); // the table holds every row now
-      return new RunResult(config, last, table, last.get(StageMetrics.RESUME_CARRIED), wall);
+      RunResult done =
+          new RunResult(config, last, table, last.get(StageMetrics.RESUME_CARRIED), wall);
+      report(done, options, startedAt, samples);
+      return done;
     } catch (DiskFullException e) {
       throw stopped(e, config, schema, keyField, result, table, start);
     } catch (RuntimeException e) {
@@ -250,6 +258,85 @@ public final class ForklineRunner {
       }
       throw e;
     }
+  }
+
+  /**
+   * Writes {@code run.json} and {@code report.html} beside the table. A report that cannot be made
+   * is a warning: the table is the run's result.
+   */
+  private static void report(
+      RunResult done, RunOptions options, java.time.Instant startedAt, RunSamples samples) {
+    ForklineConfig config = done.config();
+    MetricsSnapshot m = done.metrics();
+    samples.add(m);
+    java.util.List<RunRecord.Stage> stages = new java.util.ArrayList<>();
+    for (StageConfig stage : config.stages().values()) {
+      stages.add(
+          new RunRecord.Stage(
+              stage.name(),
+              stage.executor().configName(),
+              stage.concurrency(),
+              m.stageOk(stage.name()),
+              m.stageFailed(stage.name()),
+              m.stageBusyMicros(stage.name()),
+              m.workerStarts(stage.name()),
+              m.workerDeaths(stage.name())));
+    }
+    RunRecord record =
+        new RunRecord(
+            RunRecord.VERSION,
+            config.pipeline().configName(),
+            config.source() == null ? null : String.valueOf(config.source().getFileName()),
+            options.runner(),
+            startedAt.toString(),
+            done.wallTime().toMillis(),
+            m.inputs(),
+            m.rowsOk(),
+            m.rowsFailed(),
+            done.carriedOver(),
+            done.table().getFileName().toString(),
+            settingsInWords(config),
+            stages,
+            samples.list());
+    try {
+      record.writeTo(config.output());
+      RunReport.write(config.output());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("no report for this run: {}", e.toString());
+    }
+  }
+
+  /** The settings a report shows beside its figures. */
+  static java.util.Map<String, String> settingsInWords(ForklineConfig config) {
+    java.util.Map<String, String> words = new java.util.LinkedHashMap<>();
+    words.put(
+        "input",
+        config.inputs().stream()
+            .map(Path::toString)
+            .collect(java.util.stream.Collectors.joining(", ")));
+    words.put("output", config.output().toString());
+    if (config.urlScrape() != null) {
+      var u = config.urlScrape();
+      words.put("per-host", Integer.toString(u.perHost()));
+      words.put("delay", u.hostDelay().toMillis() + " ms");
+      words.put(
+          "robots",
+          u.respectRobots()
+              ? "obeyed (crawl-delay up to " + u.maxCrawlDelay().toSeconds() + " s)"
+              : "ignored");
+      words.put("user-agent", u.userAgent());
+    }
+    if (config.imageFilter() != null) {
+      var i = config.imageFilter();
+      words.put("filters", String.join(", ", i.filters()));
+      words.put(
+          "format",
+          (i.format() == null || i.format().equals("same") ? "as the input" : i.format())
+              + ", quality "
+              + i.quality());
+      words.put("metadata", String.valueOf(i.metadata()).toLowerCase(java.util.Locale.ROOT));
+    }
+    return words;
   }
 
   /** A run the disk filled up under: what could not be written, how far it got, what to do. */
@@ -325,7 +412,11 @@ public final class ForklineRunner {
    * {@code run()} simply arrives here finished and shows only the summary.
    */
   private static MetricsSnapshot await(
-      PipelineResult result, ForklineConfig config, RunOptions options, long start) {
+      PipelineResult result,
+      ForklineConfig config,
+      RunOptions options,
+      long start,
+      RunSamples samples) {
     ProgressMonitor monitor =
         options.progress() == null
             ? null
@@ -334,7 +425,10 @@ public final class ForklineRunner {
                 options.progressIsTerminal(),
                 config.pipeline().stages(),
                 start);
-    Duration tick = options.progressInterval();
+    // Wakes for the report's progress samples each second, for the progress line at its interval.
+    Duration interval = options.progressInterval();
+    Duration tick = interval.compareTo(RunSamples.EVERY) < 0 ? interval : RunSamples.EVERY;
+    long lastShown = start;
     DirectWait direct = Runners.DIRECT.equals(options.runner()) ? new DirectWait(result) : null;
     PipelineResult.State state;
     while (true) {
@@ -345,8 +439,11 @@ public final class ForklineRunner {
       if (state != null && state.isTerminal()) {
         break;
       }
-      if (monitor != null) {
-        monitor.update(MetricsSnapshot.of(result, false));
+      MetricsSnapshot now = MetricsSnapshot.of(result, false);
+      samples.add(now);
+      if (monitor != null && System.nanoTime() - lastShown >= interval.toNanos() - 1_000_000) {
+        lastShown = System.nanoTime();
+        monitor.update(now);
       }
     }
     if (monitor != null) {
