@@ -179,6 +179,25 @@ class RunReportTest {
   }
 
   @Test
+  void timesAndHostsAreReadAsTheJdkReadsThem() throws Exception {
+    ReportData data = ReportData.read(ParquetFixtures.write(dir.resolve("t.parquet"), List.of()));
+    for (String iso :
+        List.of(
+            "2026-12-07T10:41:53.588316521Z",
+            "2026-12-07T10:41:53.5Z",
+            "2026-12-07T10:41:54.000Z",
+            "2026-12-07T10:41:54Z",
+            "2026-12-31T23:59:59.999999Z")) {
+      assertEquals(Instant.parse(iso).toEpochMilli(), data.epochMillis(iso), iso);
+    }
+    assertEquals("a.test", ReportData.host("http://a.test/x?y"));
+    assertEquals("a.test:8080", ReportData.host("https://a.test:8080"));
+    assertEquals("[::1]:8080", ReportData.host("http://[::1]:8080/"));
+    assertEquals("b.test", ReportData.host("http://u:p@b.test/"));
+    assertEquals("(not a URL)", ReportData.host("list.txt:3"));
+  }
+
+  @Test
   void aRunRecordReadsBackAsWritten() throws Exception {
     RunRecord record =
         new RunRecord(
