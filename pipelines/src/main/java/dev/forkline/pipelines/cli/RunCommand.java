@@ -90,6 +90,14 @@ final class RunCommand implements Callable<Integer> {
   List<String> overrides = new ArrayList<>();
 
   @Option(
+      names = "--base",
+      paramLabel = "DIR",
+      description =
+          "Resolve the relative paths inside the config against DIR instead of the config's"
+              + " own folder.")
+  Path base;
+
+  @Option(
       names = "--resume",
       description =
           "Keep the ok rows of the table an earlier finished run left in the same output folder"
@@ -102,7 +110,8 @@ final class RunCommand implements Callable<Integer> {
       defaultValue = "auto",
       description =
           "Progress on stderr: auto (a live line on a terminal, plain lines otherwise),"
-              + " line, plain, none (default: ${DEFAULT-VALUE}).")
+              + " line, plain, json (a JSON object a second, for programs), none"
+              + " (default: ${DEFAULT-VALUE}).")
   String progress;
 
   @Override
@@ -111,11 +120,11 @@ final class RunCommand implements Callable<Integer> {
     if (!Runners.DIRECT.equals(runner)) {
       Runners.require(runner);
     }
-    if (!List.of("auto", "line", "plain", "none").contains(progress)) {
+    if (!List.of("auto", "line", "plain", "json", "none").contains(progress)) {
       throw new UsageException(
-          "--progress " + progress + ": accepted values are auto, line, plain, none");
+          "--progress " + progress + ": accepted values are auto, line, plain, json, none");
     }
-    ForklineConfig loaded = ConfigLoader.load(config, overrides, Path.of(""));
+    ForklineConfig loaded = ConfigLoader.load(config, overrides, Path.of(""), base);
     ForklineRunner.definition(loaded);
     boolean terminal =
         progress.equals("line") || (progress.equals("auto") && Boolean.getBoolean(TTY_PROPERTY));
@@ -127,7 +136,10 @@ final class RunCommand implements Callable<Integer> {
             false,
             progress.equals("none") ? null : System.err,
             terminal,
-            terminal ? Duration.ofSeconds(1) : Duration.ofSeconds(5));
+            terminal || progress.equals("json") ? Duration.ofSeconds(1) : Duration.ofSeconds(5));
+    if (progress.equals("json")) {
+      options = options.withJsonProgress();
+    }
     PrintWriter out = spec.commandLine().getOut();
     RunResult result;
     try {

@@ -40,6 +40,14 @@ final class ValidateCommand implements Callable<Integer> {
       description = {"Override a config key (repeatable), e.g.", "  --set stages.read.threads=16"})
   List<String> overrides = new ArrayList<>();
 
+  @Option(
+      names = "--base",
+      paramLabel = "DIR",
+      description =
+          "Resolve the relative paths inside the config against DIR instead of the config's"
+              + " own folder.")
+  Path base;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -47,7 +55,7 @@ final class ValidateCommand implements Callable<Integer> {
     int exit = ExitCodes.OK;
     for (Path file : configs) {
       try {
-        ForklineConfig config = ConfigLoader.load(file, overrides, Path.of(""));
+        ForklineConfig config = ConfigLoader.load(file, overrides, Path.of(""), base);
         out.println(file + ": ok");
         out.println(describe(config));
       } catch (ConfigException e) {

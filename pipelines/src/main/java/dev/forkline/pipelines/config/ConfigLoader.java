@@ -40,6 +40,16 @@ public final class ConfigLoader {
    */
   public static ForklineConfig load(Path file, List<String> overrides, Path cwd)
       throws ConfigException {
+    return load(file, overrides, cwd, null);
+  }
+
+  /**
+   * {@link #load(Path, List, Path)}, with the relative paths inside the file resolved against
+   * {@code base} instead of the file's folder (null: the file's folder): a config submitted to
+   * {@code forkline serve} is kept in the service's data folder but means the folder it came from.
+   */
+  public static ForklineConfig load(Path file, List<String> overrides, Path cwd, Path base)
+      throws ConfigException {
     String source = file.toString();
     String text = readFile(file);
     ConfigNode root = YamlTree.parse(text, source, true);
@@ -57,7 +67,10 @@ public final class ConfigLoader {
     for (String override : overrides) {
       Overrides.apply(root, override);
     }
-    Path configDir = file.toAbsolutePath().normalize().getParent();
+    Path configDir =
+        base != null
+            ? base.toAbsolutePath().normalize()
+            : file.toAbsolutePath().normalize().getParent();
     Section.Context context = new Section.Context(configDir, cwd.toAbsolutePath().normalize());
     ForklineConfig config = bind(Section.root(context, root), source, file);
     if (!context.problems().isEmpty()) {

@@ -48,6 +48,9 @@ public record LaunchInputs(
     if (command.equals("bench")) {
       return root.resolve("bench/target/forkline-bench.jar");
     }
+    if (command.equals("serve")) {
+      return root.resolve("serve/target/forkline-serve.jar");
+    }
     return switch (runner) {
       case "flink", "spark" ->
           root.resolve("runners/" + runner + "/target/forkline-" + runner + ".jar");

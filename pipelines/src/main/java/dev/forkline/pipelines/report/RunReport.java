@@ -39,6 +39,11 @@ public final class RunReport {
     return file;
   }
 
+  /** The table in a run's output folder, as {@link #write} finds it. */
+  public static Path findTable(Path folder) throws IOException {
+    return table(folder, RunRecord.readFrom(folder));
+  }
+
   static Path table(Path folder, RunRecord run) throws IOException {
     if (!Files.isDirectory(folder)) {
       throw new IOException(folder + " is not a folder (give a run's output folder)");

@@ -423,6 +423,7 @@ public final class ForklineRunner {
             : new ProgressMonitor(
                 options.progress(),
                 options.progressIsTerminal(),
+                options.progressJson(),
                 config.pipeline().stages(),
                 start);
     // Wakes for the report's progress samples each second, for the progress line at its interval.

@@ -23,9 +23,17 @@ final class ProgressMonitor {
   private long previousNanos;
   private String lastLine = "";
 
+  private final boolean json;
+
   ProgressMonitor(PrintStream out, boolean terminal, List<StageSpec> stages, long startNanos) {
+    this(out, terminal, false, stages, startNanos);
+  }
+
+  ProgressMonitor(
+      PrintStream out, boolean terminal, boolean json, List<StageSpec> stages, long startNanos) {
     this.out = out;
-    this.terminal = terminal;
+    this.terminal = terminal && !json;
+    this.json = json;
     this.stages = stages;
     this.startNanos = startNanos;
     this.previousNanos = startNanos;
@@ -34,6 +42,11 @@ final class ProgressMonitor {
   /** Prints the current state. */
   void update(MetricsSnapshot now) {
     long nanos = System.nanoTime();
+    if (json) {
+      out.println(json(now, nanos));
+      out.flush();
+      return;
+    }
     String line = render(now, nanos);
     previous = now;
     previousNanos = nanos;
@@ -58,11 +71,7 @@ final class ProgressMonitor {
     StringBuilder line = new StringBuilder();
     line.append('[').append(clock(Duration.ofNanos(nanos - startNanos))).append("] ");
     long inputs = now.inputs();
-    // Rows are counted when written, which a runner may batch to the end of a bundle; elements
-    // leaving the stages are counted at once, so progress moves with the work.
-    long rows =
-        Math.max(now.rowsOk() + now.rowsFailed(), now.get(StageMetrics.CHAIN_DONE))
-            + now.get(StageMetrics.RESUME_SKIPPED);
+    long rows = rows(now);
     line.append(String.format(Locale.ROOT, "rows %,d/%,d", rows, inputs));
     double seconds = (nanos - previousNanos) / 1e9;
     for (StageSpec stage : stages) {
@@ -81,6 +90,41 @@ final class ProgressMonitor {
       }
     }
     return line.toString();
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  /** The progress line of {@code --progress json}. */
+  String json(MetricsSnapshot now, long nanos) {
+    java.util.Map<String, Object> stagesDone = new java.util.LinkedHashMap<>();
+    for (StageSpec stage : stages) {
+      java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+      counts.put("done", now.stageDone(stage.name()));
+      counts.put("failed", now.stageFailed(stage.name()));
+      stagesDone.put(stage.name(), counts);
+    }
+    java.util.Map<String, Object> progress = new java.util.LinkedHashMap<>();
+    progress.put("elapsed_ms", (nanos - startNanos) / 1_000_000);
+    progress.put("inputs", now.inputs());
+    progress.put("rows", rows(now));
+    progress.put("ok", now.rowsOk());
+    progress.put("failed", now.rowsFailed());
+    progress.put("stages", stagesDone);
+    try {
+      return JSON.writeValueAsString(java.util.Map.of("progress", progress));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Rows done: rows are counted when written, which a runner may batch to the end of a bundle;
+   * elements leaving the stages are counted at once, so progress moves with the work.
+   */
+  static long rows(MetricsSnapshot now) {
+    return Math.max(now.rowsOk() + now.rowsFailed(), now.get(StageMetrics.CHAIN_DONE))
+        + now.get(StageMetrics.RESUME_SKIPPED);
   }
 
   static String clock(Duration d) {

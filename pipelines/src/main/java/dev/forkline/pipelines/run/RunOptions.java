@@ -23,7 +23,38 @@ public record RunOptions(
     boolean strictChecks,
     PrintStream progress,
     boolean progressIsTerminal,
-    Duration progressInterval) {
+    Duration progressInterval,
+    boolean progressJson) {
+
+  /** Progress as text (a live line on a terminal, plain lines otherwise). */
+  public RunOptions(
+      String runner,
+      String master,
+      boolean resume,
+      boolean strictChecks,
+      PrintStream progress,
+      boolean progressIsTerminal,
+      Duration progressInterval) {
+    this(
+        runner,
+        master,
+        resume,
+        strictChecks,
+        progress,
+        progressIsTerminal,
+        progressInterval,
+        false);
+  }
+
+  /**
+   * Progress as one JSON object a line on {@code progress}, at each interval, for a program
+   * watching the run ({@code forkline serve}): {@code {"progress": {"elapsed_ms", "inputs", "rows",
+   * "ok", "failed", "stages": {NAME: {"done", "failed"}}}}}.
+   */
+  public RunOptions withJsonProgress() {
+    return new RunOptions(
+        runner, master, resume, strictChecks, progress, false, progressInterval, true);
+  }
 
   /** Options for a runner's embedded default (no master). */
   public RunOptions(
@@ -43,12 +74,26 @@ public record RunOptions(
 
   public RunOptions withResume(boolean resume) {
     return new RunOptions(
-        runner, master, resume, strictChecks, progress, progressIsTerminal, progressInterval);
+        runner,
+        master,
+        resume,
+        strictChecks,
+        progress,
+        progressIsTerminal,
+        progressInterval,
+        progressJson);
   }
 
   /** The same options on another runner; {@code master} null for its embedded default. */
   public RunOptions withRunner(String runner, String master) {
     return new RunOptions(
-        runner, master, resume, strictChecks, progress, progressIsTerminal, progressInterval);
+        runner,
+        master,
+        resume,
+        strictChecks,
+        progress,
+        progressIsTerminal,
+        progressInterval,
+        progressJson);
   }
 }

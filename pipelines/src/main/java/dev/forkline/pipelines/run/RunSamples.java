@@ -52,7 +52,7 @@ final class RunSamples {
     for (String stage : stages) {
       done.put(stage, now.stageDone(stage));
     }
-    return new RunRecord.Sample(millis, now.rowsOk() + now.rowsFailed(), done);
+    return new RunRecord.Sample(millis, ProgressMonitor.rows(now), done);
   }
 
   List<RunRecord.Sample> list() {
