@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
@@ -73,7 +72,7 @@ final class ChainFn<T extends Tracked<T>> extends DoFn<T, T> {
               () ->
                   new Permits(
                       StageChain.inFlightBound(stages) + waitingRoom, accepted, acceptedPerKey));
-      chainDone = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.CHAIN_DONE);
+      chainDone = StageMetrics.counter(StageMetrics.CHAIN_DONE);
       for (Stage<T> stage : stages) {
         PoolPrewarm.end(id + "/" + stage.name());
       }

@@ -74,10 +74,10 @@ public final class StageMetrics {
   /** The metrics of one stage. */
   public StageMetrics(String stage) {
     this.stage = stage;
-    this.ok = Metrics.counter(NAMESPACE, stage + OK_SUFFIX);
-    this.failed = Metrics.counter(NAMESPACE, stage + FAILED_SUFFIX);
-    this.busyMicros = Metrics.counter(NAMESPACE, stage + BUSY_SUFFIX);
-    this.retries = Metrics.counter(NAMESPACE, stage + RETRIES_SUFFIX);
+    this.ok = counter(stage + OK_SUFFIX);
+    this.failed = counter(stage + FAILED_SUFFIX);
+    this.busyMicros = counter(stage + BUSY_SUFFIX);
+    this.retries = counter(stage + RETRIES_SUFFIX);
     this.latencyMillis = Metrics.distribution(NAMESPACE, stage + ".latency_ms");
     this.inFlight = Metrics.gauge(NAMESPACE, stage + ".in_flight");
   }
@@ -92,7 +92,7 @@ public final class StageMetrics {
   public void finished(Outcome<?> outcome) {
     finished(outcome.ok(), outcome.callNanos());
     if (!outcome.ok()) {
-      Metrics.counter(NAMESPACE, stage + FAILED_SUFFIX + "." + outcome.kind()).inc();
+      counter(stage + FAILED_SUFFIX + "." + outcome.kind()).inc();
     }
     if (outcome.attempts() > 1) {
       retries.inc(outcome.attempts() - 1L);
@@ -115,24 +115,28 @@ public final class StageMetrics {
   /** Counts worker processes started and ended by a process-pool stage. */
   public void workers(long starts, java.util.Map<String, Long> deathsByKind) {
     if (starts > 0) {
-      Metrics.counter(NAMESPACE, stage + WORKER_STARTS_SUFFIX).inc(starts);
+      counter(stage + WORKER_STARTS_SUFFIX).inc(starts);
     }
     deathsByKind.forEach(
         (kind, n) -> {
           if (n > 0) {
-            Metrics.counter(NAMESPACE, stage + WORKER_DEATHS_SUFFIX + kind).inc(n);
+            counter(stage + WORKER_DEATHS_SUFFIX + kind).inc(n);
           }
         });
   }
 
+  /** forkline's counter {@code name}: Beam's, mirrored in {@link LiveCounters} for progress. */
+  public static Counter counter(String name) {
+    return new LiveCounters.Mirrored(Metrics.counter(NAMESPACE, name), name);
+  }
+
   /** The counter of discovered inputs. */
   public static Counter inputs() {
-    return Metrics.counter(NAMESPACE, INPUTS);
+    return counter(INPUTS);
   }
 
   /** The counter of result rows with a given status and failure kind (null when ok). */
   public static Counter rows(String failureKind) {
-    return Metrics.counter(
-        NAMESPACE, failureKind == null ? ROWS_OK : ROWS_FAILED_PREFIX + failureKind);
+    return counter(failureKind == null ? ROWS_OK : ROWS_FAILED_PREFIX + failureKind);
   }
 }

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -69,8 +68,8 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
       matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
     }
     inputs = StageMetrics.inputs();
-    skipped = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_SKIPPED);
-    excluded = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.EXCLUDED);
+    skipped = StageMetrics.counter(StageMetrics.RESUME_SKIPPED);
+    excluded = StageMetrics.counter(StageMetrics.EXCLUDED);
   }
 
   @ProcessElement

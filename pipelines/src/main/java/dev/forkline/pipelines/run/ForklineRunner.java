@@ -1,6 +1,7 @@
 package dev.forkline.pipelines.run;
 
 import dev.forkline.pipelines.config.ForklineConfig;
+import dev.forkline.pipelines.exec.LiveCounters;
 import dev.forkline.pipelines.exec.StageConfig;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.files.DiskFullException;
@@ -220,6 +221,7 @@ public final class ForklineRunner {
     String tableName = definition.tableName();
     parts.apply("Write table", TableWrite.mergeInto(staging, tableName));
 
+    LiveCounters.reset();
     long start = System.nanoTime();
     java.time.Instant startedAt = java.time.Instant.now();
     RunSamples samples = new RunSamples(config.stages().keySet(), start);

@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.run;
 
+import dev.forkline.pipelines.exec.LiveCounters;
 import dev.forkline.pipelines.exec.StageMetrics;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,6 +37,10 @@ public final class MetricsSnapshot {
       }
     } catch (RuntimeException e) {
       // Some runners have no metrics until the job is fully started: report nothing yet.
+    }
+    if (!finished) {
+      // A runner in this JVM commits counters when a bundle ends: what the DoFns counted so far.
+      LiveCounters.snapshot().forEach((name, live) -> counters.merge(name, live, Math::max));
     }
     return new MetricsSnapshot(counters);
   }

@@ -12,7 +12,6 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -143,7 +142,7 @@ final class Resume {
 
     @Setup
     public void setup() {
-      duplicates = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_DUPLICATES);
+      duplicates = StageMetrics.counter(StageMetrics.RESUME_DUPLICATES);
     }
 
     @ProcessElement
@@ -225,9 +224,9 @@ final class Resume {
 
     @Setup
     public void setup() {
-      kept = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_CARRIED);
-      redone = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_REDONE);
-      dropped = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_DROPPED);
+      kept = StageMetrics.counter(StageMetrics.RESUME_CARRIED);
+      redone = StageMetrics.counter(StageMetrics.RESUME_REDONE);
+      dropped = StageMetrics.counter(StageMetrics.RESUME_DROPPED);
     }
 
     @ProcessElement

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -50,8 +49,8 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
   @Setup
   public void setup() {
     inputs = StageMetrics.inputs();
-    skipped = Metrics.counter(StageMetrics.NAMESPACE, StageMetrics.RESUME_SKIPPED);
-    duplicates = Metrics.counter(StageMetrics.NAMESPACE, "urls.duplicates");
+    skipped = StageMetrics.counter(StageMetrics.RESUME_SKIPPED);
+    duplicates = StageMetrics.counter("urls.duplicates");
   }
 
   @ProcessElement
