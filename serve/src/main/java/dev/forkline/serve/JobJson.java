@@ -3,6 +3,7 @@ package dev.forkline.serve;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.forkline.pipelines.report.RunRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +57,27 @@ final class JobJson {
     return m;
   }
 
-  /** A job with what was submitted. */
+  /** A job with what was submitted, and for a finished one its stages from its run.json. */
   static Map<String, Object> full(Job job) {
     Map<String, Object> m = summary(job);
+    RunRecord run =
+        job.finished() && job.output() != null
+            ? RunRecord.readFrom(java.nio.file.Path.of(job.output()))
+            : null;
+    if (run != null) {
+      List<Map<String, Object>> stages = new java.util.ArrayList<>();
+      for (RunRecord.Stage s : run.stages()) {
+        Map<String, Object> stage = new LinkedHashMap<>();
+        stage.put("name", s.name());
+        stage.put("executor", s.executor());
+        stage.put("done", s.ok() + s.failed());
+        stage.put("failed", s.failed());
+        stage.put("busy_ms", s.busyMicros() / 1000);
+        stages.add(stage);
+      }
+      m.put("stages", stages);
+      m.put("wall_ms", run.wallMillis());
+    }
     m.put("config", job.config());
     m.put("overrides", job.overrides());
     m.put("base", job.base());

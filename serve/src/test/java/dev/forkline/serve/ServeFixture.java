@@ -29,10 +29,18 @@ final class ServeFixture implements AutoCloseable {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   ServeFixture(Path data, Path root, int jobs, String token) throws IOException {
+    this(data, List.of(root), jobs, token);
+  }
+
+  ServeFixture(Path data, List<Path> roots, int jobs, String token) throws IOException {
     assertTrue(
         Files.isRegularFile(FORKLINE_JAR), FORKLINE_JAR + " (built by the pipelines module)");
     this.data = data;
-    this.root = root;
+    this.root = roots.get(0);
+    List<Path> real = new ArrayList<>();
+    for (Path r : roots) {
+      real.add(r.toRealPath());
+    }
     String java = ProcessHandle.current().info().command().orElse("java");
     this.service =
         new JobService(
@@ -41,7 +49,7 @@ final class ServeFixture implements AutoCloseable {
                 0,
                 data,
                 jobs,
-                List.of(root.toRealPath()),
+                real,
                 List.of(java, "-Xmx512m", "-jar", FORKLINE_JAR.toString()),
                 REPO,
                 token));

@@ -137,6 +137,11 @@ async function showJob(id) {
     view.querySelector('[data-a="resume"]').disabled = j.state === 'queued' || j.state === 'running';
     for (const a of view.querySelectorAll('[data-l]')) a.href = j.links[a.dataset.l];
     if (j.config !== undefined) f('config').textContent = j.config;
+    if (j.stages && j.state !== 'running') {
+      const stages = {};
+      for (const s of j.stages) stages[s.name] = {done: s.done, failed: s.failed};
+      progress({elapsed_ms: j.wall_ms || 0, inputs: j.counters.inputs, rows: j.counters.rows, ok: j.counters.ok, failed: j.counters.failed, stages});
+    }
   };
   const progress = p => {
     lastProgress = p;
@@ -181,7 +186,12 @@ async function showJob(id) {
     source = new EventSource('/api/jobs/' + id + '/events');
     source.addEventListener('state', e => paint({...job, ...JSON.parse(e.data)}));
     source.addEventListener('progress', e => progress(JSON.parse(e.data)));
-    source.addEventListener('end', e => { paint({...job, ...JSON.parse(e.data)}); source.close(); finished(); });
+    source.addEventListener('end', async e => {
+      source.close();
+      const full = await api('/api/jobs/' + id);
+      paint(full.ok ? full.body : {...job, ...JSON.parse(e.data)});
+      finished();
+    });
     source.onerror = () => {};
   };
   if (first.body.state === 'queued' || first.body.state === 'running') listen(); else finished();
