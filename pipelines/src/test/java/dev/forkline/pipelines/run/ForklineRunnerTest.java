@@ -50,7 +50,9 @@ class ForklineRunnerTest {
 
     try (var children = Files.list(config.output())) {
       List<String> names = children.map(p -> p.getFileName().toString()).sorted().toList();
-      assertEquals(List.of(".forkline.lock", "images", "manifest.parquet"), names);
+      assertEquals(
+          List.of(".forkline.lock", "images", "manifest.parquet", "report.html", "run.json"),
+          names);
     }
   }
 
