@@ -7,15 +7,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /** The report of a run as one HTML file: styles, charts and thumbnails inline. */
 final class ReportPage {
-  /** Hosts listed in the per-host table, most pages first. */
-  static final int HOSTS_SHOWN = 50;
 
   private ReportPage() {}
 
@@ -38,11 +35,11 @@ final class ReportPage {
     settings(h, run);
     timeline(h, run, data);
     stages(h, run, data);
-    failures(h, data);
+    RowSections.failures(h, data);
     if (data.keyColumn.equals("url")) {
-      hosts(h, run, data);
+      RowSections.hosts(h, run, data);
     } else if (thumbnails) {
-      contactSheet(h, data);
+      RowSections.contactSheet(h, data);
     }
     h.append("<footer>Table <code>")
         .append(esc(data.table.toString()))
@@ -286,173 +283,19 @@ final class ReportPage {
         + Html.percent(share);
   }
 
-  private static void failures(StringBuilder h, ReportData data) {
-    if (data.failures.isEmpty()) {
-      return;
-    }
-    List<ReportData.Kind> kinds = new ArrayList<>(data.failures.values());
-    kinds.sort(
-        Comparator.comparingLong((ReportData.Kind k) -> -k.count).thenComparing(k -> k.kind));
-    long most = kinds.get(0).count;
-    h.append("<section><h2>Failures by kind</h2><table><thead><tr><th>kind</th>")
-        .append(
-            "<th class=n>rows</th><th></th><th>stages</th><th>examples</th></tr></thead><tbody>");
-    for (ReportData.Kind k : kinds) {
-      h.append("<tr><td><code>")
-          .append(esc(k.kind))
-          .append("</code></td><td class=n>")
-          .append(count(k.count))
-          .append("</td><td class=barcell><span class=hbar style='width:")
-          .append(Html.num(100.0 * k.count / most))
-          .append("%'></span></td><td>")
-          .append(
-              esc(
-                  k.stages.entrySet().stream()
-                      .map(e -> e.getKey() + (k.stages.size() > 1 ? " " + e.getValue() : ""))
-                      .collect(Collectors.joining(", "))))
-          .append("</td><td><details><summary>")
-          .append(esc(ReportData.clip(k.examples.get(0)[0], 80)))
-          .append("</summary><ul>");
-      for (String[] example : k.examples) {
-        h.append("<li><code>")
-            .append(esc(example[0]))
-            .append("</code><br>")
-            .append(esc(example[2]))
-            .append("</li>");
+  /** The page's styles and its one script, from the jar: read once. */
+  private static final String STYLE = resource("report.css");
+
+  private static final String SCRIPT = resource("report.js");
+
+  private static String resource(String name) {
+    try (java.io.InputStream in = ReportPage.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is not beside ReportPage in the jar");
       }
-      h.append("</ul></details></td></tr>");
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
-    h.append("</tbody></table></section>");
   }
-
-  private static String politeness(RunRecord run) {
-    if (run == null || !run.settings().containsKey("delay")) {
-      return "";
-    }
-    Map<String, String> w = run.settings();
-    return " Each host: at most "
-        + esc(w.get("per-host"))
-        + " requests at once, "
-        + esc(w.get("delay"))
-        + " between starts; robots.txt "
-        + esc(w.get("robots"))
-        + ".";
-  }
-
-  private static void hosts(StringBuilder h, RunRecord run, ReportData data) {
-    if (data.hosts.isEmpty()) {
-      return;
-    }
-    List<ReportData.Host> hosts = new ArrayList<>(data.hosts.values());
-    hosts.sort(
-        Comparator.comparingLong((ReportData.Host x) -> -x.pages).thenComparing(x -> x.host));
-    h.append("<section><h2>Hosts</h2><p class=note>")
-        .append(count(hosts.size() + (data.otherHosts.pages > 0 ? 1 : 0)))
-        .append(hosts.size() == 1 ? " host" : " hosts")
-        .append(hosts.size() > HOSTS_SHOWN ? "; the " + HOSTS_SHOWN + " with most pages" : "")
-        .append(".")
-        .append(politeness(run))
-        .append("</p><table class=sortable><thead><tr><th>host</th><th class=n>pages</th>")
-        .append("<th class=n>failed</th><th class=n>robots denied</th><th class=n>mean fetch</th>")
-        .append("<th>failures</th></tr></thead><tbody>");
-    List<ReportData.Host> shown =
-        new ArrayList<>(hosts.subList(0, Math.min(HOSTS_SHOWN, hosts.size())));
-    if (data.otherHosts.pages > 0) {
-      shown.add(data.otherHosts);
-    }
-    for (ReportData.Host x : shown) {
-      h.append("<tr><td>")
-          .append(esc(x.host))
-          .append("</td><td class=n>")
-          .append(count(x.pages))
-          .append("</td><td class=n>")
-          .append(count(x.failed))
-          .append("</td><td class=n>")
-          .append(count(x.robotsDenied))
-          .append("</td><td class=n data-v='")
-          .append(Double.isNaN(x.meanFetchMillis()) ? -1 : x.meanFetchMillis())
-          .append("'>")
-          .append(Html.millis(x.meanFetchMillis()))
-          .append("</td><td>")
-          .append(
-              esc(
-                  x.kinds.entrySet().stream()
-                      .sorted(Map.Entry.comparingByValue(Comparator.reverseOrder()))
-                      .map(e -> e.getKey() + " " + e.getValue())
-                      .collect(Collectors.joining(", "))))
-          .append("</td></tr>");
-    }
-    h.append("</tbody></table></section>");
-  }
-
-  private static void contactSheet(StringBuilder h, ReportData data) {
-    if (data.images.isEmpty()) {
-      return;
-    }
-    h.append("<section><h2>Samples</h2><p class=note>")
-        .append(data.images.size())
-        .append(
-            " ok rows spread over the table: each input beside its output.</p><div class=sheet>");
-    for (ReportData.ImageRow row : data.images) {
-      h.append("<figure><div class=pair>")
-          .append(thumb(Thumbnails.dataUrl(row.inputPath()), "input"))
-          .append("<span class=arrow>→</span>")
-          .append(thumb(Thumbnails.dataUrl(row.outputPath()), "output"))
-          .append("</div><figcaption><code>")
-          .append(esc(ReportData.clip(row.input(), 60)))
-          .append("</code><br>")
-          .append(esc(orDash(row.sizeIn())))
-          .append(" → ")
-          .append(esc(orDash(row.sizeOut())))
-          .append(" · ")
-          .append(Html.bytes(row.bytesIn()))
-          .append(" → ")
-          .append(Html.bytes(row.bytesOut()))
-          .append("</figcaption></figure>");
-    }
-    h.append("</div></section>");
-  }
-
-  private static String thumb(String dataUrl, String what) {
-    return dataUrl == null
-        ? "<span class=missing>no " + what + "</span>"
-        : "<img alt='" + what + "' src='" + dataUrl + "'>";
-  }
-
-  private static String orDash(String s) {
-    return s == null ? "–" : s;
-  }
-
-  private static final String STYLE =
-      """
-      :root{--fg:#1d2330;--muted:#5d6675;--bg:#f7f8fa;--card:#fff;--line:#e2e5ea;--accent:#3b6fd8}
-      @media (prefers-color-scheme:dark){:root{--fg:#e6e9ef;--muted:#9aa3b2;--bg:#14171c;--card:#1d2128;--line:#2c323c}}
-      *{box-sizing:border-box}body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-      main{max-width:1040px;margin:0 auto;padding:24px 20px 48px}h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:28px 0 8px}h3{font-size:15px;margin:18px 0 6px}
-      .meta,.note,footer{color:var(--muted)}footer{margin-top:36px;font-size:12px}code{font:12px ui-monospace,SFMono-Regular,Menlo,monospace}
-      .badge{font-size:13px;padding:2px 10px;border-radius:999px;vertical-align:middle;color:#fff}.badge.ok{background:#2f9e6b}.badge.failed{background:#d9534f}
-      .cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:12px;margin:18px 0}
-      .card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px}.card .label{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-      .card .value{font-size:24px;font-weight:600}.card .note{font-size:12px}
-      svg.bar{width:100%;height:14px;border-radius:7px;display:block}svg.chart{width:100%;height:auto;background:var(--card);border:1px solid var(--line);border-radius:10px}
-      svg .grid{stroke:var(--line)}svg .axis{fill:var(--muted);font-size:11px}svg.hist{width:240px;height:44px;display:block}svg.hist rect{opacity:.9}
-      table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line);border-radius:10px;overflow:hidden}
-      th,td{padding:6px 10px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}th{font-size:12px;color:var(--muted);font-weight:600}
-      table.sortable th{cursor:pointer}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
-      .meter{display:inline-block;width:60px;height:8px;background:var(--line);border-radius:4px;vertical-align:middle;overflow:hidden}.meter span{display:block;height:100%;background:var(--accent)}
-      .barcell{width:120px}.hbar{display:inline-block;height:10px;background:#d9534f;border-radius:3px}
-      .settings{margin:8px 0 0}.settings dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:8px 0}.settings dt{color:var(--muted)}.settings dd{margin:0;overflow-wrap:anywhere}
-      .ok-text{color:#2f9e6b}.failed-text{color:#d9534f}details summary{cursor:pointer}details ul{margin:6px 0;padding-left:18px}
-      .legend span{margin-right:14px}.legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px}
-      .sheet{display:grid;grid-template-columns:repeat(auto-fill,minmax(330px,1fr));gap:12px}
-      figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:10px;padding:10px}
-      .pair{display:flex;align-items:center;gap:8px;justify-content:center;min-height:120px}.pair img{max-width:140px;max-height:140px;border-radius:4px}
-      .arrow{color:var(--muted)}.missing{color:var(--muted);font-size:12px}figcaption{font-size:12px;color:var(--muted);margin-top:6px}
-      """;
-
-  /** Sorting by a column on a click of its header: numbers by data-v or their digits. */
-  private static final String SCRIPT =
-      """
-      document.querySelectorAll('table.sortable').forEach(t=>{t.querySelectorAll('th').forEach((th,i)=>{let asc=false;th.addEventListener('click',()=>{asc=!asc;const b=t.tBodies[0];const rows=[...b.rows];const key=r=>{const c=r.cells[i];if(!c)return '';if(c.dataset.v!==undefined)return parseFloat(c.dataset.v);const m=c.querySelector('[data-v]');if(m)return parseFloat(m.dataset.v);const s=c.textContent.replace(/,/g,'');return /^-?[0-9.]+$/.test(s.trim())?parseFloat(s):s.toLowerCase()};rows.sort((a,b2)=>{const x=key(a),y=key(b2);return (x<y?-1:x>y?1:0)*(asc?1:-1)});rows.forEach(r=>b.appendChild(r))})})});
-      """;
 }
