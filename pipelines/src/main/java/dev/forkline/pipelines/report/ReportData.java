@@ -285,23 +285,21 @@ final class ReportData {
   }
 
   /**
-   * Rows finished per bucket of {@code bucketMillis} from {@code fromMillis} (or the first finish,
-   * if earlier) to {@code toMillis} (or the last): {@code [bucket][0]} ok, {@code [bucket][1]}
-   * failed.
+   * Rows finished per bucket of {@code bucketMillis} from {@code fromMillis} to {@code toMillis}
+   * (rows finished outside them are left out): {@code [bucket][0]} ok, {@code [bucket][1]} failed.
    */
   long[][] finishedPerBucket(long fromMillis, long toMillis, long bucketMillis) {
-    long from = Math.min(fromMillis, firstFinish);
-    long to = Math.max(toMillis, lastFinish);
-    if (finishes == 0 || to < from) {
+    if (finishes == 0 || toMillis < fromMillis) {
       return new long[0][2];
     }
-    int buckets = (int) ((to - from) / bucketMillis) + 1;
+    int buckets = (int) ((toMillis - fromMillis) / bucketMillis) + 1;
     long[][] out = new long[buckets][2];
     for (int i = 0; i < finishes; i++) {
-      long t = finishTimes[i];
-      boolean isOk = t >= 0;
-      int b = (int) ((Math.abs(t) - from) / bucketMillis);
-      out[b][isOk ? 0 : 1]++;
+      long t = Math.abs(finishTimes[i]);
+      if (t < fromMillis || t > toMillis) {
+        continue; // a row an earlier run made, kept by --resume
+      }
+      out[(int) ((t - fromMillis) / bucketMillis)][finishTimes[i] >= 0 ? 0 : 1]++;
     }
     return out;
   }

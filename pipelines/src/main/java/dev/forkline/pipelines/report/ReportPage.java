@@ -142,17 +142,23 @@ final class ReportPage {
     if (run != null) {
       try {
         from = Instant.parse(run.startedAt()).toEpochMilli();
-        to = from + run.wallMillis();
+        to = Math.max(from + run.wallMillis(), data.lastFinish);
       } catch (RuntimeException e) {
         // the table's own times
       }
     }
-    long span = Math.max(1, Math.max(to, data.lastFinish) - Math.min(from, data.firstFinish));
+    long span = Math.max(1, to - from);
     long bucket = bucketMillis(span);
     h.append("<section><h2>Throughput</h2><p class=note>Rows finished per second")
         .append(" (<span class=ok-text>ok</span>, <span class=failed-text>failed</span>),")
         .append(" from the rows' <code>processed_at</code>; each bar is ")
         .append(Html.millis(bucket))
+        .append(
+            run != null && run.carriedOver() > 0
+                ? "; the "
+                    + count(run.carriedOver())
+                    + " rows kept from an earlier run are not in it"
+                : "")
         .append(".</p>")
         .append(Charts.throughput(data.finishedPerBucket(from, to, bucket), bucket));
     if (run != null && showsProgress(run.samples()) && !run.stages().isEmpty()) {

@@ -198,6 +198,25 @@ class RunReportTest {
   }
 
   @Test
+  void rowsAnEarlierRunMadeAreLeftOutOfTheThroughput() throws Exception {
+    Schema schema = new UrlScrapePipeline(UrlScrapeSettings.defaults()).schema();
+    Path table =
+        ParquetFixtures.write(
+            dir.resolve("pages.parquet"),
+            schema,
+            List.of(
+                page(schema, "http://a.test/kept", "ok", null, 1.0, 0),
+                page(schema, "http://a.test/new", "ok", null, 1.0, 60),
+                page(schema, "http://a.test/bad", "failed", "connect", null, 61)));
+    ReportData data = ReportData.read(table);
+    long start = Instant.ofEpochSecond(1_700_000_000L + 59).toEpochMilli();
+    long[][] buckets = data.finishedPerBucket(start, start + 3_000, 1_000);
+    assertEquals(4, buckets.length);
+    assertEquals(List.of(0L, 1L, 0L, 0L), java.util.Arrays.stream(buckets).map(b -> b[0]).toList());
+    assertEquals(List.of(0L, 0L, 1L, 0L), java.util.Arrays.stream(buckets).map(b -> b[1]).toList());
+  }
+
+  @Test
   void aRunRecordReadsBackAsWritten() throws Exception {
     RunRecord record =
         new RunRecord(
