@@ -300,9 +300,11 @@ public final class ForklineRunner {
             settingsInWords(config),
             stages,
             samples.list());
+    long started = System.nanoTime();
     try {
       record.writeTo(config.output());
-      RunReport.write(config.output());
+      Path report = RunReport.write(config.output());
+      LOG.debug("{} written in {} ms", report, (System.nanoTime() - started) / 1_000_000);
     } catch (IOException | RuntimeException e) {
       LOG.warn("no report for this run: {}", e.toString());
     }
