@@ -39,6 +39,9 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   private transient volatile RobotsCache robots;
   private transient volatile FetchHttp http;
 
+  /** Set by {@link #teardown}, cleared by {@link #setup}: no lazy opening after the run. */
+  private transient volatile boolean tornDown;
+
   /** Whether {@link #http} was made here, so {@link #teardown} closes it. */
   private transient boolean ownsHttp;
 
@@ -64,6 +67,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   /** Opens what this run's fetches share: host health, robots.txt cache, HTTP client. */
   @Override
   public synchronized void setup() {
+    tornDown = false;
     if (http == null) {
       http = new FetchHttp(settings.connectTimeout());
       ownsHttp = true;
@@ -76,9 +80,14 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     }
   }
 
-  /** Closes the client's connections and forgets the run's hosts; a later fetch opens anew. */
+  /**
+   * Closes the client's connections and forgets the run's hosts. A fetch after it (a call the
+   * executor gave up on, returning late) fails instead of opening a client nobody would close;
+   * {@link #setup} opens anew.
+   */
   @Override
   public synchronized void teardown() {
+    tornDown = true;
     if (ownsHttp && http != null) {
       http.close();
     }
@@ -327,10 +336,20 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     return new String[] {media.isEmpty() ? null : media, charset};
   }
 
+  /**
+   * Opens on first use (a fetcher used without the executor, as in tests), never after teardown.
+   */
+  private synchronized void lazySetup() {
+    if (tornDown) {
+      throw new IllegalStateException("this fetcher's run has ended (teardown was called)");
+    }
+    setup();
+  }
+
   private HostHealth health() {
     HostHealth h = health;
     if (h == null) {
-      setup();
+      lazySetup();
       h = health;
     }
     return h;
@@ -339,7 +358,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   private FetchHttp http() {
     FetchHttp h = http;
     if (h == null) {
-      setup();
+      lazySetup();
       h = http;
     }
     return h;
@@ -348,7 +367,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
   private RobotsCache robots() {
     RobotsCache r = robots;
     if (r == null) {
-      setup();
+      lazySetup();
       r = robots;
     }
     return r;

@@ -387,6 +387,20 @@ class FetcherTest {
     next.teardown();
   }
 
+  @Test
+  void aFetchAfterTeardownFailsInsteadOfOpeningAClientNobodyCloses() throws Exception {
+    Fetcher fetcher = new Fetcher(FetchSettings.defaults());
+    fetcher.setup();
+    assertEquals(200, fetcher.fetch(site.url("/page.html"), Attempt.single(TEN_SECONDS)).status());
+    fetcher.teardown();
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalStateException.class,
+        () -> fetcher.fetch(site.url("/page.html"), Attempt.single(TEN_SECONDS)));
+    fetcher.setup();
+    assertEquals(200, fetcher.fetch(site.url("/page.html"), Attempt.single(TEN_SECONDS)).status());
+    fetcher.teardown();
+  }
+
   /**
    * A server on {@code address} that answers each request with {@code answer(path)} (raw bytes) and
    * closes the connection; closed with the returned socket.
