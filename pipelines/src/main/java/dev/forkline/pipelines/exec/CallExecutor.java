@@ -35,21 +35,13 @@ import org.slf4j.LoggerFactory;
 public final class CallExecutor<I, O> implements Shared.Resource {
   private static final Logger LOG = LoggerFactory.getLogger(CallExecutor.class);
 
-  /** Keys resolved at once ({@link KeyResolver}: DNS lookups, which wait on the network). */
-  static final int RESOLVER_THREADS = 16;
-
-  /** Resolved keys kept: a host's URLs come in one batch, so older answers are rarely asked. */
-  static final int RESOLVED_KEYS = 100_000;
-
   /** How long a timed-out call may take to honour its interrupt before its thread is given up. */
   static final long ABANDON_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final String name;
   private final BlockingCall<I, O> call;
   private final SerializableFunction<I, String> keyFn;
-  private final KeyResolver resolver;
-  private final ThreadPoolExecutor resolving;
-  private final Map<String, CompletableFuture<String>> resolved;
+  private final ResolvedKeys keys;
   private final CallSettings settings;
   private final long timeoutNanos;
   private final long deadlineNanos;
@@ -86,34 +78,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     this.name = name;
     this.call = call;
     this.keyFn = keyFn;
-    this.resolver = keyFn == null ? null : resolver;
-    if (this.resolver != null) {
-      this.resolving =
-          new ThreadPoolExecutor(
-              RESOLVER_THREADS,
-              RESOLVER_THREADS,
-              30,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              r -> {
-                Thread t = new Thread(r, "forkline-" + name + "-keys");
-                t.setDaemon(true);
-                return t;
-              });
-      this.resolving.allowCoreThreadTimeOut(true);
-      this.resolved =
-          Collections.synchronizedMap(
-              new java.util.LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(
-                    Map.Entry<String, CompletableFuture<String>> e) {
-                  return size() > RESOLVED_KEYS;
-                }
-              });
-    } else {
-      this.resolving = null;
-      this.resolved = null;
-    }
+    this.keys = keyFn == null || resolver == null ? null : new ResolvedKeys(name, resolver);
     this.settings = settings;
     this.timeoutNanos = settings.timeout().toNanos();
     this.deadlineNanos = settings.effectiveDeadline().toNanos();
@@ -154,8 +119,8 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     if (pool != null) {
       pool.shutdownNow();
     }
-    if (resolving != null) {
-      resolving.shutdownNow();
+    if (keys != null) {
+      keys.close();
     }
     call.teardown();
   }
@@ -222,8 +187,8 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     Job job = new Job(input);
     inFlight.incrementAndGet();
     try {
-      if (resolver != null && job.key != null) {
-        job.key = resolvedKey(job.key).join();
+      if (keys != null && job.key != null) {
+        job.key = keys.resolve(job.key).join();
       }
       while (true) {
         if (job.key != null) {
@@ -273,8 +238,8 @@ public final class CallExecutor<I, O> implements Shared.Resource {
           Outcome.failed("cancelled", "stage " + name + " was shut down", job.attempts, 0, 0));
       return;
     }
-    if (job.key != null && resolver != null && !job.resolved) {
-      resolvedKey(job.key)
+    if (job.key != null && keys != null && !job.resolved) {
+      keys.resolve(job.key)
           .thenAccept(
               key -> {
                 job.key = key;
@@ -338,44 +303,6 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       job.finish(
           Outcome.failed("cancelled", "stage " + name + " was shut down", job.attempts, 0, 0));
     }
-  }
-
-  /**
-   * What the per-key limit counts {@code key} by: resolved once, off the caller's thread; the key
-   * itself when the resolver fails or the executor is closed.
-   */
-  private CompletableFuture<String> resolvedKey(String key) {
-    CompletableFuture<String> answer;
-    boolean mine = false;
-    synchronized (resolved) {
-      answer = resolved.get(key);
-      if (answer == null) {
-        answer = new CompletableFuture<>();
-        resolved.put(key, answer);
-        mine = true;
-      }
-    }
-    if (mine) {
-      CompletableFuture<String> result = answer;
-      try {
-        resolving.execute(
-            () -> {
-              String to = key;
-              try {
-                String r = resolver.resolve(key);
-                if (r != null && !r.isEmpty()) {
-                  to = r;
-                }
-              } catch (Exception e) {
-                LOG.debug("stage {}: key {} counts as itself: {}", name, key, describe(e));
-              }
-              result.complete(to);
-            });
-      } catch (RejectedExecutionException e) {
-        result.complete(key);
-      }
-    }
-    return answer;
   }
 
   /** Gives back the attempt's admission and admits the element again after {@code delay}. */
