@@ -76,11 +76,13 @@ final class CallState<I, O> implements Tracked<CallState<I, O>> {
     return new KernelOnInput<>(call);
   }
 
-  private static class OnInput<I, O> implements StageCall<CallState<I, O>> {
+  private static class OnInput<I, O> extends ForwardingCall<CallState<I, O>, CallState<I, O>>
+      implements StageCall<CallState<I, O>> {
     private static final long serialVersionUID = 1L;
     final BlockingCall<I, O> call;
 
     OnInput(BlockingCall<I, O> call) {
+      super(call);
       this.call = call;
     }
 
@@ -88,26 +90,6 @@ final class CallState<I, O> implements Tracked<CallState<I, O>> {
     public CallState<I, O> call(CallState<I, O> state, Attempt attempt) throws Exception {
       state.output = call.call(state.input, attempt);
       return state;
-    }
-
-    @Override
-    public String classify(Exception e) {
-      return call.classify(e);
-    }
-
-    @Override
-    public void setup() throws Exception {
-      call.setup();
-    }
-
-    @Override
-    public void teardown() {
-      call.teardown();
-    }
-
-    @Override
-    public void reportMetrics(StageMetrics metrics) {
-      call.reportMetrics(metrics);
     }
   }
 

@@ -46,11 +46,13 @@ final class StageCalls {
   }
 
   /** Each attempt works on its own copy, so a failed attempt leaves nothing for the next. */
-  static final class CopyingCall<T extends Tracked<T>> implements StageCall<T> {
+  static final class CopyingCall<T extends Tracked<T>> extends ForwardingCall<T, T>
+      implements StageCall<T> {
     private static final long serialVersionUID = 1L;
     private final StageCall<T> call;
 
     CopyingCall(StageCall<T> call) {
+      super(call);
       this.call = call;
     }
 
@@ -58,29 +60,16 @@ final class StageCalls {
     public T call(T input, Attempt attempt) throws Exception {
       return call.call(input.copy(), attempt);
     }
-
-    @Override
-    public String classify(Exception e) {
-      return call.classify(e);
-    }
-
-    @Override
-    public void setup() throws Exception {
-      call.setup();
-    }
-
-    @Override
-    public void teardown() {
-      call.teardown();
-    }
   }
 
   /** {@link CopyingCall} for kernel calls: the reply is merged into a copy. */
-  static final class CopyingKernelCall<T extends Tracked<T>> implements KernelCall<T> {
+  static final class CopyingKernelCall<T extends Tracked<T>> extends ForwardingCall<T, T>
+      implements KernelCall<T> {
     private static final long serialVersionUID = 1L;
     private final KernelCall<T> call;
 
     CopyingKernelCall(KernelCall<T> call) {
+      super(call);
       this.call = call;
     }
 
@@ -107,21 +96,6 @@ final class StageCalls {
     @Override
     public T call(T input, Attempt attempt) throws Exception {
       return call.call(input.copy(), attempt);
-    }
-
-    @Override
-    public String classify(Exception e) {
-      return call.classify(e);
-    }
-
-    @Override
-    public void setup() throws Exception {
-      call.setup();
-    }
-
-    @Override
-    public void teardown() {
-      call.teardown();
     }
   }
 }
