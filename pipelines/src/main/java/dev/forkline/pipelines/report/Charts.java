@@ -15,6 +15,27 @@ final class Charts {
 
   private Charts() {}
 
+  /** The time charts' frame and plot area, in the SVG's own units. */
+  private static final int WIDTH = 960;
+
+  private static final int HEIGHT = 240;
+  private static final int LEFT = 56;
+  private static final int TOP = 12;
+  private static final int PLOT_W = WIDTH - LEFT - 12;
+  private static final int PLOT_H = HEIGHT - TOP - 28;
+
+  /** An open time chart: the caller draws into its plot area and closes it. */
+  private static StringBuilder frame(String label) {
+    return new StringBuilder()
+        .append("<svg class=chart viewBox='0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("' role=img aria-label='")
+        .append(esc(label))
+        .append("'>");
+  }
+
   private static String f(double v) {
     return String.format(Locale.ROOT, "%.1f", v);
   }
@@ -46,31 +67,19 @@ final class Charts {
    * the ok and failed counts of the {@code i}-th {@code bucketMillis}.
    */
   static String throughput(long[][] buckets, long bucketMillis) {
-    int width = 960;
-    int height = 240;
-    int left = 56;
-    int bottom = 28;
-    int top = 12;
-    int plotW = width - left - 12;
-    int plotH = height - top - bottom;
     double perSecond = 1000.0 / bucketMillis;
     double max = 0;
     for (long[] b : buckets) {
       max = Math.max(max, (b[0] + b[1]) * perSecond);
     }
     max = nice(max);
-    StringBuilder svg = new StringBuilder();
-    svg.append("<svg class=chart viewBox='0 0 ")
-        .append(width)
-        .append(' ')
-        .append(height)
-        .append("' role=img aria-label='rows finished per second over the run'>");
-    grid(svg, left, top, plotW, plotH, max, "/s");
-    double barW = (double) plotW / Math.max(1, buckets.length);
+    StringBuilder svg = frame("rows finished per second over the run");
+    grid(svg, LEFT, TOP, PLOT_W, PLOT_H, max, "/s");
+    double barW = (double) PLOT_W / Math.max(1, buckets.length);
     for (int i = 0; i < buckets.length; i++) {
-      double x = left + i * barW;
-      double okH = plotH * buckets[i][0] * perSecond / max;
-      double failedH = plotH * buckets[i][1] * perSecond / max;
+      double x = LEFT + i * barW;
+      double okH = PLOT_H * buckets[i][0] * perSecond / max;
+      double failedH = PLOT_H * buckets[i][1] * perSecond / max;
       String tip =
           esc(
               clock(i * (double) bucketMillis, buckets.length * (double) bucketMillis)
@@ -80,23 +89,16 @@ final class Charts {
                   + Html.rate(buckets[i][1] * perSecond)
                   + " failed/s");
       svg.append("<g><title>").append(tip).append("</title>");
-      rect(svg, x, top + plotH - okH, Math.max(barW - 1, 0.6), okH, OK);
-      rect(svg, x, top + plotH - okH - failedH, Math.max(barW - 1, 0.6), failedH, FAILED);
+      rect(svg, x, TOP + PLOT_H - okH, Math.max(barW - 1, 0.6), okH, OK);
+      rect(svg, x, TOP + PLOT_H - okH - failedH, Math.max(barW - 1, 0.6), failedH, FAILED);
       svg.append("</g>");
     }
-    timeAxis(svg, left, top + plotH, plotW, buckets.length * (double) bucketMillis);
+    timeAxis(svg, LEFT, TOP + PLOT_H, PLOT_W, buckets.length * (double) bucketMillis);
     return svg.append("</svg>").toString();
   }
 
   /** Each stage's elements done over the run's time, from the samples taken while it ran. */
   static String stageProgress(List<RunRecord.Sample> samples, List<String> stages, long wall) {
-    int width = 960;
-    int height = 240;
-    int left = 56;
-    int bottom = 28;
-    int top = 12;
-    int plotW = width - left - 12;
-    int plotH = height - top - bottom;
     double max = 1;
     long end = Math.max(1, wall);
     for (RunRecord.Sample s : samples) {
@@ -106,19 +108,14 @@ final class Charts {
       end = Math.max(end, s.millis());
     }
     max = nice(max);
-    StringBuilder svg = new StringBuilder();
-    svg.append("<svg class=chart viewBox='0 0 ")
-        .append(width)
-        .append(' ')
-        .append(height)
-        .append("' role=img aria-label='elements done per stage over the run'>");
-    grid(svg, left, top, plotW, plotH, max, "");
+    StringBuilder svg = frame("elements done per stage over the run");
+    grid(svg, LEFT, TOP, PLOT_W, PLOT_H, max, "");
     for (int k = 0; k < stages.size(); k++) {
       String stage = stages.get(k);
-      StringBuilder points = new StringBuilder(f(left) + "," + f(top + plotH));
+      StringBuilder points = new StringBuilder(f(LEFT) + "," + f(TOP + PLOT_H));
       for (RunRecord.Sample s : samples) {
-        double x = left + plotW * (double) s.millis() / end;
-        double y = top + plotH - plotH * s.stages().getOrDefault(stage, 0L) / max;
+        double x = LEFT + PLOT_W * (double) s.millis() / end;
+        double y = TOP + PLOT_H - PLOT_H * s.stages().getOrDefault(stage, 0L) / max;
         points.append(' ').append(f(x)).append(',').append(f(y));
       }
       svg.append("<polyline fill=none stroke-width=2 stroke='")
@@ -129,7 +126,7 @@ final class Charts {
           .append(esc(stage))
           .append("</title></polyline>");
     }
-    timeAxis(svg, left, top + plotH, plotW, end);
+    timeAxis(svg, LEFT, TOP + PLOT_H, PLOT_W, end);
     return svg.append("</svg>").toString();
   }
 

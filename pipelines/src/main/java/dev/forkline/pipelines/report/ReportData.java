@@ -134,7 +134,7 @@ final class ReportData {
     }
     long stride = Math.max(1, footer.rowCount() / SAMPLES);
     if (footer.rowCount() > 0) {
-      try (ParquetTables.Rows rows = ParquetTables.open(table, columns)) {
+      try (ParquetTables.Rows rows = ParquetTables.open(table, schema, columns)) {
         while (rows.hasNext()) {
           data.add(rows.next(), stride);
         }

@@ -101,10 +101,15 @@ public final class ParquetTables {
    * column names are a {@link UsageException} that lists the file's columns.
    */
   public static Rows open(Path file, Collection<String> columns) {
+    return open(file, columns.isEmpty() ? null : schema(file), columns);
+  }
+
+  /** {@link #open(Path, Collection)} with the file's schema already read from its footer. */
+  public static Rows open(Path file, Schema schema, Collection<String> columns) {
     Configuration conf = CONF;
     if (!columns.isEmpty()) {
       conf = new Configuration(CONF);
-      Schema projection = project(file, schema(file), columns);
+      Schema projection = project(file, schema, columns);
       AvroReadSupport.setRequestedProjection(conf, projection);
       AvroReadSupport.setAvroReadSchema(conf, projection);
     }
