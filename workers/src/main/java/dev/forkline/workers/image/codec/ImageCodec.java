@@ -148,7 +148,7 @@ public final class ImageCodec {
       }
     }
     return decodeWithImageIo(
-        info.format().equals("jpeg") ? JpegColour.withoutOverlongProfile(data) : data,
+        info.format().equals("jpeg") ? JpegColour.withoutIrregularProfile(data) : data,
         info.format());
   }
 

@@ -195,41 +195,71 @@ final class JpegColour {
   }
 
   /**
-   * {@code jpeg} itself, or, when its ICC chunks declare a profile longer than all of them hold, a
-   * copy in which they no longer read as ICC chunks. TwelveMonkeys' reader allocates the declared
-   * size before it reads (a 2 KB file can ask for 2 GB) and drops a truncated profile anyway.
+   * {@code jpeg} itself when its ICC chunks are one whole profile, or a copy in which none of them
+   * reads as an ICC chunk any more. TwelveMonkeys' reader allocates the size a profile declares
+   * before it reads (a 2 KB file can ask for 2 GB), and which chunk it takes the size from depends
+   * on how the chunks are numbered; so ImageIO sees only chunks named exactly, numbered 1 to n once
+   * each, all saying n, whose first declares no more than they hold. It drops the rest too.
    */
-  static byte[] withoutOverlongProfile(byte[] jpeg) {
-    List<int[]> chunks = new ArrayList<>(); // {marker, payload start, end, seq}
+  static byte[] withoutIrregularProfile(byte[] jpeg) {
+    List<int[]> chunks = new ArrayList<>(); // {marker, payload start, end, seq, count}
+    boolean named = true;
     long held = 0;
     for (int i = 0; i + 4 + ICC_HEADER.length + 2 <= jpeg.length; i++) {
       if ((jpeg[i] & 0xFF) != 0xFF || (jpeg[i + 1] & 0xFF) != 0xE2) {
         continue;
       }
       int body = i + 4;
-      if (!Arrays.equals(jpeg, body, body + ICC_HEADER.length, ICC_HEADER, 0, ICC_HEADER.length)) {
+      if (!readsAsIccChunk(jpeg, body)) {
         continue;
       }
+      named &= jpeg[body + ICC_HEADER.length - 1] == 0;
       int start = body + ICC_HEADER.length + 2;
       int end = Math.min(jpeg.length, i + 2 + ((jpeg[i + 2] & 0xFF) << 8 | (jpeg[i + 3] & 0xFF)));
       end = Math.max(end, start);
-      chunks.add(new int[] {i, start, end, jpeg[body + ICC_HEADER.length] & 0xFF});
+      int seq = jpeg[body + ICC_HEADER.length] & 0xFF;
+      int count = jpeg[body + ICC_HEADER.length + 1] & 0xFF;
+      chunks.add(new int[] {i, start, end, seq, count});
       held += end - start;
     }
     if (chunks.isEmpty()) {
       return jpeg;
     }
-    // The profile's size is its first four bytes, in file order or in chunk order.
-    List<int[]> bySeq = new ArrayList<>(chunks);
-    bySeq.sort(Comparator.comparingInt(c -> c[3]));
-    if (Math.max(declaredSize(jpeg, chunks), declaredSize(jpeg, bySeq)) <= held) {
-      return jpeg;
+    if (named && numberedOnce(chunks)) {
+      List<int[]> bySeq = new ArrayList<>(chunks);
+      bySeq.sort(Comparator.comparingInt(c -> c[3]));
+      if (Math.max(declaredSize(jpeg, chunks), declaredSize(jpeg, bySeq)) <= held) {
+        return jpeg;
+      }
     }
     byte[] copy = jpeg.clone();
     for (int[] chunk : chunks) {
       copy[chunk[0] + 4] = 'X';
     }
     return copy;
+  }
+
+  /** Whether the n chunks all say n and are numbered 1 to n, each once. */
+  private static boolean numberedOnce(List<int[]> chunks) {
+    int n = chunks.size();
+    boolean[] seen = new boolean[n + 1];
+    for (int[] chunk : chunks) {
+      int seq = chunk[3];
+      if (chunk[4] != n || seq < 1 || seq > n || seen[seq]) {
+        return false;
+      }
+      seen[seq] = true;
+    }
+    return true;
+  }
+
+  /**
+   * Whether TwelveMonkeys reads the APP2 payload at {@code body} as an ICC chunk: "ICC_PROFILE"
+   * then any byte it takes for the end of the name (below 0x14 or above 0x7F), not only a NUL.
+   */
+  private static boolean readsAsIccChunk(byte[] jpeg, int body) {
+    int name = ICC_HEADER.length - 1;
+    return Arrays.equals(jpeg, body, body + name, ICC_HEADER, 0, name) && jpeg[body + name] < 0x14;
   }
 
   /** The first four bytes of the chunks' payloads joined in this order, unsigned; 0 if fewer. */

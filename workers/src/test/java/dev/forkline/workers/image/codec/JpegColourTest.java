@@ -94,7 +94,7 @@ class JpegColourTest {
             "jpeg");
     byte[] jpeg = JpegSegments.withProfile(plain, profileClaiming(0x7FFF_FFF0L), chunks);
     assertInstanceOf(JpegColour.ImageIo.class, JpegColour.plan(jpeg));
-    byte[] hidden = JpegColour.withoutOverlongProfile(jpeg);
+    byte[] hidden = JpegColour.withoutIrregularProfile(jpeg);
     assertTrue(hidden != jpeg && hidden.length == jpeg.length, "a copy, the same length");
     assertNull(JpegColour.Header.read(hidden).icc(), "no ICC chunk left");
     Decoded decoded = ImageCodec.decode(jpeg, LIMIT);
@@ -102,6 +102,95 @@ class JpegColourTest {
     assertTrue(
         maxChannelDiff(NativeJpeg.decode(plain, LIMIT), decoded.pixels()) <= 1,
         "decoded as without a profile");
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0x01, 0x13, 0x80, 0xFF})
+  void anOverlongProfileWhoseNameEndsInAnotherByteIsHiddenToo(int end) throws Exception {
+    byte[] plain =
+        CodecTestImages.imageIo(
+            CodecTestImages.toImage(
+                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
+            "jpeg");
+    byte[] jpeg = JpegSegments.withProfile(plain, profileClaiming(0x7FFF_FFF0L), 1);
+    int name = indexOf(jpeg, "ICC_PROFILE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    jpeg[name + 11] = (byte) end;
+    byte[] hidden = JpegColour.withoutIrregularProfile(jpeg);
+    assertTrue(hidden != jpeg, "a copy");
+    assertEquals('X', hidden[name], "the chunk renamed");
+    assertEquals("imageio-twelvemonkeys", ImageCodec.decodeWithImageIo(hidden, "jpeg").decoder());
+  }
+
+  /**
+   * Chunk headers as {seq, count}: a profile's chunks numbered out of the one way ImageIO reads.
+   */
+  static java.util.stream.Stream<int[][]> irregularNumbering() {
+    return java.util.stream.Stream.of(
+        new int[][] {{1, 1}, {1, 1}}, // the fuzz finding: a whole profile, then a lying one
+        new int[][] {{1, 2}, {1, 2}},
+        new int[][] {{1, 2}, {2, 3}},
+        new int[][] {{0, 2}, {1, 2}},
+        new int[][] {{2, 2}, {3, 2}});
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("irregularNumbering")
+  void chunksNumberedIrregularlyAreHiddenFromImageIo(int[][] headers) throws Exception {
+    byte[] plain =
+        CodecTestImages.imageIo(
+            CodecTestImages.toImage(
+                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
+            "jpeg");
+    byte[] profile =
+        java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+    byte[] jpeg = JpegSegments.withProfile(plain, profile, 2);
+    byte[] name = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int first = indexOf(jpeg, name, 0);
+    int second = indexOf(jpeg, name, first + 1);
+    for (int c = 0; c < 2; c++) {
+      int at = (c == 0 ? first : second) + name.length;
+      jpeg[at] = (byte) headers[c][0];
+      jpeg[at + 1] = (byte) headers[c][1];
+    }
+    byte[] hidden = JpegColour.withoutIrregularProfile(jpeg);
+    assertTrue(hidden != jpeg, "a copy");
+    assertEquals('X', hidden[first], "the first chunk renamed");
+    assertEquals('X', hidden[second], "the second chunk renamed");
+  }
+
+  @Test
+  void aWholeProfileInChunksOutOfFileOrderIsLeftAsItIs() throws Exception {
+    byte[] plain =
+        CodecTestImages.imageIo(
+            CodecTestImages.toImage(
+                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
+            "jpeg");
+    byte[] profile =
+        java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+    byte[] jpeg = JpegSegments.withProfile(plain, profile, 2);
+    byte[] name = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    int first = indexOf(jpeg, name, 0);
+    int second = indexOf(jpeg, name, first + 1);
+    jpeg[first + name.length] = 2;
+    jpeg[second + name.length] = 1;
+    assertTrue(JpegColour.withoutIrregularProfile(jpeg) == jpeg, "the same bytes");
+  }
+
+  private static int indexOf(byte[] data, byte[] part) {
+    return indexOf(data, part, 0);
+  }
+
+  private static int indexOf(byte[] data, byte[] part, int from) {
+    outer:
+    for (int i = from; i + part.length <= data.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (data[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    throw new AssertionError("not found");
   }
 
   @ParameterizedTest
@@ -115,8 +204,8 @@ class JpegColourTest {
     byte[] profile =
         java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
     byte[] jpeg = JpegSegments.withProfile(plain, profile, chunks);
-    assertTrue(JpegColour.withoutOverlongProfile(jpeg) == jpeg, "the same bytes");
-    assertTrue(JpegColour.withoutOverlongProfile(plain) == plain, "no profile: the same bytes");
+    assertTrue(JpegColour.withoutIrregularProfile(jpeg) == jpeg, "the same bytes");
+    assertTrue(JpegColour.withoutIrregularProfile(plain) == plain, "no profile: the same bytes");
   }
 
   @Test

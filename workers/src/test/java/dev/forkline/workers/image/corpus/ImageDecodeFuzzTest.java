@@ -7,12 +7,12 @@ import dev.forkline.workers.image.codec.ImageCodec;
 /**
  * The fuzz target of the header probe and the decoders: any bytes decode or fail as an {@link
  * ImageException}, within a 4 MP limit, never with another exception, an out-of-memory error or a
- * hang. Fuzzes for 20 s in the workers module's {@code fuzz} execution (JAZZER_FUZZ=1, a 512 MB
- * heap); otherwise runs on its seeds ({@code ImageDecodeFuzzTestInputs}) and what earlier fuzzing
- * found there.
+ * hang. Fuzzes {@code fuzz.runs} inputs from {@code fuzz.seed} in the workers module's {@code fuzz}
+ * execution (JAZZER_FUZZ=1, a 512 MB heap); otherwise runs on its seeds ({@code
+ * ImageDecodeFuzzTestInputs}) and what earlier fuzzing found there.
  */
 class ImageDecodeFuzzTest {
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "5m")
   void decodeFailsOnlyAsAnImageError(byte[] data) {
     try {
       ImageCodec.decode(data, 4_000_000L);

@@ -18,7 +18,7 @@ class TransformKernelFuzzTest {
   private static final List<String> CHAIN =
       List.of("resize width=64 method=lanczos3", "sharpen sigma=0.8 amount=0.6");
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "5m")
   void anyBytesGiveAReply(byte[] data) throws Exception {
     byte[] request =
         new TransformKernel.Request(4_000_000L, true, CHAIN, "jpeg", 85, MetadataPolicy.KEEP, true)
