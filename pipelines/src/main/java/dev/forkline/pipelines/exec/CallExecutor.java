@@ -8,15 +8,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs a {@link BlockingCall} on elements: on a thread pool ({@link #submit}) or in the caller's
@@ -33,7 +28,6 @@ import org.slf4j.LoggerFactory;
  * thread until it does, so the stage keeps its capacity.
  */
 public final class CallExecutor<I, O> implements Shared.Resource {
-  private static final Logger LOG = LoggerFactory.getLogger(CallExecutor.class);
 
   /** How long a timed-out call may take to honour its interrupt before its thread is given up. */
   static final long ABANDON_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -43,14 +37,11 @@ public final class CallExecutor<I, O> implements Shared.Resource {
   private final SerializableFunction<I, String> keyFn;
   private final ResolvedKeys keys;
   private final CallSettings settings;
-  private final long timeoutNanos;
-  private final long deadlineNanos;
-  private final int maxAttempts;
   private final ThreadPoolExecutor pool;
   private final KeyGate gate;
+  private final AttemptRunner<I, O> attempts;
   private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicInteger abandoned = new AtomicInteger();
-  private final Map<CompletableFuture<Outcome<O>>, Job> jobs =
+  private final Map<CompletableFuture<Outcome<O>>, CallJob<I, O>> jobs =
       Collections.synchronizedMap(new IdentityHashMap<>());
   private volatile boolean closed;
 
@@ -80,9 +71,6 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     this.keyFn = keyFn;
     this.keys = keyFn == null || resolver == null ? null : new ResolvedKeys(name, resolver);
     this.settings = settings;
-    this.timeoutNanos = settings.timeout().toNanos();
-    this.deadlineNanos = settings.effectiveDeadline().toNanos();
-    this.maxAttempts = settings.retries() + 1;
     this.gate =
         keyFn != null
             ? new KeyGate(settings.perKeyLimit(), settings.perKeyDelay().toNanos())
@@ -104,6 +92,25 @@ public final class CallExecutor<I, O> implements Shared.Resource {
                 return t;
               });
     }
+    this.attempts =
+        new AttemptRunner<>(
+            name,
+            call,
+            gate,
+            settings,
+            pool,
+            new AttemptRunner.Scheduling<>() {
+              @Override
+              public void exitKey(CallJob<I, O> job) {
+                CallExecutor.this.exitKey(job);
+              }
+
+              @Override
+              public void retryLater(CallJob<I, O> job, long delayNanos) {
+                CallExecutor.this.retryLater(job, delayNanos);
+              }
+            },
+            () -> closed);
   }
 
   /** Runs the call's {@link BlockingCall#setup}; {@link Shared} calls it once. */
@@ -145,7 +152,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
 
   /** Threads given up on because their call ignored its interrupt and is still running. */
   public int abandonedThreads() {
-    return abandoned.get();
+    return attempts.abandonedThreads();
   }
 
   /** Starts an element on the pool; the future completes with its outcome and never fails. */
@@ -174,7 +181,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     if (pool == null) {
       throw new IllegalStateException("stage " + name + " runs inline: use runInline");
     }
-    Job job = new Job(input);
+    CallJob<I, O> job = newJob(input);
     job.admission = admission;
     inFlight.incrementAndGet();
     job.result.whenComplete((o, t) -> inFlight.decrementAndGet());
@@ -184,7 +191,7 @@ public final class CallExecutor<I, O> implements Shared.Resource {
 
   /** Runs an element in this thread, retries and back-off included. */
   public Outcome<O> runInline(I input) throws InterruptedException {
-    Job job = new Job(input);
+    CallJob<I, O> job = newJob(input);
     inFlight.incrementAndGet();
     try {
       if (keys != null && job.key != null) {
@@ -192,23 +199,14 @@ public final class CallExecutor<I, O> implements Shared.Resource {
       }
       while (true) {
         if (job.key != null) {
-          CompletableFuture<Void> admitted = new CompletableFuture<>();
-          gate.enter(job.key, () -> admitted.complete(null));
-          try {
-            admitted.get();
-          } catch (InterruptedException e) {
-            admitted.thenRun(() -> gate.exit(job.key));
-            throw e;
-          } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e);
-          }
+          enterInline(job.key);
         }
         long delay;
         try {
           for (long wait; job.key != null && (wait = gate.startDelay(job.key)) > 0; ) {
             TimeUnit.NANOSECONDS.sleep(wait);
           }
-          delay = runAttempt(job, null);
+          delay = attempts.run(job, null);
         } finally {
           if (job.key != null) {
             gate.exit(job.key);
@@ -224,18 +222,39 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     }
   }
 
+  /** Blocks until {@code key} lets one more call in; interrupted, the slot is given back. */
+  private void enterInline(String key) throws InterruptedException {
+    CompletableFuture<Void> admitted = new CompletableFuture<>();
+    gate.enter(key, () -> admitted.complete(null));
+    try {
+      admitted.get();
+    } catch (InterruptedException e) {
+      admitted.thenRun(() -> gate.exit(key));
+      throw e;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Fails an unfinished element at once (a bundle deadline passed) and interrupts its call. */
   public void cancel(CompletableFuture<Outcome<O>> result, String message) {
-    Job job = jobs.get(result);
+    CallJob<I, O> job = jobs.get(result);
     if (job != null) {
       job.cancel(message);
     }
   }
 
-  private void admit(Job job) {
+  private CallJob<I, O> newJob(I input) {
+    CallJob<I, O> job =
+        new CallJob<>(input, gate == null || keyFn == null ? null : keyFn.apply(input));
+    jobs.put(job.result, job);
+    job.result.whenComplete((o, t) -> jobs.remove(job.result));
+    return job;
+  }
+
+  private void admit(CallJob<I, O> job) {
     if (closed) {
-      job.finish(
-          Outcome.failed("cancelled", "stage " + name + " was shut down", job.attempts, 0, 0));
+      job.shutDown(name);
       return;
     }
     if (job.key != null && keys != null && !job.resolved) {
@@ -255,198 +274,73 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     }
   }
 
-  private void startOnPool(Job job) {
+  private void startOnPool(CallJob<I, O> job) {
     try {
-      pool.execute(
-          () -> {
-            // A look at the key's time first, so an element whose host must wait takes no permit.
-            if (job.admission != null && job.key != null && !job.result.isDone()) {
-              long early = gate.peekDelay(job.key);
-              if (early > 0) {
-                Timers.schedule(() -> startOnPool(job), early);
-                return;
-              }
-            }
-            // The admission before the start is counted, so that it counts the call's real start.
-            if (job.admission != null && !job.result.isDone()) {
-              try {
-                job.admission.acquire();
-              } catch (InterruptedException e) {
-                exitKey(job);
-                job.finish(
-                    Outcome.failed(
-                        "cancelled", "stage " + name + " was shut down", job.attempts, 0, 0));
-                return;
-              }
-            }
-            if (job.key != null && !job.result.isDone()) {
-              long wait = gate.startDelay(job.key, job.keyStart);
-              if (wait > 0) {
-                if (job.admission != null) {
-                  job.admission.release(); // never held while the key's delay runs
-                }
-                Timers.schedule(() -> startOnPool(job), wait);
-                return;
-              }
-            }
-            Guard guard = new Guard(Thread.currentThread(), job);
-            long delay = runAttempt(job, guard);
-            if (guard.releaseKey()) {
-              exitKey(job, delay < 0);
-            }
-            if (delay >= 0) {
-              retryLater(job, delay);
-            }
-          });
+      pool.execute(() -> startAttempt(job));
     } catch (RejectedExecutionException e) {
       exitKey(job);
-      job.finish(
-          Outcome.failed("cancelled", "stage " + name + " was shut down", job.attempts, 0, 0));
+      job.shutDown(name);
+    }
+  }
+
+  /** In a pool thread: waits out the key's delay without a permit, then runs one attempt. */
+  private void startAttempt(CallJob<I, O> job) {
+    // A look at the key's time first, so an element whose host must wait takes no permit.
+    if (job.admission != null && job.key != null && !job.result.isDone()) {
+      long early = gate.peekDelay(job.key);
+      if (early > 0) {
+        Timers.schedule(() -> startOnPool(job), early);
+        return;
+      }
+    }
+    // The admission before the start is counted, so that it counts the call's real start.
+    if (job.admission != null && !job.result.isDone()) {
+      try {
+        job.admission.acquire();
+      } catch (InterruptedException e) {
+        exitKey(job);
+        job.shutDown(name);
+        return;
+      }
+    }
+    if (job.key != null && !job.result.isDone()) {
+      long wait = gate.startDelay(job.key, job.keyStart);
+      if (wait > 0) {
+        if (job.admission != null) {
+          job.admission.release(); // never held while the key's delay runs
+        }
+        Timers.schedule(() -> startOnPool(job), wait);
+        return;
+      }
+    }
+    AttemptRunner<I, O>.Guard guard = attempts.guard(Thread.currentThread(), job);
+    long delay = attempts.run(job, guard);
+    if (guard.releaseKey()) {
+      exitKey(job, delay < 0);
+    }
+    if (delay >= 0) {
+      retryLater(job, delay);
     }
   }
 
   /** Gives back the attempt's admission and admits the element again after {@code delay}. */
-  private void retryLater(Job job, long delay) {
+  private void retryLater(CallJob<I, O> job, long delay) {
     if (job.admission != null) {
       job.admission.release();
     }
     Timers.schedule(() -> admit(job), delay);
   }
 
-  private void exitKey(Job job) {
+  private void exitKey(CallJob<I, O> job) {
     exitKey(job, false);
   }
 
   /** Frees the element's key slot; {@code proven}: the attempt ended the element, not a retry. */
-  private void exitKey(Job job, boolean proven) {
+  private void exitKey(CallJob<I, O> job, boolean proven) {
     if (job.key != null) {
       Attempt last = job.lastAttempt;
       gate.exit(job.key, job.keyStart[0], last == null || !last.sentNothingToKey(), proven);
     }
-  }
-
-  /**
-   * Runs one attempt in this thread. Returns -1 when the element is finished (its result is
-   * complete), else the delay before the next attempt.
-   */
-  private long runAttempt(Job job, Guard guard) {
-    long now = System.nanoTime();
-    if (job.attempts == 0) {
-      job.deadline = now + deadlineNanos;
-    }
-    if (job.result.isDone()) {
-      return -1;
-    }
-    long left = job.deadline - now;
-    if (left <= 0) {
-      return job.failOrRetry(
-          FailureKind.TIMEOUT.label(),
-          "ran out of the stage's deadline of " + human(deadlineNanos),
-          false,
-          null);
-    }
-    long attemptTimeout = Math.min(timeoutNanos, left);
-    job.attempts++;
-    if (guard == null) {
-      guard = new Guard(Thread.currentThread(), job);
-    }
-    guard.inline = pool == null;
-    Attempt attempt =
-        new Attempt(job.attempts, maxAttempts, now + attemptTimeout, gate, job.key, job.previous);
-    job.lastAttempt = attempt;
-    job.running = guard;
-    guard.arm(attemptTimeout);
-    O value = null;
-    Throwable error = null;
-    try {
-      value = call.call(job.input, attempt);
-      if (value == null) {
-        error = new IllegalStateException("the call of stage " + name + " returned null");
-      }
-    } catch (Throwable t) {
-      error = t;
-    }
-    int end = guard.disarm();
-    job.running = null;
-    long took = System.nanoTime() - now;
-    if (end == Guard.ABANDONED) {
-      // The element already failed when the thread was given up; give the thread back.
-      shrinkAfterAbandon();
-      LOG.warn(
-          "stage {}: a call that ignored its interrupt returned {} after it started",
-          name,
-          human(took));
-      return -1;
-    }
-    job.callNanos += took;
-    if (error == null) {
-      job.finish(Outcome.ok(value, job.attempts, job.callNanos, System.nanoTime() - job.submitted));
-      return -1;
-    }
-    if (job.result.isDone()) {
-      return -1; // cancelled while running
-    }
-    if (end == Guard.TIMED_OUT) {
-      return job.failOrRetry(
-          FailureKind.TIMEOUT.label(), timeoutMessage(attemptTimeout), true, null);
-    }
-    if (error instanceof RetryableException r) {
-      if (r.retryAfter() != null && job.key != null) {
-        gate.pause(job.key, r.retryAfter().toNanos()); // the key asked for a pause, not one call
-      }
-      return job.failOrRetry(r.kind(), r.getMessage(), true, r.retryAfter());
-    }
-    if (error instanceof StageException s) {
-      if (s.attempts() > 1) {
-        job.attempts += s.attempts() - 1;
-      }
-      return job.failOrRetry(s.kind(), s.getMessage(), false, null);
-    }
-    if (error instanceof InterruptedException) {
-      Thread.currentThread().interrupt();
-      return job.failOrRetry("cancelled", "interrupted: the stage is shutting down", false, null);
-    }
-    if (error instanceof Exception e) {
-      return job.failOrRetry(call.classify(e), describe(e), false, null);
-    }
-    if (error instanceof OutOfMemoryError) {
-      return job.failOrRetry(FailureKind.OOM.label(), describe(error), false, null);
-    }
-    return job.failOrRetry(FailureKind.INTERNAL.label(), describe(error), false, null);
-  }
-
-  private String timeoutMessage(long attemptTimeout) {
-    return attemptTimeout < timeoutNanos
-        ? "took longer than the " + human(attemptTimeout) + " left of the stage's deadline"
-        : "took longer than the timeout of " + human(attemptTimeout);
-  }
-
-  private void growForAbandon() {
-    abandoned.incrementAndGet();
-    synchronized (pool) {
-      pool.setMaximumPoolSize(pool.getMaximumPoolSize() + 1);
-      pool.setCorePoolSize(pool.getCorePoolSize() + 1);
-    }
-  }
-
-  private void shrinkAfterAbandon() {
-    abandoned.decrementAndGet();
-    synchronized (pool) {
-      pool.setCorePoolSize(pool.getCorePoolSize() - 1);
-      pool.setMaximumPoolSize(pool.getMaximumPoolSize() - 1);
-    }
-  }
-
-  private long backoff(int attemptsMade) {
-    long initial = settings.backoffInitial().toNanos();
-    long cap = settings.backoffMax().toNanos();
-    long ceiling = initial;
-    for (int i = 1; i < attemptsMade && ceiling < cap; i++) {
-      ceiling *= 2;
-    }
-    ceiling = Math.min(ceiling, cap);
-    // Equal jitter: at least half the delay, so retries never come at once, spread over the rest.
-    return ceiling / 2 + (ceiling <= 1 ? 0 : ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
   }
 
   static String describe(Throwable e) {
@@ -466,164 +360,5 @@ public final class CallExecutor<I, O> implements Shared.Resource {
     return millis % 1000 == 0
         ? (millis / 1000) + " s"
         : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
-  }
-
-  /** One element's way through the executor. */
-  private final class Job {
-    final I input;
-    volatile String key;
-    volatile boolean resolved;
-    final long submitted = System.nanoTime();
-    final CompletableFuture<Outcome<O>> result = new CompletableFuture<>();
-    volatile Guard running;
-    Admission admission;
-    StageException previous;
-    volatile Attempt lastAttempt;
-    final long[] keyStart = new long[1];
-    int attempts;
-    long deadline;
-    long callNanos;
-
-    Job(I input) {
-      this.input = input;
-      this.key = gate == null || keyFn == null ? null : keyFn.apply(input);
-      jobs.put(result, this);
-      result.whenComplete((o, t) -> jobs.remove(result));
-    }
-
-    void finish(Outcome<O> outcome) {
-      result.complete(outcome);
-    }
-
-    void cancel(String message) {
-      Guard guard = running;
-      finish(
-          Outcome.failed(
-              FailureKind.TIMEOUT.label(),
-              message,
-              attempts,
-              callNanos,
-              System.nanoTime() - submitted));
-      if (guard != null) {
-        guard.cancel();
-      }
-    }
-
-    /** Ends the element with this failure, or returns the delay before its next attempt. */
-    long failOrRetry(String kind, String message, boolean retryable, Duration asked) {
-      long now = System.nanoTime();
-      if (retryable && attempts < maxAttempts && !closed) {
-        long delay = asked != null ? asked.toNanos() : backoff(attempts);
-        if (now + delay - deadline < 0) {
-          previous = new StageException(kind, message);
-          return delay;
-        }
-        message +=
-            asked != null
-                ? "; the next attempt was due in " + human(delay) + ", past the stage's deadline"
-                : "; no time left for another attempt";
-      }
-      if (attempts > 1) {
-        message += " (after " + attempts + " attempts)";
-      }
-      finish(Outcome.failed(kind, message, attempts, callNanos, now - submitted));
-      return -1;
-    }
-  }
-
-  /**
-   * The deadline of one running attempt. States: running, then done; or running, interrupting,
-   * timed out, then done (the call returned) or abandoned (it did not, within the grace period).
-   */
-  private final class Guard {
-    static final int RUNNING = 0;
-    static final int INTERRUPTING = 1;
-    static final int TIMED_OUT = 2;
-    static final int DONE = 3;
-    static final int ABANDONED = 4;
-
-    final Thread thread;
-    final Job job;
-    final AtomicInteger state = new AtomicInteger(RUNNING);
-    final AtomicBoolean keyReleased = new AtomicBoolean();
-    boolean inline;
-    ScheduledFuture<?> timer;
-
-    Guard(Thread thread, Job job) {
-      this.thread = thread;
-      this.job = job;
-    }
-
-    void arm(long nanos) {
-      state.set(RUNNING);
-      timer = Timers.schedule(this::expire, nanos);
-    }
-
-    /** At the deadline: interrupt the call, and give its thread up if it does not stop. */
-    void expire() {
-      if (interrupt() && !inline) {
-        Timers.schedule(this::abandonIfStuck, ABANDON_GRACE_NANOS);
-      }
-    }
-
-    void cancel() {
-      interrupt();
-    }
-
-    private boolean interrupt() {
-      if (!state.compareAndSet(RUNNING, INTERRUPTING)) {
-        return false;
-      }
-      thread.interrupt();
-      state.set(TIMED_OUT);
-      return true;
-    }
-
-    private void abandonIfStuck() {
-      if (!state.compareAndSet(TIMED_OUT, ABANDONED)) {
-        return;
-      }
-      growForAbandon();
-      LOG.warn(
-          "stage {}: a call ignored its interrupt {} after its deadline; its thread is left to"
-              + " finish and a new thread takes its place",
-          name,
-          human(ABANDON_GRACE_NANOS));
-      if (releaseKey()) {
-        exitKey(job);
-      }
-      long delay =
-          job.failOrRetry(FailureKind.TIMEOUT.label(), timeoutMessage(timeoutNanos), true, null);
-      if (delay >= 0) {
-        retryLater(job, delay);
-      }
-    }
-
-    /** True once, for whoever frees the attempt's key slot. */
-    boolean releaseKey() {
-      return keyReleased.compareAndSet(false, true);
-    }
-
-    /** Called by the attempt's thread when the call returned: how the attempt ended. */
-    int disarm() {
-      if (timer != null) {
-        timer.cancel(false);
-      }
-      while (true) {
-        int s = state.get();
-        if (s == RUNNING && state.compareAndSet(RUNNING, DONE)) {
-          return DONE;
-        }
-        if (s == TIMED_OUT && state.compareAndSet(TIMED_OUT, DONE)) {
-          Thread.interrupted();
-          return TIMED_OUT;
-        }
-        if (s == ABANDONED) {
-          Thread.interrupted();
-          return ABANDONED;
-        }
-        Thread.onSpinWait();
-      }
-    }
   }
 }
