@@ -77,7 +77,7 @@ public final class Journal {
 
   /** Deletes the journal folder (after a run's table is in place, or before a fresh run). */
   static void delete(Path output) {
-    ForklineRunner.deleteRecursively(folder(output));
+    OutputFolder.deleteRecursively(folder(output));
   }
 
   private static List<Path> files(Path folder) {

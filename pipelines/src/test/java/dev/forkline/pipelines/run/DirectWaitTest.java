@@ -19,7 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** {@link ForklineRunner.DirectWait} on real Direct runs. */
+/** {@link DirectWait} on real Direct runs. */
 @Timeout(60)
 class DirectWaitTest {
   /** Holds {@link HeldFn} until a test lets it go (the DoFn is serialized: a static). */
@@ -58,16 +58,14 @@ class DirectWaitTest {
   @Test
   void aFinishedRunIsDone() {
     PipelineResult result = run(new HeldFn());
-    assertEquals(
-        PipelineResult.State.DONE,
-        new ForklineRunner.DirectWait(result).await(Duration.ofSeconds(50)));
+    assertEquals(PipelineResult.State.DONE, new DirectWait(result).await(Duration.ofSeconds(50)));
   }
 
   @Test
   void aRunStillGoingAfterTheTickIsReportedRunning() {
     hold = new CountDownLatch(1);
     PipelineResult result = run(new HeldFn());
-    ForklineRunner.DirectWait wait = new ForklineRunner.DirectWait(result);
+    DirectWait wait = new DirectWait(result);
     assertEquals(PipelineResult.State.RUNNING, wait.await(Duration.ofMillis(100)));
 
     hold.countDown();
@@ -80,7 +78,7 @@ class DirectWaitTest {
     Pipeline.PipelineExecutionException e =
         assertThrows(
             Pipeline.PipelineExecutionException.class,
-            () -> new ForklineRunner.DirectWait(result).await(Duration.ofSeconds(50)));
+            () -> new DirectWait(result).await(Duration.ofSeconds(50)));
     assertTrue(e.getCause() instanceof IllegalStateException, String.valueOf(e.getCause()));
     assertTrue(e.getCause().getMessage().contains("broke the pipeline"), e.getMessage());
   }
@@ -88,7 +86,7 @@ class DirectWaitTest {
   @Test
   void anInterruptedWaitGivesUp() {
     hold = new CountDownLatch(1);
-    ForklineRunner.DirectWait wait = new ForklineRunner.DirectWait(run(new HeldFn()));
+    DirectWait wait = new DirectWait(run(new HeldFn()));
     Thread.currentThread().interrupt();
     try {
       assertThrows(PipelineFailedException.class, () -> wait.await(Duration.ofSeconds(50)));
