@@ -10,6 +10,8 @@ import dev.forkline.pipelines.exec.StageException;
 import dev.forkline.pipelines.files.DiskFullException;
 import dev.forkline.pipelines.files.Durable;
 import dev.forkline.workers.image.TransformKernel;
+import dev.forkline.workers.image.TransformReply;
+import dev.forkline.workers.image.TransformRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
@@ -164,7 +166,7 @@ final class ImageCalls {
 
     @Override
     public byte[] request(ImageTask task) {
-      return new TransformKernel.Request(
+      return new TransformRequest(
               settings.maxPixels(),
               settings.autoOrient(),
               settings.filters(),
@@ -182,9 +184,9 @@ final class ImageCalls {
 
     @Override
     public ImageTask response(ImageTask task, byte[] reply, String worker) throws Exception {
-      TransformKernel.Reply r = TransformKernel.Reply.decode(reply);
+      TransformReply r = TransformReply.decode(reply);
       task.worker = worker;
-      TransformKernel.Source source = r.source();
+      TransformReply.Source source = r.source();
       if (source != null) {
         task.formatIn = source.format();
         task.widthIn = source.width();

@@ -81,7 +81,7 @@ public final class KernelBenchmark {
       byte[] reply = kernel.apply(request);
       long c5 = mx.getCurrentThreadCpuTime();
       long t5 = System.nanoTime();
-      if (out.length == 0 || !TransformKernel.Reply.decode(reply).ok()) {
+      if (out.length == 0 || !TransformReply.decode(reply).ok()) {
         throw new IllegalStateException("the chain failed");
       }
       if (i < 0) {
@@ -151,7 +151,7 @@ public final class KernelBenchmark {
       byte[] reply = kernel.apply(requests[i % requests.length]);
       wall[i] = (System.nanoTime() - t) / 1e6;
       cpu[i] = (mx.getCurrentThreadCpuTime() - c) / 1e6;
-      if (!TransformKernel.Reply.decode(reply).ok()) {
+      if (!TransformReply.decode(reply).ok()) {
         throw new IllegalStateException("the chain failed");
       }
     }
@@ -189,7 +189,7 @@ public final class KernelBenchmark {
   }
 
   private static byte[] request(byte[] jpeg) {
-    return new TransformKernel.Request(1L << 30, true, CHAIN, "jpeg", 85, MetadataPolicy.STRIP)
+    return new TransformRequest(1L << 30, true, CHAIN, "jpeg", 85, MetadataPolicy.STRIP)
         .encode(jpeg);
   }
 

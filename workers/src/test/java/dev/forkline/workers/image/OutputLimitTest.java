@@ -9,17 +9,17 @@ import org.junit.jupiter.api.Test;
 
 /** An output larger than one worker frame carries is a too-large row, on every executor. */
 class OutputLimitTest {
-  private static TransformKernel.Reply transform(TransformKernel kernel) throws Exception {
+  private static TransformReply transform(TransformKernel kernel) throws Exception {
     byte[] png = ImageCodec.encode(TransformKernel.photoLike(64, 48), "png", 85, null);
     byte[] request =
-        new TransformKernel.Request(1L << 20, true, List.of(), "bmp", 85, MetadataPolicy.STRIP)
+        new TransformRequest(1L << 20, true, List.of(), "bmp", 85, MetadataPolicy.STRIP)
             .encode(png);
-    return TransformKernel.Reply.decode(kernel.apply(request));
+    return TransformReply.decode(kernel.apply(request));
   }
 
   @Test
   void anOutputOverTheLimitIsTooLarge() throws Exception {
-    TransformKernel.Reply reply = transform(new TransformKernel(1000));
+    TransformReply reply = transform(new TransformKernel(1000));
     assertEquals("too-large", reply.failureKind());
     assertTrue(reply.failureMessage().contains("bmp output of 64x48"), reply.failureMessage());
     assertEquals(64, reply.source().width(), "what was decoded is still told");

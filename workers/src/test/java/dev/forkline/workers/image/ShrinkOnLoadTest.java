@@ -36,13 +36,11 @@ class ShrinkOnLoadTest {
     // 4000x3000 to 400 wide is 400x300: 1/4 leaves 1000x750, 1/8 would leave 500x375.
     assertEquals(
         4,
-        TransformKernel.shrinkDenominator(
-            chain("resize width=400 method=lanczos3"), true, 4000, 3000, 1));
+        ShrinkOnLoad.denominator(chain("resize width=400 method=lanczos3"), true, 4000, 3000, 1));
     // to 800 wide: 1/2 leaves 2000x1500; 1/4 would leave 1000 wide, less than twice 800.
     assertEquals(
         2,
-        TransformKernel.shrinkDenominator(
-            chain("resize width=800 method=lanczos3"), true, 4000, 3000, 1));
+        ShrinkOnLoad.denominator(chain("resize width=800 method=lanczos3"), true, 4000, 3000, 1));
   }
 
   @Test
@@ -50,12 +48,12 @@ class ShrinkOnLoadTest {
     // 4000x3000 into a 450x450 box (contain): 450x338; 1/4 leaves 1000x750.
     assertEquals(
         4,
-        TransformKernel.shrinkDenominator(
+        ShrinkOnLoad.denominator(
             chain("resize width=450 height=450 method=lanczos3"), true, 4000, 3000, 1));
     // cover: 600x450; 1/4 leaves 1000 wide, less than twice 600; 1/2 leaves 2000x1500.
     assertEquals(
         2,
-        TransformKernel.shrinkDenominator(
+        ShrinkOnLoad.denominator(
             chain("resize width=450 height=450 fit=cover method=lanczos3"), true, 4000, 3000, 1));
   }
 
@@ -64,12 +62,10 @@ class ShrinkOnLoadTest {
     // Stored 4000x3000, orientation 6: upright 3000x4000, 400 wide; 1/4 leaves 750, not 800.
     assertEquals(
         2,
-        TransformKernel.shrinkDenominator(
-            chain("resize width=400 method=lanczos3"), true, 4000, 3000, 6));
+        ShrinkOnLoad.denominator(chain("resize width=400 method=lanczos3"), true, 4000, 3000, 6));
     assertEquals(
         4,
-        TransformKernel.shrinkDenominator(
-            chain("resize width=400 method=lanczos3"), false, 4000, 3000, 6),
+        ShrinkOnLoad.denominator(chain("resize width=400 method=lanczos3"), false, 4000, 3000, 6),
         "without auto-orient the stored frame counts");
   }
 
@@ -77,15 +73,13 @@ class ShrinkOnLoadTest {
   void onlyAChainThatBeginsWithADownscaleShrinks() {
     assertEquals(
         1,
-        TransformKernel.shrinkDenominator(
+        ShrinkOnLoad.denominator(
             chain("crop x=0 y=0 width=2000 height=2000", "resize width=100"), true, 4000, 3000, 1));
-    assertEquals(
-        1, TransformKernel.shrinkDenominator(chain("resize width=8000"), true, 4000, 3000, 1));
-    assertEquals(1, TransformKernel.shrinkDenominator(chain(), true, 4000, 3000, 1));
+    assertEquals(1, ShrinkOnLoad.denominator(chain("resize width=8000"), true, 4000, 3000, 1));
+    assertEquals(1, ShrinkOnLoad.denominator(chain(), true, 4000, 3000, 1));
     assertEquals(
         2,
-        TransformKernel.shrinkDenominator(
-            chain("auto-orient", "resize width=1000"), false, 4000, 3000, 1));
+        ShrinkOnLoad.denominator(chain("auto-orient", "resize width=1000"), false, 4000, 3000, 1));
   }
 
   private static byte[] resource(String name) throws Exception {
@@ -95,12 +89,12 @@ class ShrinkOnLoadTest {
     }
   }
 
-  private static TransformKernel.Reply transform(byte[] jpeg, boolean shrink, List<String> chain)
+  private static TransformReply transform(byte[] jpeg, boolean shrink, List<String> chain)
       throws Exception {
     byte[] request =
-        new TransformKernel.Request(1L << 28, true, chain, "png", 85, MetadataPolicy.STRIP, shrink)
+        new TransformRequest(1L << 28, true, chain, "png", 85, MetadataPolicy.STRIP, shrink)
             .encode(jpeg);
-    TransformKernel.Reply reply = TransformKernel.Reply.decode(KERNEL.apply(request));
+    TransformReply reply = TransformReply.decode(KERNEL.apply(request));
     assertTrue(reply.ok(), reply.failureKind() + ": " + reply.failureMessage());
     return reply;
   }
@@ -132,14 +126,14 @@ class ShrinkOnLoadTest {
             resource("jpeg/cmm-exception-adobe-rgb.jpg"));
     List<String> chain =
         List.of("resize width=256 method=lanczos3", "sharpen sigma=0.8 amount=0.6");
-    TransformKernel.Reply exact = transform(jpeg, false, chain);
-    TransformKernel.Reply shrunk = transform(jpeg, true, chain);
+    TransformReply exact = transform(jpeg, false, chain);
+    TransformReply shrunk = transform(jpeg, true, chain);
     assertTrue(shrunk.filtersApplied().startsWith("shrink-on-load 1/"), shrunk.filtersApplied());
     BufferedImage a = ImageIO.read(new ByteArrayInputStream(exact.data()));
     double db = psnr(a, ImageIO.read(new ByteArrayInputStream(shrunk.data())));
     System.out.printf("Adobe RGB photo: %s, PSNR %.1f dB%n", shrunk.filtersApplied(), db);
     assertTrue(db >= MIN_PSNR, "PSNR " + db + " dB, below " + MIN_PSNR);
-    TransformKernel.Reply unconverted = transform(JpegSegments.withoutProfile(jpeg), true, chain);
+    TransformReply unconverted = transform(JpegSegments.withoutProfile(jpeg), true, chain);
     double none = psnr(a, ImageIO.read(new ByteArrayInputStream(unconverted.data())));
     assertTrue(none < MIN_PSNR, "the profile matters: " + none + " dB without it");
   }
@@ -159,8 +153,8 @@ class ShrinkOnLoadTest {
     byte[] jpeg = resource(photo);
     List<String> chain =
         List.of("resize width=256 method=lanczos3", "sharpen sigma=0.8 amount=0.6");
-    TransformKernel.Reply exact = transform(jpeg, false, chain);
-    TransformKernel.Reply shrunk = transform(jpeg, true, chain);
+    TransformReply exact = transform(jpeg, false, chain);
+    TransformReply shrunk = transform(jpeg, true, chain);
     assertTrue(shrunk.filtersApplied().startsWith("shrink-on-load 1/"), shrunk.filtersApplied());
     assertTrue(!exact.filtersApplied().contains("shrink-on-load"), exact.filtersApplied());
     assertEquals(exact.widthOut(), shrunk.widthOut());

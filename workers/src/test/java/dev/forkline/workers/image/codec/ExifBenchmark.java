@@ -3,6 +3,7 @@ package dev.forkline.workers.image.codec;
 import dev.forkline.workers.image.MetadataPolicy;
 import dev.forkline.workers.image.Pixels;
 import dev.forkline.workers.image.TransformKernel;
+import dev.forkline.workers.image.TransformRequest;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -73,11 +74,10 @@ public final class ExifBenchmark {
     List<String> chain =
         List.of("resize width=2000 method=lanczos3", "sharpen sigma=0.8 amount=0.6");
     byte[] strip =
-        new TransformKernel.Request(1L << 30, true, chain, "jpeg", 85, MetadataPolicy.STRIP)
+        new TransformRequest(1L << 30, true, chain, "jpeg", 85, MetadataPolicy.STRIP)
             .encode(camera);
     byte[] keep =
-        new TransformKernel.Request(1L << 30, true, chain, "jpeg", 85, MetadataPolicy.KEEP)
-            .encode(camera);
+        new TransformRequest(1L << 30, true, chain, "jpeg", 85, MetadataPolicy.KEEP).encode(camera);
     double stripMs = report("12 MP transform, metadata: strip", runs, 1, () -> kernel.apply(strip));
     double keepMs = report("12 MP transform, metadata: keep", runs, 1, () -> kernel.apply(keep));
     System.out.printf(

@@ -19,6 +19,8 @@ import com.drew.metadata.exif.makernotes.CanonMakernoteDirectory;
 import dev.forkline.workers.image.MetadataPolicy;
 import dev.forkline.workers.image.Pixels;
 import dev.forkline.workers.image.TransformKernel;
+import dev.forkline.workers.image.TransformReply;
+import dev.forkline.workers.image.TransformRequest;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -50,14 +52,13 @@ class ExifKeepTest {
     assertTrue(hasMakerNote(in), "input has a MakerNote");
   }
 
-  private static TransformKernel.Reply run(
+  private static TransformReply run(
       byte[] input, boolean autoOrient, List<String> filters, String format, MetadataPolicy p)
       throws Exception {
-    TransformKernel.Reply r =
-        TransformKernel.Reply.decode(
+    TransformReply r =
+        TransformReply.decode(
             KERNEL.apply(
-                new TransformKernel.Request(1L << 24, autoOrient, filters, format, 85, p)
-                    .encode(input)));
+                new TransformRequest(1L << 24, autoOrient, filters, format, 85, p).encode(input)));
     assertTrue(r.ok(), r.failureMessage());
     return r;
   }
@@ -81,8 +82,7 @@ class ExifKeepTest {
   @ParameterizedTest
   @ValueSource(strings = {"jpeg", "png"})
   void keepWritesTheOutputsOwnPixelSize(String format) throws Exception {
-    TransformKernel.Reply r =
-        run(camera, true, List.of("resize width=30"), format, MetadataPolicy.KEEP);
+    TransformReply r = run(camera, true, List.of("resize width=30"), format, MetadataPolicy.KEEP);
     ExifSubIFDDirectory exif = read(r.data()).getFirstDirectoryOfType(ExifSubIFDDirectory.class);
     assertEquals(30, r.widthOut());
     assertEquals(40, r.heightOut(), "48x64 upright, resized to 30 wide");
@@ -99,7 +99,7 @@ class ExifKeepTest {
     exif.getRootDirectory().add(TiffTagConstants.TIFF_TAG_IMAGE_WIDTH, STORED.width());
     exif.getRootDirectory().add(TiffTagConstants.TIFF_TAG_IMAGE_LENGTH, STORED.height());
     byte[] input = CameraJpeg.of(STORED, 90, exif);
-    TransformKernel.Reply r =
+    TransformReply r =
         run(input, true, List.of("crop x=0 y=0 width=20 height=10"), "jpeg", MetadataPolicy.KEEP);
     ExifIFD0Directory ifd0 = read(r.data()).getFirstDirectoryOfType(ExifIFD0Directory.class);
     assertEquals(20, ifd0.getInt(ExifIFD0Directory.TAG_IMAGE_WIDTH));
@@ -108,7 +108,7 @@ class ExifKeepTest {
 
   @Test
   void keepAfterAutoOrientOfOrientation6WritesOrientation1() throws Exception {
-    TransformKernel.Reply r = run(camera, true, List.of(), "jpeg", MetadataPolicy.KEEP);
+    TransformReply r = run(camera, true, List.of(), "jpeg", MetadataPolicy.KEEP);
     assertEquals(48, r.widthOut(), "turned upright");
     ExifIFD0Directory ifd0 = read(r.data()).getFirstDirectoryOfType(ExifIFD0Directory.class);
     assertEquals(1, ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION));
@@ -116,7 +116,7 @@ class ExifKeepTest {
 
   @Test
   void keepWithAutoOrientOffKeepsOrientation6() throws Exception {
-    TransformKernel.Reply r = run(camera, false, List.of(), "jpeg", MetadataPolicy.KEEP);
+    TransformReply r = run(camera, false, List.of(), "jpeg", MetadataPolicy.KEEP);
     assertEquals(64, r.widthOut(), "pixels as stored");
     ExifIFD0Directory ifd0 = read(r.data()).getFirstDirectoryOfType(ExifIFD0Directory.class);
     assertEquals(6, ifd0.getInt(ExifIFD0Directory.TAG_ORIENTATION));
@@ -127,7 +127,7 @@ class ExifKeepTest {
     byte[] block = ExifBlocks.block(ByteOrder.LITTLE_ENDIAN, 6);
     ExifBlocks.putInt(block, ByteOrder.LITTLE_ENDIAN, ExifBlocks.ORIENTATION_AT + 4, 0);
     byte[] input = ExifBlocks.jpegWithApp1(ImageCodec.encode(STORED, "jpeg", 90, null), block);
-    TransformKernel.Reply r = run(input, false, List.of(), "jpeg", MetadataPolicy.KEEP);
+    TransformReply r = run(input, false, List.of(), "jpeg", MetadataPolicy.KEEP);
     ExifIFD0Directory ifd0 = read(r.data()).getFirstDirectoryOfType(ExifIFD0Directory.class);
     assertFalse(ifd0.containsTag(ExifIFD0Directory.TAG_ORIENTATION));
     assertEquals(ExifBlocks.MODEL, ifd0.getString(ExifIFD0Directory.TAG_MODEL));

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.forkline.workers.image.MetadataPolicy;
 import dev.forkline.workers.image.TransformKernel;
+import dev.forkline.workers.image.TransformReply;
+import dev.forkline.workers.image.TransformRequest;
 import java.awt.image.BufferedImage;
 import java.nio.ByteOrder;
 import java.util.List;
@@ -25,17 +27,16 @@ class TransformKernelOrientTest {
     return ExifBlocks.jpegWithApp1(jpeg, ExifBlocks.block(ByteOrder.LITTLE_ENDIAN, 6));
   }
 
-  private static TransformKernel.Reply run(boolean autoOrient, List<String> filters)
-      throws Exception {
+  private static TransformReply run(boolean autoOrient, List<String> filters) throws Exception {
     byte[] request =
-        new TransformKernel.Request(1L << 20, autoOrient, filters, "png", 85, MetadataPolicy.STRIP)
+        new TransformRequest(1L << 20, autoOrient, filters, "png", 85, MetadataPolicy.STRIP)
             .encode(sideways());
-    return TransformKernel.Reply.decode(KERNEL.apply(request));
+    return TransformReply.decode(KERNEL.apply(request));
   }
 
   @Test
   void byDefaultThePhotoIsTurnedUprightBeforeTheFilters() throws Exception {
-    TransformKernel.Reply r = run(true, List.of("crop x=0 y=0 width=20 height=40"));
+    TransformReply r = run(true, List.of("crop x=0 y=0 width=20 height=40"));
     assertEquals(20, r.widthOut());
     assertEquals(40, r.heightOut(), "cropped after turning: 32x48 upright");
     assertEquals("auto-orient orientation=6; crop x=0 y=0 width=20 height=40", r.filtersApplied());
@@ -43,7 +44,7 @@ class TransformKernelOrientTest {
 
   @Test
   void listedAutoOrientTurnsItWhereItStands() throws Exception {
-    TransformKernel.Reply r = run(true, List.of("crop x=0 y=0 width=40 height=20", "auto-orient"));
+    TransformReply r = run(true, List.of("crop x=0 y=0 width=40 height=20", "auto-orient"));
     assertEquals(20, r.widthOut(), "cropped 40x20 first, then turned");
     assertEquals(40, r.heightOut());
     assertEquals("crop x=0 y=0 width=40 height=20; auto-orient orientation=6", r.filtersApplied());
@@ -51,7 +52,7 @@ class TransformKernelOrientTest {
 
   @Test
   void withAutoOrientOffThePixelsStayAsStored() throws Exception {
-    TransformKernel.Reply r = run(false, List.of());
+    TransformReply r = run(false, List.of());
     assertEquals(48, r.widthOut());
     assertEquals(32, r.heightOut());
     assertEquals("", r.filtersApplied());

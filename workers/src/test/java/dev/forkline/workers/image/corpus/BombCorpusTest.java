@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkline.workers.image.MetadataPolicy;
 import dev.forkline.workers.image.TransformKernel;
+import dev.forkline.workers.image.TransformReply;
+import dev.forkline.workers.image.TransformRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -33,7 +35,7 @@ class BombCorpusTest {
   /** The failure kind of the kernel's reply to {@code bytes}, or "ok". */
   static String kindOf(byte[] bytes) throws IOException {
     byte[] request =
-        new TransformKernel.Request(
+        new TransformRequest(
                 MAX_PIXELS,
                 true,
                 List.of("resize width=32 method=lanczos3"),
@@ -42,8 +44,7 @@ class BombCorpusTest {
                 MetadataPolicy.STRIP,
                 true)
             .encode(bytes);
-    TransformKernel.Reply reply =
-        TransformKernel.Reply.decode(new TransformKernel().apply(request));
+    TransformReply reply = TransformReply.decode(new TransformKernel().apply(request));
     return reply.ok() ? "ok" : reply.failureKind();
   }
 

@@ -3,6 +3,8 @@ package dev.forkline.workers.image.corpus;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.forkline.workers.image.MetadataPolicy;
 import dev.forkline.workers.image.TransformKernel;
+import dev.forkline.workers.image.TransformReply;
+import dev.forkline.workers.image.TransformRequest;
 import java.util.List;
 
 /**
@@ -21,8 +23,8 @@ class TransformKernelFuzzTest {
   @FuzzTest(maxDuration = "5m")
   void anyBytesGiveAReply(byte[] data) throws Exception {
     byte[] request =
-        new TransformKernel.Request(4_000_000L, true, CHAIN, "jpeg", 85, MetadataPolicy.KEEP, true)
+        new TransformRequest(4_000_000L, true, CHAIN, "jpeg", 85, MetadataPolicy.KEEP, true)
             .encode(data);
-    TransformKernel.Reply.decode(KERNEL.apply(request));
+    TransformReply.decode(KERNEL.apply(request));
   }
 }
