@@ -2,7 +2,6 @@ package dev.forkline.pipelines.image;
 
 import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.ImageFilterSettings;
-import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -24,10 +23,8 @@ public final class ImageStageBench {
     ImageFilterPipeline.tasks(pipeline, settings, inputRoot, null, null)
         .apply(
             StageChain.of(
-                Stage.of("read", new ImageCalls.Read(settings.maxFileBytes(), false))
-                    .withConfig(config.stage("read")),
-                Stage.of("transform", new ImageCalls.Transform(settings))
-                    .withConfig(config.stage("transform"))))
+                config.stage("read").running(new ImageCalls.Read(settings.maxFileBytes(), false)),
+                config.stage("transform").running(new ImageCalls.Transform(settings))))
         .apply("Drop", ParDo.of(new DropFn()));
   }
 

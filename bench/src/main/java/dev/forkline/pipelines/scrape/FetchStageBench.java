@@ -21,8 +21,9 @@ public final class FetchStageBench {
   public static void expand(Pipeline pipeline, ForklineConfig config) {
     UrlScrapeSettings settings = config.urlScrape();
     Stage<UrlTask> fetch =
-        Stage.of("fetch", new ScrapeCalls.Fetch(UrlScrapePipeline.fetchSettings(settings, config)))
-            .withConfig(config.stage("fetch"))
+        config
+            .stage("fetch")
+            .running(new ScrapeCalls.Fetch(UrlScrapePipeline.fetchSettings(settings, config)))
             .withPerKeyLimit(
                 new UrlScrapePipeline.HostKey(), settings.perHost(), settings.hostDelay());
     UrlScrapePipeline.tasks(pipeline, config, null, null)

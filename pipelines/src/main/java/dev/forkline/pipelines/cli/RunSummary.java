@@ -1,7 +1,7 @@
 package dev.forkline.pipelines.cli;
 
+import dev.forkline.pipelines.config.StageConfig;
 import dev.forkline.pipelines.exec.Executor;
-import dev.forkline.pipelines.exec.StageConfig;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.run.MetricsSnapshot;
 import dev.forkline.pipelines.run.RunResult;

@@ -1,6 +1,5 @@
 package dev.forkline.pipelines.config;
 
-import dev.forkline.pipelines.exec.StageConfig;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.forkline.pipelines.config;
 
 import dev.forkline.pipelines.exec.Executor;
-import dev.forkline.pipelines.exec.StageConfig;
 import java.time.Duration;
 
 /**

@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * A process pool's settings, serializable: the pool's own {@link PoolSpec} is built where it runs.
- * Immutable (AutoValue); {@link ProcessPool}'s {@code withX} methods validate each value.
+ * Immutable (AutoValue); each {@code withX} validates its value.
  */
 @AutoValue
-abstract class PoolSettings implements Serializable {
+public abstract class PoolSettings implements Serializable {
   private static final long serialVersionUID = 1L;
 
   abstract int workers();
@@ -38,6 +38,81 @@ abstract class PoolSettings implements Serializable {
         .setWindow(ProcessPool.DEFAULT_WINDOW)
         .setMaxTasksPerWorker(0)
         .setTaskErrorRetries(0);
+  }
+
+  /** Defaults: a worker per core, 256 MB heaps, 60 s a task, two re-runs after a worker died. */
+  public static PoolSettings defaults() {
+    return builder()
+        .setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()))
+        .setHeapBytes(256L << 20)
+        .setTaskTimeout(Duration.ofSeconds(60))
+        .setCrashRetries(2)
+        .build();
+  }
+
+  /** Worker JVMs in the pool, 1 to 256. */
+  public PoolSettings withWorkers(int workers) {
+    if (workers < 1 || workers > 256) {
+      throw new IllegalArgumentException("workers must be 1 to 256, got " + workers);
+    }
+    return toBuilder().setWorkers(workers).build();
+  }
+
+  /** Each worker's maximum heap ({@code -Xmx}), at least 16 MB. */
+  public PoolSettings withHeap(long bytes) {
+    if (bytes < (16L << 20)) {
+      throw new IllegalArgumentException(
+          "a worker heap is at least 16 MB, got " + bytes + " bytes");
+    }
+    return toBuilder().setHeapBytes(bytes).build();
+  }
+
+  /** Extra flags for the worker JVMs. */
+  public PoolSettings withJvmFlags(List<String> flags) {
+    if (flags == null) {
+      throw new IllegalArgumentException("JVM flags must be a list, got null");
+    }
+    return toBuilder().setJvmFlags(flags).build();
+  }
+
+  /** Tasks in flight per worker, 1 to 64. */
+  public PoolSettings withWindow(int window) {
+    if (window < 1 || window > 64) {
+      throw new IllegalArgumentException("window must be 1 to 64, got " + window);
+    }
+    return toBuilder().setWindow(window).build();
+  }
+
+  /** Replace a worker after this many tasks; 0: never. */
+  public PoolSettings withMaxTasksPerWorker(int tasks) {
+    if (tasks < 0) {
+      throw new IllegalArgumentException("max tasks per worker is 0 (never) or more: " + tasks);
+    }
+    return toBuilder().setMaxTasksPerWorker(tasks).build();
+  }
+
+  /** The deadline of one task on a worker; past it the worker is killed and replaced. */
+  public PoolSettings withTimeout(Duration timeout) {
+    if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+    }
+    return toBuilder().setTaskTimeout(timeout).build();
+  }
+
+  /** Re-runs of a task whose worker crashed, hung or ran out of memory. */
+  public PoolSettings withRetries(int retries) {
+    if (retries < 0) {
+      throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
+    }
+    return toBuilder().setCrashRetries(retries).build();
+  }
+
+  /** Re-runs of a task whose kernel threw. */
+  public PoolSettings withTaskErrorRetries(int retries) {
+    if (retries < 0) {
+      throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
+    }
+    return toBuilder().setTaskErrorRetries(retries).build();
   }
 
   PoolSpec spec(String kernel) {

@@ -61,16 +61,7 @@ public final class ProcessPool<I, O>
     if (call == null) {
       throw new IllegalArgumentException("ProcessPool.of needs a call");
     }
-    return new ProcessPool<>(
-        call,
-        "pool",
-        PoolSettings.builder()
-            .setWorkers(Math.max(1, Runtime.getRuntime().availableProcessors()))
-            .setHeapBytes(256L << 20)
-            .setTaskTimeout(Duration.ofSeconds(60))
-            .setCrashRetries(2)
-            .build(),
-        null);
+    return new ProcessPool<>(call, "pool", PoolSettings.defaults(), null);
   }
 
   public ProcessPool<I, O> withStageName(String stage) {
@@ -80,64 +71,42 @@ public final class ProcessPool<I, O>
 
   /** Worker JVMs in the pool. */
   public ProcessPool<I, O> withWorkers(int workers) {
-    if (workers < 1 || workers > 256) {
-      throw new IllegalArgumentException("workers must be 1 to 256, got " + workers);
-    }
-    return with(settings.toBuilder().setWorkers(workers).build());
+    return with(settings.withWorkers(workers));
   }
 
   /** Each worker's maximum heap ({@code -Xmx}); a worker that runs out exits and is replaced. */
   public ProcessPool<I, O> withHeap(long bytes) {
-    if (bytes < (16L << 20)) {
-      throw new IllegalArgumentException(
-          "a worker heap is at least 16 MB, got " + bytes + " bytes");
-    }
-    return with(settings.toBuilder().setHeapBytes(bytes).build());
+    return with(settings.withHeap(bytes));
   }
 
   /** Extra flags for the worker JVMs (for example {@code -XX:+UseParallelGC}). */
   public ProcessPool<I, O> withJvmFlags(List<String> flags) {
-    return with(settings.toBuilder().setJvmFlags(flags).build());
+    return with(settings.withJvmFlags(flags));
   }
 
   /** Tasks in flight per worker. */
   public ProcessPool<I, O> withWindow(int window) {
-    if (window < 1 || window > 64) {
-      throw new IllegalArgumentException("window must be 1 to 64, got " + window);
-    }
-    return with(settings.toBuilder().setWindow(window).build());
+    return with(settings.withWindow(window));
   }
 
   /** Replace a worker after this many tasks (0: never), against leaks in native code or caches. */
   public ProcessPool<I, O> withMaxTasksPerWorker(int tasks) {
-    if (tasks < 0) {
-      throw new IllegalArgumentException("max tasks per worker is 0 (never) or more: " + tasks);
-    }
-    return with(settings.toBuilder().setMaxTasksPerWorker(tasks).build());
+    return with(settings.withMaxTasksPerWorker(tasks));
   }
 
   /** The deadline of one task on a worker; past it the worker is killed and replaced. */
   public ProcessPool<I, O> withTimeout(Duration timeout) {
-    if (timeout == null || timeout.isZero() || timeout.isNegative()) {
-      throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-    }
-    return with(settings.toBuilder().setTaskTimeout(timeout).build());
+    return with(settings.withTimeout(timeout));
   }
 
   /** Re-runs of an element whose worker crashed, hung or ran out of memory. */
   public ProcessPool<I, O> withRetries(int retries) {
-    if (retries < 0) {
-      throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
-    }
-    return with(settings.toBuilder().setCrashRetries(retries).build());
+    return with(settings.withRetries(retries));
   }
 
   /** Re-runs of an element whose kernel threw (default 0: a kernel error is usually the input). */
   public ProcessPool<I, O> withTaskErrorRetries(int retries) {
-    if (retries < 0) {
-      throw new IllegalArgumentException("retries must be 0 or more, got " + retries);
-    }
-    return with(settings.toBuilder().setTaskErrorRetries(retries).build());
+    return with(settings.withTaskErrorRetries(retries));
   }
 
   public ProcessPool<I, O> withOutputCoder(Coder<O> coder) {

@@ -9,7 +9,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
  * Stages run in a {@link StageChain}.
  *
  * <pre>{@code
- * Stage.of("read", new ReadCall()).withConfig(config.stage("read"))
+ * config.stage("read").running(new ReadCall())
  * }</pre>
  */
 public final class Stage<T extends Tracked<T>> implements Serializable {
@@ -43,7 +43,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
     this.keyResolver = keyResolver;
   }
 
-  /** A stage running {@code call}; give it its settings with {@link #withConfig}. */
+  /** A stage running {@code call}; give it its settings with {@link #withSettings}. */
   public static <T extends Tracked<T>> Stage<T> of(String name, StageCall<T> call) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a stage needs a name");
@@ -52,18 +52,6 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
       throw new IllegalArgumentException("stage " + name + " needs a call");
     }
     return new Stage<>(name, call, null, null, null, 0, Duration.ZERO, null);
-  }
-
-  /** The stage's executor and knobs from the config. */
-  public Stage<T> withConfig(StageConfig config) {
-    if (config == null || !config.name().equals(name)) {
-      throw new IllegalArgumentException(
-          "stage " + name + " got the config of " + (config == null ? "nothing" : config.name()));
-    }
-    if (config.executor() == Executor.PROCESSES) {
-      return onProcesses(StageCalls.poolSettings(config));
-    }
-    return withSettings(StageCalls.callSettings(config));
   }
 
   /** Runs the stage on threads, or inline, with these settings. */
@@ -75,7 +63,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
   }
 
   /** Runs the stage's kernel in a pool of worker JVMs with these settings. */
-  Stage<T> onProcesses(PoolSettings pool) {
+  public Stage<T> onProcesses(PoolSettings pool) {
     if (pool == null) {
       throw new IllegalArgumentException("stage " + name + " needs pool settings");
     }
@@ -154,7 +142,7 @@ public final class Stage<T extends Tracked<T>> implements Serializable {
     return call;
   }
 
-  /** The executor's settings; null until {@link #withConfig} or {@link #withSettings}. */
+  /** The executor's settings; null until {@link #withSettings} or {@link #onProcesses}. */
   CallSettings settings() {
     return settings;
   }

@@ -1,22 +1,11 @@
 package dev.forkline.pipelines.exec;
 
 /**
- * How a stage of a {@link StageChain} becomes what its executor runs: the call settings and pool
- * settings from its config, and the call wrapped so each attempt works on its own copy.
+ * How a stage of a {@link StageChain} becomes what its executor runs: its settings with its per-key
+ * limit, and the call wrapped so each attempt works on its own copy.
  */
 final class StageCalls {
   private StageCalls() {}
-
-  /** The executor settings of a stage from its config. */
-  static CallSettings callSettings(StageConfig config) {
-    CallSettings base =
-        CallSettings.defaults().withTimeout(config.timeout()).withRetries(config.retries());
-    return switch (config.executor()) {
-      case INLINE -> base.withInline(true);
-      case THREADS -> base.withThreads(config.threads());
-      case PROCESSES -> ProcessPool.callSettings(poolSettings(config));
-    };
-  }
 
   /** A stage's call settings, plus its per-key limit if it has one. */
   static CallSettings settingsOf(Stage<?> stage) {
@@ -24,16 +13,6 @@ final class StageCalls {
     return stage.keyFn() == null
         ? settings
         : settings.withPerKeyLimit(stage.perKeyLimit(), stage.perKeyDelay());
-  }
-
-  static PoolSettings poolSettings(StageConfig config) {
-    return PoolSettings.builder()
-        .setWorkers(config.workers())
-        .setHeapBytes(config.heapBytes())
-        .setMaxTasksPerWorker(config.maxTasksPerWorker())
-        .setTaskTimeout(config.timeout())
-        .setCrashRetries(config.retries())
-        .build();
   }
 
   static <T extends Tracked<T>> BlockingCall<T, T> executableCall(Stage<T> stage) {

@@ -127,7 +127,9 @@ public final class StageChain<T extends Tracked<T>>
     for (Stage<T> stage : stages) {
       if (stage.settings() == null) {
         throw new IllegalArgumentException(
-            "stage " + stage.name() + ": call withConfig(...) before chaining it");
+            "stage "
+                + stage.name()
+                + ": give it its settings (withSettings, onProcesses or StageConfig.running) before chaining it");
       }
     }
     return new StageChain<>(List.of(stages), 0, ACCEPTED, ACCEPTED_PER_KEY);

@@ -3,7 +3,6 @@ package dev.forkline.pipelines.image;
 import dev.forkline.pipelines.config.ForklineConfig;
 import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.BatchChunks;
-import dev.forkline.pipelines.exec.Stage;
 import dev.forkline.pipelines.exec.StageChain;
 import dev.forkline.pipelines.run.PipelineDefinition;
 import dev.forkline.pipelines.run.ResumeVerdicts;
@@ -126,18 +125,17 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     return tasks(pipeline, settings, inputRoot, context.done(), context.verdicts())
         .apply(
             StageChain.of(
-                    Stage.of(
-                            "read",
+                    config
+                        .stage("read")
+                        .running(
                             new ImageCalls.Read(
-                                settings.maxFileBytes(), settings.resumeByContent()))
-                        .withConfig(config.stage("read")),
-                    Stage.of("transform", new ImageCalls.Transform(settings))
-                        .withConfig(config.stage("transform")),
-                    Stage.of(
-                            "write",
+                                settings.maxFileBytes(), settings.resumeByContent())),
+                    config.stage("transform").running(new ImageCalls.Transform(settings)),
+                    config
+                        .stage("write")
+                        .running(
                             new ImageCalls.Write(
-                                inputRoot, outputRoot, context.scratch().toString()))
-                        .withConfig(config.stage("write")))
+                                inputRoot, outputRoot, context.scratch().toString())))
                 .toTable(context.rows(toRow)));
   }
 

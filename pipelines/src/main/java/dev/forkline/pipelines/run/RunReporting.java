@@ -1,7 +1,7 @@
 package dev.forkline.pipelines.run;
 
 import dev.forkline.pipelines.config.ForklineConfig;
-import dev.forkline.pipelines.exec.StageConfig;
+import dev.forkline.pipelines.config.StageConfig;
 import dev.forkline.pipelines.report.RunRecord;
 import dev.forkline.pipelines.report.RunReport;
 import java.io.IOException;

@@ -178,14 +178,14 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     UrlScrapeSettings settings = config.urlScrape();
     ToRow toRow = new ToRow(extract, config.executors(), fingerprint(config));
     Stage<UrlTask> fetch =
-        Stage.of("fetch", new ScrapeCalls.Fetch(fetchSettings(settings, config)))
-            .withConfig(config.stage("fetch"))
+        config
+            .stage("fetch")
+            .running(new ScrapeCalls.Fetch(fetchSettings(settings, config)))
             .withPerKeyLimit(new HostKey(), settings.perHost(), settings.hostDelay());
     if (settings.keyByAddress()) {
       fetch = fetch.withKeyResolver(new AddressKey());
     }
-    Stage<UrlTask> parse =
-        Stage.of("parse", new ScrapeCalls.Parse(rules(settings))).withConfig(config.stage("parse"));
+    Stage<UrlTask> parse = config.stage("parse").running(new ScrapeCalls.Parse(rules(settings)));
     return tasks(pipeline, config, context.done(), context.verdicts())
         .apply(
             StageChain.of(fetch, parse)

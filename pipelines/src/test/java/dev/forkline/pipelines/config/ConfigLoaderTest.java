@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkline.pipelines.exec.Executor;
-import dev.forkline.pipelines.exec.StageConfig;
 import dev.forkline.workers.image.MetadataPolicy;
 import java.io.IOException;
 import java.nio.file.Files;

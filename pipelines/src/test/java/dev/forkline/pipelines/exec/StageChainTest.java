@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forkline.pipelines.config.StageConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -107,9 +108,8 @@ class StageChainTest {
   }
 
   private static Stage<TestItem> upper() {
-    return Stage.of("upper", new Upper())
-        .withConfig(
-            new StageConfig("upper", Executor.THREADS, 4, 0, 0, Duration.ofSeconds(10), 0, 0));
+    return new StageConfig("upper", Executor.THREADS, 4, 0, 0, Duration.ofSeconds(10), 0, 0)
+        .running(new Upper());
   }
 
   private static PCollection<TestItem> items(Pipeline p, String name, int from, int to) {
@@ -223,8 +223,8 @@ class StageChainTest {
     oneBundle(p, 20)
         .apply(
             StageChain.of(
-                    Stage.of("one", new Count(test)).withConfig(threads("one", 2)),
-                    Stage.of("two", new Gate(test, 6)).withConfig(threads("two", 1)))
+                    threads("one", 2).running(new Count(test)),
+                    threads("two", 1).running(new Gate(test, 6)))
                 .withWaitingRoom(2)
                 .toTable(new RecordingSink(test)))
         .apply(ParDo.of(new CollectFn(test)));
@@ -306,8 +306,8 @@ class StageChainTest {
     oneBundle(p, 60)
         .apply(
             StageChain.of(
-                    Stage.of("one", new Enter(test)).withConfig(threads("one", 2)),
-                    Stage.of("two", new Slow()).withConfig(threads("two", 1)))
+                    threads("one", 2).running(new Enter(test)),
+                    threads("two", 1).running(new Slow()))
                 .withWaitingRoom(3)
                 .toTable(new LeavingSink(test)));
     p.run().waitUntilFinish();
@@ -362,10 +362,10 @@ class StageChainTest {
     oneBundle(p, 60)
         .apply(
             StageChain.of(
-                    Stage.of("fetch", new RecordStart(test))
-                        .withConfig(threads("fetch", 2))
+                    threads("fetch", 2)
+                        .running(new RecordStart(test))
                         .withPerKeyLimit(new GroupOfThree(), 1, Duration.ofSeconds(1)),
-                    Stage.of("two", new Slow()).withConfig(threads("two", 1)))
+                    threads("two", 1).running(new Slow()))
                 .toTable(new LeavingSink(test)));
     LIVE.put(test, new int[2]);
     p.run().waitUntilFinish();
@@ -461,8 +461,8 @@ class StageChainTest {
         .apply(Flatten.pCollections())
         .apply(
             StageChain.of(
-                    Stage.of("fetch", new SlowKeyCall(test))
-                        .withConfig(threads("fetch", 2))
+                    threads("fetch", 2)
+                        .running(new SlowKeyCall(test))
                         .withPerKeyLimit(new SlowOrOwn(), 1, Duration.ZERO))
                 .withAccepted(4, 3)
                 .toTable(new RecordingSink(test)));
@@ -561,9 +561,8 @@ class StageChainTest {
     PARTS_OUT.put(test, new ConcurrentLinkedQueue<>());
     Pipeline p = pipeline();
     Stage<TestItem> full =
-        Stage.of("write", new DiskFull())
-            .withConfig(
-                new StageConfig("write", Executor.THREADS, 2, 0, 0, Duration.ofSeconds(10), 0, 0));
+        new StageConfig("write", Executor.THREADS, 2, 0, 0, Duration.ofSeconds(10), 0, 0)
+            .running(new DiskFull());
     oneBundle(p, 5).apply(StageChain.of(full).toTable(new RecordingSink(test)));
 
     Exception e =
