@@ -147,20 +147,7 @@ final class JobRunner implements AutoCloseable {
 
   private void run(Job job) throws IOException {
     Path log = logFile(dataDir, job.id());
-    List<String> command = new ArrayList<>(forkline);
-    command.add("run");
-    command.add(configFile(dataDir, job.id()).toString());
-    command.add("--base");
-    command.add(job.base());
-    command.add("--progress");
-    command.add("json");
-    for (String override : job.overrides()) {
-      command.add("--set");
-      command.add(override);
-    }
-    if (job.resume()) {
-      command.add("--resume");
-    }
+    List<String> command = command(job);
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(Path.of(job.base()).toFile())
@@ -190,71 +177,102 @@ final class JobRunner implements AutoCloseable {
       }
       store.setPid(job.id(), process.pid());
       announce(job.id());
-      String lastError = null;
-      long lastStored = 0;
-      try (BufferedReader lines =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          if (line.startsWith("{\"progress\":")) {
-            JsonNode p = JSON.readTree(line).get("progress");
-            if (System.nanoTime() - lastStored > 1_000_000_000L) {
-              store.progress(
-                  job.id(),
-                  p.path("inputs").asLong(),
-                  p.path("rows").asLong(),
-                  p.path("ok").asLong(),
-                  p.path("failed").asLong());
-              lastStored = System.nanoTime();
-            }
-            events.send(job.id(), "progress", JSON.writeValueAsString(p), false);
-            continue;
-          }
-          out.write(line);
-          out.write('\n');
-          out.flush();
-          if (line.startsWith("forkline: ")) {
-            lastError = line.substring("forkline: ".length());
-          }
-        }
-      }
+      String lastError = pump(job, process, out);
       int exit = waitFor(process);
       Running r = running.remove(job.id());
       boolean cancelled = r != null && r.cancelled;
       out.write("== exit " + exit + (cancelled ? " (cancelled)" : "") + "\n");
-      RunRecord record = job.output() == null ? null : RunRecord.readFrom(Path.of(job.output()));
-      if (record != null && exit <= 1 && !cancelled) {
-        store.progress(
-            job.id(),
-            record.inputs(),
-            record.ok() + record.failed() + record.carriedOver(),
-            record.ok() + record.carriedOver(),
-            record.failed());
-      }
-      String state;
-      String message;
-      if (cancelled) {
-        state = Job.CANCELLED;
-        message = "cancelled while it ran; resume it to go on from its finished rows";
-      } else if (closed) {
-        state = Job.INTERRUPTED;
-        message =
-            "the service stopped while the job ran; resume it to go on from its finished rows";
-      } else if (exit == 0 || exit == 1) {
-        state = Job.SUCCEEDED;
-        message =
-            exit == 0
-                ? "every row ok"
-                : (record == null ? "some" : String.format("%,d", record.failed()))
-                    + " rows failed";
-      } else {
-        state = Job.FAILED;
-        message = lastError != null ? lastError : "forkline run exited with " + exit;
-      }
-      store.finish(job.id(), state, exit, message);
+      finish(job, exit, cancelled, lastError);
     }
     announceEnd(job.id());
+  }
+
+  /** The job's {@code forkline run} command line. */
+  private List<String> command(Job job) {
+    List<String> command = new ArrayList<>(forkline);
+    command.add("run");
+    command.add(configFile(dataDir, job.id()).toString());
+    command.add("--base");
+    command.add(job.base());
+    command.add("--progress");
+    command.add("json");
+    for (String override : job.overrides()) {
+      command.add("--set");
+      command.add(override);
+    }
+    if (job.resume()) {
+      command.add("--resume");
+    }
+    return command;
+  }
+
+  /**
+   * Reads the job's output to its end: progress lines become events (and, each second, the store's
+   * counters), the rest goes to its log. Returns the last error line, or null.
+   */
+  private String pump(Job job, Process process, Writer out) throws IOException {
+    String lastError = null;
+    long lastStored = 0;
+    try (BufferedReader lines =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = lines.readLine()) != null) {
+        if (line.startsWith("{\"progress\":")) {
+          JsonNode p = JSON.readTree(line).get("progress");
+          if (System.nanoTime() - lastStored > 1_000_000_000L) {
+            store.progress(
+                job.id(),
+                p.path("inputs").asLong(),
+                p.path("rows").asLong(),
+                p.path("ok").asLong(),
+                p.path("failed").asLong());
+            lastStored = System.nanoTime();
+          }
+          events.send(job.id(), "progress", JSON.writeValueAsString(p), false);
+          continue;
+        }
+        out.write(line);
+        out.write('\n');
+        out.flush();
+        if (line.startsWith("forkline: ")) {
+          lastError = line.substring("forkline: ".length());
+        }
+      }
+    }
+    return lastError;
+  }
+
+  /** Stores how the job ended: its counters from run.json, its state and a line saying why. */
+  private void finish(Job job, int exit, boolean cancelled, String lastError) {
+    RunRecord record = job.output() == null ? null : RunRecord.readFrom(Path.of(job.output()));
+    if (record != null && exit <= 1 && !cancelled) {
+      store.progress(
+          job.id(),
+          record.inputs(),
+          record.ok() + record.failed() + record.carriedOver(),
+          record.ok() + record.carriedOver(),
+          record.failed());
+    }
+    String state;
+    String message;
+    if (cancelled) {
+      state = Job.CANCELLED;
+      message = "cancelled while it ran; resume it to go on from its finished rows";
+    } else if (closed) {
+      state = Job.INTERRUPTED;
+      message = "the service stopped while the job ran; resume it to go on from its finished rows";
+    } else if (exit == 0 || exit == 1) {
+      state = Job.SUCCEEDED;
+      message =
+          exit == 0
+              ? "every row ok"
+              : (record == null ? "some" : String.format("%,d", record.failed())) + " rows failed";
+    } else {
+      state = Job.FAILED;
+      message = lastError != null ? lastError : "forkline run exited with " + exit;
+    }
+    store.finish(job.id(), state, exit, message);
   }
 
   private static int waitFor(Process process) {

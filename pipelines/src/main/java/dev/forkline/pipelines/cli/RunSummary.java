@@ -22,9 +22,7 @@ final class RunSummary {
   /** The summary of a run; {@code stopped} (e.g. "stopped") for one that did not finish. */
   static String render(RunResult result, String stopped) {
     MetricsSnapshot m = result.metrics();
-    long ok = m.rowsOk();
     long failed = m.rowsFailed();
-    long processed = ok + failed;
     double seconds = Math.max(result.wallTime().toMillis(), 1) / 1000.0;
     StringBuilder out = new StringBuilder();
     out.append(
@@ -35,6 +33,28 @@ final class RunSummary {
             stopped != null ? stopped : failed == 0 ? "all rows ok" : "finished with failed rows",
             seconds(seconds)));
 
+    counts(out, result);
+    stages(out, result);
+    out.append(System.lineSeparator());
+    if (stopped != null) {
+      return out.toString(); // no table: the previous one, if any, is as it was
+    }
+    out.append("  table: ").append(result.table()).append(System.lineSeparator());
+    if (failed > 0) {
+      out.append("  failed rows: forkline inspect ")
+          .append(result.table())
+          .append(" --where status=failed")
+          .append(System.lineSeparator());
+    }
+    return out.toString();
+  }
+
+  /** The row counts: inputs, what --resume kept, redid and dropped, ok, failed, throughput. */
+  private static void counts(StringBuilder out, RunResult result) {
+    MetricsSnapshot m = result.metrics();
+    long ok = m.rowsOk();
+    long failed = m.rowsFailed();
+    double seconds = Math.max(result.wallTime().toMillis(), 1) / 1000.0;
     line(out, "inputs", number(m.inputs()), "found in the input");
     long excluded = m.get(StageMetrics.EXCLUDED);
     if (excluded > 0) {
@@ -62,8 +82,12 @@ final class RunSummary {
     }
     line(out, "ok", number(ok), "");
     line(out, "failed", number(failed), failed == 0 ? "" : kinds(m.rowsFailedByKind()));
-    line(out, "throughput", String.format(Locale.ROOT, "%.1f", processed / seconds), "rows/s");
+    line(out, "throughput", String.format(Locale.ROOT, "%.1f", (ok + failed) / seconds), "rows/s");
+  }
 
+  /** Each stage's executor, rows and busy time, and the worker JVMs started and replaced. */
+  private static void stages(StringBuilder out, RunResult result) {
+    MetricsSnapshot m = result.metrics();
     TextTable stages =
         new TextTable(List.of("stage", "executor", "ok", "failed", "busy", "share", "per element"))
             .rightAlign(2)
@@ -103,18 +127,6 @@ final class RunSummary {
             .append(System.lineSeparator());
       }
     }
-    out.append(System.lineSeparator());
-    if (stopped != null) {
-      return out.toString(); // no table: the previous one, if any, is as it was
-    }
-    out.append("  table: ").append(result.table()).append(System.lineSeparator());
-    if (failed > 0) {
-      out.append("  failed rows: forkline inspect ")
-          .append(result.table())
-          .append(" --where status=failed")
-          .append(System.lineSeparator());
-    }
-    return out.toString();
   }
 
   /** The executor and its size: {@code threads (8)}, {@code processes (2)}, {@code inline}. */

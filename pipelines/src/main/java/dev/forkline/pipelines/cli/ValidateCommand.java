@@ -75,90 +75,100 @@ final class ValidateCommand implements Callable<Integer> {
     text.append("  input     ").append(join(config.inputs())).append('\n');
     text.append("  output    ").append(config.output()).append('\n');
     if (config.imageFilter() != null) {
-      ImageFilterSettings f = config.imageFilter();
-      text.append("  include   ").append(String.join(", ", f.include())).append('\n');
-      text.append("  limits    ")
-          .append(String.format(java.util.Locale.ROOT, "%,d", f.maxPixels()))
-          .append(" pixels, ")
-          .append(Units.formatSize(f.maxFileBytes()))
-          .append(" per file\n");
-      if (f.autoOrient()) {
-        text.append("  filter    auto-orient (by EXIF)\n");
-      }
-      for (String filter : f.filters()) {
-        text.append("  filter    ").append(filter).append('\n');
-      }
-      text.append("  write     ")
-          .append(f.format().equals("same") ? "the same format" : f.format())
-          .append(
-              f.format().equals("jpeg") || f.format().equals("same")
-                  ? ", quality " + f.quality()
-                  : "")
-          .append(", names ")
-          .append(f.nameTemplate())
-          .append(", metadata ")
-          .append(f.metadata().label())
-          .append('\n');
+      describe(text, config.imageFilter());
     }
     if (config.urlScrape() != null) {
-      UrlScrapeSettings u = config.urlScrape();
-      text.append("  fetch     ")
-          .append(u.perHost())
-          .append(u.keyByAddress() ? " per IP address, delay " : " per host, delay ")
-          .append(Units.formatDuration(u.hostDelay()))
-          .append(", body up to ")
-          .append(Units.formatSize(u.maxBodyBytes()))
-          .append(", ")
-          .append(u.maxRedirects())
-          .append(" redirects, user-agent '")
-          .append(u.userAgent())
-          .append("'\n");
-      text.append("  robots    ")
-          .append(
-              u.respectRobots()
-                  ? "obeyed, Crawl-delay up to " + Units.formatDuration(u.maxCrawlDelay())
-                  : "ignored")
-          .append('\n');
-      if (u.demoSite() != null) {
-        text.append("  demo-site ")
-            .append(u.demoSite())
-            .append(" on http://127.0.0.1:")
-            .append(u.demoSitePort())
-            .append("/ during the run\n");
-      }
-      u.extract()
-          .forEach(
-              (name, e) ->
-                  text.append("  extract   ")
-                      .append(name)
-                      .append(": ")
-                      .append(e.css())
-                      .append(" -> ")
-                      .append(e.attr())
-                      .append(e.all() ? " (all)" : "")
-                      .append('\n'));
+      describe(text, config.urlScrape());
     }
     for (StageConfig stage : config.stages().values()) {
-      text.append("  stage     ")
-          .append(String.format("%-10s", stage.name()))
-          .append(stage.executor().configName());
-      switch (stage.executor()) {
-        case THREADS -> text.append(", ").append(stage.threads()).append(" threads");
-        case PROCESSES ->
-            text.append(", ")
-                .append(stage.workers())
-                .append(" workers of ")
-                .append(Units.formatSize(stage.heapBytes()))
-                .append(" heap");
-        case INLINE -> {}
-      }
-      text.append(", timeout ")
-          .append(Units.formatDuration(stage.timeout()))
-          .append(", retries ")
-          .append(stage.retries());
-      text.append('\n');
+      describe(text, stage);
     }
     return text.toString().stripTrailing();
+  }
+
+  private static void describe(StringBuilder text, ImageFilterSettings f) {
+    text.append("  include   ").append(String.join(", ", f.include())).append('\n');
+    text.append("  limits    ")
+        .append(String.format(java.util.Locale.ROOT, "%,d", f.maxPixels()))
+        .append(" pixels, ")
+        .append(Units.formatSize(f.maxFileBytes()))
+        .append(" per file\n");
+    if (f.autoOrient()) {
+      text.append("  filter    auto-orient (by EXIF)\n");
+    }
+    for (String filter : f.filters()) {
+      text.append("  filter    ").append(filter).append('\n');
+    }
+    text.append("  write     ")
+        .append(f.format().equals("same") ? "the same format" : f.format())
+        .append(
+            f.format().equals("jpeg") || f.format().equals("same")
+                ? ", quality " + f.quality()
+                : "")
+        .append(", names ")
+        .append(f.nameTemplate())
+        .append(", metadata ")
+        .append(f.metadata().label())
+        .append('\n');
+  }
+
+  private static void describe(StringBuilder text, UrlScrapeSettings u) {
+    text.append("  fetch     ")
+        .append(u.perHost())
+        .append(u.keyByAddress() ? " per IP address, delay " : " per host, delay ")
+        .append(Units.formatDuration(u.hostDelay()))
+        .append(", body up to ")
+        .append(Units.formatSize(u.maxBodyBytes()))
+        .append(", ")
+        .append(u.maxRedirects())
+        .append(" redirects, user-agent '")
+        .append(u.userAgent())
+        .append("'\n");
+    text.append("  robots    ")
+        .append(
+            u.respectRobots()
+                ? "obeyed, Crawl-delay up to " + Units.formatDuration(u.maxCrawlDelay())
+                : "ignored")
+        .append('\n');
+    if (u.demoSite() != null) {
+      text.append("  demo-site ")
+          .append(u.demoSite())
+          .append(" on http://127.0.0.1:")
+          .append(u.demoSitePort())
+          .append("/ during the run\n");
+    }
+    u.extract()
+        .forEach(
+            (name, e) ->
+                text.append("  extract   ")
+                    .append(name)
+                    .append(": ")
+                    .append(e.css())
+                    .append(" -> ")
+                    .append(e.attr())
+                    .append(e.all() ? " (all)" : "")
+                    .append('\n'));
+  }
+
+  private static void describe(StringBuilder text, StageConfig stage) {
+    text.append("  stage     ")
+        .append(String.format("%-10s", stage.name()))
+        .append(stage.executor().configName());
+    switch (stage.executor()) {
+      case THREADS -> text.append(", ").append(stage.threads()).append(" threads");
+      case PROCESSES ->
+          text.append(", ")
+              .append(stage.workers())
+              .append(" workers of ")
+              .append(Units.formatSize(stage.heapBytes()))
+              .append(" heap");
+      case INLINE -> {}
+    }
+    text.append(", timeout ")
+        .append(Units.formatDuration(stage.timeout()))
+        .append(", retries ")
+        .append(stage.retries());
+    text.append('\n');
   }
 
   private static String join(List<Path> paths) {

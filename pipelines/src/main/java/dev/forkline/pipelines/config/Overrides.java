@@ -73,14 +73,7 @@ final class Overrides {
           "expected key=value, e.g. --set stages.read.threads=16 or --set output=out/run2");
     }
     String key = override.substring(0, eq).strip();
-    String[] parts = key.split("\\.", -1);
-    for (String part : parts) {
-      if (part.isEmpty()) {
-        throw new ConfigException(
-            Location.flag(flag),
-            "'" + key + "' is not a key path; use dots between keys, e.g. stages.read.threads");
-      }
-    }
+    String[] parts = keyPath(key, flag);
     Location at = Location.flag(flag);
     ConfigNode value = value(override.substring(eq + 1).strip(), flag, at);
     ConfigNode node = root;
@@ -120,5 +113,18 @@ final class Overrides {
       throw new ConfigException(
           at, "cannot set '" + key + "': its parent is " + node.describe() + ", not a mapping");
     }
+  }
+
+  /** The keys of a dotted path, each non-empty. */
+  private static String[] keyPath(String key, String flag) throws ConfigException {
+    String[] parts = key.split("\\.", -1);
+    for (String part : parts) {
+      if (part.isEmpty()) {
+        throw new ConfigException(
+            Location.flag(flag),
+            "'" + key + "' is not a key path; use dots between keys, e.g. stages.read.threads");
+      }
+    }
+    return parts;
   }
 }

@@ -94,13 +94,7 @@ public record LaunchPlan(
             "-Xlog:disable",
             "-jar",
             in.root().resolve("pipelines/target/forkline-client.jar").toString());
-
-    Map<String, String> env = new LinkedHashMap<>();
-    String sparkMaster = option(in.args(), "--spark-master").orElse("");
-    if (runner.equals("spark") && (sparkMaster.isEmpty() || sparkMaster.startsWith("local"))) {
-      // Spark in this JVM binds its driver to this address; the host name may not resolve.
-      env.put("SPARK_LOCAL_IP", in.env().getOrDefault("SPARK_LOCAL_IP", "127.0.0.1"));
-    }
+    Map<String, String> env = environment(in, runner);
 
     if (command.equals("daemon")) {
       String what = in.args().size() > 1 ? in.args().get(1) : "";
@@ -115,6 +109,66 @@ public record LaunchPlan(
     }
 
     String kind = command.equals("run") ? kind(in) : null;
+    List<String> jvm = jvmFlags(in, command, kind, opts, nativeLoops);
+
+    Path daemonSocket = null;
+    List<String> daemonCommand = List.of();
+    if (usesDaemon(in, command, runner)) {
+      daemonCommand = daemonCommand(in, jar, userFlags, nativeLoops, opts, cds);
+      daemonSocket = daemonDir(in).resolve(daemonKey(in, jar, daemonCommand) + ".sock");
+    }
+
+    Path recordArchive = null;
+    Path recordTemp = null;
+    if (cds) {
+      Path archive = sibling(jar, (kind == null ? "" : "-" + kind) + ".jsa");
+      if (!command.equals("run")) {
+        archive = freshArchive(in, jar, "-image-filter.jsa", "-url-scrape.jsa", ".jsa");
+      }
+      if (archive != null && fresh(in, archive, jar)) {
+        jvm.add("-XX:SharedArchiveFile=" + archive);
+      } else if (command.equals("run") && in.files().isWritableFolder(archive.getParent())) {
+        // The first run of a pipeline records the classes it loads; later runs map them.
+        recordArchive = archive;
+        recordTemp = sibling(archive, "." + in.nonce() + ".tmp");
+        jvm.add("-XX:ArchiveClassesAtExit=" + recordTemp);
+      }
+    }
+    boolean cacheable = recordTemp == null;
+    List<String> argv = new ArrayList<>();
+    argv.add("java");
+    argv.addAll(jvm);
+    argv.add("-jar");
+    argv.add(jar.toString());
+    return new LaunchPlan(
+        env,
+        argv,
+        true,
+        recordArchive,
+        recordTemp,
+        daemonSocket,
+        daemonCommand,
+        javaClient,
+        cacheable);
+  }
+
+  /** The environment the command gets besides the user's own. */
+  private static Map<String, String> environment(LaunchInputs in, String runner) {
+    Map<String, String> env = new LinkedHashMap<>();
+    String sparkMaster = option(in.args(), "--spark-master").orElse("");
+    if (runner.equals("spark") && (sparkMaster.isEmpty() || sparkMaster.startsWith("local"))) {
+      // Spark in this JVM binds its driver to this address; the host name may not resolve.
+      env.put("SPARK_LOCAL_IP", in.env().getOrDefault("SPARK_LOCAL_IP", "127.0.0.1"));
+    }
+    return env;
+  }
+
+  /**
+   * The JVM's flags for a command: logging, the JIT tiers and heap a pipeline of {@code kind} wants
+   * (unless the user's {@code FORKLINE_JAVA_OPTS} sets them), then the user's own.
+   */
+  private static List<String> jvmFlags(
+      LaunchInputs in, String command, String kind, String opts, boolean nativeLoops) {
     List<String> jvm = new ArrayList<>();
     jvm.add("-Xlog:disable");
     jvm.add("-Xlog:all=error:stderr");
@@ -132,48 +186,8 @@ public record LaunchPlan(
     if ("image-filter".equals(kind) && !opts.contains("NewSize")) {
       jvm.add(IMAGE_YOUNG);
     }
-    jvm.addAll(userFlags);
-
-    Path daemonSocket = null;
-    List<String> daemonCommand = List.of();
-    if (usesDaemon(in, command, runner)) {
-      daemonCommand = daemonCommand(in, jar, userFlags, nativeLoops, opts, cds);
-      daemonSocket = daemonDir(in).resolve(daemonKey(in, jar, daemonCommand) + ".sock");
-    }
-
-    Path archive = sibling(jar, (kind == null ? "" : "-" + kind) + ".jsa");
-    Path recordArchive = null;
-    Path recordTemp = null;
-    boolean cacheable = true;
-    if (cds) {
-      if (!command.equals("run")) {
-        archive = freshArchive(in, jar, "-image-filter.jsa", "-url-scrape.jsa", ".jsa");
-      }
-      if (archive != null && fresh(in, archive, jar)) {
-        jvm.add("-XX:SharedArchiveFile=" + archive);
-      } else if (command.equals("run") && in.files().isWritableFolder(archive.getParent())) {
-        // The first run of a pipeline records the classes it loads; later runs map them.
-        recordArchive = archive;
-        recordTemp = sibling(archive, "." + in.nonce() + ".tmp");
-        jvm.add("-XX:ArchiveClassesAtExit=" + recordTemp);
-        cacheable = false;
-      }
-    }
-    List<String> argv = new ArrayList<>();
-    argv.add("java");
-    argv.addAll(jvm);
-    argv.add("-jar");
-    argv.add(jar.toString());
-    return new LaunchPlan(
-        env,
-        argv,
-        true,
-        recordArchive,
-        recordTemp,
-        daemonSocket,
-        daemonCommand,
-        javaClient,
-        cacheable);
+    jvm.addAll(words(opts));
+    return jvm;
   }
 
   /** The pipeline of the config a {@code run} names: its first readable .yml/.yaml argument. */
