@@ -1,22 +1,14 @@
 package dev.forkline.pipelines.scrape;
 
-import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * A small local web site to scrape: static files from a folder plus paths that misbehave on purpose
@@ -39,30 +30,10 @@ import java.util.zip.GZIPOutputStream;
  * {@code /_retry-after} answers 503 with {@code Retry-After: 1} the first time per client and path,
  * then 200; {@code /_gzip-bomb} sends ~1 MB of gzip that inflates to 1 GiB; {@code /_big[?mb=N]}
  * sends N MB (default 20).
+ *
+ * <p>The answers are made by {@code DemoPages}, the access log written by {@code DemoAccessLog}.
  */
 public final class DemoSite {
-  private static final Map<String, String> TYPES =
-      Map.ofEntries(
-          Map.entry("html", "text/html"),
-          Map.entry("htm", "text/html"),
-          Map.entry("txt", "text/plain; charset=utf-8"),
-          Map.entry("css", "text/css; charset=utf-8"),
-          Map.entry("js", "text/javascript; charset=utf-8"),
-          Map.entry("json", "application/json"),
-          Map.entry("xml", "application/xml"),
-          Map.entry("csv", "text/csv; charset=utf-8"),
-          Map.entry("png", "image/png"),
-          Map.entry("jpg", "image/jpeg"),
-          Map.entry("jpeg", "image/jpeg"),
-          Map.entry("gif", "image/gif"),
-          Map.entry("webp", "image/webp"),
-          Map.entry("svg", "image/svg+xml"),
-          Map.entry("ico", "image/x-icon"),
-          Map.entry("pdf", "application/pdf"));
-
-  private static final int BOMB_MEMBERS = 1024; // x 1 MiB of zeros = 1 GiB inflated
-  private static final long SLOW_FOR_MILLIS = TimeUnit.MINUTES.toMillis(10);
-
   static {
     // The JDK's server writes a response's headers and body apart; with Nagle's algorithm on, the
     // body of every keep-alive response after the first waits for the client's delayed ACK (40 ms
@@ -179,9 +150,9 @@ public final class DemoSite {
     private final Map<String, AtomicInteger> hitsByHost = new ConcurrentHashMap<>();
     private final Set<String> retried = ConcurrentHashMap.newKeySet();
     private final AtomicInteger slowAborted = new AtomicInteger();
-    private final AccessLog accessLog;
+    private final DemoAccessLog accessLog;
 
-    private Handle(List<HttpServer> servers, ExecutorService executor, AccessLog accessLog) {
+    private Handle(List<HttpServer> servers, ExecutorService executor, DemoAccessLog accessLog) {
       this.servers = servers;
       this.executor = executor;
       this.accessLog = accessLog;
@@ -248,47 +219,6 @@ public final class DemoSite {
     }
   }
 
-  /** One line per answered request, flushed as written, so a reader sees every finished one. */
-  private static final class AccessLog {
-    private final java.io.Writer out;
-
-    AccessLog(Path file) throws IOException {
-      out =
-          Files.newBufferedWriter(
-              file,
-              StandardCharsets.UTF_8,
-              java.nio.file.StandardOpenOption.CREATE,
-              java.nio.file.StandardOpenOption.APPEND);
-    }
-
-    synchronized void write(
-        java.time.Instant start, String host, String path, int status, long ms) {
-      try {
-        out.write(
-            String.format(
-                Locale.ROOT,
-                "%d.%06d %s %s %d %d%n",
-                start.getEpochSecond(),
-                start.getNano() / 1000,
-                host,
-                path,
-                status,
-                ms));
-        out.flush();
-      } catch (IOException e) {
-        // a full disk loses log lines, not answers
-      }
-    }
-
-    synchronized void close() {
-      try {
-        out.close();
-      } catch (IOException e) {
-        // nothing left to save
-      }
-    }
-  }
-
   /**
    * Serves {@code root} on 127.0.0.1.
    *
@@ -315,18 +245,41 @@ public final class DemoSite {
       }
     }
     Path realRoot = root.toRealPath();
+    ExecutorService executor = executor(options.hosts());
+    DemoAccessLog log = options.accessLog() == null ? null : new DemoAccessLog(options.accessLog());
+    List<HttpServer> servers = bind(options, executor, log);
+    Handle handle = new Handle(servers, executor, log);
+    DemoPages pages = new DemoPages(realRoot, handle.retried, handle.slowAborted);
+    long latencyMillis = options.latency().toMillis();
+    Map<String, String> robots = new java.util.HashMap<>();
+    options.crawlDelays().forEach((host, delay) -> robots.put(host, crawlDelayRobots(delay)));
+    for (HttpServer server : servers) {
+      String host = server.getAddress().getAddress().getHostAddress();
+      server.createContext("/", handler(handle, pages, host, robots.get(host), latencyMillis, log));
+    }
+    servers.forEach(HttpServer::start);
+    return handle;
+  }
+
+  /** A thread per request in progress (the latency is a sleep): enough for every host at once. */
+  private static ExecutorService executor(int hosts) {
     AtomicInteger threadNumber = new AtomicInteger();
-    // a thread per request in progress (the latency is a sleep): enough for every host at once
-    ExecutorService executor =
-        Executors.newFixedThreadPool(
-            Math.max(64, options.hosts()),
-            r -> {
-              Thread t = new Thread(r, "demo-site-" + threadNumber.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    return Executors.newFixedThreadPool(
+        Math.max(64, hosts),
+        r -> {
+          Thread t = new Thread(r, "demo-site-" + threadNumber.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+  }
+
+  /**
+   * A server on each of 127.0.0.1 to 127.0.0.{@code hosts}, on one port, not started yet; on a
+   * failure, what was made is stopped and closed.
+   */
+  private static List<HttpServer> bind(Options options, ExecutorService executor, DemoAccessLog log)
+      throws IOException {
     List<HttpServer> servers = new java.util.ArrayList<>();
-    AccessLog log = options.accessLog() == null ? null : new AccessLog(options.accessLog());
     try {
       int port = options.port();
       for (int k = 1; k <= options.hosts(); k++) {
@@ -351,49 +304,46 @@ public final class DemoSite {
       }
       throw e;
     }
-    Handle handle = new Handle(List.copyOf(servers), executor, log);
-    byte[] bombMember = gzipZeros(1 << 20);
-    long latencyMillis = options.latency().toMillis();
-    Map<String, String> robots = new java.util.HashMap<>();
-    options.crawlDelays().forEach((host, delay) -> robots.put(host, crawlDelayRobots(delay)));
-    for (HttpServer server : servers) {
-      String host = server.getAddress().getAddress().getHostAddress();
-      AtomicInteger hostHits = handle.hitsByHost.computeIfAbsent(host, k -> new AtomicInteger());
-      String hostRobots = robots.get(host);
-      server.createContext(
-          "/",
-          exchange -> {
-            java.time.Instant arrived = java.time.Instant.now();
-            long t0 = System.nanoTime();
-            String path = exchange.getRequestURI().getRawPath();
-            try (exchange) {
-              handle.hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
-              hostHits.incrementAndGet();
-              if (latencyMillis > 0) {
-                Thread.sleep(latencyMillis);
-              }
-              if (hostRobots != null && path.equals("/robots.txt")) {
-                text(exchange, 200, hostRobots);
-              } else {
-                serve(exchange, realRoot, handle, bombMember);
-              }
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-            } catch (IOException | RuntimeException e) {
-              // the client went away or sent nonsense; nothing to answer
-            }
-            if (log != null) {
-              log.write(
-                  arrived,
-                  host,
-                  path,
-                  exchange.getResponseCode(),
-                  (System.nanoTime() - t0) / 1_000_000);
-            }
-          });
-    }
-    servers.forEach(HttpServer::start);
-    return handle;
+    return List.copyOf(servers);
+  }
+
+  /**
+   * The handler of one host: counts the request, waits the latency, answers (with {@code
+   * hostRobots} for {@code /robots.txt} when not null), and logs it.
+   */
+  private static HttpHandler handler(
+      Handle handle,
+      DemoPages pages,
+      String host,
+      String hostRobots,
+      long latencyMillis,
+      DemoAccessLog log) {
+    AtomicInteger hostHits = handle.hitsByHost.computeIfAbsent(host, k -> new AtomicInteger());
+    return exchange -> {
+      java.time.Instant arrived = java.time.Instant.now();
+      long t0 = System.nanoTime();
+      String path = exchange.getRequestURI().getRawPath();
+      try (exchange) {
+        handle.hits.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
+        hostHits.incrementAndGet();
+        if (latencyMillis > 0) {
+          Thread.sleep(latencyMillis);
+        }
+        if (hostRobots != null && path.equals("/robots.txt")) {
+          DemoPages.text(exchange, 200, hostRobots);
+        } else {
+          pages.serve(exchange);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (IOException | RuntimeException e) {
+        // the client went away or sent nonsense; nothing to answer
+      }
+      if (log != null) {
+        log.write(
+            arrived, host, path, exchange.getResponseCode(), (System.nanoTime() - t0) / 1_000_000);
+      }
+    };
   }
 
   /** A robots.txt that allows everything and asks for {@code delay} between requests. */
@@ -401,206 +351,6 @@ public final class DemoSite {
     String seconds =
         java.math.BigDecimal.valueOf(delay.toMillis(), 3).stripTrailingZeros().toPlainString();
     return "User-agent: *\nCrawl-delay: " + seconds + "\nDisallow:\n";
-  }
-
-  private static void serve(HttpExchange ex, Path root, Handle handle, byte[] bombMember)
-      throws IOException, InterruptedException {
-    String method = ex.getRequestMethod();
-    if (!method.equals("GET") && !method.equals("HEAD")) {
-      text(ex, 405, "only GET and HEAD are served\n");
-      return;
-    }
-    URI uri = ex.getRequestURI();
-    String path = uri.getRawPath();
-    Map<String, String> query = query(uri.getRawQuery());
-    if (path.startsWith("/_status/")) {
-      int status = parseInt(path.substring("/_status/".length()), -1);
-      if (status < 200 || status > 599) {
-        text(ex, 400, "/_status/NNN takes a status from 200 to 599\n");
-      } else {
-        if (query.containsKey("retry-after")) {
-          ex.getResponseHeaders().set("Retry-After", query.get("retry-after"));
-        }
-        text(ex, status, "status " + status + "\n");
-      }
-    } else if (path.equals("/_redirect/loop")) {
-      redirect(ex, 302, query.containsKey("again") ? "/_redirect/loop" : "/_redirect/loop?again");
-    } else if (path.equals("/_redirect/to")) {
-      String target = query.get("url");
-      if (target == null) {
-        text(ex, 400, "/_redirect/to needs ?url=TARGET\n");
-      } else {
-        redirect(ex, parseInt(query.getOrDefault("status", "302"), 302), target);
-      }
-    } else if (path.startsWith("/_redirect/chain/")) {
-      int n = parseInt(path.substring("/_redirect/chain/".length()), -1);
-      if (n < 0) {
-        text(ex, 400, "/_redirect/chain/N takes a count N of 0 or more\n");
-      } else if (n == 0) {
-        html(ex, "<html><body><h1>end of the chain</h1></body></html>\n");
-      } else {
-        redirect(ex, 302, "/_redirect/chain/" + (n - 1));
-      }
-    } else if (path.equals("/_slow")) {
-      slow(ex, Math.max(1, parseInt(query.getOrDefault("ms", "1000"), 1000)), handle);
-    } else if (path.equals("/_retry-after")) {
-      String client = ex.getRemoteAddress().getAddress().getHostAddress() + " " + uri;
-      if (handle.retried.add(client)) {
-        ex.getResponseHeaders().set("Retry-After", "1");
-        text(ex, 503, "busy: come back in a second\n");
-      } else {
-        html(ex, "<html><body><h1>back again</h1></body></html>\n");
-      }
-    } else if (path.equals("/_gzip-bomb")) {
-      ex.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-      ex.getResponseHeaders().set("Content-Encoding", "gzip");
-      ex.sendResponseHeaders(200, (long) bombMember.length * BOMB_MEMBERS);
-      try (OutputStream out = ex.getResponseBody()) {
-        for (int i = 0; i < BOMB_MEMBERS; i++) {
-          out.write(bombMember);
-        }
-      }
-    } else if (path.equals("/_big")) {
-      long size = (long) Math.max(0, parseInt(query.getOrDefault("mb", "20"), 20)) << 20;
-      ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-      ex.sendResponseHeaders(200, size == 0 ? -1 : size);
-      byte[] block = new byte[64 * 1024];
-      java.util.Arrays.fill(block, (byte) 'x');
-      try (OutputStream out = ex.getResponseBody()) {
-        for (long sent = 0; sent < size; sent += block.length) {
-          out.write(block, 0, (int) Math.min(block.length, size - sent));
-        }
-      }
-    } else {
-      file(ex, root, uri);
-    }
-  }
-
-  private static void file(HttpExchange ex, Path root, URI uri) throws IOException {
-    String decoded = uri.getPath(); // decodes %2e%2e and friends before the check below
-    if (decoded == null || decoded.indexOf('\0') >= 0 || decoded.contains("\\")) {
-      text(ex, 400, "bad path\n");
-      return;
-    }
-    Path target;
-    try {
-      target = root.resolve(decoded.replaceFirst("^/+", "")).normalize();
-    } catch (InvalidPathException e) {
-      text(ex, 400, "bad path\n");
-      return;
-    }
-    if (!target.startsWith(root)) {
-      text(ex, 403, "the path leaves the site's folder\n");
-      return;
-    }
-    if (Files.isDirectory(target)) {
-      if (!uri.getRawPath().endsWith("/")) {
-        redirect(ex, 301, uri.getRawPath() + "/");
-        return;
-      }
-      target = target.resolve("index.html");
-    }
-    if (!Files.isRegularFile(target)) {
-      text(ex, 404, "not found: " + uri.getRawPath() + "\n");
-      return;
-    }
-    if (!target.toRealPath().startsWith(root)) {
-      text(ex, 403, "the path leaves the site's folder\n");
-      return;
-    }
-    String name = target.getFileName().toString();
-    int dot = name.lastIndexOf('.');
-    String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
-    ex.getResponseHeaders()
-        .set("Content-Type", TYPES.getOrDefault(ext, "application/octet-stream"));
-    long size = Files.size(target);
-    if (ex.getRequestMethod().equals("HEAD")) {
-      ex.getResponseHeaders().set("Content-Length", Long.toString(size));
-      ex.sendResponseHeaders(200, -1);
-      return;
-    }
-    ex.sendResponseHeaders(200, size == 0 ? -1 : size);
-    try (InputStream in = Files.newInputStream(target);
-        OutputStream out = ex.getResponseBody()) {
-      in.transferTo(out);
-    }
-  }
-
-  private static void slow(HttpExchange ex, int intervalMillis, Handle handle)
-      throws IOException, InterruptedException {
-    ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-    ex.sendResponseHeaders(200, 0); // chunked
-    long end = System.currentTimeMillis() + SLOW_FOR_MILLIS;
-    try (OutputStream out = ex.getResponseBody()) {
-      while (System.currentTimeMillis() < end) {
-        out.write('.');
-        out.flush();
-        Thread.sleep(intervalMillis);
-      }
-    } catch (IOException e) {
-      handle.slowAborted.incrementAndGet();
-      throw e;
-    }
-  }
-
-  private static void redirect(HttpExchange ex, int status, String location) throws IOException {
-    ex.getResponseHeaders().set("Location", location);
-    text(ex, status, "see " + location + "\n");
-  }
-
-  private static void html(HttpExchange ex, String body) throws IOException {
-    send(ex, 200, "text/html; charset=utf-8", body);
-  }
-
-  private static void text(HttpExchange ex, int status, String body) throws IOException {
-    send(ex, status, "text/plain; charset=utf-8", body);
-  }
-
-  private static void send(HttpExchange ex, int status, String type, String body)
-      throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().set("Content-Type", type);
-    boolean noBody = status == 204 || status == 304 || ex.getRequestMethod().equals("HEAD");
-    ex.sendResponseHeaders(status, noBody ? -1 : bytes.length);
-    if (!noBody) {
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
-  }
-
-  private static Map<String, String> query(String raw) {
-    Map<String, String> out = new java.util.HashMap<>();
-    if (raw == null || raw.isEmpty()) {
-      return out;
-    }
-    for (String pair : raw.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      out.put(
-          URLDecoder.decode(key, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  private static int parseInt(String s, int otherwise) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      return otherwise;
-    }
-  }
-
-  private static byte[] gzipZeros(int size) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
-      gz.write(new byte[size]);
-    } catch (IOException e) {
-      throw new IllegalStateException("gzip into memory failed", e);
-    }
-    return bytes.toByteArray();
   }
 
   /**

@@ -138,13 +138,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
       if (settings.respectRobots()) {
         robots().check(uri, deadline, allowPrivate);
       }
-      FetchHttp.Answer response;
-      try {
-        response = client.send(uri, settings.userAgent(), deadline, allowPrivate);
-      } catch (StageException e) {
-        countFailure(health, origin, e);
-        throw e;
-      }
+      FetchHttp.Answer response = send(client, uri, deadline, allowPrivate, health, origin);
       Instant answeredAt = Instant.now();
       int status = response.statusCode();
       if (status >= 500) {
@@ -153,7 +147,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
         health.success(origin);
       }
       if (status >= 200 && status < 300) {
-        FetchHttp.Body body = readBody(response, deadline, health, origin);
+        BodyReader.Body body = readBody(response, deadline, health, origin);
         String[] type = contentType(response.header("Content-Type"));
         return new FetchResult(
             requested,
@@ -192,7 +186,23 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     return robots().crawlDelay(normalized, attempt);
   }
 
-  private FetchHttp.Body readBody(
+  private FetchHttp.Answer send(
+      FetchHttp client,
+      URI uri,
+      long deadline,
+      boolean allowPrivate,
+      HostHealth health,
+      String origin)
+      throws StageException, InterruptedException {
+    try {
+      return client.send(uri, settings.userAgent(), deadline, allowPrivate);
+    } catch (StageException e) {
+      countFailure(health, origin, e);
+      throw e;
+    }
+  }
+
+  private BodyReader.Body readBody(
       FetchHttp.Answer response, long deadline, HostHealth health, String origin)
       throws StageException, InterruptedException {
     long max = settings.maxBodyBytes();
@@ -210,7 +220,7 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
               + " bytes");
     }
     try {
-      return FetchHttp.readBody(response, max, !settings.truncateBody(), deadline);
+      return BodyReader.read(response, max, !settings.truncateBody(), deadline);
     } catch (StageException e) {
       countFailure(health, origin, e);
       throw e;

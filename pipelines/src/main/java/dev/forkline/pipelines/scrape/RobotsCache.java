@@ -151,7 +151,7 @@ public final class RobotsCache {
       try {
         return entry.rules.get(Math.max(0, left), TimeUnit.NANOSECONDS);
       } catch (TimeoutException e) {
-        throw FetchHttp.timeout(URI.create(origin + "/robots.txt"), "waiting for robots.txt");
+        throw FetchFailures.timeout(URI.create(origin + "/robots.txt"), "waiting for robots.txt");
       } catch (ExecutionException e) {
         if (e.getCause() instanceof Abandoned) {
           continue;
@@ -224,8 +224,8 @@ public final class RobotsCache {
         health.success(origin);
       }
       if (status >= 200 && status < 300) {
-        FetchHttp.Body body =
-            FetchHttp.readBody(response, settings.robotsMaxBytes(), false, deadline);
+        BodyReader.Body body =
+            BodyReader.read(response, settings.robotsMaxBytes(), false, deadline);
         String contentType = response.header("Content-Type").orElse("text/plain");
         return parser()
             .parseContent(

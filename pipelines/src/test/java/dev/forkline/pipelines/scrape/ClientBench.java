@@ -80,7 +80,7 @@ public final class ClientBench {
           @Override
           public int fetch(URI uri, long deadline) throws Exception {
             FetchHttp.Answer a = okhttp.send(uri, UA, deadline, true);
-            return FetchHttp.readBody(a, 5 << 20, false, deadline).bytes().length;
+            return BodyReader.read(a, 5 << 20, false, deadline).bytes().length;
           }
 
           @Override

@@ -179,7 +179,7 @@ class FetchHttpTest {
 
   private static String get(FetchHttp client, String url) throws Exception {
     FetchHttp.Answer response = client.send(URI.create(url), UA, inTenSeconds(), true);
-    FetchHttp.Body body = FetchHttp.readBody(response, 1 << 20, true, inTenSeconds());
+    BodyReader.Body body = BodyReader.read(response, 1 << 20, true, inTenSeconds());
     return response.statusCode() + " " + new String(body.bytes(), StandardCharsets.UTF_8);
   }
 
@@ -479,7 +479,7 @@ class FetchHttpTest {
                 () -> {
                   FetchHttp.Answer r =
                       trusting.send(URI.create(relay.url("/big")), UA, deadline, true);
-                  FetchHttp.readBody(r, 1 << 20, true, deadline);
+                  BodyReader.read(r, 1 << 20, true, deadline);
                 });
         assertEquals(FetchKind.TIMEOUT.label(), e.kind(), fastBytes + ": " + e.getMessage());
         // Counted in trickled bytes, not in time: a slow machine trickles fewer, never more.
@@ -607,7 +607,7 @@ class FetchHttpTest {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(800);
     FetchHttp.Answer r = client.send(URI.create(server.url("/")), UA, deadline, true);
     StageException e =
-        assertThrows(StageException.class, () -> FetchHttp.readBody(r, 1 << 20, true, deadline));
+        assertThrows(StageException.class, () -> BodyReader.read(r, 1 << 20, true, deadline));
     assertEquals(FetchKind.TIMEOUT.label(), e.kind(), e.getMessage());
   }
 
