@@ -81,15 +81,7 @@ public record UrlScrapeSettings(
   }
 
   static UrlScrapeSettings read(Section s) {
-    String userAgent = s.string("user-agent", DEFAULT_USER_AGENT);
-    if (userAgent != null && userAgent.isBlank()) {
-      s.problem("user-agent", "cannot be blank; sites and robots.txt rules match on it");
-    } else if (userAgent != null && !userAgent.chars().allMatch(c -> c >= ' ' && c < 127)) {
-      s.problem(
-          "user-agent",
-          "must be printable ASCII (no line breaks or control characters): it is sent as an"
-              + " HTTP header");
-    }
+    String userAgent = userAgent(s);
     int perHost = s.integer("per-host", 4, 1, 1024);
     Duration delay = s.duration("delay", Duration.ZERO, Duration.ZERO);
     long maxBody = s.size("max-body", 5L << 20, 1024, MAX_BODY_BYTES);
@@ -100,6 +92,46 @@ public record UrlScrapeSettings(
     boolean robots = s.bool("robots", true);
     Duration maxCrawlDelay = s.duration("max-crawl-delay", Duration.ofSeconds(30), Duration.ZERO);
     int hostFailures = s.integer("host-error-budget", 10, 0, 1_000_000);
+    java.nio.file.Path demoSite = demoSite(s);
+    int demoPort = s.integer("demo-site-port", 8088, 1, 65535);
+    Duration demoLatency = s.duration("demo-site-latency", Duration.ZERO, Duration.ZERO);
+    boolean allowPrivate = s.bool("allow-private-addresses", false);
+    String politenessKey = s.choice("politeness-key", "host", List.of("host", "ip"));
+    Map<String, Extract> extract = extract(s.section("extract"));
+    s.finish();
+    return new UrlScrapeSettings(
+        userAgent,
+        perHost,
+        delay,
+        maxBody,
+        maxRedirects,
+        extract,
+        !"fail".equals(onLarge),
+        connectTimeout,
+        robots,
+        maxCrawlDelay,
+        hostFailures,
+        demoSite,
+        demoPort,
+        demoLatency,
+        allowPrivate,
+        "ip".equals(politenessKey));
+  }
+
+  private static String userAgent(Section s) {
+    String userAgent = s.string("user-agent", DEFAULT_USER_AGENT);
+    if (userAgent != null && userAgent.isBlank()) {
+      s.problem("user-agent", "cannot be blank; sites and robots.txt rules match on it");
+    } else if (userAgent != null && !userAgent.chars().allMatch(c -> c >= ' ' && c < 127)) {
+      s.problem(
+          "user-agent",
+          "must be printable ASCII (no line breaks or control characters): it is sent as an"
+              + " HTTP header");
+    }
+    return userAgent;
+  }
+
+  private static java.nio.file.Path demoSite(Section s) {
     java.nio.file.Path demoSite = s.path("demo-site");
     if (demoSite != null && !java.nio.file.Files.isDirectory(demoSite)) {
       s.problem(
@@ -109,12 +141,12 @@ public record UrlScrapeSettings(
               + "' is not a folder; give the folder the demo site"
               + " serves (the bundled one is data/site)");
     }
-    int demoPort = s.integer("demo-site-port", 8088, 1, 65535);
-    Duration demoLatency = s.duration("demo-site-latency", Duration.ZERO, Duration.ZERO);
-    boolean allowPrivate = s.bool("allow-private-addresses", false);
-    String politenessKey = s.choice("politeness-key", "host", List.of("host", "ip"));
+    return demoSite;
+  }
+
+  /** The {@code extract} fields: names that can be columns, each rule checked as jsoup reads it. */
+  private static Map<String, Extract> extract(Section fields) {
     Map<String, Extract> extract = new LinkedHashMap<>();
-    Section fields = s.section("extract");
     List<String> builtIn = PipelineChecks.of(PipelineType.URL_SCRAPE).builtInColumns();
     for (String name : fields.keys()) {
       if (builtIn.contains(name)) {
@@ -149,23 +181,6 @@ public record UrlScrapeSettings(
         extract.put(name, new Extract(css, attr, all));
       }
     }
-    s.finish();
-    return new UrlScrapeSettings(
-        userAgent,
-        perHost,
-        delay,
-        maxBody,
-        maxRedirects,
-        extract,
-        !"fail".equals(onLarge),
-        connectTimeout,
-        robots,
-        maxCrawlDelay,
-        hostFailures,
-        demoSite,
-        demoPort,
-        demoLatency,
-        allowPrivate,
-        "ip".equals(politenessKey));
+    return extract;
   }
 }

@@ -75,89 +75,102 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
   @ProcessElement
   public void process(ProcessContext context) throws IOException {
     Path root = Path.of(context.element());
-    Map<String, String> finished = done == null ? Map.of() : context.sideInput(done);
-    // Inputs are named by the folder's real path: --resume tells another folder from this one.
-    Path real = realPath(root);
-    Batcher batcher = new Batcher();
-    BatchChunks<ImageTask> chunks =
-        new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
-    Map<String, String> outputs = new HashMap<>();
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-            if (attrs.isDirectory()) {
-              return FileVisitResult.CONTINUE;
-            }
-            String key = root.relativize(file).toString();
-            if (!matches(key)) {
-              excluded.inc();
-              return FileVisitResult.CONTINUE;
-            }
-            inputs.inc();
-            String link = attrs.isSymbolicLink() ? linkProblem(file, real) : null;
-            String relative = key.replace(java.io.File.separatorChar, '/');
-            String format = OutputNames.targetFormat(settings.format(), relative);
-            String output =
-                settings.outputName(
-                    relative, format, OutputNames.extension(settings.format(), relative));
-            String earlier = outputs.putIfAbsent(output, relative);
-            Path input = real.resolve(key);
-            String recorded = finished.get(key);
-            if (recorded != null) {
-              if (earlier != null) {
-                // Another input has this output name now: this one fails as a conflict.
-                context.output(ResumeVerdicts.TAG, KV.of(key, ResumeVerdicts.REDO));
-              } else if (keep(context, key, recorded, input, attrs)) {
-                skipped.inc();
-                return FileVisitResult.CONTINUE;
-              }
-            }
-            ImageTask task = new ImageTask(key, input.toString());
-            task.outputRelative = output;
-            task.targetFormat = format;
-            if (earlier != null) {
-              task.fail(
-                  new Failure(
-                      "list",
-                      "conflict",
-                      "its output name '"
-                          + output
-                          + "' is already the output of '"
-                          + earlier
-                          + "'; make names unique with image-filter.name"
-                          + " (e.g. '{dir}/{name}.{ext}')"));
-            } else if (link != null) {
-              task.fail(new Failure("list", FailureKind.IO, link));
-            } else if (attrs.isOther()) {
-              task.fail(
-                  new Failure(
-                      "list",
-                      FailureKind.IO,
-                      "not a regular file (a FIFO, socket or device); not read"));
-            }
-            chunks.add(batcher.next(attrs.size()), task);
-            return FileVisitResult.CONTINUE;
-          }
+    Walk walk = new Walk(context, root);
+    Files.walkFileTree(root, walk);
+    walk.chunks.flush();
+  }
 
-          @Override
-          public FileVisitResult visitFileFailed(Path file, IOException e) {
-            String key = root.relativize(file).toString();
-            if (key.isEmpty()) {
-              key = ".";
-            }
-            inputs.inc();
-            if (finished.containsKey(key)) {
-              context.output(ResumeVerdicts.TAG, KV.of(key, ResumeVerdicts.REDO));
-            }
-            ImageTask task = new ImageTask(key, file.toString());
-            task.fail(new Failure("list", FailureKind.IO, "cannot read this folder: " + reason(e)));
-            chunks.add(batcher.next(0), task);
-            return FileVisitResult.CONTINUE;
-          }
-        });
-    chunks.flush();
+  /** One folder's walk: each file a task (or a kept row under --resume), batched by size. */
+  private final class Walk extends SimpleFileVisitor<Path> {
+    final ProcessContext context;
+    final Path root;
+    // Inputs are named by the folder's real path: --resume tells another folder from this one.
+    final Path real;
+    final Map<String, String> finished;
+    final Batcher batcher = new Batcher();
+    final BatchChunks<ImageTask> chunks;
+    final Map<String, String> outputs = new HashMap<>();
+
+    Walk(ProcessContext context, Path root) throws IOException {
+      this.context = context;
+      this.root = root;
+      this.real = realPath(root);
+      this.finished = done == null ? Map.of() : context.sideInput(done);
+      this.chunks = new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
+    }
+
+    @Override
+    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+      if (attrs.isDirectory()) {
+        return FileVisitResult.CONTINUE;
+      }
+      String key = root.relativize(file).toString();
+      if (!matches(key)) {
+        excluded.inc();
+        return FileVisitResult.CONTINUE;
+      }
+      inputs.inc();
+      String relative = key.replace(java.io.File.separatorChar, '/');
+      String format = OutputNames.targetFormat(settings.format(), relative);
+      String output =
+          settings.outputName(relative, format, OutputNames.extension(settings.format(), relative));
+      String earlier = outputs.putIfAbsent(output, relative);
+      Path input = real.resolve(key);
+      String recorded = finished.get(key);
+      if (recorded != null) {
+        if (earlier != null) {
+          // Another input has this output name now: this one fails as a conflict.
+          context.output(ResumeVerdicts.TAG, KV.of(key, ResumeVerdicts.REDO));
+        } else if (keep(context, key, recorded, input, attrs)) {
+          skipped.inc();
+          return FileVisitResult.CONTINUE;
+        }
+      }
+      ImageTask task = new ImageTask(key, input.toString());
+      task.outputRelative = output;
+      task.targetFormat = format;
+      String problem = problem(file, attrs, output, earlier);
+      if (problem != null) {
+        task.fail(
+            new Failure("list", earlier != null ? "conflict" : FailureKind.IO.label(), problem));
+      }
+      chunks.add(batcher.next(attrs.size()), task);
+      return FileVisitResult.CONTINUE;
+    }
+
+    /** Why a listed file fails at once: an output name taken, a link or a non-regular file. */
+    private String problem(Path file, BasicFileAttributes attrs, String output, String earlier) {
+      if (earlier != null) {
+        return "its output name '"
+            + output
+            + "' is already the output of '"
+            + earlier
+            + "'; make names unique with image-filter.name (e.g. '{dir}/{name}.{ext}')";
+      }
+      if (attrs.isSymbolicLink()) {
+        String link = linkProblem(file, real);
+        if (link != null) {
+          return link;
+        }
+      }
+      return attrs.isOther() ? "not a regular file (a FIFO, socket or device); not read" : null;
+    }
+
+    @Override
+    public FileVisitResult visitFileFailed(Path file, IOException e) {
+      String key = root.relativize(file).toString();
+      if (key.isEmpty()) {
+        key = ".";
+      }
+      inputs.inc();
+      if (finished.containsKey(key)) {
+        context.output(ResumeVerdicts.TAG, KV.of(key, ResumeVerdicts.REDO));
+      }
+      ImageTask task = new ImageTask(key, file.toString());
+      task.fail(new Failure("list", FailureKind.IO, "cannot read this folder: " + reason(e)));
+      chunks.add(batcher.next(0), task);
+      return FileVisitResult.CONTINUE;
+    }
   }
 
   /**

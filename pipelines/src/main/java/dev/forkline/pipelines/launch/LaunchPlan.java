@@ -74,14 +74,7 @@ public record LaunchPlan(
     Path jar = in.jar(command, runner);
     String opts = in.env().getOrDefault("FORKLINE_JAVA_OPTS", "");
     List<String> userFlags = words(opts);
-    boolean nativeLoops =
-        !in.files()
-                .exists(
-                    in.root()
-                        .resolve(
-                            "workers/target/classes/dev/forkline/workers/native/"
-                                + "forkline_filters.UNAVAILABLE"))
-            && !"0".equals(in.env().get("FORKLINE_NATIVE_FILTERS"));
+    boolean nativeLoops = nativeLoops(in);
     // As the shell's ${FORKLINE_CDS:-1} = 1: on when unset or empty, off for any other value.
     String cdsSetting = in.env().getOrDefault("FORKLINE_CDS", "");
     boolean cds = cdsSetting.isEmpty() || cdsSetting.equals("1");
@@ -97,15 +90,7 @@ public record LaunchPlan(
     Map<String, String> env = environment(in, runner);
 
     if (command.equals("daemon")) {
-      String what = in.args().size() > 1 ? in.args().get(1) : "";
-      if (!what.equals("status") && !what.equals("stop")) {
-        throw new LaunchException(
-            "usage: forkline daemon status|stop (the daemons run with FORKLINE_DAEMON=1)");
-      }
-      List<String> argv = new ArrayList<>(javaClient);
-      argv.add(what);
-      argv.add(daemonDir(in).toString());
-      return new LaunchPlan(env, argv, false, null, null, null, List.of(), javaClient, true);
+      return daemonControl(in, env, javaClient);
     }
 
     String kind = command.equals("run") ? kind(in) : null;
@@ -150,6 +135,29 @@ public record LaunchPlan(
         daemonCommand,
         javaClient,
         cacheable);
+  }
+
+  /** {@code forkline daemon status|stop}: the Java client asks the daemons. */
+  private static LaunchPlan daemonControl(
+      LaunchInputs in, Map<String, String> env, List<String> javaClient) {
+    String what = in.args().size() > 1 ? in.args().get(1) : "";
+    if (!what.equals("status") && !what.equals("stop")) {
+      throw new LaunchException(
+          "usage: forkline daemon status|stop (the daemons run with FORKLINE_DAEMON=1)");
+    }
+    List<String> argv = new ArrayList<>(javaClient);
+    argv.add(what);
+    argv.add(daemonDir(in).toString());
+    return new LaunchPlan(env, argv, false, null, null, null, List.of(), javaClient, true);
+  }
+
+  /** Whether the image loops run in the native library: built here and not turned off. */
+  private static boolean nativeLoops(LaunchInputs in) {
+    Path unavailable =
+        in.root()
+            .resolve(
+                "workers/target/classes/dev/forkline/workers/native/forkline_filters.UNAVAILABLE");
+    return !in.files().exists(unavailable) && !"0".equals(in.env().get("FORKLINE_NATIVE_FILTERS"));
   }
 
   /** The environment the command gets besides the user's own. */
