@@ -172,26 +172,7 @@ public record ImageFilterSettings(
         name = entry.getKey();
         ConfigNode value = entry.getValue();
         if (value.kind() == ConfigNode.Kind.MAP) {
-          boolean ok = true;
-          for (Map.Entry<String, ConfigNode> param : value.entries().entrySet()) {
-            ConfigNode v = param.getValue();
-            if (v.isScalar() && v.kind() != ConfigNode.Kind.NULL) {
-              params.put(param.getKey(), v.text());
-            } else if (v.kind() == ConfigNode.Kind.LIST && isMatrix(v)) {
-              params.put(param.getKey(), matrix(v));
-            } else {
-              s.problemAt(
-                  v,
-                  "filters",
-                  name
-                      + "."
-                      + param.getKey()
-                      + ": expected a value such as 800 or lanczos3, found "
-                      + v.describe());
-              ok = false;
-            }
-          }
-          if (!ok) {
+          if (!readParams(s, name, value, params)) {
             continue;
           }
         } else if (value.kind() != ConfigNode.Kind.NULL) {
@@ -221,6 +202,31 @@ public record ImageFilterSettings(
       }
     }
     return out;
+  }
+
+  /** A filter's parameters into {@code params}; false (with the problems noted) if any is bad. */
+  private static boolean readParams(
+      Section s, String name, ConfigNode value, Map<String, String> params) {
+    boolean ok = true;
+    for (Map.Entry<String, ConfigNode> param : value.entries().entrySet()) {
+      ConfigNode v = param.getValue();
+      if (v.isScalar() && v.kind() != ConfigNode.Kind.NULL) {
+        params.put(param.getKey(), v.text());
+      } else if (v.kind() == ConfigNode.Kind.LIST && isMatrix(v)) {
+        params.put(param.getKey(), matrix(v));
+      } else {
+        s.problemAt(
+            v,
+            "filters",
+            name
+                + "."
+                + param.getKey()
+                + ": expected a value such as 800 or lanczos3, found "
+                + v.describe());
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   private static boolean isMatrix(ConfigNode list) {

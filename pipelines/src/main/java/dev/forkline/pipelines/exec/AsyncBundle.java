@@ -121,17 +121,7 @@ final class AsyncBundle<I, R> {
               "bug in forkline: stage " + stage + " could not cancel an element at the deadline");
         }
         if (System.nanoTime() - deadline >= 0) {
-          for (Pending<I, R> element : new ArrayList<>(pending)) {
-            if (!element.future.isDone()) {
-              cancel.accept(element);
-              if (!element.future.isDone()) {
-                throw new IllegalStateException(
-                    "bug in forkline: stage "
-                        + stage
-                        + " could not cancel an element at the deadline");
-              }
-            }
-          }
+          cancelUnfinished(cancel);
           cancelled = true;
         }
         continue;
@@ -142,14 +132,7 @@ final class AsyncBundle<I, R> {
       if (!cancelled) {
         deadline = System.nanoTime() + timeoutNanos;
       }
-      if (done.future.isCompletedExceptionally()) {
-        try {
-          done.future.join();
-        } catch (CompletionException | CancellationException e) {
-          throw new IllegalStateException(
-              "bug in forkline: stage " + stage + " lost an element's outcome", e.getCause());
-        }
-      }
+      checkOutcome(done);
       emit.accept(done);
       emitted++;
     }
@@ -162,6 +145,31 @@ final class AsyncBundle<I, R> {
               + started
               + " elements in a bundle but emitted "
               + emitted);
+    }
+  }
+
+  /** Hands every element not finished to {@code cancel}, which must complete its future. */
+  private void cancelUnfinished(Consumer<Pending<I, R>> cancel) {
+    for (Pending<I, R> element : new ArrayList<>(pending)) {
+      if (!element.future.isDone()) {
+        cancel.accept(element);
+        if (!element.future.isDone()) {
+          throw new IllegalStateException(
+              "bug in forkline: stage " + stage + " could not cancel an element at the deadline");
+        }
+      }
+    }
+  }
+
+  /** An element's future holds its outcome; an exception there is forkline's bug. */
+  private void checkOutcome(Pending<I, R> done) {
+    if (done.future.isCompletedExceptionally()) {
+      try {
+        done.future.join();
+      } catch (CompletionException | CancellationException e) {
+        throw new IllegalStateException(
+            "bug in forkline: stage " + stage + " lost an element's outcome", e.getCause());
+      }
     }
   }
 

@@ -206,74 +206,81 @@ final class ReportPage {
   private static void stages(StringBuilder h, RunRecord run, ReportData data) {
     h.append("<section><h2>Stages</h2>");
     if (run != null && !run.stages().isEmpty()) {
-      h.append("<table class=sortable><thead><tr><th>stage</th><th>executor</th>")
-          .append("<th class=n>at once</th><th class=n>ok</th><th class=n>failed</th>")
-          .append(
-              "<th class=n>busy</th><th class=n title='busy time over wall time × calls at once'>")
-          .append(
-              "busy share</th><th class=n>worker starts</th><th>worker deaths</th></tr></thead><tbody>");
-      for (RunRecord.Stage s : run.stages()) {
-        double share =
-            run.wallMillis() <= 0 || s.concurrency() <= 0
-                ? Double.NaN
-                : s.busyMicros() / 1000.0 / (run.wallMillis() * (double) s.concurrency());
-        h.append("<tr><td>")
-            .append(esc(s.name()))
-            .append("</td><td>")
-            .append(esc(s.executor()))
-            .append("</td><td class=n>")
-            .append(s.concurrency())
-            .append("</td><td class=n>")
-            .append(count(s.ok()))
-            .append("</td><td class=n>")
-            .append(count(s.failed()))
-            .append("</td><td class=n data-v='")
-            .append(s.busyMicros())
-            .append("'>")
-            .append(Html.millis(s.busyMicros() / 1000.0))
-            .append("</td><td class=n>")
-            .append(meter(share))
-            .append("</td><td class=n>")
-            .append(s.executor().equals("processes") ? count(s.workerStarts()) : "–")
-            .append("</td><td>")
-            .append(
-                esc(
-                    s.workerDeaths().isEmpty()
-                        ? ""
-                        : s.workerDeaths().entrySet().stream()
-                            .map(e -> e.getKey() + " " + e.getValue())
-                            .collect(Collectors.joining(", "))))
-            .append("</td></tr>");
-      }
-      h.append("</tbody></table>");
+      stageTable(h, run);
     }
     if (!data.timings.isEmpty()) {
-      h.append("<h3>Time per element</h3><p class=note>From the table's <code>*_ms</code> columns;")
-          .append(" the histograms' axis is logarithmic, dashed lines mark p50 and p99.</p>")
-          .append("<table class=sortable><thead><tr><th>column</th><th class=n>rows</th>")
-          .append(
-              "<th class=n>mean</th><th class=n>p50</th><th class=n>p90</th><th class=n>p99</th>")
-          .append("<th class=n>max</th><th>distribution</th></tr></thead><tbody>");
-      for (Map.Entry<String, LogHistogram> e : data.timings.entrySet()) {
-        LogHistogram t = e.getValue();
-        if (t.count() == 0) {
-          continue;
-        }
-        h.append("<tr><td><code>")
-            .append(esc(e.getKey()))
-            .append("</code></td><td class=n>")
-            .append(count(t.count()));
-        for (double v :
-            new double[] {
-              t.mean(), t.percentile(50), t.percentile(90), t.percentile(99), t.max()
-            }) {
-          h.append("</td><td class=n data-v='").append(v).append("'>").append(Html.millis(v));
-        }
-        h.append("</td><td>").append(Charts.histogram(t)).append("</td></tr>");
-      }
-      h.append("</tbody></table>");
+      timingTable(h, data);
     }
     h.append("</section>");
+  }
+
+  /** Each stage's executor, calls at once, rows, busy time and share, worker starts and deaths. */
+  private static void stageTable(StringBuilder h, RunRecord run) {
+    h.append("<table class=sortable><thead><tr><th>stage</th><th>executor</th>")
+        .append("<th class=n>at once</th><th class=n>ok</th><th class=n>failed</th>")
+        .append(
+            "<th class=n>busy</th><th class=n title='busy time over wall time × calls at once'>")
+        .append(
+            "busy share</th><th class=n>worker starts</th><th>worker deaths</th></tr></thead><tbody>");
+    for (RunRecord.Stage s : run.stages()) {
+      double share =
+          run.wallMillis() <= 0 || s.concurrency() <= 0
+              ? Double.NaN
+              : s.busyMicros() / 1000.0 / (run.wallMillis() * (double) s.concurrency());
+      h.append("<tr><td>")
+          .append(esc(s.name()))
+          .append("</td><td>")
+          .append(esc(s.executor()))
+          .append("</td><td class=n>")
+          .append(s.concurrency())
+          .append("</td><td class=n>")
+          .append(count(s.ok()))
+          .append("</td><td class=n>")
+          .append(count(s.failed()))
+          .append("</td><td class=n data-v='")
+          .append(s.busyMicros())
+          .append("'>")
+          .append(Html.millis(s.busyMicros() / 1000.0))
+          .append("</td><td class=n>")
+          .append(meter(share))
+          .append("</td><td class=n>")
+          .append(s.executor().equals("processes") ? count(s.workerStarts()) : "–")
+          .append("</td><td>")
+          .append(
+              esc(
+                  s.workerDeaths().isEmpty()
+                      ? ""
+                      : s.workerDeaths().entrySet().stream()
+                          .map(e -> e.getKey() + " " + e.getValue())
+                          .collect(Collectors.joining(", "))))
+          .append("</td></tr>");
+    }
+    h.append("</tbody></table>");
+  }
+
+  /** Each {@code *_ms} column's mean, percentiles, maximum and histogram. */
+  private static void timingTable(StringBuilder h, ReportData data) {
+    h.append("<h3>Time per element</h3><p class=note>From the table's <code>*_ms</code> columns;")
+        .append(" the histograms' axis is logarithmic, dashed lines mark p50 and p99.</p>")
+        .append("<table class=sortable><thead><tr><th>column</th><th class=n>rows</th>")
+        .append("<th class=n>mean</th><th class=n>p50</th><th class=n>p90</th><th class=n>p99</th>")
+        .append("<th class=n>max</th><th>distribution</th></tr></thead><tbody>");
+    for (Map.Entry<String, LogHistogram> e : data.timings.entrySet()) {
+      LogHistogram t = e.getValue();
+      if (t.count() == 0) {
+        continue;
+      }
+      h.append("<tr><td><code>")
+          .append(esc(e.getKey()))
+          .append("</code></td><td class=n>")
+          .append(count(t.count()));
+      for (double v :
+          new double[] {t.mean(), t.percentile(50), t.percentile(90), t.percentile(99), t.max()}) {
+        h.append("</td><td class=n data-v='").append(v).append("'>").append(Html.millis(v));
+      }
+      h.append("</td><td>").append(Charts.histogram(t)).append("</td></tr>");
+    }
+    h.append("</tbody></table>");
   }
 
   private static String meter(double share) {
