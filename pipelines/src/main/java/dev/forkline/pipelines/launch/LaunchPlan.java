@@ -103,22 +103,9 @@ public record LaunchPlan(
       daemonSocket = daemonDir(in).resolve(daemonKey(in, jar, daemonCommand) + ".sock");
     }
 
-    Path recordArchive = null;
-    Path recordTemp = null;
-    if (cds) {
-      Path archive = sibling(jar, (kind == null ? "" : "-" + kind) + ".jsa");
-      if (!command.equals("run")) {
-        archive = freshArchive(in, jar, "-image-filter.jsa", "-url-scrape.jsa", ".jsa");
-      }
-      if (archive != null && fresh(in, archive, jar)) {
-        jvm.add("-XX:SharedArchiveFile=" + archive);
-      } else if (command.equals("run") && in.files().isWritableFolder(archive.getParent())) {
-        // The first run of a pipeline records the classes it loads; later runs map them.
-        recordArchive = archive;
-        recordTemp = sibling(archive, "." + in.nonce() + ".tmp");
-        jvm.add("-XX:ArchiveClassesAtExit=" + recordTemp);
-      }
-    }
+    Path[] recording = cds ? classArchive(in, command, kind, jar, jvm) : new Path[2];
+    Path recordArchive = recording[0];
+    Path recordTemp = recording[1];
     boolean cacheable = recordTemp == null;
     List<String> argv = new ArrayList<>();
     argv.add("java");
@@ -135,6 +122,27 @@ public record LaunchPlan(
         daemonCommand,
         javaClient,
         cacheable);
+  }
+
+  /**
+   * Maps the pipeline's class-data archive into the JVM when it is fresh; otherwise a run records
+   * one (the classes it loads) at its exit. Returns the archive and its temporary file when this
+   * run records, else two nulls.
+   */
+  private static Path[] classArchive(
+      LaunchInputs in, String command, String kind, Path jar, List<String> jvm) {
+    Path archive = sibling(jar, (kind == null ? "" : "-" + kind) + ".jsa");
+    if (!command.equals("run")) {
+      archive = freshArchive(in, jar, "-image-filter.jsa", "-url-scrape.jsa", ".jsa");
+    }
+    if (archive != null && fresh(in, archive, jar)) {
+      jvm.add("-XX:SharedArchiveFile=" + archive);
+    } else if (command.equals("run") && in.files().isWritableFolder(archive.getParent())) {
+      Path temp = sibling(archive, "." + in.nonce() + ".tmp");
+      jvm.add("-XX:ArchiveClassesAtExit=" + temp);
+      return new Path[] {archive, temp};
+    }
+    return new Path[2];
   }
 
   /** {@code forkline daemon status|stop}: the Java client asks the daemons. */

@@ -104,26 +104,7 @@ final class HeaderChecks {
         counts = tiffValues(b, at, little);
       }
     }
-    // The reader allocates each strip's or tile's byte count before it reads: a count past the end
-    // of the file is an allocation of up to 4 GB from a few hundred bytes. A few kilobytes past it
-    // are let through, for writers that round the last strip up.
-    if (offsets != null && counts != null) {
-      for (int i = 0; i < Math.min(offsets.length, counts.length); i++) {
-        if (offsets[i] + counts[i] > b.length + STRIP_SLACK) {
-          throw new ImageException(
-              Kind.CORRUPT,
-              "TIFF strip or tile "
-                  + i
-                  + " of "
-                  + counts[i]
-                  + " bytes at byte "
-                  + offsets[i]
-                  + " runs past the end of the file ("
-                  + b.length
-                  + " bytes)");
-        }
-      }
-    }
+    checkStrips(b, offsets, counts);
     if (tileWidth == 0 && tileLength == 0) {
       return;
     }
@@ -141,6 +122,32 @@ final class HeaderChecks {
               + width
               + "x"
               + height);
+    }
+  }
+
+  /**
+   * The reader allocates each strip's or tile's byte count before it reads: a count past the end of
+   * the file is an allocation of up to 4 GB from a few hundred bytes. A few kilobytes past it are
+   * let through, for writers that round the last strip up.
+   */
+  private static void checkStrips(byte[] b, long[] offsets, long[] counts) throws ImageException {
+    if (offsets == null || counts == null) {
+      return;
+    }
+    for (int i = 0; i < Math.min(offsets.length, counts.length); i++) {
+      if (offsets[i] + counts[i] > b.length + STRIP_SLACK) {
+        throw new ImageException(
+            Kind.CORRUPT,
+            "TIFF strip or tile "
+                + i
+                + " of "
+                + counts[i]
+                + " bytes at byte "
+                + offsets[i]
+                + " runs past the end of the file ("
+                + b.length
+                + " bytes)");
+      }
     }
   }
 

@@ -136,27 +136,31 @@ public final class Frames {
             return Message.Response.ok(id, nanos, payload);
           }
         case ERROR:
-          {
-            expect(rest >= 20, "error frame of " + length + " bytes");
-            long nanos = in.readLong();
-            rest -= 8;
-            byte[] errorClass = readBytes(in, rest);
-            rest -= 4 + length(errorClass);
-            byte[] errorMessage = readBytes(in, rest);
-            rest -= 4 + length(errorMessage);
-            byte[] stackTrace = readBytes(in, rest);
-            rest -= 4 + length(stackTrace);
-            expect(rest == 0, "error frame with " + rest + " trailing bytes");
-            expect(errorClass != null, "error frame without an exception class");
-            return new Message.Response(
-                id, nanos, null, string(errorClass), string(errorMessage), string(stackTrace));
-          }
+          return readError(in, id, length, rest);
         default:
           throw new IOException("unknown frame type " + type + ": the stream is corrupt");
       }
     } catch (EOFException e) {
       throw new IOException("the stream ended inside a frame", e);
     }
+  }
+
+  /** The body of an error frame: its time, exception class, message and stack trace. */
+  private static Message readError(DataInputStream in, long id, int length, int rest)
+      throws IOException {
+    expect(rest >= 20, "error frame of " + length + " bytes");
+    long nanos = in.readLong();
+    rest -= 8;
+    byte[] errorClass = readBytes(in, rest);
+    rest -= 4 + length(errorClass);
+    byte[] errorMessage = readBytes(in, rest);
+    rest -= 4 + length(errorMessage);
+    byte[] stackTrace = readBytes(in, rest);
+    rest -= 4 + length(stackTrace);
+    expect(rest == 0, "error frame with " + rest + " trailing bytes");
+    expect(errorClass != null, "error frame without an exception class");
+    return new Message.Response(
+        id, nanos, null, string(errorClass), string(errorMessage), string(stackTrace));
   }
 
   /** The stack trace of an error as text, cut to a sane length. */

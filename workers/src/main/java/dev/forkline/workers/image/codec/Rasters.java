@@ -119,28 +119,7 @@ final class Rasters {
     int stride = sm.getScanlineStride();
     int[] out = new int[w * h];
     if (rgb && bands == 3 && step == 3) {
-      // The JPEG decoder's 3-byte BGR, the common case: one tight loop.
-      int o0 = off[0];
-      int o1 = off[1];
-      int o2 = off[2];
-      if (o0 == 2 && o1 == 1 && o2 == 0 && stride == w * 3) {
-        // Blue, green, red, then the next pixel's blue: one little-endian int load is the pixel
-        // once its top byte is set to opaque. The last pixel has no next byte: read it alone.
-        int n = w * h - 1;
-        for (int i = 0, p = 0; i < n; i++, p += 3) {
-          out[i] = 0xFF000000 | (int) INT_LE.get(d, p);
-        }
-        int p = n * 3;
-        out[n] = 0xFF000000 | (d[p + 2] & 0xFF) << 16 | (d[p + 1] & 0xFF) << 8 | (d[p] & 0xFF);
-        return out;
-      }
-      for (int y = 0, o = 0; y < h; y++) {
-        for (int x = 0, p = y * stride; x < w; x++, p += 3) {
-          out[o++] =
-              0xFF000000 | (d[p + o0] & 0xFF) << 16 | (d[p + o1] & 0xFF) << 8 | (d[p + o2] & 0xFF);
-        }
-      }
-      return out;
+      return fromRgbTriples(d, off, stride, w, h, out);
     }
     int o = 0;
     for (int y = 0; y < h; y++) {
@@ -160,6 +139,32 @@ final class Rasters {
                   | (d[p + off[2]] & 0xFF);
         }
         out[o++] = pixel;
+      }
+    }
+    return out;
+  }
+
+  /** 3-byte RGB pixels in any band order; the JPEG decoder's tight BGR rows the fast way. */
+  private static int[] fromRgbTriples(byte[] d, int[] off, int stride, int w, int h, int[] out) {
+    // The JPEG decoder's 3-byte BGR, the common case: one tight loop.
+    int o0 = off[0];
+    int o1 = off[1];
+    int o2 = off[2];
+    if (o0 == 2 && o1 == 1 && o2 == 0 && stride == w * 3) {
+      // Blue, green, red, then the next pixel's blue: one little-endian int load is the pixel
+      // once its top byte is set to opaque. The last pixel has no next byte: read it alone.
+      int n = w * h - 1;
+      for (int i = 0, p = 0; i < n; i++, p += 3) {
+        out[i] = 0xFF000000 | (int) INT_LE.get(d, p);
+      }
+      int p = n * 3;
+      out[n] = 0xFF000000 | (d[p + 2] & 0xFF) << 16 | (d[p + 1] & 0xFF) << 8 | (d[p] & 0xFF);
+      return out;
+    }
+    for (int y = 0, o = 0; y < h; y++) {
+      for (int x = 0, p = y * stride; x < w; x++, p += 3) {
+        out[o++] =
+            0xFF000000 | (d[p + o0] & 0xFF) << 16 | (d[p + o1] & 0xFF) << 8 | (d[p + o2] & 0xFF);
       }
     }
     return out;
