@@ -1,7 +1,5 @@
 package dev.forkline.workers.html;
 
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -10,8 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.jsoup.Jsoup;
 import org.jsoup.internal.StringUtil;
 import org.jsoup.nodes.Document;
@@ -33,6 +29,11 @@ import org.jsoup.select.Selector;
  * in its size and no stack.
  */
 public final class HtmlParser {
+  /** How far into the body a {@code <meta>} charset is looked for. */
+  public static final int META_SCAN_BYTES = HtmlCharsets.META_SCAN_BYTES;
+
+  /** How much of an unlabelled body is looked at to tell HTML from other text. */
+  private static final int SNIFF_CHARS = 1024;
 
   /** The most links kept from one page; the rest only set {@link ParsedPage#linksTruncated}. */
   public static final int MAX_LINKS = 10_000;
@@ -47,22 +48,6 @@ public final class HtmlParser {
    */
   public static final int MAX_FIELD_CHARS = 1 << 20;
 
-  /** How far into the body a {@code <meta>} charset is looked for. */
-  public static final int META_SCAN_BYTES = 4096;
-
-  private static final int SNIFF_CHARS = 1024;
-
-  private static final Pattern COMMENT = Pattern.compile("<!--.*?(-->|$)", Pattern.DOTALL);
-  private static final Pattern META_TAG =
-      Pattern.compile("<meta[\\s/][^>]*>?", Pattern.CASE_INSENSITIVE);
-  private static final Pattern ATTRIBUTE =
-      Pattern.compile("([^\\s=/>]+)(?:\\s*=\\s*(?:\"([^\"]*)\"?|'([^']*)'?|([^\\s>]+)))?");
-  private static final Pattern CHARSET_PARAM =
-      Pattern.compile("charset\\s*=\\s*[\"']?\\s*([^\\s\"';,]+)", Pattern.CASE_INSENSITIVE);
-
-  /** The decoded body and what decided its charset. */
-  private record Decoding(Charset charset, CharsetSource source, int offset) {}
-
   /**
    * Parses a page.
    *
@@ -74,9 +59,9 @@ public final class HtmlParser {
    */
   public ParsedPage parse(
       byte[] body, String contentTypeHeader, String pageUrl, List<ExtractRule> rules) {
-    String mediaType = mediaType(contentTypeHeader);
+    String mediaType = HtmlCharsets.mediaType(contentTypeHeader);
     String sha256 = sha256(body);
-    Decoding decoding = decoding(body, contentTypeHeader);
+    HtmlCharsets.Decoding decoding = HtmlCharsets.decoding(body, contentTypeHeader);
     boolean declaredHtml =
         "text/html".equals(mediaType) || "application/xhtml+xml".equals(mediaType);
     if (mediaType != null && !declaredHtml) {
@@ -117,7 +102,8 @@ public final class HtmlParser {
         fields);
   }
 
-  private static ParsedPage notHtml(String mediaType, Decoding decoding, int length, String hash) {
+  private static ParsedPage notHtml(
+      String mediaType, HtmlCharsets.Decoding decoding, int length, String hash) {
     return new ParsedPage(
         false,
         mediaType,
@@ -133,120 +119,6 @@ public final class HtmlParser {
         length,
         hash,
         Map.of());
-  }
-
-  // ---- charset -------------------------------------------------------------------------------
-
-  private static Decoding decoding(byte[] body, String contentTypeHeader) {
-    Decoding bom = bom(body);
-    if (bom != null) {
-      return bom;
-    }
-    Charset header = charset(headerCharset(contentTypeHeader));
-    if (header != null) {
-      return new Decoding(header, CharsetSource.HEADER, 0);
-    }
-    Charset meta = metaCharset(body);
-    if (meta != null) {
-      return new Decoding(meta, CharsetSource.META, 0);
-    }
-    return new Decoding(StandardCharsets.UTF_8, CharsetSource.DEFAULT, 0);
-  }
-
-  private static Decoding bom(byte[] b) {
-    if (b.length >= 3 && (b[0] & 0xff) == 0xEF && (b[1] & 0xff) == 0xBB && (b[2] & 0xff) == 0xBF) {
-      return new Decoding(StandardCharsets.UTF_8, CharsetSource.BOM, 3);
-    }
-    if (b.length >= 2 && (b[0] & 0xff) == 0xFE && (b[1] & 0xff) == 0xFF) {
-      return new Decoding(StandardCharsets.UTF_16BE, CharsetSource.BOM, 2);
-    }
-    if (b.length >= 2 && (b[0] & 0xff) == 0xFF && (b[1] & 0xff) == 0xFE) {
-      return new Decoding(StandardCharsets.UTF_16LE, CharsetSource.BOM, 2);
-    }
-    return null;
-  }
-
-  /** The media type of a Content-Type header, lower-case, or null if it names none. */
-  static String mediaType(String header) {
-    if (header == null) {
-      return null;
-    }
-    int semi = header.indexOf(';');
-    String type = (semi < 0 ? header : header.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
-    return type.indexOf('/') > 0 ? type : null;
-  }
-
-  private static String headerCharset(String header) {
-    if (header == null) {
-      return null;
-    }
-    int semi = header.indexOf(';');
-    if (semi < 0) {
-      return null;
-    }
-    Matcher m = CHARSET_PARAM.matcher(header.substring(semi + 1));
-    return m.find() ? m.group(1) : null;
-  }
-
-  /** The first usable charset a {@code <meta>} near the start declares, per the HTML prescan. */
-  private static Charset metaCharset(byte[] body) {
-    String head =
-        new String(body, 0, Math.min(body.length, META_SCAN_BYTES), StandardCharsets.ISO_8859_1);
-    head = COMMENT.matcher(head).replaceAll(" ");
-    Matcher tag = META_TAG.matcher(head);
-    while (tag.find()) {
-      String charsetAttr = null;
-      String httpEquiv = null;
-      String content = null;
-      Matcher a = ATTRIBUTE.matcher(tag.group().substring(5));
-      while (a.find()) {
-        String name = a.group(1).toLowerCase(Locale.ROOT);
-        String value =
-            a.group(2) != null ? a.group(2) : a.group(3) != null ? a.group(3) : a.group(4);
-        if (value == null) {
-          continue;
-        }
-        switch (name) {
-          case "charset" -> charsetAttr = charsetAttr == null ? value.trim() : charsetAttr;
-          case "http-equiv" -> httpEquiv = httpEquiv == null ? value.trim() : httpEquiv;
-          case "content" -> content = content == null ? value : content;
-          default -> {}
-        }
-      }
-      String label = charsetAttr;
-      if (label == null && "content-type".equalsIgnoreCase(httpEquiv) && content != null) {
-        Matcher m = CHARSET_PARAM.matcher(content);
-        label = m.find() ? m.group(1) : null;
-      }
-      Charset charset = charset(label);
-      if (charset != null) {
-        // A meta found by an ASCII scan cannot be in UTF-16: the page is really UTF-8.
-        return charset.name().startsWith("UTF-16") ? StandardCharsets.UTF_8 : charset;
-      }
-    }
-    return null;
-  }
-
-  /** The charset a label names, with browsers' aliases applied; null if unknown or illegal. */
-  static Charset charset(String label) {
-    if (label == null || label.isBlank()) {
-      return null;
-    }
-    String name = label.trim().toLowerCase(Locale.ROOT);
-    name =
-        switch (name) {
-          case "iso-8859-1", "iso8859-1", "iso_8859-1", "latin1", "l1", "us-ascii", "ascii" ->
-              "windows-1252";
-          case "shift_jis", "shift-jis", "sjis", "x-sjis", "ms_kanji", "csshiftjis" ->
-              "windows-31j";
-          case "x-user-defined" -> "windows-1252";
-          default -> name;
-        };
-    try {
-      return Charset.forName(name);
-    } catch (IllegalArgumentException e) { // IllegalCharsetName- and UnsupportedCharsetException
-      return null;
-    }
   }
 
   private static boolean looksLikeHtml(String text) {
