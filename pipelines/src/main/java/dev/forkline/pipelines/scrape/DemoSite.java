@@ -36,9 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DemoSite {
   static {
     // The JDK's server writes a response's headers and body apart; with Nagle's algorithm on, the
-    // body of every keep-alive response after the first waits for the client's delayed ACK (40 ms
-    // on Linux): a "50 ms" page took 92 ms to every client. Read once, when the first server of
-    // the JVM starts; a value set by the user (-Dsun.net.httpserver.nodelay=false) stays.
+    // body of every keep-alive response after the first waits for the client's delayed ACK. Read
+    // once, when the first server of the JVM starts; a value set by the user stays.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
