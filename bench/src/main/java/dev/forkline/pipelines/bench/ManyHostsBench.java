@@ -115,16 +115,15 @@ final class ManyHostsBench {
     }
   }
 
-  private final ExecutorBench bench;
+  private final TimedRun runs;
   private final Sizes sizes;
   private final Path work;
   private final Path data;
   private final int pageBytes;
   private final PrintWriter log;
 
-  ManyHostsBench(
-      ExecutorBench bench, Sizes sizes, Path work, Path data, int pageBytes, PrintWriter log) {
-    this.bench = bench;
+  ManyHostsBench(TimedRun runs, Sizes sizes, Path work, Path data, int pageBytes, PrintWriter log) {
+    this.runs = runs;
     this.sizes = sizes;
     this.work = work.resolve("many-hosts");
     this.data = data;
@@ -141,7 +140,7 @@ final class ManyHostsBench {
     Files.deleteIfExists(accessLog);
     String slow = "127.0.0." + sizes.slowHost();
     Process server =
-        bench.startSite(
+        BenchSite.start(
             site,
             Duration.ZERO,
             List.of(
@@ -153,7 +152,7 @@ final class ManyHostsBench {
                 accessLog.toAbsolutePath().toString()));
     List<HostsRow> rows = new ArrayList<>();
     try {
-      int port = ExecutorBench.awaitPort(server);
+      int port = BenchSite.awaitPort(server);
       List<String> grouped = urls(port, 1, sizes.hosts(), pages);
       List<String> shuffled = new ArrayList<>(grouped);
       Collections.shuffle(shuffled, new Random(19));
@@ -253,8 +252,8 @@ final class ManyHostsBench {
     log.printf(Locale.ROOT, "bench: many hosts, %s (%d URLs)...%n", name, urls.size());
     log.flush();
     long offset = Files.exists(accessLog) ? Files.size(accessLog) : 0;
-    ExecutorBench.Measured m =
-        bench.once(config, List.of("input=" + list.toAbsolutePath()), exclude, true, "fetch", tag);
+    TimedRun.Measured m =
+        runs.once(config, List.of("input=" + list.toAbsolutePath()), exclude, true, "fetch", tag);
     // the run's start on the site's clock: once() loads the config and settles before timing
     double start = System.currentTimeMillis() / 1000.0 - m.wall();
     Thread.sleep(300); // the site's last log lines
