@@ -14,9 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code forkline bench}'s many-hosts workload (issue 19): the fetch stage alone, polite ({@code
@@ -72,7 +70,7 @@ final class ManyHostsBench {
       }
     }
 
-    /** The default: small enough for a quick look (about half a minute on today's code). */
+    /** The default: small enough for a quick look. */
     static Sizes quick() {
       return new Sizes(20, 5, Duration.ofMillis(200), 20, 3, Duration.ofSeconds(1), 64);
     }
@@ -115,16 +113,15 @@ final class ManyHostsBench {
     }
   }
 
-  private final ExecutorBench bench;
+  private final TimedRun runs;
   private final Sizes sizes;
   private final Path work;
   private final Path data;
   private final int pageBytes;
   private final PrintWriter log;
 
-  ManyHostsBench(
-      ExecutorBench bench, Sizes sizes, Path work, Path data, int pageBytes, PrintWriter log) {
-    this.bench = bench;
+  ManyHostsBench(TimedRun runs, Sizes sizes, Path work, Path data, int pageBytes, PrintWriter log) {
+    this.runs = runs;
     this.sizes = sizes;
     this.work = work.resolve("many-hosts");
     this.data = data;
@@ -140,125 +137,98 @@ final class ManyHostsBench {
     Path accessLog = work.resolve("access.log");
     Files.deleteIfExists(accessLog);
     String slow = "127.0.0." + sizes.slowHost();
-    Process server =
-        bench.startSite(
-            site,
-            Duration.ZERO,
-            List.of(
-                "--hosts",
-                Integer.toString(sizes.slowHost()),
-                "--crawl-delay",
-                slow + "=" + sizes.slowDelay().toMillis() + "ms",
-                "--access-log",
-                accessLog.toAbsolutePath().toString()));
-    List<HostsRow> rows = new ArrayList<>();
+    Process server = startSite(site, slow, accessLog);
     try {
-      int port = ExecutorBench.awaitPort(server);
-      List<String> grouped = urls(port, 1, sizes.hosts(), pages);
-      List<String> shuffled = new ArrayList<>(grouped);
-      Collections.shuffle(shuffled, new Random(19));
-      List<String> fast = urls(port, 1, sizes.fastHosts(), pages);
-      List<String> mix =
-          new ArrayList<>(
-              urls(port, sizes.slowHost(), sizes.slowHost(), pages.subList(0, sizes.slowPages())));
-      mix.addAll(fast);
+      HostLists lists = HostLists.of(BenchSite.awaitPort(server), sizes, pages);
       Path config = writeConfig();
-      Set<Long> exclude = Set.of(server.pid());
-      // Untimed: loads and compiles the stage's classes, which would land in the first case
-      measure("warm-up", List.of(grouped.get(0)), 0, config, exclude, accessLog, slow);
-      HostsRow one =
-          measure("1 URL (start-up)", List.of(grouped.get(0)), 0, config, exclude, accessLog, slow);
-      rows.add(one);
-      double b = sizes.bound();
-      rows.add(
-          measure(
-              "grouped: " + sizes.hosts() + " hosts x " + sizes.pages() + " pages, host by host",
-              grouped,
-              b,
-              config,
-              exclude,
-              accessLog,
-              slow,
-              one.wallSeconds()));
-      rows.add(
-          measure(
-              "shuffled: the same " + grouped.size() + " URLs",
-              shuffled,
-              b,
-              config,
-              exclude,
-              accessLog,
-              slow,
-              one.wallSeconds()));
-      rows.add(
-          measure(
-              "fast alone: " + sizes.fastHosts() + " hosts x " + sizes.pages() + " pages",
-              fast,
-              b,
-              config,
-              exclude,
-              accessLog,
-              slow,
-              one.wallSeconds()));
-      rows.add(
-          measure(
-              "mix: the fast hosts after "
-                  + slow
-                  + " ("
-                  + sizes.slowPages()
-                  + " pages, Crawl-delay "
-                  + seconds(sizes.slowDelay())
-                  + " s)",
-              mix,
-              Math.max(b, sizes.slowBound()),
-              config,
-              exclude,
-              accessLog,
-              slow,
-              one.wallSeconds()));
+      return cases(lists, new Cases(config, Set.of(server.pid()), accessLog, slow));
     } finally {
-      server.destroy();
-      if (!server.waitFor(5, TimeUnit.SECONDS)) {
-        server.destroyForcibly();
-      }
+      BenchSite.stop(server);
     }
+  }
+
+  /** The site on 127.0.0.1 to the slow host, no latency, the slow host's Crawl-delay, a log. */
+  private Process startSite(Path site, String slow, Path accessLog) throws IOException {
+    return BenchSite.start(
+        site,
+        Duration.ZERO,
+        List.of(
+            "--hosts",
+            Integer.toString(sizes.slowHost()),
+            "--crawl-delay",
+            slow + "=" + sizes.slowDelay().toMillis() + "ms",
+            "--access-log",
+            accessLog.toAbsolutePath().toString()));
+  }
+
+  /**
+   * What the cases share: the config, the processes that are not the run's (the site), the site's
+   * access log and the slow host.
+   */
+  private record Cases(Path config, Set<Long> exclude, Path accessLog, String slow) {}
+
+  private List<HostsRow> cases(HostLists lists, Cases c) throws Exception {
+    List<String> first = List.of(lists.grouped().get(0));
+    // Untimed: loads and compiles the stage's classes, which would land in the first case
+    measure(c, "warm-up", first, 0, Double.NaN);
+    HostsRow one = measure(c, "1 URL (start-up)", first, 0, Double.NaN);
+    double b = sizes.bound();
+    double startup = one.wallSeconds();
+    List<HostsRow> rows = new ArrayList<>();
+    rows.add(one);
+    rows.add(
+        measure(
+            c,
+            "grouped: " + sizes.hosts() + " hosts x " + sizes.pages() + " pages, host by host",
+            lists.grouped(),
+            b,
+            startup));
+    rows.add(
+        measure(
+            c,
+            "shuffled: the same " + lists.grouped().size() + " URLs",
+            lists.shuffled(),
+            b,
+            startup));
+    rows.add(
+        measure(
+            c,
+            "fast alone: " + sizes.fastHosts() + " hosts x " + sizes.pages() + " pages",
+            lists.fast(),
+            b,
+            startup));
+    rows.add(
+        measure(
+            c,
+            "mix: the fast hosts after "
+                + c.slow()
+                + " ("
+                + sizes.slowPages()
+                + " pages, Crawl-delay "
+                + seconds(sizes.slowDelay())
+                + " s)",
+            lists.mix(),
+            Math.max(b, sizes.slowBound()),
+            startup));
     return rows;
   }
 
-  private HostsRow measure(
-      String name,
-      List<String> urls,
-      double bound,
-      Path config,
-      Set<Long> exclude,
-      Path accessLog,
-      String slow)
-      throws Exception {
-    return measure(name, urls, bound, config, exclude, accessLog, slow, Double.NaN);
-  }
-
-  private HostsRow measure(
-      String name,
-      List<String> urls,
-      double bound,
-      Path config,
-      Set<Long> exclude,
-      Path accessLog,
-      String slow,
-      double startup)
+  /** One case; {@code startup}: the 1-URL run's wall time, NaN for that run itself. */
+  private HostsRow measure(Cases c, String name, List<String> urls, double bound, double startup)
       throws Exception {
     String tag = "hosts-" + Integer.toHexString(name.hashCode());
     Path list = work.resolve(tag + ".txt");
     Files.writeString(list, String.join("\n", urls) + "\n", StandardCharsets.UTF_8);
     log.printf(Locale.ROOT, "bench: many hosts, %s (%d URLs)...%n", name, urls.size());
     log.flush();
-    long offset = Files.exists(accessLog) ? Files.size(accessLog) : 0;
-    ExecutorBench.Measured m =
-        bench.once(config, List.of("input=" + list.toAbsolutePath()), exclude, true, "fetch", tag);
+    long offset = Files.exists(c.accessLog()) ? Files.size(c.accessLog()) : 0;
+    TimedRun.Measured m =
+        runs.once(
+            c.config(), List.of("input=" + list.toAbsolutePath()), c.exclude(), true, "fetch", tag);
     // the run's start on the site's clock: once() loads the config and settles before timing
     double start = System.currentTimeMillis() / 1000.0 - m.wall();
     Thread.sleep(300); // the site's last log lines
-    Served served = served(accessLog, offset, start, slow);
+    Served served = served(c.accessLog(), offset, start, c.slow());
     HostsRow row =
         new HostsRow(
             name,
@@ -318,16 +288,6 @@ final class ManyHostsBench {
       }
     }
     return new Served(fastDone, slowDone, minGap);
-  }
-
-  private static List<String> urls(int port, int first, int last, List<String> pages) {
-    List<String> out = new ArrayList<>();
-    for (int h = first; h <= last; h++) {
-      for (String page : pages) {
-        out.add("http://127.0.0." + h + ":" + port + page);
-      }
-    }
-    return out;
   }
 
   private Path writeConfig() throws IOException {
