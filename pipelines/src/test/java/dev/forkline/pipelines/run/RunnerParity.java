@@ -1,21 +1,6 @@
 package dev.forkline.pipelines.run;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import dev.forkline.pipelines.TestFiles;
-import dev.forkline.pipelines.config.ConfigLoader;
-import dev.forkline.pipelines.config.ForklineConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,9 +13,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("runners")
 public abstract class RunnerParity {
-  /** Columns that differ between any two runs: times, instants, worker pids. */
-  private static final List<String> TIMING = List.of("processed_at", "fetched_at", "worker");
-
   @TempDir protected Path dir;
 
   /** The runner under test: {@code flink} or {@code spark}. */
@@ -43,105 +25,16 @@ public abstract class RunnerParity {
 
   /** The image sample on this test's runner at {@code master} (null: its default) vs Direct. */
   protected void assertImageSampleSameAsDirect(String master) throws Exception {
-    Path config = repo().resolve("configs/image-filter.yaml");
-    assertSameRun(config, List.of(), "manifest.parquet", "input", master);
+    new ParityRuns(dir, runner()).imageSample(master);
   }
 
   @Test
   void scrapeSampleGivesTheSameRowsAsDirect() throws Exception {
-    // The sample list points at the demo site on :8088; serve it on a free port instead, so a
-    // demo site someone else runs on this machine cannot answer.
-    int port = freePort();
-    Path list = dir.resolve("site-urls.txt");
-    Files.writeString(
-        list,
-        Files.readString(repo().resolve("data/site-urls.txt"))
-            .replace("127.0.0.1:8088", "127.0.0.1:" + port));
-    Path config = repo().resolve("configs/url-scrape.yaml");
-    assertSameRun(
-        config,
-        List.of("input=" + list, "url-scrape.demo-site-port=" + port),
-        "pages.parquet",
-        "url",
-        null);
-  }
-
-  private void assertSameRun(
-      Path config, List<String> sets, String table, String key, String master) throws Exception {
-    RunResult direct = run(config, sets, "direct", RunOptions.quiet());
-    RunResult other = run(config, sets, runner(), RunOptions.quiet().withRunner(runner(), master));
-
-    Map<String, Map<String, String>> expected = comparable(direct.table(), key, "direct");
-    Map<String, Map<String, String>> actual = comparable(other.table(), key, runner());
-    assertTrue(expected.size() > 10, "the sample has rows: " + expected.keySet());
-    assertEquals(expected.keySet(), actual.keySet(), "the same inputs");
-    for (String k : expected.keySet()) {
-      assertEquals(expected.get(k), actual.get(k), "row " + k);
-    }
-    assertEquals(table, direct.table().getFileName().toString());
-
-    MetricsSnapshot d = direct.metrics();
-    MetricsSnapshot o = other.metrics();
-    assertEquals(d.inputs(), o.inputs(), "inputs counter");
-    assertEquals(d.rowsOk(), o.rowsOk(), "rows.ok counter");
-    assertEquals(d.rowsFailedByKind(), o.rowsFailedByKind(), "rows.failed counters");
-    for (var stage : direct.config().stages().values()) {
-      String name = stage.name();
-      assertEquals(d.stageOk(name), o.stageOk(name), name + ".ok counter");
-      assertEquals(d.stageFailed(name), o.stageFailed(name), name + ".failed counter");
-    }
-    assertEquals(expected.size(), o.rowsOk() + o.rowsFailed(), "one counted row per table row");
-  }
-
-  private RunResult run(Path config, List<String> sets, String runner, RunOptions options)
-      throws Exception {
-    List<String> all = new ArrayList<>(sets);
-    all.add("output=" + dir.resolve(runner));
-    ForklineConfig loaded = ConfigLoader.load(config, all, dir);
-    return ForklineRunner.run(loaded, options);
-  }
-
-  /** Each row as column -> text, without timing columns; output paths relative to the output. */
-  private Map<String, Map<String, String>> comparable(Path table, String key, String runner) {
-    String out = dir.resolve(runner).toString();
-    Map<String, Map<String, String>> rows = new TreeMap<>();
-    for (GenericRecord row : TestFiles.rows(table)) {
-      Map<String, String> values = new TreeMap<>();
-      for (Schema.Field field : row.getSchema().getFields()) {
-        String name = field.name();
-        if (name.endsWith("_ms") || TIMING.contains(name)) {
-          continue;
-        }
-        Object value = row.get(name);
-        values.put(name, value == null ? null : value.toString().replace(out, "OUT"));
-      }
-      if ("timeout".equals(values.get("failure_kind"))) {
-        // Which of two equal deadlines fires first (the fetch's own, the executor's) is a race
-        // on any runner, and each words its message its own way: the kind is what must agree.
-        values.put("failure_message", "(a timeout)");
-      }
-      Map<String, String> previous = rows.put(String.valueOf(row.get(key)), values);
-      assertEquals(null, previous, "two rows for " + row.get(key));
-    }
-    return rows;
+    new ParityRuns(dir, runner()).scrapeSample(null);
   }
 
   /** The repository root: the folder above the test's module with the sample configs. */
   protected static Path repo() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isRegularFile(p.resolve("configs/image-filter.yaml"))) {
-      p = p.getParent();
-    }
-    if (p == null) {
-      throw new IllegalStateException(
-          "no configs/image-filter.yaml above " + Path.of("").toAbsolutePath());
-    }
-    return p;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    return ParityRuns.repo();
   }
 }

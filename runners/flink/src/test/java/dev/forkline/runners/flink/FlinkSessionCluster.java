@@ -1,0 +1,244 @@
+package dev.forkline.runners.flink;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A Flink 1.19 session cluster on 127.0.0.1 made of separate JVMs, as a user's would be: a
+ * JobManager ({@code StandaloneSessionClusterEntrypoint}) and TaskManagers ({@code
+ * TaskManagerRunner}), each with its own working folder and log. Their class path is this JVM's
+ * less forkline's own classes, so the TaskManagers run forkline from the jars a job stages, like a
+ * cluster that has only Flink (and Beam) installed. {@link #close} kills them all.
+ */
+final class FlinkSessionCluster implements AutoCloseable {
+  private static final Duration START = Duration.ofSeconds(90);
+
+  private final Path dir;
+  private final int restPort;
+  private final Process jobManager;
+  private final List<Process> taskManagers = new ArrayList<>();
+
+  private FlinkSessionCluster(Path dir, int restPort, Process jobManager) {
+    this.dir = dir;
+    this.restPort = restPort;
+    this.jobManager = jobManager;
+  }
+
+  /** Starts a JobManager and {@code taskManagers} TaskManagers of {@code slots} slots each. */
+  static FlinkSessionCluster start(Path dir, int taskManagers, int slots, int taskManagerMb)
+      throws Exception {
+    Path conf = Files.createDirectories(dir.resolve("conf"));
+    int rpcPort = freePort();
+    int restPort = freePort();
+    Files.writeString(
+        conf.resolve("config.yaml"),
+        String.join(
+            "\n",
+            "jobmanager.rpc.address: 127.0.0.1",
+            "jobmanager.rpc.port: " + rpcPort,
+            "jobmanager.bind-host: 127.0.0.1",
+            "jobmanager.memory.process.size: 768m",
+            "rest.address: 127.0.0.1",
+            "rest.bind-address: 127.0.0.1",
+            "rest.port: " + restPort,
+            "taskmanager.host: 127.0.0.1",
+            "taskmanager.bind-host: 127.0.0.1",
+            "taskmanager.numberOfTaskSlots: " + slots,
+            "blob.server.port: 0",
+            ""));
+    FlinkSessionCluster cluster =
+        new FlinkSessionCluster(
+            dir,
+            restPort,
+            launch(
+                dir.resolve("jobmanager.log"),
+                List.of("-Xmx384m"),
+                "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                List.of("--configDir", conf.toString())));
+    try {
+      for (int i = 1; i <= taskManagers; i++) {
+        cluster.taskManagers.add(cluster.startTaskManager(conf, i, taskManagerMb));
+      }
+      cluster.awaitTaskManagers(taskManagers);
+      return cluster;
+    } catch (Exception | Error e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  /**
+   * A TaskManager JVM. Started without Flink's scripts, it is given each part of its memory (the
+   * scripts work them out from one total): its heap, managed and network memory, metaspace.
+   */
+  private Process startTaskManager(Path conf, int n, int totalMb) throws IOException {
+    int heap = totalMb / 2;
+    int network = 64;
+    int managed = 32;
+    int offHeap = 64;
+    int metaspace = 160;
+    int overhead = totalMb - heap - network - managed - offHeap - metaspace;
+    if (overhead < 32) {
+      throw new IllegalArgumentException("a TaskManager needs 512 MB or more, got " + totalMb);
+    }
+    Path work = Files.createDirectories(dir.resolve("taskmanager-" + n));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--configDir",
+                conf.toString(),
+                "-D",
+                "taskmanager.resource-id=taskmanager-" + n,
+                "-D",
+                "process.taskmanager.working-dir=" + work,
+                "-D",
+                "io.tmp.dirs=" + work,
+                "-D",
+                "taskmanager.rpc.port=0",
+                "-D",
+                "taskmanager.cpu.cores=1.0"));
+    String[][] memory = {
+      {"framework.heap.size", "32m"},
+      {"task.heap.size", (heap - 32) + "m"},
+      {"managed.size", managed + "m"},
+      {"network.min", network + "m"},
+      {"network.max", network + "m"},
+      {"framework.off-heap.size", offHeap + "m"},
+      {"task.off-heap.size", "0m"},
+      {"jvm-metaspace.size", metaspace + "m"},
+      {"jvm-overhead.min", overhead + "m"},
+      {"jvm-overhead.max", overhead + "m"},
+    };
+    for (String[] m : memory) {
+      args.add("-D");
+      args.add("taskmanager.memory." + m[0] + "=" + m[1]);
+    }
+    return launch(
+        dir.resolve("taskmanager-" + n + ".log"),
+        List.of(
+            "-Xmx" + heap + "m",
+            "-Xms" + heap + "m",
+            "-XX:MaxDirectMemorySize=" + (network + offHeap) + "m",
+            "-XX:MaxMetaspaceSize=" + metaspace + "m"),
+        "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        args);
+  }
+
+  private static Process launch(Path log, List<String> jvm, String main, List<String> args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvm);
+    command.add("-cp");
+    command.add(clusterClasspath());
+    command.add(main);
+    command.addAll(args);
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
+
+  /** This JVM's class path without forkline's classes and jars: what a Flink install has. */
+  static String clusterClasspath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        .filter(entry -> !isForkline(entry))
+        .collect(Collectors.joining(File.pathSeparator));
+  }
+
+  private static boolean isForkline(String entry) {
+    String name = Path.of(entry).getFileName().toString();
+    return name.startsWith("forkline-")
+        || entry.endsWith(File.separator + "classes")
+        || entry.endsWith(File.separator + "test-classes");
+  }
+
+  private void awaitTaskManagers(int count) throws Exception {
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    long deadline = System.nanoTime() + START.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() < deadline) {
+      if (!jobManager.isAlive()) {
+        throw new IllegalStateException("the JobManager exited: " + tail("jobmanager.log"));
+      }
+      for (int i = 0; i < taskManagers.size(); i++) {
+        if (!taskManagers.get(i).isAlive()) {
+          throw new IllegalStateException(
+              "TaskManager " + (i + 1) + " exited: " + tail("taskmanager-" + (i + 1) + ".log"));
+        }
+      }
+      try {
+        last =
+            http.send(
+                    HttpRequest.newBuilder(URI.create("http://" + restAddress() + "/overview"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body();
+        if (last.contains("\"taskmanagers\":" + count + ",")) {
+          return;
+        }
+      } catch (IOException e) {
+        last = e.toString();
+      }
+      Thread.sleep(250);
+    }
+    throw new IllegalStateException(
+        "the cluster did not come up within " + START.toSeconds() + " s: " + last);
+  }
+
+  /** The REST endpoint, as {@code --flink-master} takes it. */
+  String restAddress() {
+    return "127.0.0.1:" + restPort;
+  }
+
+  /** The TaskManager JVMs' process ids. */
+  List<Long> taskManagerPids() {
+    return taskManagers.stream().map(Process::pid).toList();
+  }
+
+  /** The last lines of one of the cluster's logs, for a failure's message. */
+  String tail(String log) {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve(log));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    } catch (IOException e) {
+      return "(no " + log + ": " + e + ")";
+    }
+  }
+
+  /** Kills every TaskManager, its children and the JobManager, and waits for them to exit. */
+  @Override
+  public void close() throws InterruptedException {
+    List<Process> all = new ArrayList<>(taskManagers);
+    all.add(jobManager);
+    List<ProcessHandle> tree = new ArrayList<>();
+    for (Process p : all) {
+      tree.addAll(p.descendants().toList());
+      tree.add(p.toHandle());
+    }
+    tree.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle p : tree) {
+      p.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
