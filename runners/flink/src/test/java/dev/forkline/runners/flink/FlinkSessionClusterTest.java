@@ -4,14 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forkline.pipelines.run.ParityRuns;
-import dev.forkline.pipelines.run.RunResult;
+import dev.forkline.pipelines.run.WorkerWatch;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -25,8 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("cluster")
 class FlinkSessionClusterTest {
-  private static final String WORKER_MAIN = "dev.forkline.workers.pool.WorkerMain";
-
   @TempDir static Path clusterDir;
   private static FlinkSessionCluster cluster;
 
@@ -51,24 +44,36 @@ class FlinkSessionClusterTest {
 
   @Test
   void theImageSampleGivesDirectsRowsWithItsWorkersUnderTheTaskManagers() throws Exception {
-    Map<Long, Long> workers = new ConcurrentHashMap<>();
-    parity(workers).imageSample(cluster.restAddress());
-    assertWorkersUnderTaskManagers(workers);
+    WorkerWatch watch = new WorkerWatch();
+    parity(watch).imageSample(cluster.restAddress());
+    assertWorkersUnderTaskManagers(watch);
   }
 
   @Test
   void theScrapeSampleGivesDirectsRowsWithItsWorkersUnderTheTaskManagers() throws Exception {
-    Map<Long, Long> workers = new ConcurrentHashMap<>();
-    parity(workers).scrapeSample(cluster.restAddress());
-    assertWorkersUnderTaskManagers(workers);
+    WorkerWatch watch = new WorkerWatch();
+    parity(watch).scrapeSample(cluster.restAddress());
+    assertWorkersUnderTaskManagers(watch);
   }
 
-  /** Direct's run, then Flink's with a watch for the worker JVMs it starts ({@code workers}). */
-  private ParityRuns parity(Map<Long, Long> workers) {
-    return new ParityRuns(dir, "flink", run -> watchWorkers(run, workers));
+  /** Direct's run, then Flink's under {@code watch}, with the cluster's log if it fails. */
+  private ParityRuns parity(WorkerWatch watch) {
+    return new ParityRuns(
+        dir,
+        "flink",
+        run -> {
+          try {
+            return watch.during(run);
+          } catch (Exception e) {
+            throw new AssertionError(
+                e.getMessage() + "\n--- taskmanager-1.log:\n" + cluster.tail("taskmanager-1.log"),
+                e);
+          }
+        });
   }
 
-  private static void assertWorkersUnderTaskManagers(Map<Long, Long> workers) {
+  private static void assertWorkersUnderTaskManagers(WorkerWatch watch) {
+    Map<Long, Long> workers = watch.workers;
     assertFalse(workers.isEmpty(), "worker JVMs were seen while the job ran");
     long self = ProcessHandle.current().pid();
     for (Map.Entry<Long, Long> worker : workers.entrySet()) {
@@ -80,78 +85,12 @@ class FlinkSessionClusterTest {
               + " is a child of "
               + parent
               + ", not of a TaskManager "
-              + cluster.taskManagerPids());
+              + cluster.taskManagerPids()
+              + ": "
+              + watch.parents.get(parent));
     }
     for (long pid : workers.keySet()) {
-      assertFalse(
-          ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false),
-          "worker " + pid + " still running after its job");
-    }
-  }
-
-  /**
-   * Runs {@code run} while a thread looks for worker JVMs every 50 ms, putting their pids and
-   * parents' in {@code seen}. Only workers started after the watch began count: the job's.
-   */
-  private static RunResult watchWorkers(Callable<RunResult> run, Map<Long, Long> seen)
-      throws Exception {
-    Set<Long> before = new HashSet<>();
-    ProcessHandle.allProcesses()
-        .filter(FlinkSessionClusterTest::isWorker)
-        .forEach(p -> before.add(p.pid()));
-    Thread watch =
-        new Thread(
-            () -> {
-              while (!Thread.currentThread().isInterrupted()) {
-                ProcessHandle.allProcesses()
-                    .filter(p -> !before.contains(p.pid()))
-                    .filter(FlinkSessionClusterTest::isWorker)
-                    .forEach(
-                        p ->
-                            p.parent()
-                                .ifPresent(parent -> seen.putIfAbsent(p.pid(), parent.pid())));
-                try {
-                  Thread.sleep(50);
-                } catch (InterruptedException e) {
-                  return;
-                }
-              }
-            },
-            "worker-watch");
-    watch.setDaemon(true);
-    watch.start();
-    RunResult result;
-    try {
-      result = run.call();
-    } catch (Exception e) {
-      throw new AssertionError(
-          e.getMessage() + "\n--- taskmanager-1.log:\n" + cluster.tail("taskmanager-1.log"), e);
-    } finally {
-      watch.interrupt();
-      watch.join();
-    }
-    // The pools end with the job: give the last workers a moment to exit.
-    for (long pid : seen.keySet()) {
-      ProcessHandle.of(pid)
-          .ifPresent(
-              p -> p.onExit().orTimeout(20, TimeUnit.SECONDS).exceptionally(t -> null).join());
-    }
-    return result;
-  }
-
-  /**
-   * Whether a process is a worker JVM, by its command line: read from {@code /proc}, since the JDK
-   * gives none for a command line as long as a worker's (its class path is the job's jars).
-   */
-  private static boolean isWorker(ProcessHandle p) {
-    Path cmdline = Path.of("/proc", Long.toString(p.pid()), "cmdline");
-    try {
-      return new String(
-              java.nio.file.Files.readAllBytes(cmdline),
-              java.nio.charset.StandardCharsets.ISO_8859_1)
-          .contains(WORKER_MAIN);
-    } catch (java.io.IOException e) {
-      return p.info().commandLine().map(c -> c.contains(WORKER_MAIN)).orElse(false);
+      assertFalse(WorkerWatch.alive(pid), "worker " + pid + " still running after its job");
     }
   }
 }
