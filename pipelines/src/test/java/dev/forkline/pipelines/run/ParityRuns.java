@@ -52,21 +52,24 @@ public final class ParityRuns {
 
   /** The scrape sample, its demo site on a free port, on the runner at {@code master} vs Direct. */
   public void scrapeSample(String master) throws Exception {
-    // The sample list points at the demo site on :8088; serve it on a free port instead, so a
-    // demo site someone else runs on this machine cannot answer.
+    String urls = Files.readString(repo().resolve("data/site-urls.txt"));
+    scrape(port -> urls.replace("127.0.0.1:8088", "127.0.0.1:" + port), List.of(), master);
+  }
+
+  /**
+   * The scrape sample's config on a list of URLs that {@code list} makes for the demo site's port
+   * (a free one, so a demo site someone else runs on this machine cannot answer), with {@code sets}
+   * more overrides, on the runner at {@code master} vs Direct.
+   */
+  public void scrape(java.util.function.IntFunction<String> list, List<String> sets, String master)
+      throws Exception {
     int port = freePort();
-    Path list = dir.resolve("site-urls.txt");
-    Files.writeString(
-        list,
-        Files.readString(repo().resolve("data/site-urls.txt"))
-            .replace("127.0.0.1:8088", "127.0.0.1:" + port));
-    Path config = repo().resolve("configs/url-scrape.yaml");
-    assertSameRun(
-        config,
-        List.of("input=" + list, "url-scrape.demo-site-port=" + port),
-        "pages.parquet",
-        "url",
-        master);
+    Path file = dir.resolve("urls.txt");
+    Files.writeString(file, list.apply(port));
+    List<String> all =
+        new ArrayList<>(List.of("input=" + file, "url-scrape.demo-site-port=" + port));
+    all.addAll(sets);
+    assertSameRun(repo().resolve("configs/url-scrape.yaml"), all, "pages.parquet", "url", master);
   }
 
   private void assertSameRun(

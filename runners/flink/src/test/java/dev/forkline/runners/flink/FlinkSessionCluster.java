@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -40,6 +42,13 @@ final class FlinkSessionCluster implements AutoCloseable {
   /** Starts a JobManager and {@code taskManagers} TaskManagers of {@code slots} slots each. */
   static FlinkSessionCluster start(Path dir, int taskManagers, int slots, int taskManagerMb)
       throws Exception {
+    return start(dir, taskManagers, slots, taskManagerMb, List.of());
+  }
+
+  /** {@link #start(Path, int, int, int)} with more lines of the cluster's config.yaml. */
+  static FlinkSessionCluster start(
+      Path dir, int taskManagers, int slots, int taskManagerMb, List<String> config)
+      throws Exception {
     Path conf = Files.createDirectories(dir.resolve("conf"));
     int rpcPort = freePort();
     int restPort = freePort();
@@ -58,6 +67,7 @@ final class FlinkSessionCluster implements AutoCloseable {
             "taskmanager.bind-host: 127.0.0.1",
             "taskmanager.numberOfTaskSlots: " + slots,
             "blob.server.port: 0",
+            String.join("\n", config),
             ""));
     FlinkSessionCluster cluster =
         new FlinkSessionCluster(
@@ -203,6 +213,40 @@ final class FlinkSessionCluster implements AutoCloseable {
   /** The REST endpoint, as {@code --flink-master} takes it. */
   String restAddress() {
     return "127.0.0.1:" + restPort;
+  }
+
+  /**
+   * How many failures the cluster's one job restarted after, from its exception history (the REST
+   * API's {@code /jobs/ID/exceptions}).
+   */
+  int failuresOfTheJob() throws Exception {
+    String jobs = get("/jobs/overview");
+    Matcher id = Pattern.compile("\"jid\"\\s*:\\s*\"([0-9a-f]+)\"").matcher(jobs);
+    if (!id.find()) {
+      throw new IllegalStateException("no job on the cluster: " + jobs);
+    }
+    String exceptions = get("/jobs/" + id.group(1) + "/exceptions");
+    Matcher entry = Pattern.compile("\"exceptionName\"").matcher(exceptions);
+    int n = 0;
+    while (entry.find()) {
+      n++;
+    }
+    return n;
+  }
+
+  private String get(String path) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://" + restAddress() + path))
+                .timeout(Duration.ofSeconds(5))
+                .build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  /** Kills a TaskManager as {@code kill -9} does, its own children left to notice. */
+  void killTaskManager(long pid) {
+    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
   }
 
   /** The TaskManager JVMs' process ids. */
