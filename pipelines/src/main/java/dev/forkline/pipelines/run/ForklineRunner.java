@@ -174,6 +174,9 @@ public final class ForklineRunner {
       Journal.close(journal.run());
       OutputFolder.publish(written, table);
       Journal.delete(output); // the table holds every row now
+      if (runner != null) {
+        last = last.withRows(TableTally.of(table)); // a task run again is counted twice
+      }
       RunResult done =
           new RunResult(config, last, table, last.get(StageMetrics.RESUME_CARRIED), wall);
       RunReporting.write(done, options, startedAt, samples);

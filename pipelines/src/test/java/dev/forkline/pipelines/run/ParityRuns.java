@@ -33,15 +33,29 @@ public final class ParityRuns {
   private final Path dir;
   private final String runner;
   private final Around around;
+  private final boolean stageCounters;
 
   public ParityRuns(Path dir, String runner) {
     this(dir, runner, java.util.concurrent.Callable::call);
   }
 
   public ParityRuns(Path dir, String runner, Around around) {
+    this(dir, runner, around, true);
+  }
+
+  private ParityRuns(Path dir, String runner, Around around, boolean stageCounters) {
     this.dir = dir;
     this.runner = runner;
     this.around = around;
+    this.stageCounters = stageCounters;
+  }
+
+  /**
+   * These runs without the per-stage counters compared: they count attempts, and a runner that ran
+   * a lost task again counts its elements twice. Rows and row counters are still compared.
+   */
+  public ParityRuns withoutStageCounters() {
+    return new ParityRuns(dir, runner, around, false);
   }
 
   /** The image sample on the runner at {@code master} (null: its default) vs Direct. */
@@ -93,6 +107,9 @@ public final class ParityRuns {
     assertEquals(d.rowsOk(), o.rowsOk(), "rows.ok counter");
     assertEquals(d.rowsFailedByKind(), o.rowsFailedByKind(), "rows.failed counters");
     for (var stage : direct.config().stages().values()) {
+      if (!stageCounters) {
+        break;
+      }
       String name = stage.name();
       assertEquals(d.stageOk(name), o.stageOk(name), name + ".ok counter");
       assertEquals(d.stageFailed(name), o.stageFailed(name), name + ".failed counter");
