@@ -61,9 +61,25 @@ public final class ForklineCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    Logging.configure(Logging.verboseRequested(args));
-    System.exit(
-        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    int exit;
+    try {
+      Logging.configure(Logging.verboseRequested(args));
+      exit = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    } catch (Throwable e) {
+      // An error no handler took (out of memory, say): a runner's threads are not daemons, so
+      // without the exit below the JVM would live on with no one to end it.
+      exit = ExitCodes.ABORTED;
+      try {
+        System.err.println("forkline: aborted: " + e);
+        System.err.println("(run again with --verbose for the stack trace)");
+        if (Logging.verboseRequested(args)) {
+          e.printStackTrace();
+        }
+      } catch (Throwable ignored) {
+        // nothing more can be said
+      }
+    }
+    System.exit(exit);
   }
 
   /** Runs the CLI with the given streams and returns the exit code; what tests call. */
