@@ -1,7 +1,5 @@
 package dev.forkline.pipelines.run;
 
-import dev.forkline.pipelines.exec.FailureKind;
-import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.files.DiskFullException;
 import dev.forkline.pipelines.files.Durable;
 import dev.forkline.pipelines.table.PartWriter;
@@ -159,16 +157,7 @@ public final class Journal {
       read(
           file,
           schema,
-          row -> {
-            Object kind = row.get("failure_kind");
-            boolean ok = "ok".equals(String.valueOf(row.get("status")));
-            newest.put(
-                String.valueOf(row.get(keyField)),
-                ok
-                    ? StageMetrics.ROWS_OK
-                    : StageMetrics.ROWS_FAILED_PREFIX
-                        + (kind == null ? FailureKind.INTERNAL.label() : kind));
-          });
+          row -> newest.put(String.valueOf(row.get(keyField)), TableTally.counter(row)));
     }
     Map<String, Long> counts = new HashMap<>();
     newest.values().forEach(name -> counts.merge(name, 1L, Long::sum));

@@ -23,18 +23,21 @@ final class TableTally {
     long rows = 0;
     try (ParquetTables.Rows all = ParquetTables.open(table, List.of("status", "failure_kind"))) {
       while (all.hasNext()) {
-        GenericRecord row = all.next();
         rows++;
-        Object kind = row.get("failure_kind");
-        String counter =
-            "ok".equals(String.valueOf(row.get("status")))
-                ? StageMetrics.ROWS_OK
-                : StageMetrics.ROWS_FAILED_PREFIX
-                    + (kind == null ? FailureKind.INTERNAL.label() : kind);
-        counts.merge(counter, 1L, Long::sum);
+        counts.merge(counter(all.next()), 1L, Long::sum);
       }
     }
     counts.put(StageMetrics.INPUTS, rows); // every input found is one row, kept or new
     return counts;
+  }
+
+  /**
+   * The row counter a table or journal row counts in: {@code rows.ok} or {@code rows.failed.KIND}.
+   */
+  static String counter(GenericRecord row) {
+    Object kind = row.get("failure_kind");
+    return "ok".equals(String.valueOf(row.get("status")))
+        ? StageMetrics.ROWS_OK
+        : StageMetrics.ROWS_FAILED_PREFIX + (kind == null ? FailureKind.INTERNAL.label() : kind);
   }
 }
