@@ -87,11 +87,7 @@ class JpegColourTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 3})
   void aProfileClaimingMoreThanItsChunksHoldIsHiddenFromImageIo(int chunks) throws Exception {
-    byte[] plain =
-        CodecTestImages.imageIo(
-            CodecTestImages.toImage(
-                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
-            "jpeg");
+    byte[] plain = gradientJpeg();
     byte[] jpeg = JpegSegments.withProfile(plain, profileClaiming(0x7FFF_FFF0L), chunks);
     assertInstanceOf(JpegColour.ImageIo.class, JpegColour.plan(jpeg));
     byte[] hidden = JpegColour.withoutIrregularProfile(jpeg);
@@ -107,11 +103,7 @@ class JpegColourTest {
   @ParameterizedTest
   @ValueSource(ints = {0x01, 0x13, 0x80, 0xFF})
   void anOverlongProfileWhoseNameEndsInAnotherByteIsHiddenToo(int end) throws Exception {
-    byte[] plain =
-        CodecTestImages.imageIo(
-            CodecTestImages.toImage(
-                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
-            "jpeg");
+    byte[] plain = gradientJpeg();
     byte[] jpeg = JpegSegments.withProfile(plain, profileClaiming(0x7FFF_FFF0L), 1);
     int name = indexOf(jpeg, "ICC_PROFILE".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     jpeg[name + 11] = (byte) end;
@@ -136,11 +128,7 @@ class JpegColourTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.MethodSource("irregularNumbering")
   void chunksNumberedIrregularlyAreHiddenFromImageIo(int[][] headers) throws Exception {
-    byte[] plain =
-        CodecTestImages.imageIo(
-            CodecTestImages.toImage(
-                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
-            "jpeg");
+    byte[] plain = gradientJpeg();
     byte[] profile =
         java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
     byte[] jpeg = JpegSegments.withProfile(plain, profile, 2);
@@ -160,11 +148,7 @@ class JpegColourTest {
 
   @Test
   void aWholeProfileInChunksOutOfFileOrderIsLeftAsItIs() throws Exception {
-    byte[] plain =
-        CodecTestImages.imageIo(
-            CodecTestImages.toImage(
-                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
-            "jpeg");
+    byte[] plain = gradientJpeg();
     byte[] profile =
         java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
     byte[] jpeg = JpegSegments.withProfile(plain, profile, 2);
@@ -174,6 +158,14 @@ class JpegColourTest {
     jpeg[first + name.length] = 2;
     jpeg[second + name.length] = 1;
     assertTrue(JpegColour.withoutIrregularProfile(jpeg) == jpeg, "the same bytes");
+  }
+
+  /** A 96x64 gradient as ImageIO writes a JPEG: no ICC profile. */
+  private static byte[] gradientJpeg() throws Exception {
+    return CodecTestImages.imageIo(
+        CodecTestImages.toImage(
+            CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
+        "jpeg");
   }
 
   private static int indexOf(byte[] data, byte[] part) {
@@ -196,11 +188,7 @@ class JpegColourTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 2, 5})
   void aWholeProfileIsLeftAsItIs(int chunks) throws Exception {
-    byte[] plain =
-        CodecTestImages.imageIo(
-            CodecTestImages.toImage(
-                CodecTestImages.gradient(96, 64), java.awt.image.BufferedImage.TYPE_INT_RGB),
-            "jpeg");
+    byte[] plain = gradientJpeg();
     byte[] profile =
         java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
     byte[] jpeg = JpegSegments.withProfile(plain, profile, chunks);
