@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.forkline.pipelines.TestFiles;
 import dev.forkline.pipelines.config.ConfigLoader;
 import dev.forkline.pipelines.config.ForklineConfig;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,7 +75,7 @@ public final class ParityRuns {
    */
   public void scrape(java.util.function.IntFunction<String> list, List<String> sets, String master)
       throws Exception {
-    int port = freePort();
+    int port = ClusterProcesses.freePort();
     Path file = dir.resolve("urls.txt");
     Files.writeString(file, list.apply(port));
     List<String> all =
@@ -161,11 +159,5 @@ public final class ParityRuns {
           "no configs/image-filter.yaml above " + Path.of("").toAbsolutePath());
     }
     return p;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

@@ -70,6 +70,39 @@ public final class WorkerWatch {
     }
   }
 
+  /**
+   * Starts a thread that, once a worker is seen whose parent {@code parentIs} takes (its pid and
+   * command line), kills that parent as {@code kill -9} does a second later and puts its pid in
+   * {@code killed}: the stages are running there then. Interrupt it when the run is over.
+   */
+  public Thread killParentOnceWorking(
+      java.util.function.BiPredicate<Long, String> parentIs,
+      java.util.concurrent.atomic.AtomicLong killed) {
+    Thread killer =
+        new Thread(
+            () -> {
+              try {
+                while (true) {
+                  for (long parent : workers.values()) {
+                    if (parentIs.test(parent, parents.get(parent))) {
+                      Thread.sleep(1000);
+                      ProcessHandle.of(parent).ifPresent(ProcessHandle::destroyForcibly);
+                      killed.set(parent);
+                      return;
+                    }
+                  }
+                  Thread.sleep(50);
+                }
+              } catch (InterruptedException e) {
+                // the run ended first
+              }
+            },
+            "parent-killer");
+    killer.setDaemon(true);
+    killer.start();
+    return killer;
+  }
+
   /** Whether the process is alive now. */
   public static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);

@@ -1,8 +1,8 @@
 package dev.forkline.runners.flink;
 
+import dev.forkline.pipelines.run.ClusterProcesses;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -50,8 +50,8 @@ final class FlinkSessionCluster implements AutoCloseable {
       Path dir, int taskManagers, int slots, int taskManagerMb, List<String> config)
       throws Exception {
     Path conf = Files.createDirectories(dir.resolve("conf"));
-    int rpcPort = freePort();
-    int restPort = freePort();
+    int rpcPort = ClusterProcesses.freePort();
+    int restPort = ClusterProcesses.freePort();
     Files.writeString(
         conf.resolve("config.yaml"),
         String.join(
@@ -149,17 +149,7 @@ final class FlinkSessionCluster implements AutoCloseable {
 
   private static Process launch(Path log, List<String> jvm, String main, List<String> args)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(jvm);
-    command.add("-cp");
-    command.add(clusterClasspath());
-    command.add(main);
-    command.addAll(args);
-    return new ProcessBuilder(command)
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile())
-        .start();
+    return ClusterProcesses.java(log, jvm, clusterClasspath(), main, args, Map.of());
   }
 
   /** This JVM's class path without forkline's classes and jars: what a Flink install has. */
@@ -256,33 +246,14 @@ final class FlinkSessionCluster implements AutoCloseable {
 
   /** The last lines of one of the cluster's logs, for a failure's message. */
   String tail(String log) {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve(log));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no " + log + ": " + e + ")";
-    }
+    return ClusterProcesses.tail(dir.resolve(log));
   }
 
   /** Kills every TaskManager, its children and the JobManager, and waits for them to exit. */
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     List<Process> all = new ArrayList<>(taskManagers);
     all.add(jobManager);
-    List<ProcessHandle> tree = new ArrayList<>();
-    for (Process p : all) {
-      tree.addAll(p.descendants().toList());
-      tree.add(p.toHandle());
-    }
-    tree.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle p : tree) {
-      p.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    ClusterProcesses.killAll(all);
   }
 }

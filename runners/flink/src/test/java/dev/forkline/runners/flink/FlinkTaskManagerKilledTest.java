@@ -48,7 +48,9 @@ class FlinkTaskManagerKilledTest {
               dir,
               "flink",
               run -> {
-                Thread killer = killerOnceWorking(cluster, watch, killed);
+                Thread killer =
+                    watch.killParentOnceWorking(
+                        (pid, line) -> cluster.taskManagerPids().contains(pid), killed);
                 try {
                   return watch.during(run);
                 } finally {
@@ -75,36 +77,5 @@ class FlinkTaskManagerKilledTest {
           cluster.taskManagerPids().stream().filter(WorkerWatch::alive).count(),
           "one TaskManager left");
     }
-  }
-
-  /**
-   * A thread that kills the TaskManager whose worker JVMs appear first, a second after they do: the
-   * parse stage is running there, with fetches in flight.
-   */
-  private static Thread killerOnceWorking(
-      FlinkSessionCluster cluster, WorkerWatch watch, AtomicLong killed) {
-    Thread killer =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  for (long parent : watch.workers.values()) {
-                    if (cluster.taskManagerPids().contains(parent)) {
-                      Thread.sleep(1000);
-                      cluster.killTaskManager(parent);
-                      killed.set(parent);
-                      return;
-                    }
-                  }
-                  Thread.sleep(50);
-                }
-              } catch (InterruptedException e) {
-                // the run ended first
-              }
-            },
-            "taskmanager-killer");
-    killer.setDaemon(true);
-    killer.start();
-    return killer;
   }
 }

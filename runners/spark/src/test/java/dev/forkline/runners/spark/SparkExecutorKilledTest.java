@@ -54,7 +54,9 @@ class SparkExecutorKilledTest {
                   dir,
                   "spark",
                   run -> {
-                    Thread killer = killerOnceWorking(watch, killed);
+                    Thread killer =
+                        watch.killParentOnceWorking(
+                            (pid, line) -> String.valueOf(line).contains(EXECUTOR), killed);
                     try {
                       return watch.during(run);
                     } finally {
@@ -77,32 +79,5 @@ class SparkExecutorKilledTest {
         assertFalse(WorkerWatch.alive(worker), "worker " + worker + " outlived its executor");
       }
     }
-  }
-
-  /** A thread that kills the executor whose worker JVMs appear first, a second after they do. */
-  private static Thread killerOnceWorking(WorkerWatch watch, AtomicLong killed) {
-    Thread killer =
-        new Thread(
-            () -> {
-              try {
-                while (true) {
-                  for (long parent : watch.workers.values()) {
-                    if (String.valueOf(watch.parents.get(parent)).contains(EXECUTOR)) {
-                      Thread.sleep(1000);
-                      ProcessHandle.of(parent).ifPresent(ProcessHandle::destroyForcibly);
-                      killed.set(parent);
-                      return;
-                    }
-                  }
-                  Thread.sleep(50);
-                }
-              } catch (InterruptedException e) {
-                // the run ended first
-              }
-            },
-            "executor-killer");
-    killer.setDaemon(true);
-    killer.start();
-    return killer;
   }
 }

@@ -1,8 +1,8 @@
 package dev.forkline.runners.spark;
 
+import dev.forkline.pipelines.run.ClusterProcesses;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,8 +42,8 @@ final class SparkStandaloneCluster implements AutoCloseable {
   /** Starts a Master and {@code workers} Workers of one core and {@code workerMb} each. */
   static SparkStandaloneCluster start(Path dir, int workers, int workerMb) throws Exception {
     Path home = sparkHome(dir.resolve("spark-home"));
-    int port = freePort();
-    int webPort = freePort();
+    int port = ClusterProcesses.freePort();
+    int webPort = ClusterProcesses.freePort();
     SparkStandaloneCluster cluster =
         new SparkStandaloneCluster(
             dir,
@@ -105,20 +104,19 @@ final class SparkStandaloneCluster implements AutoCloseable {
 
   private static Process launch(Path home, Path log, String main, List<String> args)
       throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-cp");
-    command.add(home.resolve("jars") + File.separator + "*");
-    command.add(main);
-    command.addAll(args);
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    Map<String, String> env = builder.environment();
-    env.put("SPARK_HOME", home.toString());
-    env.put("SPARK_SCALA_VERSION", "2.12");
-    env.put("SPARK_LOCAL_IP", "127.0.0.1"); // every server of the cluster on loopback
-    return builder.start();
+    return ClusterProcesses.java(
+        log,
+        List.of("-Xmx256m"),
+        home.resolve("jars") + File.separator + "*",
+        main,
+        args,
+        Map.of(
+            "SPARK_HOME",
+            home.toString(),
+            "SPARK_SCALA_VERSION",
+            "2.12",
+            "SPARK_LOCAL_IP",
+            "127.0.0.1")); // every server of the cluster on loopback
   }
 
   private void awaitWorkers(int count) throws Exception {
@@ -173,12 +171,7 @@ final class SparkStandaloneCluster implements AutoCloseable {
 
   /** The last lines of one of the cluster's logs, for a failure's message. */
   String tail(String log) {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve(log));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no " + log + ": " + e + ")";
-    }
+    return ClusterProcesses.tail(dir.resolve(log));
   }
 
   /** Kills the Workers, their executors and the Master, and waits for them to exit. */
@@ -186,20 +179,6 @@ final class SparkStandaloneCluster implements AutoCloseable {
   public void close() {
     List<Process> all = new ArrayList<>(workers);
     all.add(master);
-    List<ProcessHandle> tree = new ArrayList<>();
-    for (Process p : all) {
-      tree.addAll(p.descendants().toList());
-      tree.add(p.toHandle());
-    }
-    tree.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle p : tree) {
-      p.onExit().orTimeout(30, TimeUnit.SECONDS).exceptionally(t -> null).join();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
+    ClusterProcesses.killAll(all);
   }
 }
