@@ -103,9 +103,9 @@ public record LaunchPlan(
       daemonSocket = daemonDir(in).resolve(daemonKey(in, jar, daemonCommand) + ".sock");
     }
 
-    Path[] recording = cds ? classArchive(in, command, kind, jar, jvm) : new Path[2];
-    Path recordArchive = recording[0];
-    Path recordTemp = recording[1];
+    Recording recording = cds ? classArchive(in, command, kind, jar, jvm) : Recording.NONE;
+    Path recordArchive = recording.archive();
+    Path recordTemp = recording.temp();
     boolean cacheable = recordTemp == null;
     List<String> argv = new ArrayList<>();
     argv.add("java");
@@ -124,12 +124,17 @@ public record LaunchPlan(
         cacheable);
   }
 
+  /** The class-data archive a run records at its exit, and the file it writes first; or none. */
+  private record Recording(Path archive, Path temp) {
+    static final Recording NONE = new Recording(null, null);
+  }
+
   /**
    * Maps the pipeline's class-data archive into the JVM when it is fresh; otherwise a run records
    * one (the classes it loads) at its exit. Returns the archive and its temporary file when this
-   * run records, else two nulls.
+   * run records, else {@link Recording#NONE}.
    */
-  private static Path[] classArchive(
+  private static Recording classArchive(
       LaunchInputs in, String command, String kind, Path jar, List<String> jvm) {
     Path archive = sibling(jar, (kind == null ? "" : "-" + kind) + ".jsa");
     if (!command.equals("run")) {
@@ -140,9 +145,9 @@ public record LaunchPlan(
     } else if (command.equals("run") && in.files().isWritableFolder(archive.getParent())) {
       Path temp = sibling(archive, "." + in.nonce() + ".tmp");
       jvm.add("-XX:ArchiveClassesAtExit=" + temp);
-      return new Path[] {archive, temp};
+      return new Recording(archive, temp);
     }
-    return new Path[2];
+    return Recording.NONE;
   }
 
   /** {@code forkline daemon status|stop}: the Java client asks the daemons. */
