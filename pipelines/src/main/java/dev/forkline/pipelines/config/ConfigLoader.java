@@ -131,6 +131,7 @@ public final class ConfigLoader {
       root.missing("output", "the folder results are written to");
     }
 
+    Listing listing = Listing.fromConfigName(root.choice("listing", "auto", Listing.configNames()));
     ImageFilterSettings imageFilter = null;
     UrlScrapeSettings urlScrape = null;
     for (PipelineType other : PipelineType.values()) {
@@ -171,7 +172,7 @@ public final class ConfigLoader {
         checkOutput(root, type, inputs, output);
       }
     }
-    return new ForklineConfig(file, type, inputs, output, stages, imageFilter, urlScrape);
+    return new ForklineConfig(file, type, inputs, output, stages, imageFilter, urlScrape, listing);
   }
 
   private static StageConfig readStage(Section s, StageSpec spec) {

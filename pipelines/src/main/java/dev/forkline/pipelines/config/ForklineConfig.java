@@ -15,6 +15,7 @@ import java.util.Map;
  * @param stages every stage of the pipeline, in data-flow order, defaults filled in
  * @param imageFilter the image-filter section; null for other pipelines
  * @param urlScrape the url-scrape section; null for other pipelines
+ * @param listing how the inputs are listed: in one task, or split over the runner's workers
  */
 public record ForklineConfig(
     Path source,
@@ -23,7 +24,8 @@ public record ForklineConfig(
     Path output,
     Map<String, StageConfig> stages,
     ImageFilterSettings imageFilter,
-    UrlScrapeSettings urlScrape) {
+    UrlScrapeSettings urlScrape,
+    Listing listing) {
 
   public ForklineConfig {
     inputs = List.copyOf(inputs);

@@ -44,13 +44,17 @@ public record UrlScrapeSettings(
     int demoSitePort,
     Duration demoSiteLatency,
     boolean allowPrivateAddresses,
-    boolean keyByAddress)
+    boolean keyByAddress,
+    long listRangeBytes)
     implements Serializable {
 
   /** One user field: a CSS selector, what to take from the match, and whether to take all. */
   public record Extract(String css, String attr, boolean all) implements Serializable {}
 
   public static final String DEFAULT_USER_AGENT = "forkline/0.1 (batch scraper)";
+
+  /** What a split listing reads a URL list in: ranges of about this many bytes. */
+  public static final long DEFAULT_LIST_RANGE = 16L << 20;
 
   /** A body is held as one byte array (under 2 GiB); past 1 GiB a few in flight fill a heap. */
   public static final long MAX_BODY_BYTES = 1L << 30;
@@ -77,7 +81,8 @@ public record UrlScrapeSettings(
         8088,
         Duration.ZERO,
         false,
-        false);
+        false,
+        DEFAULT_LIST_RANGE);
   }
 
   static UrlScrapeSettings read(Section s) {
@@ -97,6 +102,7 @@ public record UrlScrapeSettings(
     Duration demoLatency = s.duration("demo-site-latency", Duration.ZERO, Duration.ZERO);
     boolean allowPrivate = s.bool("allow-private-addresses", false);
     String politenessKey = s.choice("politeness-key", "host", List.of("host", "ip"));
+    long listRange = s.size("list-range", DEFAULT_LIST_RANGE, 1024, 1L << 40);
     Map<String, Extract> extract = extract(s.section("extract"));
     s.finish();
     return new UrlScrapeSettings(
@@ -115,7 +121,8 @@ public record UrlScrapeSettings(
         demoPort,
         demoLatency,
         allowPrivate,
-        "ip".equals(politenessKey));
+        "ip".equals(politenessKey),
+        listRange);
   }
 
   private static String userAgent(Section s) {

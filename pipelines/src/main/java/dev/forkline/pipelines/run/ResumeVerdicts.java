@@ -44,10 +44,10 @@ public final class ResumeVerdicts {
    * with {@code done} as its side input and its {@link #TAG} output reported to {@code verdicts}.
    * Returns the listing's main output.
    */
-  public static <T> PCollection<T> listing(
+  public static <I, T> PCollection<T> listing(
       String name,
-      PCollection<String> input,
-      DoFn<String, T> fn,
+      PCollection<I> input,
+      DoFn<I, T> fn,
       PCollectionView<Map<String, String>> done,
       ResumeVerdicts verdicts) {
     if (done == null) {

@@ -25,13 +25,22 @@ final class HostDeal {
   /** The deal of these hosts, by how many URLs each has. */
   static HostDeal of(Map<String, Integer> urlsPerHost) {
     long urls = 0;
-    List<String> heavy = new ArrayList<>();
+    Map<String, Integer> heavy = new HashMap<>();
     for (Map.Entry<String, Integer> e : urlsPerHost.entrySet()) {
       urls += e.getValue();
       if (e.getValue() >= ReadListsFn.BATCH_URLS) {
-        heavy.add(e.getKey());
+        heavy.put(e.getKey(), e.getValue());
       }
     }
+    return of(heavy.keySet(), urls);
+  }
+
+  /**
+   * The deal of {@code urls} URLs whose hosts with a batch's worth of URLs or more are {@code
+   * heavy}: all a deal needs to know, so a split listing counts only those hosts.
+   */
+  static HostDeal of(java.util.Collection<String> heavyHosts, long urls) {
+    List<String> heavy = new ArrayList<>(heavyHosts);
     heavy.sort(null);
     Map<String, Integer> own = new HashMap<>();
     for (String host : heavy) {

@@ -47,11 +47,23 @@ final class ListLines implements Closeable {
   private int number;
 
   private ListLines(InputStream in) throws IOException {
+    this(in, true, 0);
+  }
+
+  /**
+   * Lines of {@code in}; {@code atStart}: the stream starts the file, so a byte-order mark is read,
+   * else the bytes are UTF-8 (a range of a list {@link #bytewise()}) and the first line is number
+   * {@code linesBefore + 1}.
+   */
+  private ListLines(InputStream in, boolean atStart, int linesBefore) throws IOException {
     this.in = in;
+    this.number = linesBefore;
     fill(4);
     Charset cs = StandardCharsets.UTF_8;
     int bomLength = 0;
-    if (startsWith(0xEF, 0xBB, 0xBF)) {
+    if (!atStart) {
+      bomLength = 0;
+    } else if (startsWith(0xEF, 0xBB, 0xBF)) {
       bomLength = 3;
     } else if (startsWith(0xFF, 0xFE, 0x00, 0x00)) {
       cs = Charset.forName("UTF-32LE");
@@ -84,6 +96,65 @@ final class ListLines implements Closeable {
     } catch (IOException | RuntimeException e) {
       in.close();
       throw e;
+    }
+  }
+
+  /**
+   * The lines of the bytes {@code [start, end)} of {@code file}, which begin a line (see {@link
+   * ListRange}); the first is line {@code linesBefore + 1}. Only a range of a list read {@link
+   * #bytewise()} starts elsewhere than at 0.
+   */
+  static ListLines open(Path file, long start, long end, int linesBefore) throws IOException {
+    java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file);
+    try {
+      channel.position(start);
+      InputStream in = new RangeInput(channel, end - start);
+      return new ListLines(in, start == 0, linesBefore);
+    } catch (IOException | RuntimeException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Whether the list's code units are single bytes (UTF-8, with or without a BOM), so that a line
+   * ends at a byte LF or CR and the file can be read in ranges.
+   */
+  boolean bytewise() {
+    return unit == 1;
+  }
+
+  /** At most {@code left} bytes of a channel, from its position. */
+  private static final class RangeInput extends InputStream {
+    private final java.nio.channels.FileChannel channel;
+    private long left;
+
+    RangeInput(java.nio.channels.FileChannel channel, long left) {
+      this.channel = channel;
+      this.left = left;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
+    }
+
+    @Override
+    public int read(byte[] into, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = channel.read(ByteBuffer.wrap(into, off, (int) Math.min(len, left)));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
     }
   }
 

@@ -86,17 +86,49 @@ public final class UrlLists {
       if (first == null) {
         return;
       }
-      boolean csv =
-          csvName(file)
-              || (first.problem() == null
-                  && first.text().contains(",")
-                  && urlColumn(CsvRecords.parseLine(first.text())) >= 0);
-      if (csv) {
+      if (csv(file, first)) {
         readCsv(file, new CsvRecords(lines, first), out);
       } else {
         readText(file, lines, first, out);
       }
     }
+  }
+
+  /**
+   * Streams the entries of one range of a list to {@code out}: the whole list, or a range of a
+   * plain-text list ({@link #readableInRanges}) from its first line to its last.
+   */
+  static void read(ListRange range, Consumer<Entry> out) throws IOException {
+    Path file = Path.of(range.file());
+    if (range.whole()) {
+      read(file, out);
+      return;
+    }
+    try (ListLines lines = ListLines.open(file, range.start(), range.end(), range.linesBefore())) {
+      ListLines.Line first = lines.next();
+      if (first != null) {
+        readText(file, lines, first, out);
+      }
+    }
+  }
+
+  /**
+   * Whether a list can be read in ranges: a plain-text list (not CSV, whose quoted fields may span
+   * lines) of single-byte code units (UTF-8), whose lines end at the bytes LF and CR.
+   */
+  static boolean readableInRanges(Path file) throws IOException {
+    try (ListLines lines = ListLines.open(file)) {
+      ListLines.Line first = lines.next();
+      return lines.bytewise() && (first == null || !csv(file, first));
+    }
+  }
+
+  /** Whether a list is CSV: by its name, or by a first line that is a header with a url column. */
+  private static boolean csv(Path file, ListLines.Line first) {
+    return csvName(file)
+        || (first.problem() == null
+            && first.text().contains(",")
+            && urlColumn(CsvRecords.parseLine(first.text())) >= 0);
   }
 
   private static void readText(

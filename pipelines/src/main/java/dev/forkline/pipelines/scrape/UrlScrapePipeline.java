@@ -198,12 +198,18 @@ public final class UrlScrapePipeline implements PipelineDefinition {
    * One task per distinct URL of the config's lists but those {@code done} (when not null) holds an
    * earlier row of that stands (their verdicts go to {@code verdicts}), dealt into batches by host
    * and back: the steps before the stages, shared with {@code FetchStageBench} (the bench module).
+   * Listed in one task ({@link ReadListsFn}) or split over the workers ({@link SplitUrlListing}),
+   * as the config's {@code listing} says; both make the same tasks.
    */
   static PCollection<UrlTask> tasks(
       Pipeline pipeline,
       ForklineConfig config,
       PCollectionView<Map<String, String>> done,
       ResumeVerdicts verdicts) {
+    if (config.listing().splits(pipeline)) {
+      return SplitUrlListing.tasks(
+          pipeline, config.inputs(), config.urlScrape().listRangeBytes(), done, verdicts);
+    }
     String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
     PCollection<String> input = pipeline.apply("URL lists", Create.of(lists));
     return BatchChunks.regroup(

@@ -32,20 +32,31 @@ public final class ParityRuns {
   private final String runner;
   private final Around around;
   private final boolean stageCounters;
+  private final List<String> otherSets;
 
   public ParityRuns(Path dir, String runner) {
     this(dir, runner, java.util.concurrent.Callable::call);
   }
 
   public ParityRuns(Path dir, String runner, Around around) {
-    this(dir, runner, around, true);
+    this(dir, runner, around, true, List.of());
   }
 
-  private ParityRuns(Path dir, String runner, Around around, boolean stageCounters) {
+  private ParityRuns(
+      Path dir, String runner, Around around, boolean stageCounters, List<String> otherSets) {
     this.dir = dir;
     this.runner = runner;
     this.around = around;
     this.stageCounters = stageCounters;
+    this.otherSets = List.copyOf(otherSets);
+  }
+
+  /**
+   * These runs with {@code sets} overridden in the other run only (its output in a folder of its
+   * own): the Direct runner against itself with another setting, say.
+   */
+  public ParityRuns withOtherSets(String... sets) {
+    return new ParityRuns(dir, runner, around, stageCounters, List.of(sets));
   }
 
   /**
@@ -53,7 +64,7 @@ public final class ParityRuns {
    * a lost task again counts its elements twice. Rows and row counters are still compared.
    */
   public ParityRuns withoutStageCounters() {
-    return new ParityRuns(dir, runner, around, false);
+    return new ParityRuns(dir, runner, around, false, otherSets);
   }
 
   /** The image sample on the runner at {@code master} (null: its default) vs Direct. */
@@ -66,6 +77,37 @@ public final class ParityRuns {
   public void scrapeSample(String master) throws Exception {
     String urls = Files.readString(repo().resolve("data/site-urls.txt"));
     scrape(port -> urls.replace("127.0.0.1:8088", "127.0.0.1:" + port), List.of(), master);
+  }
+
+  /** The image sample's config on the folder {@code input}, with {@code sets} more overrides. */
+  public void imageFolder(Path input, List<String> sets, String master) throws Exception {
+    List<String> all = new ArrayList<>(List.of("input=" + input));
+    all.addAll(sets);
+    assertSameRun(
+        repo().resolve("configs/image-filter.yaml"), all, "manifest.parquet", "input", master);
+  }
+
+  /**
+   * The scrape sample's config on URL lists (file name to what {@code lists} makes of the demo
+   * site's port, a free one), with {@code sets} more overrides, on the runner at {@code master} vs
+   * Direct.
+   */
+  public void scrapeLists(
+      Map<String, java.util.function.IntFunction<String>> lists, List<String> sets, String master)
+      throws Exception {
+    int port = ClusterProcesses.freePort();
+    List<String> files = new ArrayList<>();
+    for (Map.Entry<String, java.util.function.IntFunction<String>> e : lists.entrySet()) {
+      Path file = dir.resolve(e.getKey());
+      Files.writeString(file, e.getValue().apply(port));
+      files.add(file.toString());
+    }
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "input=[" + String.join(", ", files) + "]", "url-scrape.demo-site-port=" + port));
+    all.addAll(sets);
+    assertSameRun(repo().resolve("configs/url-scrape.yaml"), all, "pages.parquet", "url", master);
   }
 
   /**
@@ -87,11 +129,15 @@ public final class ParityRuns {
   private void assertSameRun(
       Path config, List<String> sets, String table, String key, String master) throws Exception {
     RunResult direct = run(config, sets, "direct", RunOptions.quiet());
+    List<String> theirs = new ArrayList<>(sets);
+    theirs.addAll(otherSets);
+    String folder = otherSets.isEmpty() ? runner : runner + "-other";
     RunResult other =
-        around.run(() -> run(config, sets, runner, RunOptions.quiet().withRunner(runner, master)));
+        around.run(
+            () -> run(config, theirs, folder, RunOptions.quiet().withRunner(runner, master)));
 
     Map<String, Map<String, String>> expected = comparable(direct.table(), key, "direct");
-    Map<String, Map<String, String>> actual = comparable(other.table(), key, runner);
+    Map<String, Map<String, String>> actual = comparable(other.table(), key, folder);
     assertTrue(expected.size() > 10, "the sample has rows: " + expected.keySet());
     assertEquals(expected.keySet(), actual.keySet(), "the same inputs");
     for (String k : expected.keySet()) {
@@ -115,10 +161,10 @@ public final class ParityRuns {
     assertEquals(expected.size(), o.rowsOk() + o.rowsFailed(), "one counted row per table row");
   }
 
-  private RunResult run(Path config, List<String> sets, String on, RunOptions options)
+  private RunResult run(Path config, List<String> sets, String folder, RunOptions options)
       throws Exception {
     List<String> all = new ArrayList<>(sets);
-    all.add("output=" + dir.resolve(on));
+    all.add("output=" + dir.resolve(folder));
     ForklineConfig loaded = ConfigLoader.load(config, all, dir);
     return ForklineRunner.run(loaded, options);
   }

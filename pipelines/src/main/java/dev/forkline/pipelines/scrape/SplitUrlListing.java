@@ -1,0 +1,269 @@
+package dev.forkline.pipelines.scrape;
+
+import dev.forkline.pipelines.exec.BatchChunks;
+import dev.forkline.pipelines.exec.StageMetrics;
+import dev.forkline.pipelines.run.ResumeVerdicts;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Count;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.Keys;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * The url-scrape listing split over a runner's workers, for lists no one task should hold: each
+ * list is planned into ranges of about {@code rangeBytes} ({@link ListRange}), the ranges are
+ * spread and read in parallel, the entries are de-duplicated by URL in a keyed combine (the first
+ * place a URL is seen and how often, as {@link ReadListsFn} keeps them in memory), the earlier rows
+ * a {@code --resume} keeps are skipped, and the URLs are dealt into batches by host ({@link
+ * HostDeal}, from a count of the hosts with a batch's worth of URLs) and interleaved by host within
+ * each batch. Makes the same tasks, in the same batches, as {@link ReadListsFn}.
+ */
+final class SplitUrlListing {
+  private SplitUrlListing() {}
+
+  /** The tasks of {@code lists}, listed by the runner's workers. */
+  static PCollection<UrlTask> tasks(
+      Pipeline pipeline,
+      List<Path> lists,
+      long rangeBytes,
+      PCollectionView<Map<String, String>> done,
+      ResumeVerdicts verdicts) {
+    List<KV<Integer, String>> indexed = new ArrayList<>();
+    for (int i = 0; i < lists.size(); i++) {
+      indexed.add(KV.of(i, lists.get(i).toString()));
+    }
+    PCollection<KV<String, UrlEntry>> entries =
+        pipeline
+            .apply(
+                "URL lists",
+                Create.of(indexed).withCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of())))
+            .apply("Plan ranges", ParDo.of(new PlanFn(rangeBytes)))
+            .setCoder(SerializableCoder.of(ListRange.class))
+            .apply("Spread ranges", Reshuffle.viaRandomKey())
+            .apply("Read ranges", ParDo.of(new ReadRangeFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), UrlEntry.CODER));
+    PCollection<UrlEntry> distinct =
+        ResumeVerdicts.listing(
+                "Skip finished",
+                entries.apply("Dedupe by URL", Combine.perKey(new FirstSeen())),
+                new SkipFinishedFn(done),
+                done,
+                verdicts)
+            .setCoder(UrlEntry.CODER);
+    PCollection<KV<String, Long>> perHost =
+        distinct
+            .apply("Hosts", MapElements.into(TypeDescriptors.strings()).via(UrlEntry::dealtBy))
+            .apply("Count per host", Count.perElement());
+    PCollectionView<List<String>> heavy =
+        perHost
+            .apply(
+                "Hosts of a batch's size",
+                Filter.by((KV<String, Long> kv) -> kv.getValue() >= ReadListsFn.BATCH_URLS))
+            .apply("Heavy hosts", Keys.create())
+            .apply("Heavy hosts as a view", View.asList());
+    PCollectionView<Long> urls =
+        distinct.apply("Count URLs", Count.globally()).apply("URLs as a view", View.asSingleton());
+    return distinct
+        .apply("Deal hosts", ParDo.of(new DealFn(heavy, urls)).withSideInputs(heavy, urls))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(UrlEntry.CODER)))
+        .apply("Batch", GroupByKey.create())
+        .apply("Interleave hosts", ParDo.of(new InterleaveFn()))
+        .setCoder(SerializableCoder.of(UrlTask.class));
+  }
+
+  /** A list into the ranges it is read in. */
+  static final class PlanFn extends DoFn<KV<Integer, String>, ListRange> {
+    private final long rangeBytes;
+
+    PlanFn(long rangeBytes) {
+      this.rangeBytes = rangeBytes;
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Integer, String> list, OutputReceiver<ListRange> out)
+        throws IOException {
+      for (ListRange range : ListRange.plan(Path.of(list.getValue()), list.getKey(), rangeBytes)) {
+        out.output(range);
+      }
+    }
+  }
+
+  /** A range's entries, each keyed by its row's key. */
+  static final class ReadRangeFn extends DoFn<ListRange, KV<String, UrlEntry>> {
+    @ProcessElement
+    public void process(@Element ListRange range, OutputReceiver<KV<String, UrlEntry>> out)
+        throws IOException {
+      UrlLists.read(
+          range,
+          entry -> {
+            UrlTask task = ReadListsFn.task(entry);
+            out.output(
+                KV.of(task.key, UrlEntry.of(task, ListRange.order(range.index(), entry.line()))));
+          });
+    }
+  }
+
+  /** The first entry of a URL, with every entry's occurrences. */
+  static final class FirstSeen extends Combine.BinaryCombineFn<UrlEntry> {
+    @Override
+    public UrlEntry apply(UrlEntry a, UrlEntry b) {
+      return UrlEntry.merge(a, b);
+    }
+  }
+
+  /**
+   * Counts each distinct URL and skips those whose earlier row stands ({@code --resume}: a URL is
+   * its own identity), reporting the verdict of every earlier URL the lists still have.
+   */
+  static final class SkipFinishedFn extends DoFn<KV<String, UrlEntry>, UrlEntry> {
+    private final PCollectionView<Map<String, String>> done;
+    private transient Counter inputs;
+    private transient Counter skipped;
+    private transient Counter duplicates;
+
+    SkipFinishedFn(PCollectionView<Map<String, String>> done) {
+      this.done = done;
+    }
+
+    @Setup
+    public void setup() {
+      inputs = StageMetrics.inputs();
+      skipped = StageMetrics.counter(StageMetrics.RESUME_SKIPPED);
+      duplicates = StageMetrics.counter("urls.duplicates");
+    }
+
+    @ProcessElement
+    public void process(ProcessContext context) {
+      UrlEntry entry = context.element().getValue();
+      inputs.inc();
+      duplicates.inc(entry.occurrences() - 1);
+      if (done != null) {
+        String recorded = context.sideInput(done).get(entry.key());
+        if (recorded != null) {
+          String verdict = ResumeVerdicts.of(recorded, "");
+          context.output(ResumeVerdicts.TAG, KV.of(entry.key(), verdict));
+          if (ResumeVerdicts.KEEP.equals(verdict)) {
+            skipped.inc();
+            return;
+          }
+        }
+      }
+      context.output(entry);
+    }
+  }
+
+  /** Each URL into its host's batch, in chunks ({@link BatchChunks}) per bundle. */
+  static final class DealFn extends DoFn<UrlEntry, KV<Integer, List<UrlEntry>>> {
+    private final PCollectionView<List<String>> heavy;
+    private final PCollectionView<Long> urls;
+    private transient HostDeal deal;
+    private transient Map<Integer, List<UrlEntry>> open;
+
+    DealFn(PCollectionView<List<String>> heavy, PCollectionView<Long> urls) {
+      this.heavy = heavy;
+      this.urls = urls;
+    }
+
+    @StartBundle
+    public void start() {
+      open = new LinkedHashMap<>();
+    }
+
+    @ProcessElement
+    public void process(ProcessContext context) {
+      if (deal == null) {
+        deal = HostDeal.of(context.sideInput(heavy), context.sideInput(urls));
+      }
+      UrlEntry entry = context.element();
+      int batch = deal.batchOf(entry.dealtBy());
+      List<UrlEntry> chunk = open.computeIfAbsent(batch, b -> new ArrayList<>());
+      chunk.add(entry);
+      if (chunk.size() >= BatchChunks.CHUNK) {
+        open.remove(batch);
+        context.output(KV.of(batch, chunk));
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext context) {
+      open.forEach(
+          (batch, chunk) ->
+              context.output(
+                  KV.of(batch, chunk),
+                  GlobalWindow.INSTANCE.maxTimestamp(),
+                  GlobalWindow.INSTANCE));
+      open.clear();
+    }
+  }
+
+  /**
+   * A batch's URLs as tasks, one of each host in turn ({@link ReadListsFn#interleave}), hosts and
+   * each host's URLs in the order the lists have them. A batch of one host (a host with a batch's
+   * worth of URLs has one of its own) streams through unsorted past {@value #SORTED} URLs, so a
+   * host of millions of URLs is never held in memory here.
+   */
+  static final class InterleaveFn extends DoFn<KV<Integer, Iterable<List<UrlEntry>>>, UrlTask> {
+    static final int SORTED = 4096;
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Iterable<List<UrlEntry>>> batch, OutputReceiver<UrlTask> out) {
+      List<UrlEntry> held = new ArrayList<>();
+      String onlyHost = null;
+      boolean oneHost = true;
+      boolean streaming = false;
+      for (List<UrlEntry> chunk : batch.getValue()) {
+        for (UrlEntry entry : chunk) {
+          if (streaming) {
+            out.output(entry.task());
+            continue;
+          }
+          held.add(entry);
+          oneHost &= onlyHost == null || onlyHost.equals(entry.dealtBy());
+          onlyHost = entry.dealtBy();
+          if (oneHost && held.size() >= SORTED) {
+            emitInterleaved(held, out);
+            held.clear();
+            streaming = true;
+          }
+        }
+      }
+      emitInterleaved(held, out);
+    }
+
+    private static void emitInterleaved(List<UrlEntry> entries, OutputReceiver<UrlTask> out) {
+      entries.sort(Comparator.comparingLong(UrlEntry::order));
+      Map<String, ArrayDeque<UrlTask>> byHost = new LinkedHashMap<>();
+      for (UrlEntry entry : entries) {
+        byHost.computeIfAbsent(entry.dealtBy(), h -> new ArrayDeque<>()).add(entry.task());
+      }
+      ReadListsFn.interleave(new ArrayList<>(byHost.values()), out::output);
+    }
+  }
+}
