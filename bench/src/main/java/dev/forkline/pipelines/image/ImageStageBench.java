@@ -20,7 +20,7 @@ public final class ImageStageBench {
   public static void expand(Pipeline pipeline, ForklineConfig config) {
     ImageFilterSettings settings = config.imageFilter();
     String inputRoot = config.inputs().get(0).toString();
-    ImageFilterPipeline.tasks(pipeline, settings, inputRoot, null, null)
+    ImageFilterPipeline.tasks(pipeline, settings, inputRoot, null, null, false)
         .apply(
             StageChain.of(
                 config.stage("read").running(new ImageCalls.Read(settings.maxFileBytes(), false)),

@@ -122,7 +122,8 @@ public final class ImageFilterPipeline implements PipelineDefinition {
     String inputRoot = config.inputs().get(0).toString();
     String outputRoot = config.output().resolve(IMAGES_DIR).toString();
     ToRow toRow = new ToRow(config.executors(), fingerprint(config));
-    return tasks(pipeline, settings, inputRoot, context.done(), context.verdicts())
+    boolean split = config.listing().splits(pipeline);
+    return tasks(pipeline, settings, inputRoot, context.done(), context.verdicts(), split)
         .apply(
             StageChain.of(
                     config
@@ -142,14 +143,20 @@ public final class ImageFilterPipeline implements PipelineDefinition {
   /**
    * One task per file of the input folder but those {@code done} (when not null) holds an earlier
    * row of that stands (their verdicts go to {@code verdicts}), dealt into batches and back: the
-   * steps before the stages, shared with {@code ImageStageBench} (the bench module).
+   * steps before the stages, shared with {@code ImageStageBench} (the bench module). Listed in one
+   * task ({@link ListFilesFn}) or, when {@code split}, over the workers ({@link SplitFileListing});
+   * both make the same tasks.
    */
   static PCollection<ImageTask> tasks(
       Pipeline pipeline,
       ImageFilterSettings settings,
       String inputRoot,
       PCollectionView<Map<String, String>> done,
-      ResumeVerdicts verdicts) {
+      ResumeVerdicts verdicts,
+      boolean split) {
+    if (split) {
+      return SplitFileListing.tasks(pipeline, new FileLister(settings), inputRoot, done, verdicts);
+    }
     PCollection<String> folder = pipeline.apply("Input folder", Create.of(inputRoot));
     return BatchChunks.regroup(
         ResumeVerdicts.listing(

@@ -2,22 +2,13 @@ package dev.forkline.pipelines.image;
 
 import dev.forkline.pipelines.config.ImageFilterSettings;
 import dev.forkline.pipelines.exec.BatchChunks;
-import dev.forkline.pipelines.exec.Failure;
-import dev.forkline.pipelines.exec.FailureKind;
 import dev.forkline.pipelines.exec.StageMetrics;
 import dev.forkline.pipelines.run.ResumeVerdicts;
 import java.io.IOException;
-import java.nio.file.FileSystems;
-import java.nio.file.FileVisitResult;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -45,186 +36,83 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
 
   static final int BATCH_FILES = 1024;
 
-  private final ImageFilterSettings settings;
-  private final List<String> include;
+  private final FileLister lister;
   private final PCollectionView<Map<String, String>> done;
-  private final boolean byContent;
-  private transient List<PathMatcher> matchers;
   private transient Counter inputs;
   private transient Counter skipped;
   private transient Counter excluded;
 
   ListFilesFn(ImageFilterSettings settings, PCollectionView<Map<String, String>> done) {
-    this.settings = settings;
-    this.include = settings.include();
+    this.lister = new FileLister(settings);
     this.done = done;
-    this.byContent = settings.resumeByContent();
   }
 
   @Setup
   public void setup() {
-    matchers = new ArrayList<>();
-    for (String pattern : include) {
-      matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
-    }
     inputs = StageMetrics.inputs();
     skipped = StageMetrics.counter(StageMetrics.RESUME_SKIPPED);
     excluded = StageMetrics.counter(StageMetrics.EXCLUDED);
   }
 
   @ProcessElement
-  public void process(ProcessContext context) throws IOException {
+  public void process(ProcessContext context) {
     Path root = Path.of(context.element());
     Walk walk = new Walk(context, root);
-    Files.walkFileTree(root, walk);
+    FolderWalk.walk(root, root, walk);
     walk.chunks.flush();
   }
 
   /** One folder's walk: each file a task (or a kept row under --resume), batched by size. */
-  private final class Walk extends SimpleFileVisitor<Path> {
+  private final class Walk implements FolderWalk.Visitor {
     final ProcessContext context;
-    final Path root;
-    // Inputs are named by the folder's real path: --resume tells another folder from this one.
     final Path real;
     final Map<String, String> finished;
     final Batcher batcher = new Batcher();
     final BatchChunks<ImageTask> chunks;
-    final Map<String, String> outputs = new HashMap<>();
+    final Map<String, String> owners = new HashMap<>();
 
-    Walk(ProcessContext context, Path root) throws IOException {
+    Walk(ProcessContext context, Path root) {
       this.context = context;
-      this.root = root;
-      this.real = realPath(root);
+      this.real = FileLister.realPath(root);
       this.finished = done == null ? Map.of() : context.sideInput(done);
       this.chunks = new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
     }
 
     @Override
-    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-      if (attrs.isDirectory()) {
-        return FileVisitResult.CONTINUE;
-      }
-      String key = root.relativize(file).toString();
-      if (!matches(key)) {
+    public void file(String key, Path file, BasicFileAttributes attrs) {
+      if (!lister.matches(key)) {
         excluded.inc();
-        return FileVisitResult.CONTINUE;
+        return;
       }
       inputs.inc();
-      String relative = key.replace(java.io.File.separatorChar, '/');
-      String format = OutputNames.targetFormat(settings.format(), relative);
-      String output =
-          settings.outputName(relative, format, OutputNames.extension(settings.format(), relative));
-      String earlier = outputs.putIfAbsent(output, relative);
-      Path input = real.resolve(key);
+      ImageTask task = lister.task(key, file, attrs, real);
+      String owner = owners.putIfAbsent(task.outputRelative, key);
       String recorded = finished.get(key);
       if (recorded != null) {
-        if (earlier != null) {
-          // Another input has this output name now: this one fails as a conflict.
-          context.output(ResumeVerdicts.TAG, KV.of(key, ResumeVerdicts.REDO));
-        } else if (keep(context, key, recorded, input, attrs)) {
+        // A file whose name another input took first is redone: it fails as a conflict.
+        String verdict =
+            owner != null
+                ? ResumeVerdicts.REDO
+                : lister.verdict(recorded, real.resolve(key), attrs);
+        context.output(ResumeVerdicts.TAG, KV.of(key, verdict));
+        if (ResumeVerdicts.KEEP.equals(verdict)) {
           skipped.inc();
-          return FileVisitResult.CONTINUE;
+          return;
         }
       }
-      ImageTask task = new ImageTask(key, input.toString());
-      task.outputRelative = output;
-      task.targetFormat = format;
-      String problem = problem(file, attrs, output, earlier);
-      if (problem != null) {
-        task.fail(
-            new Failure("list", earlier != null ? "conflict" : FailureKind.IO.label(), problem));
+      if (owner != null) {
+        FileLister.conflict(task, owner);
       }
       chunks.add(batcher.next(attrs.size()), task);
-      return FileVisitResult.CONTINUE;
-    }
-
-    /** Why a listed file fails at once: an output name taken, a link or a non-regular file. */
-    private String problem(Path file, BasicFileAttributes attrs, String output, String earlier) {
-      if (earlier != null) {
-        return "its output name '"
-            + output
-            + "' is already the output of '"
-            + earlier
-            + "'; make names unique with image-filter.name (e.g. '{dir}/{name}.{ext}')";
-      }
-      if (attrs.isSymbolicLink()) {
-        String link = linkProblem(file, real);
-        if (link != null) {
-          return link;
-        }
-      }
-      return attrs.isOther() ? "not a regular file (a FIFO, socket or device); not read" : null;
     }
 
     @Override
-    public FileVisitResult visitFileFailed(Path file, IOException e) {
-      String key = root.relativize(file).toString();
-      if (key.isEmpty()) {
-        key = ".";
-      }
+    public void failed(String key, Path path, IOException e) {
       inputs.inc();
       if (finished.containsKey(key)) {
         context.output(ResumeVerdicts.TAG, KV.of(key, ResumeVerdicts.REDO));
       }
-      ImageTask task = new ImageTask(key, file.toString());
-      task.fail(new Failure("list", FailureKind.IO, "cannot read this folder: " + reason(e)));
-      chunks.add(batcher.next(0), task);
-      return FileVisitResult.CONTINUE;
-    }
-  }
-
-  /**
-   * Whether an earlier row of {@code key} stands for the file found now: the same real path, size
-   * and modification time (and content, if asked). Reports the verdict either way.
-   */
-  private boolean keep(
-      ProcessContext context, String key, String recorded, Path input, BasicFileAttributes attrs) {
-    String verdict;
-    try {
-      String cheap = InputIdentity.current(input, attrs, false);
-      verdict =
-          !byContent || !recorded.startsWith(cheap + "\n")
-              ? ResumeVerdicts.of(recorded, cheap) // content is hashed only where the rest matches
-              : ResumeVerdicts.of(recorded, InputIdentity.current(input, attrs, true));
-    } catch (IOException e) {
-      verdict = ResumeVerdicts.REDO; // the read stage will say what is wrong with it
-    }
-    context.output(ResumeVerdicts.TAG, KV.of(key, verdict));
-    return ResumeVerdicts.KEEP.equals(verdict);
-  }
-
-  /**
-   * Why a symbolic link in the input is not read, or null: its target must be a regular file (a
-   * FIFO would block the read until its deadline), inside the input folder unless {@code
-   * follow-links: true}.
-   */
-  private String linkProblem(Path link, Path realRoot) {
-    Path target;
-    try {
-      target = link.toRealPath();
-    } catch (IOException e) {
-      return null; // dangling: the read stage says so, as for any file that cannot be read
-    }
-    if (!Files.isRegularFile(target)) {
-      return "a symbolic link to "
-          + (Files.isDirectory(target) ? "a folder" : "something that is not a regular file")
-          + " ("
-          + target
-          + "); not read";
-    }
-    if (!settings.followLinks() && !target.startsWith(realRoot)) {
-      return "a symbolic link to "
-          + target
-          + ", outside the input folder; not read (image-filter.follow-links: true reads it)";
-    }
-    return null;
-  }
-
-  private static Path realPath(Path root) {
-    try {
-      return root.toRealPath();
-    } catch (IOException e) {
-      return root.toAbsolutePath().normalize(); // the walk reports why it cannot be read
+      chunks.add(batcher.next(0), FileLister.unreadable(key, path, e));
     }
   }
 
@@ -244,32 +132,5 @@ final class ListFilesFn extends DoFn<String, KV<Integer, List<ImageTask>>> {
       files++;
       return batch;
     }
-  }
-
-  private static String reason(IOException e) {
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    if (e instanceof java.nio.file.FileSystemLoopException) {
-      return "a symbolic link loop";
-    }
-    String message = e.getMessage();
-    return message == null ? e.getClass().getSimpleName() : message;
-  }
-
-  /**
-   * Matches the include globs against the relative path, and against it in lower case. Control
-   * characters (a newline in a name) are matched as '_': a glob's '*' does not match them.
-   */
-  private boolean matches(String relative) {
-    String plain = relative.replaceAll("\\p{Cntrl}", "_");
-    Path path = Path.of(plain);
-    Path lower = Path.of(plain.toLowerCase(Locale.ROOT));
-    for (PathMatcher matcher : matchers) {
-      if (matcher.matches(path) || matcher.matches(lower)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -30,10 +30,21 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageResumeTest {
   @TempDir Path dir;
 
+  /** The listing these runs use: {@code SplitImageResumeTest} runs them split. */
+  String listing() {
+    return "single";
+  }
+
   private ForklineConfig config(String input, String extra) throws Exception {
     Path file =
         TestFiles.config(
-            dir, "pipeline: image-filter\ninput: " + input + "\noutput: out\n" + extra);
+            dir,
+            "pipeline: image-filter\ninput: "
+                + input
+                + "\noutput: out\nlisting: "
+                + listing()
+                + "\n"
+                + extra);
     return ConfigLoader.load(file, List.of(), dir);
   }
 

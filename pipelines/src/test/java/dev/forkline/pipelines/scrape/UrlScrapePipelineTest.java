@@ -177,11 +177,14 @@ class UrlScrapePipelineTest {
     assertEquals(0, site.requests("/b.html"));
   }
 
-  @Test
-  void resumeFetchesOnlyWhatIsNotDone() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"single", "split"})
+  void resumeFetchesOnlyWhatIsNotDone(String listing) throws Exception {
     String base = site.url("");
     ForklineConfig config =
-        config(base + "/a.html\n" + base + "/b.html\n" + base + "/_status/500\n", "");
+        config(
+            base + "/a.html\n" + base + "/b.html\n" + base + "/_status/500\n",
+            "listing: " + listing + "\n");
     ForklineRunner.run(config, RunOptions.quiet());
     assertEquals(1, site.requests("/a.html"));
 
@@ -199,11 +202,14 @@ class UrlScrapePipelineTest {
     assertEquals("failed", str(rows.get(base + "/_status/500"), "status"));
   }
 
-  @Test
-  void resumeDropsRowsOfUrlsNoLongerListed() throws Exception {
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"single", "split"})
+  void resumeDropsRowsOfUrlsNoLongerListed(String listing) throws Exception {
     String base = site.url("");
     ForklineConfig config =
-        config(base + "/a.html\n" + base + "/b.html\n" + base + "/_status/500\n", "");
+        config(
+            base + "/a.html\n" + base + "/b.html\n" + base + "/_status/500\n",
+            "listing: " + listing + "\n");
     ForklineRunner.run(config, RunOptions.quiet());
 
     Files.writeString(dir.resolve("urls.txt"), base + "/b.html\n");

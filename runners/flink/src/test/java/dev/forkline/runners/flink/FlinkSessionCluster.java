@@ -95,11 +95,14 @@ final class FlinkSessionCluster implements AutoCloseable {
    * scripts work them out from one total): its heap, managed and network memory, metaspace.
    */
   private Process startTaskManager(Path conf, int n, int totalMb) throws IOException {
-    int heap = totalMb / 2;
+    // At 512 MB the JVM's own overhead (threads, code cache) still needs its 64 MB: the heap and
+    // the metaspace shrink below 768 MB, as Flink's fractions would make them.
+    boolean small = totalMb < 768;
+    int heap = small ? totalMb * 5 / 16 : totalMb / 2;
     int network = 64;
     int managed = 32;
     int offHeap = 64;
-    int metaspace = 160;
+    int metaspace = small ? 128 : 160;
     int overhead = totalMb - heap - network - managed - offHeap - metaspace;
     if (overhead < 32) {
       throw new IllegalArgumentException("a TaskManager needs 512 MB or more, got " + totalMb);
@@ -127,6 +130,8 @@ final class FlinkSessionCluster implements AutoCloseable {
       {"network.min", network + "m"},
       {"network.max", network + "m"},
       {"framework.off-heap.size", offHeap + "m"},
+      // A batch job's shuffle reads take this much of the framework's off-heap memory (64m).
+      {"framework.off-heap.batch-shuffle.size", (offHeap / 2) + "m"},
       {"task.off-heap.size", "0m"},
       {"jvm-metaspace.size", metaspace + "m"},
       {"jvm-overhead.min", overhead + "m"},
@@ -149,8 +154,32 @@ final class FlinkSessionCluster implements AutoCloseable {
 
   private static Process launch(Path log, List<String> jvm, String main, List<String> args)
       throws IOException {
-    return ClusterProcesses.java(log, jvm, clusterClasspath(), main, args, Map.of());
+    List<String> flags = new ArrayList<>(jvm);
+    flags.addAll(OPENS);
+    return ClusterProcesses.java(log, flags, clusterClasspath(), main, args, Map.of());
   }
+
+  /**
+   * What Flink's scripts open to its classes (its config's {@code env.java.opts.all}): without them
+   * a TaskManager's error handling itself fails, and an out-of-memory error shows as an
+   * InaccessibleObjectException.
+   */
+  private static final List<String> OPENS =
+      java.util.stream.Stream.of(
+              "java.lang",
+              "java.lang.reflect",
+              "java.io",
+              "java.net",
+              "java.nio",
+              "java.text",
+              "java.time",
+              "java.util",
+              "java.util.concurrent",
+              "java.util.concurrent.atomic",
+              "java.util.concurrent.locks",
+              "sun.nio.ch")
+          .map(p -> "--add-opens=java.base/" + p + "=ALL-UNNAMED")
+          .toList();
 
   /** This JVM's class path without forkline's classes and jars: what a Flink install has. */
   static String clusterClasspath() {
@@ -237,6 +266,11 @@ final class FlinkSessionCluster implements AutoCloseable {
   /** Kills a TaskManager as {@code kill -9} does, its own children left to notice. */
   void killTaskManager(long pid) {
     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+  }
+
+  /** The JobManager JVM's process id. */
+  long jobManagerPid() {
+    return jobManager.pid();
   }
 
   /** The TaskManager JVMs' process ids. */
