@@ -27,6 +27,9 @@ import java.util.Map;
  *     addresses (redirects, DNS answers)
  * @param keyByAddress count {@code per-host} and {@code delay} per IP address (a host's first
  *     address), not per host and port: hosts on one server share one queue
+ * @param warc write every HTTP exchange of the fetches into WARC files in the output's {@code
+ *     warc/}
+ * @param warcMaxBytes the size at which a WARC file is closed and the next one started
  */
 public record UrlScrapeSettings(
     String userAgent,
@@ -44,7 +47,9 @@ public record UrlScrapeSettings(
     int demoSitePort,
     Duration demoSiteLatency,
     boolean allowPrivateAddresses,
-    boolean keyByAddress)
+    boolean keyByAddress,
+    boolean warc,
+    long warcMaxBytes)
     implements Serializable {
 
   /** One user field: a CSS selector, what to take from the match, and whether to take all. */
@@ -54,6 +59,12 @@ public record UrlScrapeSettings(
 
   /** A body is held as one byte array (under 2 GiB); past 1 GiB a few in flight fill a heap. */
   public static final long MAX_BODY_BYTES = 1L << 30;
+
+  /** The default size at which a WARC file is closed: the usual size of crawlers' WARC files. */
+  public static final long WARC_MAX_BYTES = 1L << 30;
+
+  /** The smallest {@code warc-max-size}: below it, a file would hold only a page or two. */
+  public static final long MIN_WARC_BYTES = 64L << 10;
 
   public UrlScrapeSettings {
     extract = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extract));
@@ -77,7 +88,9 @@ public record UrlScrapeSettings(
         8088,
         Duration.ZERO,
         false,
-        false);
+        false,
+        false,
+        WARC_MAX_BYTES);
   }
 
   static UrlScrapeSettings read(Section s) {
@@ -97,6 +110,8 @@ public record UrlScrapeSettings(
     Duration demoLatency = s.duration("demo-site-latency", Duration.ZERO, Duration.ZERO);
     boolean allowPrivate = s.bool("allow-private-addresses", false);
     String politenessKey = s.choice("politeness-key", "host", List.of("host", "ip"));
+    boolean warc = s.bool("warc", false);
+    long warcMax = s.size("warc-max-size", WARC_MAX_BYTES, MIN_WARC_BYTES, 1L << 40);
     Map<String, Extract> extract = extract(s.section("extract"));
     s.finish();
     return new UrlScrapeSettings(
@@ -115,7 +130,9 @@ public record UrlScrapeSettings(
         demoPort,
         demoLatency,
         allowPrivate,
-        "ip".equals(politenessKey));
+        "ip".equals(politenessKey),
+        warc,
+        warcMax);
   }
 
   private static String userAgent(Section s) {
