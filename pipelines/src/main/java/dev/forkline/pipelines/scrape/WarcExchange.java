@@ -55,7 +55,7 @@ record WarcExchange(
     private volatile InetAddress ip;
     private volatile Instant sentAt;
     private Response response;
-    private ByteArrayOutputStream teed;
+    private Buffer teed;
     private byte[] identity;
     private int identityLength;
     private WarcTruncationReason truncated;
@@ -83,7 +83,7 @@ record WarcExchange(
         return;
       }
       if (teed == null) {
-        teed = new ByteArrayOutputStream(Math.min(len * 2, 64 * 1024));
+        teed = new Buffer(Math.min(len * 2, 64 * 1024));
       }
       long room = maxBody - teed.size();
       if (room < len) {
@@ -117,8 +117,8 @@ record WarcExchange(
         body = identity;
         length = identityLength;
       } else if (teed != null) {
-        body = teed.toByteArray();
-        length = body.length;
+        body = teed.array(); // not copied: the capture is done with it
+        length = teed.size();
       } else {
         body = new byte[0];
         length = 0;
@@ -139,6 +139,19 @@ record WarcExchange(
           body,
           length,
           truncated);
+    }
+  }
+
+  /**
+   * A byte buffer whose array is handed on as it is, without the copy {@code toByteArray} makes.
+   */
+  private static final class Buffer extends ByteArrayOutputStream {
+    Buffer(int size) {
+      super(size);
+    }
+
+    byte[] array() {
+      return buf;
     }
   }
 

@@ -189,7 +189,8 @@ class WarcOutputTest {
       List<String> concurrentTo,
       int status,
       byte[] payload,
-      String requestLine) {}
+      String requestLine,
+      String truncated) {}
 
   /** Every record of every published file, by record ID; each file starts with its warcinfo. */
   private static Map<String, Rec> readAll(Path output) throws IOException {
@@ -227,7 +228,8 @@ class WarcOutputTest {
                   concurrent,
                   status,
                   payload,
-                  requestLine);
+                  requestLine,
+                  r.truncated().name());
           assertNull(records.put(rec.id(), rec), "two records with the ID " + rec.id());
         }
         assertFalse(first, file + " has no record");
@@ -393,6 +395,30 @@ class WarcOutputTest {
 
   private static String sha1(byte[] data) throws Exception {
     return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(data));
+  }
+
+  @Test
+  void aBodyCutAtMaxBodyIsRecordedAsFarAsItWasReadAndMarkedTruncated() throws Exception {
+    pageBytes = 5000;
+    run(config("cut", List.of("/page/big", "/gz"), "  max-body: 1k\n"), false);
+    Path out = dir.resolve("cut");
+    Map<String, GenericRecord> rows = rowsBy(out.resolve("pages.parquet"), "url");
+    Map<String, Rec> records = readAll(out);
+    GenericRecord big = rows.get(base + "/page/big");
+    assertEquals(true, big.get("truncated"));
+    Rec response = records.get(list(big, "warc_records").get(0));
+    assertEquals("LENGTH", response.truncated());
+    assertTrue(
+        java.util.Arrays.equals(
+            java.util.Arrays.copyOf(sent.get("/page/big"), 1024), response.payload()));
+    // A coded body: what came off the connection until the decoder had its 1k, and no more.
+    Rec gz = records.get(list(rows.get(base + "/gz"), "warc_records").get(0));
+    assertEquals("LENGTH", gz.truncated());
+    byte[] gzSent = sent.get("/gz");
+    assertTrue(gz.payload().length > 0 && gz.payload().length <= gzSent.length);
+    assertTrue(
+        java.util.Arrays.equals(
+            java.util.Arrays.copyOf(gzSent, gz.payload().length), gz.payload()));
   }
 
   @Test
