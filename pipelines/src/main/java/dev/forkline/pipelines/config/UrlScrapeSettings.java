@@ -27,6 +27,10 @@ import java.util.Map;
  *     addresses (redirects, DNS answers)
  * @param keyByAddress count {@code per-host} and {@code delay} per IP address (a host's first
  *     address), not per host and port: hosts on one server share one queue
+ * @param warc write every HTTP exchange of the fetches into WARC files in the output's {@code
+ *     warc/}
+ * @param warcMaxBytes the size at which a WARC file is closed and the next one started
+ * @param listRangeBytes the size of the ranges a split listing reads a URL list in
  */
 public record UrlScrapeSettings(
     String userAgent,
@@ -45,6 +49,8 @@ public record UrlScrapeSettings(
     Duration demoSiteLatency,
     boolean allowPrivateAddresses,
     boolean keyByAddress,
+    boolean warc,
+    long warcMaxBytes,
     long listRangeBytes)
     implements Serializable {
 
@@ -58,6 +64,12 @@ public record UrlScrapeSettings(
 
   /** A body is held as one byte array (under 2 GiB); past 1 GiB a few in flight fill a heap. */
   public static final long MAX_BODY_BYTES = 1L << 30;
+
+  /** The default size at which a WARC file is closed: the usual size of crawlers' WARC files. */
+  public static final long WARC_MAX_BYTES = 1L << 30;
+
+  /** The smallest {@code warc-max-size}: below it, a file would hold only a page or two. */
+  public static final long MIN_WARC_BYTES = 64L << 10;
 
   public UrlScrapeSettings {
     extract = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extract));
@@ -82,6 +94,8 @@ public record UrlScrapeSettings(
         Duration.ZERO,
         false,
         false,
+        false,
+        WARC_MAX_BYTES,
         DEFAULT_LIST_RANGE);
   }
 
@@ -102,6 +116,8 @@ public record UrlScrapeSettings(
     Duration demoLatency = s.duration("demo-site-latency", Duration.ZERO, Duration.ZERO);
     boolean allowPrivate = s.bool("allow-private-addresses", false);
     String politenessKey = s.choice("politeness-key", "host", List.of("host", "ip"));
+    boolean warc = s.bool("warc", false);
+    long warcMax = s.size("warc-max-size", WARC_MAX_BYTES, MIN_WARC_BYTES, 1L << 40);
     long listRange = s.size("list-range", DEFAULT_LIST_RANGE, 1024, 1L << 40);
     Map<String, Extract> extract = extract(s.section("extract"));
     s.finish();
@@ -122,6 +138,8 @@ public record UrlScrapeSettings(
         demoLatency,
         allowPrivate,
         "ip".equals(politenessKey),
+        warc,
+        warcMax,
         listRange);
   }
 

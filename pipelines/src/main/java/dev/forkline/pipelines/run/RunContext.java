@@ -39,6 +39,21 @@ public record RunContext(
    * its row, made by {@code toRow}, is counted, journaled and written into the table's parts.
    */
   public <T extends Tracked<T>> RowSink<T> rows(SerializableFunction<T, GenericRecord> toRow) {
-    return new TableRows<>(toRow, parts, journal.schemaJson(), journal.appender());
+    return rows(toRow, null);
+  }
+
+  /**
+   * {@link #rows(SerializableFunction)}, with {@code beforeFlush} run at the end of each bundle
+   * before its rows are flushed to the journal: for outputs the rows refer to that are published at
+   * bundle ends (the url-scrape WARC files), so that a row made durable finds its output there.
+   */
+  public <T extends Tracked<T>> RowSink<T> rows(
+      SerializableFunction<T, GenericRecord> toRow, BundleEnd beforeFlush) {
+    return new TableRows<>(toRow, parts, journal.schemaJson(), journal.appender(), beforeFlush);
+  }
+
+  /** What a pipeline finishes at the end of a bundle, in the bundle's thread. */
+  public interface BundleEnd extends java.io.Serializable {
+    void finish() throws java.io.IOException;
   }
 }

@@ -20,15 +20,26 @@ final class TableRows<T extends Tracked<T>> implements RowSink<T> {
   private final SerializableFunction<T, GenericRecord> toRow;
   private final BundlePart part;
   private final Journal.Appender journal;
+  private final RunContext.BundleEnd beforeFlush;
 
   TableRows(
       SerializableFunction<T, GenericRecord> toRow,
       Path partsFolder,
       String schemaJson,
       Journal.Appender journal) {
+    this(toRow, partsFolder, schemaJson, journal, null);
+  }
+
+  TableRows(
+      SerializableFunction<T, GenericRecord> toRow,
+      Path partsFolder,
+      String schemaJson,
+      Journal.Appender journal,
+      RunContext.BundleEnd beforeFlush) {
     this.toRow = toRow;
     this.part = new BundlePart(partsFolder, schemaJson);
     this.journal = journal;
+    this.beforeFlush = beforeFlush;
   }
 
   @Override
@@ -41,6 +52,9 @@ final class TableRows<T extends Tracked<T>> implements RowSink<T> {
 
   @Override
   public String finishBundle() throws IOException {
+    if (beforeFlush != null) {
+      beforeFlush.finish();
+    }
     journal.flush();
     return part.finish();
   }

@@ -34,9 +34,13 @@ final class BodyReader {
       throws StageException, InterruptedException {
     URI url = answer.uri();
     ResponseBody body = answer.body();
-    Source source = new Source(body.byteStream());
     String encoding = encoding(answer);
+    WarcExchange.Capture capture = answer.capture();
+    boolean identity = encoding.isEmpty() || encoding.equals("identity");
+    Source source = new Source(body.byteStream(), identity ? null : capture);
     InputStream in = null;
+    byte[] buf = null;
+    int n = 0;
     try {
       in = decoding(source, encoding, answer);
       long length = body.contentLength();
@@ -45,8 +49,7 @@ final class BodyReader {
               Math.min(
                   max + 1,
                   encoding.isEmpty() && length >= 0 && length < (1 << 26) ? length + 1 : 64 * 1024);
-      byte[] buf = new byte[Math.max(first, 1)];
-      int n = 0;
+      buf = new byte[Math.max(first, 1)];
       while (n <= max) {
         if (n == buf.length) {
           buf = Arrays.copyOf(buf, (int) Math.min(max + 1, (long) buf.length * 2));
@@ -60,16 +63,37 @@ final class BodyReader {
       if (Thread.currentThread().isInterrupted()) {
         throw interruptedReading(url);
       }
+      Body read;
       if (n > max) {
+        if (capture != null) {
+          capture.truncated(org.netpreserve.jwarc.WarcTruncationReason.LENGTH);
+        }
         if (failIfLarger) {
+          if (capture != null && identity) {
+            capture.receivedAll(buf, (int) max);
+          }
           throw new StageException(
               FetchKind.TOO_LARGE,
               url + ": the body is larger than the limit of " + max + " bytes (decoded)");
         }
-        return new Body(Arrays.copyOf(buf, (int) max), true);
+        read = new Body(Arrays.copyOf(buf, (int) max), true);
+      } else {
+        read = new Body(n == buf.length ? buf : Arrays.copyOf(buf, n), false);
       }
-      return new Body(n == buf.length ? buf : Arrays.copyOf(buf, n), false);
+      if (capture != null && identity) {
+        capture.receivedAll(read.bytes(), read.bytes().length); // the same array: no copy
+      }
+      return read;
     } catch (IOException | RuntimeException e) {
+      if (capture != null) {
+        if (identity && buf != null) {
+          capture.receivedAll(buf, (int) Math.min(n, max));
+        }
+        capture.truncated(
+            System.nanoTime() - deadline >= 0
+                ? org.netpreserve.jwarc.WarcTruncationReason.TIME
+                : org.netpreserve.jwarc.WarcTruncationReason.DISCONNECT);
+      }
       throw readFailed(answer, source, in, encoding, e, deadline);
     } finally {
       if (in != null && in != source) {
@@ -80,6 +104,37 @@ final class BodyReader {
         }
       }
       answer.close();
+    }
+  }
+
+  /**
+   * Reads the body of an answer that is not a page (a redirect, an error) as it comes, undecoded,
+   * into the answer's capture for the WARC records: at most {@code max} bytes, until the deadline.
+   * A body that cannot be read whole is recorded as far as it came, marked truncated; the fetch
+   * goes on as if it had not been read. Always closes the answer.
+   */
+  static void readForRecord(FetchHttp.Answer answer, long max, long deadline)
+      throws InterruptedException {
+    WarcExchange.Capture capture = answer.capture();
+    try (InputStream in = answer.body().byteStream()) {
+      byte[] buf = new byte[8 * 1024];
+      long left = max + 1;
+      int r;
+      while (left > 0 && (r = in.read(buf, 0, (int) Math.min(buf.length, left))) >= 0) {
+        capture.received(buf, 0, r);
+        left -= r;
+      }
+    } catch (IOException | RuntimeException e) {
+      answer.call().cancel();
+      capture.truncated(
+          System.nanoTime() - deadline >= 0
+              ? org.netpreserve.jwarc.WarcTruncationReason.TIME
+              : org.netpreserve.jwarc.WarcTruncationReason.DISCONNECT);
+    } finally {
+      answer.close();
+    }
+    if (Thread.interrupted()) {
+      throw interruptedReading(answer.uri());
     }
   }
 
@@ -114,18 +169,27 @@ final class BodyReader {
     return FetchFailures.failure(url, source.failure != null ? source.failure : e, deadline);
   }
 
-  /** The body as it arrives, remembering a failure of the connection (not of a decoder on it). */
+  /**
+   * The body as it arrives, remembering a failure of the connection (not of a decoder on it), and
+   * handing the bytes to a WARC capture when there is one (a coded body: what the decoder reads).
+   */
   private static final class Source extends FilterInputStream {
     IOException failure;
+    private final WarcExchange.Capture capture;
 
-    Source(InputStream in) {
+    Source(InputStream in, WarcExchange.Capture capture) {
       super(in);
+      this.capture = capture;
     }
 
     @Override
     public int read() throws IOException {
       try {
-        return super.read();
+        int b = super.read();
+        if (b >= 0 && capture != null) {
+          capture.received(new byte[] {(byte) b}, 0, 1);
+        }
+        return b;
       } catch (IOException e) {
         failure = e;
         throw e;
@@ -135,7 +199,11 @@ final class BodyReader {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
       try {
-        return super.read(b, off, len);
+        int r = super.read(b, off, len);
+        if (r > 0 && capture != null) {
+          capture.received(b, off, r);
+        }
+        return r;
       } catch (IOException e) {
         failure = e;
         throw e;

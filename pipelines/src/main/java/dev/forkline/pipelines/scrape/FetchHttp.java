@@ -93,6 +93,8 @@ final class FetchHttp implements AutoCloseable {
             .writeTimeout(Duration.ZERO)
             .socketFactory(new ChannelSocketFactory())
             .proxyAuthenticator(proxies)
+            // First, so it records the request before the proxy's credentials are added to it.
+            .addNetworkInterceptor(new WarcExchange.Recorder())
             .addNetworkInterceptor(new ResponseFraming(proxies));
     if (proxies.selector() != null) {
       b.proxySelector(proxies.selector());
@@ -132,11 +134,21 @@ final class FetchHttp implements AutoCloseable {
     private final URI uri;
     private final Call call;
     private final Response response;
+    private final WarcExchange.Capture capture;
 
-    Answer(URI uri, Call call, Response response) {
+    Answer(URI uri, Call call, Response response, WarcExchange.Capture capture) {
       this.uri = uri;
       this.call = call;
       this.response = response;
+      this.capture = capture;
+      if (capture != null) {
+        capture.answered(response);
+      }
+    }
+
+    /** Where the exchange is recorded for the WARC files; null when it is not. */
+    WarcExchange.Capture capture() {
+      return capture;
     }
 
     URI uri() {
@@ -191,6 +203,16 @@ final class FetchHttp implements AutoCloseable {
    */
   Answer send(URI uri, String userAgent, long deadline, boolean allowPrivate)
       throws StageException, InterruptedException {
+    return send(uri, userAgent, deadline, allowPrivate, null);
+  }
+
+  /**
+   * {@link #send(URI, String, long, boolean)}, recording the exchange into {@code capture} (the
+   * request as sent, the server's address; the answer's {@link Answer#capture}) when not null.
+   */
+  Answer send(
+      URI uri, String userAgent, long deadline, boolean allowPrivate, WarcExchange.Capture capture)
+      throws StageException, InterruptedException {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
       throw FetchFailures.timeout(uri, "before the request was sent");
@@ -202,13 +224,16 @@ final class FetchHttp implements AutoCloseable {
     if (!allowPrivate) {
       checkLiteral(uri);
     }
-    Request request =
+    Request.Builder builder =
         new Request.Builder()
             .url(url)
             .header("User-Agent", userAgent)
             .header("Accept", "*/*")
-            .header("Accept-Encoding", "gzip, deflate")
-            .build();
+            .header("Accept-Encoding", "gzip, deflate");
+    if (capture != null) {
+      builder.tag(WarcExchange.Capture.class, capture);
+    }
+    Request request = builder.build();
     long[] myDeadline = HostResolver.deadlineSlot();
     myDeadline[0] = deadline;
     try {
@@ -216,7 +241,7 @@ final class FetchHttp implements AutoCloseable {
         Call call = (allowPrivate ? open : guarded).newCall(request);
         call.timeout().timeout(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         try {
-          return new Answer(uri, call, call.execute());
+          return new Answer(uri, call, call.execute(), capture);
         } catch (Exception e) { // OkHttp may also throw an undeclared InterruptedException
           call.cancel();
           if (Thread.interrupted() || e instanceof InterruptedException) {

@@ -11,6 +11,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -115,6 +116,17 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
    */
   public FetchResult fetch(String url, Attempt attempt)
       throws StageException, InterruptedException {
+    return fetch(url, attempt, null);
+  }
+
+  /**
+   * {@link #fetch(String, Attempt)}, adding each hop that got an answer to {@code exchanges} (when
+   * not null) for the WARC records, in order, whether the fetch then succeeds or fails: the bodies
+   * of redirects and errors are read for them too (up to the body limit). A hop without an answer
+   * (the connection failed, the deadline came first) adds nothing. robots.txt is not recorded.
+   */
+  public FetchResult fetch(String url, Attempt attempt, List<WarcExchange> exchanges)
+      throws StageException, InterruptedException {
     long start = System.nanoTime();
     long deadline =
         start + Math.min(attempt.remaining().toNanos(), settings.maxFetchTime().toNanos());
@@ -138,7 +150,10 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
       if (settings.respectRobots()) {
         robots().check(uri, deadline, allowPrivate);
       }
-      FetchHttp.Answer response = send(client, uri, deadline, allowPrivate, health, origin);
+      WarcExchange.Capture capture =
+          exchanges == null ? null : new WarcExchange.Capture(settings.maxBodyBytes());
+      FetchHttp.Answer response =
+          send(client, uri, deadline, allowPrivate, health, origin, capture);
       Instant answeredAt = Instant.now();
       int status = response.statusCode();
       if (status >= 500) {
@@ -146,23 +161,33 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
       } else {
         health.success(origin);
       }
-      if (status >= 200 && status < 300) {
-        BodyReader.Body body = readBody(response, deadline, health, origin);
-        String[] type = contentType(response.header("Content-Type"));
-        return new FetchResult(
-            requested,
-            current,
-            status,
-            type[0],
-            type[1],
-            body.bytes(),
-            body.truncated(),
-            body.bytes().length,
-            (System.nanoTime() - start) / 1_000_000,
-            redirects,
-            answeredAt);
+      try {
+        if (status >= 200 && status < 300) {
+          BodyReader.Body body = readBody(response, deadline, health, origin);
+          String[] type = contentType(response.header("Content-Type"));
+          return new FetchResult(
+              requested,
+              current,
+              status,
+              type[0],
+              type[1],
+              body.bytes(),
+              body.truncated(),
+              body.bytes().length,
+              (System.nanoTime() - start) / 1_000_000,
+              redirects,
+              answeredAt);
+        }
+        if (capture != null) {
+          BodyReader.readForRecord(response, settings.maxBodyBytes(), deadline);
+        } else {
+          response.close();
+        }
+      } finally {
+        if (capture != null) {
+          exchanges.add(capture.exchange(uri));
+        }
       }
-      response.close();
       if (status >= 300 && status < 400) {
         current = nextHop(current, status, response.header("Location"), redirects, seen);
         continue;
@@ -192,10 +217,11 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
       long deadline,
       boolean allowPrivate,
       HostHealth health,
-      String origin)
+      String origin,
+      WarcExchange.Capture capture)
       throws StageException, InterruptedException {
     try {
-      return client.send(uri, settings.userAgent(), deadline, allowPrivate);
+      return client.send(uri, settings.userAgent(), deadline, allowPrivate, capture);
     } catch (StageException e) {
       countFailure(health, origin, e);
       throw e;
@@ -209,6 +235,9 @@ public final class Fetcher implements BlockingCall<String, FetchResult> {
     OptionalLong length = response.headerAsLong("Content-Length");
     boolean encoded = response.header("Content-Encoding").isPresent();
     if (!settings.truncateBody() && !encoded && length.isPresent() && length.getAsLong() > max) {
+      if (response.capture() != null) {
+        response.capture().truncated(org.netpreserve.jwarc.WarcTruncationReason.LENGTH);
+      }
       response.close();
       throw new StageException(
           FetchKind.TOO_LARGE,

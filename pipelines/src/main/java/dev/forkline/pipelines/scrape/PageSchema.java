@@ -57,7 +57,9 @@ final class PageSchema {
             .optionalString("worker")
             .optionalString("executors")
             .optionalString("settings")
-            .optionalString("processed_at");
+            .optionalString("processed_at")
+            .optionalString("warc_file");
+    f = f.name("warc_records").type().optional().array().items().stringType();
     for (Map.Entry<String, UrlScrapeSettings.Extract> e : extract.entrySet()) {
       if (e.getValue().all()) {
         f = f.name(e.getKey()).type().optional().array().items().stringType();

@@ -33,8 +33,16 @@ final class ScrapeCalls {
 
     private final Fetcher fetcher;
 
+    /** Where the exchanges are recorded ({@code url-scrape.warc}); null when they are not. */
+    private final WarcArchive.Target warc;
+
     Fetch(FetchSettings settings) {
+      this(settings, null);
+    }
+
+    Fetch(FetchSettings settings, WarcArchive.Target warc) {
       this.fetcher = new Fetcher(settings);
+      this.warc = warc;
     }
 
     @Override
@@ -46,17 +54,28 @@ final class ScrapeCalls {
     public UrlTask call(UrlTask task, Attempt attempt) throws Exception {
       task.attempts = attempt.number();
       FetchResult r;
+      List<WarcExchange> exchanges = warc == null ? null : new ArrayList<>(2);
       try {
         if (fetcher.settings().respectRobots()) {
           // The host's later requests are spaced by its Crawl-delay; its first runs alone.
           fetcher.crawlDelay(task.url, attempt).ifPresent(attempt::spaceKey);
         }
-        r = fetcher.fetch(task.url, attempt);
+        r = fetcher.fetch(task.url, attempt, exchanges);
       } catch (StageException e) {
         if (SENT_NOTHING.contains(e.kind()) && !(e instanceof RetryableException)) {
           attempt.sentNothing(); // decided before any request: the host's delay is not charged
         }
-        throw ownFailure(e, attempt);
+        StageException failure = ownFailure(e, attempt);
+        WarcArchive.Ref ref = record(exchanges);
+        if (ref != null) {
+          WarcArchive.of(warc).remember(task.key, ref); // the failed row's, if it is the last
+        }
+        throw failure;
+      }
+      WarcArchive.Ref ref = record(exchanges);
+      if (ref != null) {
+        task.warcFile = ref.file();
+        task.warcRecords = new ArrayList<>(ref.responses());
       }
       task.finalUrl = r.finalUrl();
       task.httpStatus = r.status();
@@ -69,6 +88,27 @@ final class ScrapeCalls {
       task.fetchedAt = r.fetchedAt().toString();
       task.fetchMs = r.fetchMillis();
       return task;
+    }
+
+    /**
+     * Writes a fetch's exchanges into the run's WARC files; null when there were none. A file that
+     * cannot be written fails the element ({@code io}), or stops the run when the disk is full.
+     */
+    private WarcArchive.Ref record(List<WarcExchange> exchanges)
+        throws StageException, InterruptedException {
+      if (exchanges == null || exchanges.isEmpty()) {
+        return null;
+      }
+      try {
+        return WarcArchive.of(warc).write(exchanges);
+      } catch (dev.forkline.pipelines.files.DiskFullException e) {
+        throw new StageException(
+            dev.forkline.pipelines.exec.FailureKind.DISK_FULL.label(), e.getMessage());
+      } catch (java.io.IOException e) {
+        throw new StageException(
+            dev.forkline.pipelines.exec.FailureKind.IO,
+            "cannot write the exchange into a WARC file: " + e.getMessage());
+      }
     }
 
     /**
@@ -96,6 +136,9 @@ final class ScrapeCalls {
     @Override
     public void teardown() {
       fetcher.teardown();
+      if (warc != null) {
+        WarcArchive.close(warc);
+      }
     }
   }
 

@@ -32,6 +32,11 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   private static final long serialVersionUID = 1L;
 
   private final Map<String, UrlScrapeSettings.Extract> extract;
+  private final boolean warc;
+
+  /** The output folder, which the rows' WARC files are in; null when not known (tools). */
+  private final String output;
+
   private transient Schema schema;
 
   /** Registers this pipeline with the runner ({@code META-INF/services}). */
@@ -44,12 +49,39 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     @Override
     public dev.forkline.pipelines.run.PipelineDefinition create(
         dev.forkline.pipelines.config.ForklineConfig config) {
-      return new UrlScrapePipeline(config.urlScrape());
+      return new UrlScrapePipeline(config.urlScrape(), config.output());
     }
   }
 
   public UrlScrapePipeline(UrlScrapeSettings settings) {
+    this(settings, null);
+  }
+
+  /** The pipeline of {@code settings}, writing into {@code output}. */
+  public UrlScrapePipeline(UrlScrapeSettings settings, Path output) {
     this.extract = settings.extract();
+    this.warc = settings.warc();
+    this.output = output == null ? null : output.toString();
+  }
+
+  /**
+   * An ok row stands while the WARC file it refers to is published in the output folder: a killed
+   * run's unfinished files never are, so their rows are fetched again. With {@code warc} on, a row
+   * must refer to one (its fingerprint says so too).
+   */
+  @Override
+  public boolean stillValid(GenericRecord okRow) {
+    Object file = okRow.getSchema().getField("warc_file") == null ? null : okRow.get("warc_file");
+    if (file == null) {
+      return !warc;
+    }
+    String name = file.toString();
+    return output != null
+        && name.startsWith(WarcArchive.FOLDER + "/")
+        && name.endsWith(WarcArchive.SUFFIX)
+        && name.indexOf('/', WarcArchive.FOLDER.length() + 1) < 0
+        && !name.contains("..")
+        && java.nio.file.Files.isRegularFile(Path.of(output).resolve(name));
   }
 
   @Override
@@ -163,6 +195,16 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   @Override
   public String fingerprint(ForklineConfig config) {
     UrlScrapeSettings s = config.urlScrape();
+    if (s.warc()) { // only then: the rows of runs without WARC output keep their fingerprint
+      return PipelineDefinition.hash(
+          s.extract(),
+          s.userAgent(),
+          s.maxBodyBytes(),
+          s.truncateBody(),
+          s.maxRedirects(),
+          s.respectRobots(),
+          "warc");
+    }
     return PipelineDefinition.hash(
         s.extract(),
         s.userAgent(),
@@ -176,11 +218,12 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   public PCollection<String> expand(Pipeline pipeline, RunContext context) {
     ForklineConfig config = context.config();
     UrlScrapeSettings settings = config.urlScrape();
-    ToRow toRow = new ToRow(extract, config.executors(), fingerprint(config));
+    WarcArchive.Target warcTarget = settings.warc() ? warcTarget(config, context) : null;
+    ToRow toRow = new ToRow(extract, config.executors(), fingerprint(config), warcTarget);
     Stage<UrlTask> fetch =
         config
             .stage("fetch")
-            .running(new ScrapeCalls.Fetch(fetchSettings(settings, config)))
+            .running(new ScrapeCalls.Fetch(fetchSettings(settings, config), warcTarget))
             .withPerKeyLimit(new HostKey(), settings.perHost(), settings.hostDelay());
     if (settings.keyByAddress()) {
       fetch = fetch.withKeyResolver(new AddressKey());
@@ -191,7 +234,50 @@ public final class UrlScrapePipeline implements PipelineDefinition {
             StageChain.of(fetch, parse)
                 // Pages fetched with one latency finish together: room for them to wait for parse.
                 .withWaitingRoom(config.stage("fetch").concurrency())
-                .toTable(context.rows(toRow)));
+                .toTable(
+                    warcTarget == null
+                        ? context.rows(toRow)
+                        : context.rows(toRow, new PublishWarc(warcTarget))));
+  }
+
+  /** Where the run's WARC files go: open in the staging folder, published into output/warc/. */
+  static WarcArchive.Target warcTarget(ForklineConfig config, RunContext context) {
+    UrlScrapeSettings s = config.urlScrape();
+    String version = UrlScrapePipeline.class.getPackage().getImplementationVersion();
+    Map<String, String> info = new java.util.LinkedHashMap<>();
+    info.put("software", "forkline" + (version == null ? "" : "/" + version) + " (jwarc)");
+    info.put("format", "WARC File Format 1.1");
+    info.put(
+        "conformsTo",
+        "https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/");
+    info.put("robots", s.respectRobots() ? "obey" : "ignore");
+    info.put("http-header-user-agent", s.userAgent());
+    return new WarcArchive.Target(
+        context.scratch().resolve(WarcArchive.FOLDER).toString(),
+        config.output().toString(),
+        context.journal().run(),
+        s.warcMaxBytes(),
+        info);
+  }
+
+  /**
+   * At a bundle's end: the WARC files its rows refer to are published before the rows are durable.
+   */
+  static final class PublishWarc implements RunContext.BundleEnd {
+    private static final long serialVersionUID = 1L;
+    private final WarcArchive.Target target;
+
+    PublishWarc(WarcArchive.Target target) {
+      this.target = target;
+    }
+
+    @Override
+    public void finish() throws java.io.IOException {
+      WarcArchive archive = WarcArchive.existing(target);
+      if (archive != null) {
+        archive.publishAll();
+      }
+    }
   }
 
   /**
@@ -261,12 +347,22 @@ public final class UrlScrapePipeline implements PipelineDefinition {
     private final Map<String, UrlScrapeSettings.Extract> extract;
     private final String executors;
     private final String fingerprint;
+    private final WarcArchive.Target warc;
     private transient Schema schema;
 
     ToRow(Map<String, UrlScrapeSettings.Extract> extract, String executors, String fingerprint) {
+      this(extract, executors, fingerprint, null);
+    }
+
+    ToRow(
+        Map<String, UrlScrapeSettings.Extract> extract,
+        String executors,
+        String fingerprint,
+        WarcArchive.Target warc) {
       this.extract = extract;
       this.executors = executors;
       this.fingerprint = fingerprint;
+      this.warc = warc;
     }
 
     @Override
@@ -313,6 +409,17 @@ public final class UrlScrapePipeline implements PipelineDefinition {
       row.put("executors", executors);
       row.put(SETTINGS_FIELD, fingerprint);
       row.put("processed_at", Instant.now().toString());
+      if (warc != null) {
+        WarcArchive archive = WarcArchive.existing(warc);
+        WarcArchive.Ref failed = archive == null ? null : archive.take(task.key);
+        if (task.warcFile != null) { // a page that failed its parse keeps its fetch's records
+          row.put("warc_file", task.warcFile);
+          row.put("warc_records", task.warcRecords);
+        } else if (failed != null) {
+          row.put("warc_file", failed.file());
+          row.put("warc_records", new ArrayList<>(failed.responses()));
+        }
+      }
       if (task.fields != null) {
         for (Map.Entry<String, UrlScrapeSettings.Extract> e : extract.entrySet()) {
           List<String> values = task.fields.get(e.getKey());

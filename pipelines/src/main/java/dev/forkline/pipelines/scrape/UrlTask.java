@@ -48,6 +48,12 @@ final class UrlTask implements Tracked<UrlTask> {
   String fetchedAt;
   double fetchMs = -1;
 
+  /** With {@code warc: true}: the WARC file ({@code warc/NAME}) holding the fetch's exchanges. */
+  String warcFile;
+
+  /** The {@code WARC-Record-ID}s of the fetch's response records, one per hop, in order. */
+  List<String> warcRecords;
+
   String charset;
   String charsetSource;
   boolean html;
@@ -91,6 +97,8 @@ final class UrlTask implements Tracked<UrlTask> {
     c.attempts = attempts;
     c.fetchedAt = fetchedAt;
     c.fetchMs = fetchMs;
+    c.warcFile = warcFile;
+    c.warcRecords = warcRecords == null ? null : new ArrayList<>(warcRecords);
     c.charset = charset;
     c.charsetSource = charsetSource;
     c.html = html;
@@ -136,6 +144,8 @@ final class UrlTask implements Tracked<UrlTask> {
         && Objects.equals(headerCharset, t.headerCharset)
         && Arrays.equals(body, t.body)
         && Objects.equals(fetchedAt, t.fetchedAt)
+        && Objects.equals(warcFile, t.warcFile)
+        && Objects.equals(warcRecords, t.warcRecords)
         && Objects.equals(charset, t.charset)
         && Objects.equals(charsetSource, t.charsetSource)
         && Objects.equals(title, t.title)

@@ -32,4 +32,26 @@ class UrlScrapeSettingsTest {
             ":5:13: url-scrape.max-body: '2g' is out of range; expected from 1k to 1g"),
         message);
   }
+
+  @Test
+  void aWarcMaxSizeBelowTheMinimumIsALocatedErrorGivingTheRange() throws IOException {
+    String message = error("  warc: true\n  warc-max-size: 10k\n");
+    assertTrue(
+        message.contains(
+            ":6:18: url-scrape.warc-max-size: '10k' is out of range; expected from 64k to 1t"),
+        message);
+  }
+
+  @Test
+  void aWarcMaxSizeThatIsNoSizeIsALocatedError() throws IOException {
+    String message = error("  warc-max-size: big\n");
+    assertTrue(message.contains(":5:18: url-scrape.warc-max-size: "), message);
+    assertTrue(message.contains("a size"), message);
+  }
+
+  @Test
+  void warcTakesOnlyABoolean() throws IOException {
+    String message = error("  warc: yes please\n");
+    assertTrue(message.contains(":5:9: url-scrape.warc: "), message);
+  }
 }
