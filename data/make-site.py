@@ -446,6 +446,36 @@ cool, dark and away from spices.</p>
         "User-agent: SlowBot\n"
         "Crawl-delay: 10\n"
         "Disallow: /private/\n"
+        "\n"
+        "# The demo site serves {{origin}} as the origin it was asked on, so this holds on any port.\n"
+        "Sitemap: {{origin}}/sitemap.xml\n"
+    ).encode("ascii")
+
+    # A sitemap index naming a gzipped sitemap (served gzipped from sitemaps/pages.xml) and a
+    # plain one: url-scrape.sitemaps, or sitemap: true through robots.txt.
+    files["sitemap.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        "  <sitemap><loc>{{origin}}/sitemaps/pages.xml.gz</loc></sitemap>\n"
+        "  <sitemap><loc>{{origin}}/sitemaps/journal.xml</loc></sitemap>\n"
+        "</sitemapindex>\n"
+    ).encode("ascii")
+    pages = ["index.html", "about.html", "contact.html", "faq.html", "shipping.html"]
+    pages += [f"category/{slug}.html" for slug, _, _ in CATEGORIES]
+    files["sitemaps/pages.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        + "".join(
+            f"  <url><loc>{{{{origin}}}}/{p}</loc><lastmod>2024-11-0{1 + i % 9}</lastmod></url>\n"
+            for i, p in enumerate(pages))
+        + "</urlset>\n"
+    ).encode("ascii")
+    files["sitemaps/journal.xml"] = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        "  <url><loc>{{origin}}/journal/index.html</loc><lastmod>2024-11-20T08:00:00Z</lastmod></url>\n"
+        "  <url><loc>{{origin}}/journal/brewing-green-tea.html</loc></url>\n"
+        "</urlset>\n"
     ).encode("ascii")
 
     # Non-HTML files.

@@ -131,7 +131,6 @@ public final class ConfigLoader {
       root.missing("output", "the folder results are written to");
     }
 
-    Listing listing = Listing.fromConfigName(root.choice("listing", "auto", Listing.configNames()));
     ImageFilterSettings imageFilter = null;
     UrlScrapeSettings urlScrape = null;
     for (PipelineType other : PipelineType.values()) {
@@ -164,6 +163,7 @@ public final class ConfigLoader {
       }
       stagesSection.finish();
     }
+    Listing listing = Listing.fromConfigName(root.choice("listing", "auto", Listing.configNames()));
     root.finish();
 
     if (type != null) {

@@ -31,6 +31,7 @@ import java.util.Map;
  *     warc/}
  * @param warcMaxBytes the size at which a WARC file is closed and the next one started
  * @param listRangeBytes the size of the ranges a split listing reads a URL list in
+ * @param sitemaps the sitemaps URLs are taken from besides the lists
  */
 public record UrlScrapeSettings(
     String userAgent,
@@ -51,7 +52,8 @@ public record UrlScrapeSettings(
     boolean keyByAddress,
     boolean warc,
     long warcMaxBytes,
-    long listRangeBytes)
+    long listRangeBytes,
+    SitemapSettings sitemaps)
     implements Serializable {
 
   /** One user field: a CSS selector, what to take from the match, and whether to take all. */
@@ -96,7 +98,8 @@ public record UrlScrapeSettings(
         false,
         false,
         WARC_MAX_BYTES,
-        DEFAULT_LIST_RANGE);
+        DEFAULT_LIST_RANGE,
+        SitemapSettings.none());
   }
 
   static UrlScrapeSettings read(Section s) {
@@ -119,6 +122,7 @@ public record UrlScrapeSettings(
     boolean warc = s.bool("warc", false);
     long warcMax = s.size("warc-max-size", WARC_MAX_BYTES, MIN_WARC_BYTES, 1L << 40);
     long listRange = s.size("list-range", DEFAULT_LIST_RANGE, 1024, 1L << 40);
+    SitemapSettings sitemaps = SitemapSettings.read(s);
     Map<String, Extract> extract = extract(s.section("extract"));
     s.finish();
     return new UrlScrapeSettings(
@@ -140,7 +144,8 @@ public record UrlScrapeSettings(
         "ip".equals(politenessKey),
         warc,
         warcMax,
-        listRange);
+        listRange,
+        sitemaps);
   }
 
   private static String userAgent(Section s) {

@@ -34,6 +34,11 @@ public final class ResumeVerdicts {
 
   ResumeVerdicts() {}
 
+  /** Whether {@code recorded} is the identity of an earlier row that stands (not one to redo). */
+  public static boolean stands(String recorded) {
+    return !Resume.REDO_MARK.equals(recorded);
+  }
+
   /** The verdict of an earlier key whose recorded identity is {@code recorded}. */
   public static String of(String recorded, String current) {
     return recorded.equals(current) ? KEEP : REDO;

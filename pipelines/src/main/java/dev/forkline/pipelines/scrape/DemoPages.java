@@ -183,6 +183,16 @@ final class DemoPages {
       }
       target = target.resolve("index.html");
     }
+    boolean gzip = false;
+    String asked = target.getFileName() == null ? "" : target.getFileName().toString();
+    if (!Files.exists(target) && asked.endsWith(".xml.gz")) {
+      // A sitemap is served gzipped from its plain file, so the site keeps one copy of it.
+      Path plain = target.resolveSibling(asked.substring(0, asked.length() - 3));
+      if (Files.isRegularFile(plain)) {
+        target = plain;
+        gzip = true;
+      }
+    }
     if (!Files.isRegularFile(target)) {
       text(ex, 404, "not found: " + uri.getRawPath() + "\n");
       return;
@@ -194,6 +204,10 @@ final class DemoPages {
     String name = target.getFileName().toString();
     int dot = name.lastIndexOf('.');
     String ext = dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
+    if (ext.equals("xml") || name.equals("robots.txt")) {
+      templated(ex, target, ext, gzip);
+      return;
+    }
     ex.getResponseHeaders()
         .set("Content-Type", TYPES.getOrDefault(ext, "application/octet-stream"));
     long size = Files.size(target);
@@ -206,6 +220,39 @@ final class DemoPages {
     try (InputStream in = Files.newInputStream(target);
         OutputStream out = ex.getResponseBody()) {
       in.transferTo(out);
+    }
+  }
+
+  /**
+   * A sitemap or robots.txt with {@code {{origin}}} replaced by the origin the client asked (its
+   * Host header), so their absolute URLs hold on any port; gzipped when asked as {@code .xml.gz}.
+   */
+  private static void templated(HttpExchange ex, Path file, String ext, boolean gzip)
+      throws IOException {
+    String host = ex.getRequestHeaders().getFirst("Host");
+    String origin = "http://" + (host == null ? "127.0.0.1" : host);
+    byte[] body =
+        Files.readString(file, java.nio.charset.StandardCharsets.UTF_8)
+            .replace("{{origin}}", origin)
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    String type = ext.equals("xml") ? "application/xml" : "text/plain; charset=utf-8";
+    if (gzip) {
+      java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(zipped)) {
+        out.write(body);
+      }
+      body = zipped.toByteArray();
+      type = "application/gzip";
+    }
+    ex.getResponseHeaders().set("Content-Type", type);
+    if (ex.getRequestMethod().equals("HEAD")) {
+      ex.getResponseHeaders().set("Content-Length", Integer.toString(body.length));
+      ex.sendResponseHeaders(200, -1);
+      return;
+    }
+    ex.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(body);
     }
   }
 

@@ -23,6 +23,7 @@ final class PageSchema {
             .optionalString("input")
             .optionalString("source")
             .optionalInt("occurrences")
+            .optionalString("lastmod")
             .optionalString("final_url")
             .requiredString("status")
             .optionalString("failure_stage")

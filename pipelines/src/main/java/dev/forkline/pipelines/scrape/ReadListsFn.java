@@ -38,12 +38,14 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
   static final int BATCH_URLS = 512;
 
   private final PCollectionView<Map<String, String>> done;
+  private final Sitemaps sitemaps;
   private transient Counter inputs;
   private transient Counter skipped;
   private transient Counter duplicates;
 
-  ReadListsFn(PCollectionView<Map<String, String>> done) {
+  ReadListsFn(PCollectionView<Map<String, String>> done, Sitemaps sitemaps) {
     this.done = done;
+    this.sitemaps = sitemaps;
   }
 
   @Setup
@@ -54,27 +56,23 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
   }
 
   @ProcessElement
-  public void process(ProcessContext context) throws IOException {
+  public void process(ProcessContext context) throws IOException, InterruptedException {
     Map<String, String> recordedRows = done == null ? Map.of() : context.sideInput(done);
     Map<String, UrlTask> tasks = new LinkedHashMap<>();
-    for (String file : context.element().split("\n")) {
-      UrlLists.read(
-          Path.of(file),
-          entry -> {
-            UrlTask task = task(entry);
-            UrlTask earlier = tasks.putIfAbsent(task.key, task);
-            if (earlier != null) {
-              earlier.occurrences++;
-              duplicates.inc();
-            }
-          });
+    String[] files = context.element().split("\n");
+    for (String file : files) {
+      UrlLists.read(Path.of(file), entry -> add(tasks, task(entry)));
     }
-    // A URL is its own identity: an earlier ok row stands if the lists still have its URL.
+    if (sitemaps != null && sitemaps.settings().any()) {
+      sitemaps.readAll(files.length, tasks.values(), (task, order) -> add(tasks, task));
+    }
+    // A URL is its own identity: an earlier ok row stands if the lists still have its URL (and
+    // no sitemap says it changed since it was fetched).
     java.util.Set<String> finished = new java.util.HashSet<>();
     for (UrlTask task : tasks.values()) {
       String recorded = recordedRows.get(task.key);
       if (recorded != null) {
-        String verdict = ResumeVerdicts.of(recorded, "");
+        String verdict = Sitemaps.verdict(recorded, task.lastmod);
         context.output(ResumeVerdicts.TAG, KV.of(task.key, verdict));
         if (ResumeVerdicts.KEEP.equals(verdict)) {
           finished.add(task.key);
@@ -103,6 +101,16 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
         new BatchChunks<>((batch, chunk) -> context.output(KV.of(batch, chunk)));
     hostsOfBatch.forEach((batch, queues) -> interleave(queues, task -> chunks.add(batch, task)));
     chunks.flush();
+  }
+
+  /** Adds a task, or counts it as another occurrence of the task of its key. */
+  private void add(Map<String, UrlTask> tasks, UrlTask task) {
+    UrlTask earlier = tasks.putIfAbsent(task.key, task);
+    if (earlier != null) {
+      earlier.occurrences++;
+      earlier.lastmod = UrlEntry.newest(earlier.lastmod, task.lastmod);
+      duplicates.inc();
+    }
   }
 
   /**
@@ -140,14 +148,19 @@ final class ReadListsFn extends DoFn<String, KV<Integer, List<UrlTask>>> {
           new Failure("list", FetchKind.INVALID_LIST_LINE, entry.where() + ": " + entry.problem()));
       return task;
     }
+    return task(entry.text(), entry.source());
+  }
+
+  /** The task of a URL as written, seen first at {@code source}; failed if it is no URL. */
+  static UrlTask task(String text, String source) {
     try {
-      String url = UrlNormalizer.normalize(entry.text());
-      UrlTask task = new UrlTask(url, entry.text(), entry.source());
+      String url = UrlNormalizer.normalize(text);
+      UrlTask task = new UrlTask(url, text, source);
       task.url = url;
       task.host = UrlNormalizer.authority(url);
       return task;
     } catch (StageException e) {
-      UrlTask task = new UrlTask(entry.text(), entry.text(), entry.source());
+      UrlTask task = new UrlTask(text, text, source);
       task.fail(new Failure("normalize", e.kind(), e.getMessage()));
       return task;
     }

@@ -21,8 +21,10 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.Keys;
 import org.apache.beam.sdk.transforms.MapElements;
@@ -32,6 +34,7 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
@@ -52,6 +55,7 @@ final class SplitUrlListing {
       Pipeline pipeline,
       List<Path> lists,
       long rangeBytes,
+      Sitemaps sitemaps,
       PCollectionView<Map<String, String>> done,
       ResumeVerdicts verdicts) {
     List<KV<Integer, String>> indexed = new ArrayList<>();
@@ -68,6 +72,12 @@ final class SplitUrlListing {
             .apply("Spread ranges", Reshuffle.viaRandomKey())
             .apply("Read ranges", ParDo.of(new ReadRangeFn()))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), UrlEntry.CODER));
+    if (sitemaps.settings().any()) {
+      entries =
+          PCollectionList.of(entries)
+              .and(sitemapEntries(pipeline, lists.size(), sitemaps, entries))
+              .apply("Lists and sitemaps", Flatten.pCollections());
+    }
     PCollection<UrlEntry> distinct =
         ResumeVerdicts.listing(
                 "Skip finished",
@@ -95,6 +105,123 @@ final class SplitUrlListing {
         .apply("Batch", GroupByKey.create())
         .apply("Interleave hosts", ParDo.of(new InterleaveFn()))
         .setCoder(SerializableCoder.of(UrlTask.class));
+  }
+
+  /**
+   * The entries of the sitemaps: the config's, and with {@code sitemap: true} those the robots.txt
+   * of the lists' hosts name; each sitemap read once, at its least index (the config's first).
+   */
+  private static PCollection<KV<String, UrlEntry>> sitemapEntries(
+      Pipeline pipeline, int lists, Sitemaps sitemaps, PCollection<KV<String, UrlEntry>> entries) {
+    KvCoder<String, KV<Integer, String>> refs =
+        KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
+    List<KV<String, KV<Integer, String>>> named = new ArrayList<>();
+    for (int i = 0; i < sitemaps.settings().urls().size(); i++) {
+      named.add(KV.of(sitemaps.settings().urls().get(i), KV.of(lists + i, "url-scrape.sitemaps")));
+    }
+    PCollection<KV<String, KV<Integer, String>>> all =
+        pipeline.apply("Sitemaps named", Create.of(named).withCoder(refs));
+    if (sitemaps.settings().fromRobots()) {
+      PCollection<KV<String, KV<Integer, String>>> found =
+          entries
+              .apply("Origins", ParDo.of(new OriginFn()))
+              .setCoder(StringUtf8Coder.of())
+              .apply("Distinct origins", Distinct.create())
+              .apply("Sitemaps in robots.txt", ParDo.of(new RobotsFn(sitemaps, lists)))
+              .setCoder(refs);
+      all = PCollectionList.of(all).and(found).apply("All sitemaps", Flatten.pCollections());
+    }
+    return all.apply("Each sitemap once", Combine.perKey(new FirstRef()))
+        .apply("Read sitemaps", ParDo.of(new ReadSitemapFn(sitemaps)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), UrlEntry.CODER));
+  }
+
+  /** The origin of each listed URL. */
+  static final class OriginFn extends DoFn<KV<String, UrlEntry>, String> {
+    @ProcessElement
+    public void process(@Element KV<String, UrlEntry> entry, OutputReceiver<String> out) {
+      String origin = SitemapReader.originOf(entry.getValue().task());
+      if (origin != null) {
+        out.output(origin);
+      }
+    }
+  }
+
+  /** The sitemaps an origin's robots.txt names, each at its index, named by that robots.txt. */
+  static final class RobotsFn extends DoFn<String, KV<String, KV<Integer, String>>> {
+    private final Sitemaps sitemaps;
+    private final int lists;
+    private transient SitemapReader reader;
+
+    RobotsFn(Sitemaps sitemaps, int lists) {
+      this.sitemaps = sitemaps;
+      this.lists = lists;
+    }
+
+    @Setup
+    public void setup() {
+      reader = sitemaps.reader();
+    }
+
+    @ProcessElement
+    public void process(@Element String origin, OutputReceiver<KV<String, KV<Integer, String>>> out)
+        throws InterruptedException {
+      for (String sitemap : reader.fromRobots(origin)) {
+        out.output(
+            KV.of(
+                sitemap, KV.of(sitemaps.discoveredIndex(lists, sitemap), origin + "/robots.txt")));
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      if (reader != null) {
+        reader.close();
+      }
+    }
+  }
+
+  /** Of the places naming one sitemap, the least index, then the least name. */
+  static final class FirstRef extends Combine.BinaryCombineFn<KV<Integer, String>> {
+    @Override
+    public KV<Integer, String> apply(KV<Integer, String> a, KV<Integer, String> b) {
+      int c = Integer.compare(a.getKey(), b.getKey());
+      return c < 0 || (c == 0 && a.getValue().compareTo(b.getValue()) <= 0) ? a : b;
+    }
+  }
+
+  /** A sitemap (and those below it) into entries keyed by their rows' keys. */
+  static final class ReadSitemapFn
+      extends DoFn<KV<String, KV<Integer, String>>, KV<String, UrlEntry>> {
+    private final Sitemaps sitemaps;
+    private transient SitemapReader reader;
+
+    ReadSitemapFn(Sitemaps sitemaps) {
+      this.sitemaps = sitemaps;
+    }
+
+    @Setup
+    public void setup() {
+      reader = sitemaps.reader();
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<String, KV<Integer, String>> sitemap, OutputReceiver<KV<String, UrlEntry>> out)
+        throws InterruptedException {
+      reader.read(
+          sitemap.getKey(),
+          sitemap.getValue().getKey(),
+          sitemap.getValue().getValue(),
+          (task, order) -> out.output(KV.of(task.key, UrlEntry.of(task, order))));
+    }
+
+    @Teardown
+    public void teardown() {
+      if (reader != null) {
+        reader.close();
+      }
+    }
   }
 
   /** A list into the ranges it is read in. */
@@ -166,7 +293,7 @@ final class SplitUrlListing {
       if (done != null) {
         String recorded = context.sideInput(done).get(entry.key());
         if (recorded != null) {
-          String verdict = ResumeVerdicts.of(recorded, "");
+          String verdict = Sitemaps.verdict(recorded, entry.lastmod());
           context.output(ResumeVerdicts.TAG, KV.of(entry.key(), verdict));
           if (ResumeVerdicts.KEEP.equals(verdict)) {
             skipped.inc();

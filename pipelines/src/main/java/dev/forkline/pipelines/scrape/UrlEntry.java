@@ -26,6 +26,7 @@ record UrlEntry(
     String url,
     String host,
     Failure failure,
+    String lastmod,
     long order,
     int occurrences) {
 
@@ -34,10 +35,18 @@ record UrlEntry(
   /** The entry of a task as {@link ReadListsFn#task} makes it, seen first at {@code order}. */
   static UrlEntry of(UrlTask task, long order) {
     return new UrlEntry(
-        task.key, task.input, task.source, task.url, task.host, task.failure, order, 1);
+        task.key,
+        task.input,
+        task.source,
+        task.url,
+        task.host,
+        task.failure,
+        task.lastmod,
+        order,
+        1);
   }
 
-  /** Two entries of one key as one: the first seen, with both's occurrences. */
+  /** Two entries of one key as one: the first seen, with both's occurrences and newest lastmod. */
   static UrlEntry merge(UrlEntry a, UrlEntry b) {
     UrlEntry first = a.order <= b.order ? a : b;
     return new UrlEntry(
@@ -47,8 +56,19 @@ record UrlEntry(
         first.url,
         first.host,
         first.failure,
+        newest(a.lastmod, b.lastmod),
         first.order,
         a.occurrences + b.occurrences);
+  }
+
+  /**
+   * The newer of two {@code lastmod} instants (ISO-8601, as {@code Instant.toString}); nulls lose.
+   */
+  static String newest(String a, String b) {
+    if (a == null || b == null) {
+      return a == null ? b : a;
+    }
+    return java.time.Instant.parse(a).isAfter(java.time.Instant.parse(b)) ? a : b;
   }
 
   /** The task this entry becomes. */
@@ -57,6 +77,7 @@ record UrlEntry(
     task.url = url;
     task.host = host;
     task.occurrences = occurrences;
+    task.lastmod = lastmod;
     if (failure != null) {
       task.fail(failure);
     }
@@ -85,6 +106,7 @@ record UrlEntry(
         TEXT.encode(e.failure.kind(), out);
         TEXT.encode(e.failure.message(), out);
       }
+      TEXT.encode(e.lastmod, out);
       VarLongCoder.of().encode(e.order, out);
       VarIntCoder.of().encode(e.occurrences, out);
     }
@@ -98,9 +120,10 @@ record UrlEntry(
       String host = TEXT.decode(in);
       String stage = TEXT.decode(in);
       Failure failure = stage == null ? null : new Failure(stage, TEXT.decode(in), TEXT.decode(in));
+      String lastmod = TEXT.decode(in);
       long order = VarLongCoder.of().decode(in);
       int occurrences = VarIntCoder.of().decode(in);
-      return new UrlEntry(key, input, source, url, host, failure, order, occurrences);
+      return new UrlEntry(key, input, source, url, host, failure, lastmod, order, occurrences);
     }
 
     @Override

@@ -103,6 +103,16 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   }
 
   /**
+   * A URL is its own input: what its earlier row records is when it was fetched, for a sitemap's
+   * {@code lastmod} to be compared with ({@link Sitemaps#verdict}).
+   */
+  @Override
+  public String identity(GenericRecord okRow) {
+    Object fetchedAt = okRow.get("fetched_at");
+    return fetchedAt == null ? "" : fetchedAt.toString();
+  }
+
+  /**
    * The most batches run at once on the Direct runner, and with a {@code delay}: a polite batch's
    * bundle lasts as long as its slowest host's politeness, so many must run side by side for many
    * hosts to progress at once; with few at once, the batches run in waves. Without a delay a batch
@@ -292,15 +302,20 @@ public final class UrlScrapePipeline implements PipelineDefinition {
       ForklineConfig config,
       PCollectionView<Map<String, String>> done,
       ResumeVerdicts verdicts) {
+    Sitemaps sitemaps =
+        new Sitemaps(
+            config.urlScrape().sitemaps(),
+            fetchSettings(config.urlScrape(), config),
+            config.stage("fetch").timeout());
     if (config.listing().splits(pipeline)) {
       return SplitUrlListing.tasks(
-          pipeline, config.inputs(), config.urlScrape().listRangeBytes(), done, verdicts);
+          pipeline, config.inputs(), config.urlScrape().listRangeBytes(), sitemaps, done, verdicts);
     }
     String lists = config.inputs().stream().map(Path::toString).collect(Collectors.joining("\n"));
     PCollection<String> input = pipeline.apply("URL lists", Create.of(lists));
     return BatchChunks.regroup(
         ResumeVerdicts.listing(
-            "Read, normalize, dedupe", input, new ReadListsFn(done), done, verdicts),
+            "Read, normalize, dedupe", input, new ReadListsFn(done, sitemaps), done, verdicts),
         UrlTask.class);
   }
 
@@ -376,6 +391,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
       row.put("input", task.input);
       row.put("source", task.source);
       row.put("occurrences", task.occurrences);
+      row.put("lastmod", task.lastmod);
       row.put("final_url", task.finalUrl);
       row.put("status", ok ? "ok" : "failed");
       if (!ok) {

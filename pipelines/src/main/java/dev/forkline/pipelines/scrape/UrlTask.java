@@ -32,6 +32,9 @@ final class UrlTask implements Tracked<UrlTask> {
   /** How many times the lists name this URL (after normalization). */
   int occurrences = 1;
 
+  /** The newest {@code lastmod} a sitemap gives the URL (an instant), or null. */
+  String lastmod;
+
   /** The normalized URL fetched; null for an invalid line. */
   String url;
 
@@ -84,6 +87,7 @@ final class UrlTask implements Tracked<UrlTask> {
   public UrlTask copy() {
     UrlTask c = new UrlTask(key, input, source);
     c.occurrences = occurrences;
+    c.lastmod = lastmod;
     c.url = url;
     c.host = host;
     c.finalUrl = finalUrl;
@@ -137,6 +141,7 @@ final class UrlTask implements Tracked<UrlTask> {
         && Objects.equals(key, t.key)
         && Objects.equals(input, t.input)
         && Objects.equals(source, t.source)
+        && Objects.equals(lastmod, t.lastmod)
         && Objects.equals(url, t.url)
         && Objects.equals(host, t.host)
         && Objects.equals(finalUrl, t.finalUrl)

@@ -87,7 +87,7 @@ class ConfigLoaderTest {
     assertTrue(message.contains(":4:1: unknown key 'ouptut_dir' at the top level"), message);
     assertTrue(
         message.contains(
-            "Accepted keys: pipeline, input, output, image-filter, url-scrape," + " stages"),
+            "Accepted keys: pipeline, input, output, image-filter, url-scrape, stages, listing"),
         message);
   }
 
