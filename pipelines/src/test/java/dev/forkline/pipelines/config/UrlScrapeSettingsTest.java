@@ -54,4 +54,17 @@ class UrlScrapeSettingsTest {
     String message = error("  warc: yes please\n");
     assertTrue(message.contains(":5:9: url-scrape.warc: "), message);
   }
+
+  @Test
+  void aSitemapThatIsNoHttpUrlIsALocatedError() throws IOException {
+    String message = error("  sitemaps: [ftp://example.com/sitemap.xml]\n");
+    assertTrue(message.contains(":5:3: url-scrape.sitemaps: "), message);
+    assertTrue(message.contains("is not an http:// or https:// URL"), message);
+  }
+
+  @Test
+  void aSitemapDepthOutOfRangeIsALocatedError() throws IOException {
+    String message = error("  sitemap-depth: 11\n");
+    assertTrue(message.contains(":5:18: url-scrape.sitemap-depth: "), message);
+  }
 }
