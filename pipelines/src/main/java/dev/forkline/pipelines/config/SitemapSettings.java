@@ -41,14 +41,14 @@ public record SitemapSettings(
         s.problem(
             "sitemaps",
             "'" + url + "' is not an http:// or https:// URL; list the sitemaps' full URLs");
-      } else {
-        urls.add(url.strip());
+      } else if (!urls.contains(url.strip())) {
+        urls.add(url.strip()); // a sitemap named twice is read once
       }
     }
     boolean fromRobots = s.bool("sitemap", false);
     int depth = s.integer("sitemap-depth", 3, 0, 10);
     int maxUrls = s.integer("sitemap-max-urls", 1_000_000, 1, Integer.MAX_VALUE);
-    long maxBytes = s.size("sitemap-max-size", 50L << 20, 1024, 1L << 30);
+    long maxBytes = s.size("sitemap-max-size", 50L << 20, 1024, 200L << 20);
     return new SitemapSettings(urls, fromRobots, depth, maxUrls, maxBytes);
   }
 }

@@ -120,8 +120,8 @@ final class SplitFileListing {
       Path root = Path.of(inputRoot);
       List<String> units = new ArrayList<>();
       try {
-        for (Path entry : FolderWalk.sortedEntries(root)) {
-          units.add(FolderWalk.key(root, entry));
+        for (String name : FolderWalk.sortedNames(root)) {
+          units.add(name);
         }
       } catch (IOException e) {
         out.output(List.of("."));
@@ -142,8 +142,8 @@ final class SplitFileListing {
         Path path = root.resolve(unit);
         if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
           try {
-            for (Path entry : FolderWalk.sortedEntries(path)) {
-              next.add(FolderWalk.key(root, entry));
+            for (String name : FolderWalk.sortedNames(path)) {
+              next.add(unit + "/" + name);
             }
             continue;
           } catch (IOException e) {
@@ -266,6 +266,10 @@ final class SplitFileListing {
     private transient ListFilesFn.Batcher batcher;
     private transient Map<Integer, Integer> numbers;
     private transient Map<Integer, List<ImageTask>> open;
+    private transient int held;
+
+    /** The most tasks held in unsent chunks. */
+    static final int HELD = 4_096;
 
     @StartBundle
     public void start() {
@@ -284,12 +288,19 @@ final class SplitFileListing {
       chunk.add(task);
       if (chunk.size() >= BatchChunks.CHUNK) {
         open.remove(batch);
+        held -= chunk.size() - 1;
         context.output(KV.of(batch, chunk));
+      } else if (++held > HELD) {
+        // Many batches, few elements of each here: send the partial chunks on, not at the end.
+        open.forEach((b, c) -> context.output(KV.of(b, c)));
+        open.clear();
+        held = 0;
       }
     }
 
     @FinishBundle
     public void finish(FinishBundleContext context) {
+      held = 0;
       open.forEach(
           (batch, chunk) ->
               context.output(

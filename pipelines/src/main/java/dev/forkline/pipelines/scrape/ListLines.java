@@ -46,6 +46,9 @@ final class ListLines implements Closeable {
   private CharBuffer chars = CharBuffer.allocate(256);
   private int number;
 
+  /** Whether the stream ends where the file does (a range may end before). */
+  private boolean endsFile = true;
+
   private ListLines(InputStream in) throws IOException {
     this(in, true, 0);
   }
@@ -109,7 +112,9 @@ final class ListLines implements Closeable {
     try {
       channel.position(start);
       InputStream in = new RangeInput(channel, end - start);
-      return new ListLines(in, start == 0, linesBefore);
+      ListLines lines = new ListLines(in, start == 0, linesBefore);
+      lines.endsFile = end >= channel.size();
+      return lines;
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -165,7 +170,7 @@ final class ListLines implements Closeable {
     if (!(unit == 1 ? readByteLine() : readUnitLine())) {
       return null;
     }
-    if (onlyNuls() && !(pos < end || fill(1))) {
+    if (onlyNuls() && endsFile && !(pos < end || fill(1))) {
       return null; // the high byte of a UTF-16 list's last newline, read as UTF-8: no line
     }
     number++;

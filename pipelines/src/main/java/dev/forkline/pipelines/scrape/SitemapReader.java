@@ -47,9 +47,14 @@ final class SitemapReader implements AutoCloseable {
   private final String agent;
   private final Fetcher fetcher;
   private final SiteMapParser parser = new SiteMapParser(false, false);
+  private final boolean allowPrivate;
+
+  /** The most sitemap documents read below one sitemap (an index of indexes is bounded too). */
+  static final int MAX_SITEMAPS = 10_000;
 
   SitemapReader(FetchSettings fetch, SitemapSettings settings, Duration timeout) {
     this.settings = settings;
+    this.allowPrivate = fetch.allowPrivateAddresses();
     this.timeout = timeout;
     this.agent = fetch.userAgent().split("[ /]", 2)[0];
     this.fetcher = new Fetcher(fetch.withMaxBody(settings.maxBytes(), false));
@@ -66,14 +71,45 @@ final class SitemapReader implements AutoCloseable {
    * to {@code out} with its order, list index {@code index} and its position in the reading.
    */
   void read(String url, int index, String source, Out out) throws InterruptedException {
+    read(url, index, source, url, out);
+  }
+
+  /**
+   * {@link #read(String, int, String, Out)} for a sitemap named by {@code namedBy} (a URL): only a
+   * name on a private address (or {@code allow-private-addresses}) may lead to private addresses,
+   * as a listed URL's own host decides for its redirects.
+   */
+  void read(String url, int index, String source, String namedBy, Out out)
+      throws InterruptedException {
+    boolean mayBePrivate = allowPrivate || AddressGuard.isPrivateHost(hostOf(namedBy));
     ArrayDeque<String[]> queue = new ArrayDeque<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
     queue.add(new String[] {url, source, "0"});
+    seen.add(url);
     int position = 0;
     int urls = 0;
+    int sitemaps = 0;
     while (!queue.isEmpty()) {
       String[] next = queue.poll();
       String at = next[0];
       int depth = Integer.parseInt(next[2]);
+      if (!mayBePrivate && AddressGuard.isPrivateHost(hostOf(at))) {
+        out.accept(blocked(at, next[1]), ListRange.order(index, ++position));
+        continue;
+      }
+      if (++sitemaps > MAX_SITEMAPS) {
+        out.accept(
+            failed(
+                at,
+                next[1],
+                "more than "
+                    + MAX_SITEMAPS
+                    + " sitemaps below "
+                    + url
+                    + "; this one and the rest are not read"),
+            ListRange.order(index, ++position));
+        return;
+      }
       AbstractSiteMap map;
       try {
         map = parse(at);
@@ -84,6 +120,9 @@ final class SitemapReader implements AutoCloseable {
       if (map instanceof SiteMapIndex sitemapIndex) {
         for (AbstractSiteMap child : sitemapIndex.getSitemaps()) {
           String childUrl = child.getUrl().toString();
+          if (!seen.add(childUrl)) {
+            continue; // an index that names a sitemap twice, or a cycle
+          }
           if (depth + 1 > settings.depth()) {
             out.accept(
                 failed(
@@ -119,6 +158,15 @@ final class SitemapReader implements AutoCloseable {
         }
         urls++;
         UrlTask task = ReadListsFn.task(entry.getUrl().toString(), at);
+        if (!mayBePrivate && task.url != null && AddressGuard.isPrivateHost(hostOf(task.url))) {
+          task.fail(
+              new Failure(
+                  KIND,
+                  FetchKind.BLOCKED_ADDRESS,
+                  task.url
+                      + ": a sitemap on a public host names a private address; not fetched"
+                      + " (url-scrape.allow-private-addresses: true allows it)"));
+        }
         if (entry.getLastModified() != null) {
           task.lastmod = entry.getLastModified().toInstant().toString();
         }
@@ -156,7 +204,7 @@ final class SitemapReader implements AutoCloseable {
     String type = got.contentType() == null ? "text/xml" : got.contentType();
     if (body.length > 1 && (body[0] & 0xFF) == 0x1F && (body[1] & 0xFF) == 0x8B) {
       body = gunzip(body);
-      type = body.length > 0 && body[0] == '<' ? "text/xml" : "text/plain";
+      type = looksLikeXml(body) ? "text/xml" : "text/plain";
     }
     try {
       return parser.parseSiteMap(type, body, new URL(got.finalUrl()));
@@ -184,6 +232,36 @@ final class SitemapReader implements AutoCloseable {
     } catch (IOException e) {
       throw new SitemapException("the gzipped sitemap cannot be read: " + e.getMessage());
     }
+  }
+
+  /** Whether bytes start as XML does: '<' after an optional BOM and white space. */
+  static boolean looksLikeXml(byte[] body) {
+    int i = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB ? 3 : 0;
+    while (i < body.length
+        && (body[i] == ' ' || body[i] == '\t' || body[i] == '\n' || body[i] == '\r')) {
+      i++;
+    }
+    return i < body.length && body[i] == '<';
+  }
+
+  private static String hostOf(String url) {
+    try {
+      return URI.create(url).getHost();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static UrlTask blocked(String url, String source) {
+    UrlTask task = failed(url, source, "");
+    task.fail(
+        new Failure(
+            KIND,
+            FetchKind.BLOCKED_ADDRESS,
+            url
+                + ": a sitemap on a public host names a sitemap on a private address; not read"
+                + " (url-scrape.allow-private-addresses: true allows it)"));
+    return task;
   }
 
   /** The failed task of a sitemap: keyed by its URL, its source what named it. */

@@ -62,7 +62,7 @@ record Sitemaps(SitemapSettings settings, FetchSettings fetch, Duration timeout)
                     .thenComparing(a -> a[1]));
         for (String[] sitemap : e.getValue()) {
           if (read.add(sitemap[0])) {
-            reader.read(sitemap[0], e.getKey(), sitemap[1], out);
+            reader.read(sitemap[0], e.getKey(), sitemap[1], sitemap[1], out);
           }
         }
       }

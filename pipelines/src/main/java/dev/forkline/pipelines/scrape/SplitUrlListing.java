@@ -209,10 +209,12 @@ final class SplitUrlListing {
     public void process(
         @Element KV<String, KV<Integer, String>> sitemap, OutputReceiver<KV<String, UrlEntry>> out)
         throws InterruptedException {
+      String source = sitemap.getValue().getValue();
       reader.read(
           sitemap.getKey(),
           sitemap.getValue().getKey(),
-          sitemap.getValue().getValue(),
+          source,
+          source.startsWith("http") ? source : sitemap.getKey(),
           (task, order) -> out.output(KV.of(task.key, UrlEntry.of(task, order))));
     }
 
@@ -311,6 +313,10 @@ final class SplitUrlListing {
     private final PCollectionView<Long> urls;
     private transient HostDeal deal;
     private transient Map<Integer, List<UrlEntry>> open;
+    private transient int held;
+
+    /** The most elements held in unsent chunks. */
+    static final int HELD = 16_384;
 
     DealFn(PCollectionView<List<String>> heavy, PCollectionView<Long> urls) {
       this.heavy = heavy;
@@ -333,12 +339,19 @@ final class SplitUrlListing {
       chunk.add(entry);
       if (chunk.size() >= BatchChunks.CHUNK) {
         open.remove(batch);
+        held -= chunk.size() - 1;
         context.output(KV.of(batch, chunk));
+      } else if (++held > HELD) {
+        // Many batches, few elements of each here: send the partial chunks on, not at the end.
+        open.forEach((b, c) -> context.output(KV.of(b, c)));
+        open.clear();
+        held = 0;
       }
     }
 
     @FinishBundle
     public void finish(FinishBundleContext context) {
+      held = 0;
       open.forEach(
           (batch, chunk) ->
               context.output(

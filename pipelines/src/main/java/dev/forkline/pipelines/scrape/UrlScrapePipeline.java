@@ -34,6 +34,9 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   private final Map<String, UrlScrapeSettings.Extract> extract;
   private final boolean warc;
 
+  /** Whether sitemaps give lastmods, which --resume compares with each row's fetched_at. */
+  private final boolean lastmods;
+
   /** The output folder, which the rows' WARC files are in; null when not known (tools). */
   private final String output;
 
@@ -61,6 +64,7 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   public UrlScrapePipeline(UrlScrapeSettings settings, Path output) {
     this.extract = settings.extract();
     this.warc = settings.warc();
+    this.lastmods = settings.sitemaps().any();
     this.output = output == null ? null : output.toString();
   }
 
@@ -103,12 +107,13 @@ public final class UrlScrapePipeline implements PipelineDefinition {
   }
 
   /**
-   * A URL is its own input: what its earlier row records is when it was fetched, for a sitemap's
-   * {@code lastmod} to be compared with ({@link Sitemaps#verdict}).
+   * A URL is its own input: with sitemaps, what its earlier row records is when it was fetched, for
+   * a sitemap's {@code lastmod} to be compared with ({@link Sitemaps#verdict}); else nothing (a
+   * large resumed run's side input stays small).
    */
   @Override
   public String identity(GenericRecord okRow) {
-    Object fetchedAt = okRow.get("fetched_at");
+    Object fetchedAt = lastmods ? okRow.get("fetched_at") : null;
     return fetchedAt == null ? "" : fetchedAt.toString();
   }
 

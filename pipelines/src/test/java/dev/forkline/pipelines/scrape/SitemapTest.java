@@ -228,6 +228,55 @@ class SitemapTest {
   }
 
   @Test
+  void anIndexThatNamesItselfIsReadOnce() throws Exception {
+    Files.writeString(
+        root.resolve("index.xml"),
+        Files.readString(root.resolve("index.xml"))
+            .replace(
+                "</sitemapindex>",
+                "<sitemap><loc>{{origin}}/index.xml</loc></sitemap>"
+                    + "<sitemap><loc>{{origin}}/sitemaps/more.xml</loc></sitemap></sitemapindex>"));
+
+    RunResult result =
+        ForklineRunner.run(
+            config("", "  sitemaps: [" + site.url("/index.xml") + "]\n  sitemap-depth: 10\n"),
+            RunOptions.quiet());
+
+    assertEquals(4, rowsBy(result.table(), "url").size());
+    assertEquals(1, site.requests("/index.xml"));
+    assertEquals(1, site.requests("/sitemaps/more.xml"));
+  }
+
+  @Test
+  void aSitemapNamedOnAPublicHostLeadsToNoPrivateAddress() throws Exception {
+    FetchSettings fetch =
+        FetchSettings.from(dev.forkline.pipelines.config.UrlScrapeSettings.defaults());
+    List<UrlTask> tasks = new java.util.ArrayList<>();
+    try (SitemapReader reader =
+        new SitemapReader(
+            fetch, dev.forkline.pipelines.config.SitemapSettings.none(), Duration.ofSeconds(5))) {
+      reader.read(
+          site.url("/index.xml"),
+          0,
+          "robots",
+          "http://example.com/robots.txt",
+          (t, o) -> tasks.add(t));
+    }
+    assertEquals(1, tasks.size(), "the sitemap itself, refused");
+    assertEquals("blocked-address", tasks.get(0).failure.kind());
+    assertEquals(0, site.requests("/index.xml"));
+
+    tasks.clear();
+    try (SitemapReader reader =
+        new SitemapReader(
+            fetch, dev.forkline.pipelines.config.SitemapSettings.none(), Duration.ofSeconds(5))) {
+      reader.read(site.url("/index.xml"), 0, "url-scrape.sitemaps", (t, o) -> tasks.add(t));
+    }
+    assertEquals(4, tasks.size(), "a sitemap the config names on a private address may list them");
+    tasks.forEach(t -> assertNull(t.failure, t.key));
+  }
+
+  @Test
   void aSplitListingOfSitemapsMakesTheRowsOfASingleOne() throws Exception {
     Map<String, IntFunction<String>> lists = new java.util.LinkedHashMap<>();
     lists.put("a.txt", port -> "http://127.0.0.1:" + port + "/about.html\n");

@@ -89,6 +89,18 @@ class SplitUrlListingTest {
   }
 
   @Test
+  void aUtf16ListWithoutAByteOrderMarkKeepsItsNulOnlyLinesAtACut() throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 60; i++) {
+      text.append("http://a.example/").append(i).append(i % 3 == 0 ? "\r\n" : "\n\n");
+    }
+    Path file = Files.write(dir.resolve("utf16-no-bom.txt"), text.toString().getBytes("UTF-16LE"));
+    for (long rangeBytes = 1; rangeBytes < 200; rangeBytes += 7) {
+      assertEquals(entries(file), entriesByRange(file, rangeBytes), "ranges of " + rangeBytes);
+    }
+  }
+
+  @Test
   void csvAndUtf16ListsAreReadWhole() throws IOException {
     StringBuilder csv = new StringBuilder("name,url\n");
     StringBuilder text = new StringBuilder();
