@@ -27,18 +27,41 @@ public final class BatchChunks<T> {
 
   private final Map<Integer, List<T>> open = new HashMap<>();
   private final BiConsumer<Integer, List<T>> out;
+  private final int maxHeld;
+  private int held;
 
+  /** Chunks emitted through {@code out}, held until full or flushed. */
   public BatchChunks(BiConsumer<Integer, List<T>> out) {
     this.out = out;
+    this.maxHeld = Integer.MAX_VALUE;
+  }
+
+  /**
+   * Chunks emitted through the consumer each {@link #add(int, Object, BiConsumer)} is given (a
+   * DoFn's context changes per element), and all of them, partial ones too, as soon as more than
+   * {@code maxHeld} elements are held: many batches with few elements each in one bundle then move
+   * on instead of waiting for the bundle's end.
+   */
+  public BatchChunks(int maxHeld) {
+    this.out = null;
+    this.maxHeld = maxHeld;
   }
 
   /** Adds {@code element} to {@code batch}; emits the batch's chunk when it is full. */
   public void add(int batch, T element) {
+    add(batch, element, out);
+  }
+
+  /** {@link #add(int, Object)}, emitting through {@code to}. */
+  public void add(int batch, T element, BiConsumer<Integer, List<T>> to) {
     List<T> chunk = open.computeIfAbsent(batch, b -> new ArrayList<>());
     chunk.add(element);
     if (chunk.size() >= CHUNK) {
       open.remove(batch);
-      out.accept(batch, chunk);
+      held -= chunk.size() - 1;
+      to.accept(batch, chunk);
+    } else if (++held > maxHeld) {
+      flush(to);
     }
   }
 
@@ -58,9 +81,15 @@ public final class BatchChunks<T> {
 
   /** Emits every chunk not yet full. */
   public void flush() {
+    flush(out);
+  }
+
+  /** Emits every chunk not yet full through {@code to}. */
+  public void flush(BiConsumer<Integer, List<T>> to) {
     for (Map.Entry<Integer, List<T>> e : open.entrySet()) {
-      out.accept(e.getKey(), e.getValue());
+      to.accept(e.getKey(), e.getValue());
     }
     open.clear();
+    held = 0;
   }
 }

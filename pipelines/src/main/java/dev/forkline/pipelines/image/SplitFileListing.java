@@ -265,8 +265,7 @@ final class SplitFileListing {
   static final class BatchFn extends DoFn<KV<Long, ImageTask>, KV<Integer, List<ImageTask>>> {
     private transient ListFilesFn.Batcher batcher;
     private transient Map<Integer, Integer> numbers;
-    private transient Map<Integer, List<ImageTask>> open;
-    private transient int held;
+    private transient BatchChunks<ImageTask> chunks;
 
     /** The most tasks held in unsent chunks. */
     static final int HELD = 4_096;
@@ -275,39 +274,26 @@ final class SplitFileListing {
     public void start() {
       batcher = new ListFilesFn.Batcher();
       numbers = new LinkedHashMap<>();
-      open = new LinkedHashMap<>();
+      chunks = new BatchChunks<>(HELD);
     }
 
     @ProcessElement
     public void process(ProcessContext context) {
-      ImageTask task = context.element().getValue();
-      long size = context.element().getKey();
       int batch =
-          numbers.computeIfAbsent(batcher.next(size), b -> ThreadLocalRandom.current().nextInt());
-      List<ImageTask> chunk = open.computeIfAbsent(batch, b -> new ArrayList<>());
-      chunk.add(task);
-      if (chunk.size() >= BatchChunks.CHUNK) {
-        open.remove(batch);
-        held -= chunk.size() - 1;
-        context.output(KV.of(batch, chunk));
-      } else if (++held > HELD) {
-        // Many batches, few elements of each here: send the partial chunks on, not at the end.
-        open.forEach((b, c) -> context.output(KV.of(b, c)));
-        open.clear();
-        held = 0;
-      }
+          numbers.computeIfAbsent(
+              batcher.next(context.element().getKey()), b -> ThreadLocalRandom.current().nextInt());
+      chunks.add(
+          batch, context.element().getValue(), (b, chunk) -> context.output(KV.of(b, chunk)));
     }
 
     @FinishBundle
     public void finish(FinishBundleContext context) {
-      held = 0;
-      open.forEach(
+      chunks.flush(
           (batch, chunk) ->
               context.output(
                   KV.of(batch, chunk),
                   GlobalWindow.INSTANCE.maxTimestamp(),
                   GlobalWindow.INSTANCE));
-      open.clear();
     }
   }
 }

@@ -312,8 +312,7 @@ final class SplitUrlListing {
     private final PCollectionView<List<String>> heavy;
     private final PCollectionView<Long> urls;
     private transient HostDeal deal;
-    private transient Map<Integer, List<UrlEntry>> open;
-    private transient int held;
+    private transient BatchChunks<UrlEntry> chunks;
 
     /** The most elements held in unsent chunks. */
     static final int HELD = 16_384;
@@ -325,7 +324,7 @@ final class SplitUrlListing {
 
     @StartBundle
     public void start() {
-      open = new LinkedHashMap<>();
+      chunks = new BatchChunks<>(HELD);
     }
 
     @ProcessElement
@@ -334,31 +333,18 @@ final class SplitUrlListing {
         deal = HostDeal.of(context.sideInput(heavy), context.sideInput(urls));
       }
       UrlEntry entry = context.element();
-      int batch = deal.batchOf(entry.dealtBy());
-      List<UrlEntry> chunk = open.computeIfAbsent(batch, b -> new ArrayList<>());
-      chunk.add(entry);
-      if (chunk.size() >= BatchChunks.CHUNK) {
-        open.remove(batch);
-        held -= chunk.size() - 1;
-        context.output(KV.of(batch, chunk));
-      } else if (++held > HELD) {
-        // Many batches, few elements of each here: send the partial chunks on, not at the end.
-        open.forEach((b, c) -> context.output(KV.of(b, c)));
-        open.clear();
-        held = 0;
-      }
+      chunks.add(
+          deal.batchOf(entry.dealtBy()), entry, (b, chunk) -> context.output(KV.of(b, chunk)));
     }
 
     @FinishBundle
     public void finish(FinishBundleContext context) {
-      held = 0;
-      open.forEach(
+      chunks.flush(
           (batch, chunk) ->
               context.output(
                   KV.of(batch, chunk),
                   GlobalWindow.INSTANCE.maxTimestamp(),
                   GlobalWindow.INSTANCE));
-      open.clear();
     }
   }
 

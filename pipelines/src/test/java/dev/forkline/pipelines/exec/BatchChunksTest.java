@@ -48,6 +48,21 @@ class BatchChunksTest {
   }
 
   @Test
+  void pastItsHoldLimitEveryPartialChunkLeavesAtOnce() {
+    List<String> out = new ArrayList<>();
+    BatchChunks<Integer> chunks = new BatchChunks<>(3);
+    for (int i = 0; i < 3; i++) {
+      chunks.add(i, i, (batch, chunk) -> out.add(batch + "=" + chunk));
+    }
+    assertEquals(List.of(), out, "three held: none sent yet");
+    chunks.add(3, 3, (batch, chunk) -> out.add(batch + "=" + chunk));
+    assertEquals(List.of("0=[0]", "1=[1]", "2=[2]", "3=[3]"), out.stream().sorted().toList());
+    chunks.add(0, 4, (batch, chunk) -> out.add(batch + "=" + chunk));
+    chunks.flush((batch, chunk) -> out.add(batch + "=" + chunk));
+    assertEquals("0=[4]", out.get(out.size() - 1), "the count starts again after a send");
+  }
+
+  @Test
   void flushWithNothingAddedEmitsNothing() {
     List<List<String>> out = new ArrayList<>();
     new BatchChunks<String>((batch, chunk) -> out.add(chunk)).flush();
