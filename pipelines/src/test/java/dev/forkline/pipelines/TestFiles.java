@@ -62,4 +62,31 @@ public final class TestFiles {
     Object value = row.get(column);
     return value == null ? null : value.toString();
   }
+
+  /**
+   * {@code forkline run CONFIG --progress none} (and {@code --resume}) in a JVM of its own on this
+   * test's class path, in {@code dir}, its output into {@code log}: a driver a test can kill.
+   */
+  public static Process runInChildJvm(Path dir, Path config, boolean resume, Path log)
+      throws IOException {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.forkline.pipelines.cli.ForklineCli",
+                "run",
+                config.toString(),
+                "--progress",
+                "none"));
+    if (resume) {
+      command.add("--resume");
+    }
+    return new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+  }
 }

@@ -38,8 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("fault")
 class FaultSuiteTest {
   private static final int IMAGES = 300;
-  private static final String JAVA =
-      Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
   @TempDir Path dir;
   private Path in;
@@ -251,25 +249,7 @@ class FaultSuiteTest {
   }
 
   private Process cli(Path config, boolean resume) throws Exception {
-    List<String> command = new ArrayList<>();
-    command.addAll(
-        List.of(
-            JAVA,
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.forkline.pipelines.cli.ForklineCli",
-            "run",
-            config.toString(),
-            "--progress",
-            "none"));
-    if (resume) {
-      command.add("--resume");
-    }
-    return new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve(outputName(config) + ".log").toFile())
-        .start();
+    return TestFiles.runInChildJvm(dir, config, resume, dir.resolve(outputName(config) + ".log"));
   }
 
   private static String outputName(Path config) throws Exception {

@@ -530,24 +530,6 @@ class WarcOutputTest {
   }
 
   private Process cli(Path config, boolean resume) throws Exception {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.forkline.pipelines.cli.ForklineCli",
-                "run",
-                config.toString(),
-                "--progress",
-                "none"));
-    if (resume) {
-      command.add("--resume");
-    }
-    return new ProcessBuilder(command)
-        .directory(dir.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(dir.resolve("killed.log").toFile())
-        .start();
+    return TestFiles.runInChildJvm(dir, config, resume, dir.resolve("killed.log"));
   }
 }
