@@ -1,5 +1,6 @@
 package dev.forkline.pipelines.config;
 
+import dev.forkline.pipelines.exec.StageChain;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +32,6 @@ public enum Listing {
 
   /** Whether the listing of a pipeline on {@code pipeline}'s runner is split. */
   public boolean splits(Pipeline pipeline) {
-    return this == SPLIT
-        || (this == AUTO
-            && !pipeline.getOptions().getRunner().getSimpleName().equals("DirectRunner"));
+    return this == SPLIT || (this == AUTO && !StageChain.runsInThisJvm(pipeline));
   }
 }

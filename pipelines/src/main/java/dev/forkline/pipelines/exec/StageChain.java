@@ -164,7 +164,12 @@ public final class StageChain<T extends Tracked<T>>
   }
 
   private static boolean runsInThisJvm(PCollection<?> input) {
-    return input.getPipeline().getOptions().getRunner().getSimpleName().equals("DirectRunner");
+    return runsInThisJvm(input.getPipeline());
+  }
+
+  /** Whether {@code pipeline} runs on the Direct runner: every bundle in this JVM. */
+  public static boolean runsInThisJvm(org.apache.beam.sdk.Pipeline pipeline) {
+    return pipeline.getOptions().getRunner().getSimpleName().equals("DirectRunner");
   }
 
   /** Elements one chain keeps in flight in a JVM: enough for every executor to be busy. */
